@@ -1,0 +1,42 @@
+# Top-level wrapper around CMake/CTest. The two commands a newcomer types:
+#   make demo    build, create khum.db from ../shared/data, show the summary
+#   make check   build with ASan+UBSan and run every test
+# `make` alone builds the release binary at build/khum.
+JOBS    ?= $(shell nproc 2>/dev/null || echo 2)
+SHARED  ?= $(or $(KHUM_SHARED),$(CURDIR)/../shared)
+DB      ?= khum.db
+
+.PHONY: all deps build check demo bench fuzz clean
+
+all: build
+
+deps:
+	@scripts/install-deps
+
+build: deps
+	@cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
+	@cmake --build build -j $(JOBS)
+
+build-asan/CMakeCache.txt:
+	@cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DKHUM_SANITIZE=ON >/dev/null
+
+check: deps build-asan/CMakeCache.txt
+	@cmake --build build-asan -j $(JOBS)
+	@cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  KHUM_SHARED=$(SHARED) ctest --output-on-failure -j $(JOBS)
+
+demo: build
+	@KHUM_SHARED=$(SHARED) build/khum demo --db $(DB)
+
+bench: build
+	@scripts/install-deps
+	@for b in bench/*/run; do echo "== $$b"; KHUM_SHARED=$(SHARED) $$b || exit 1; done
+
+fuzz:
+	@CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=Debug -DKHUM_SANITIZE=ON -DKHUM_FUZZ=ON >/dev/null
+	@cmake --build build-fuzz -j $(JOBS)
+	@fuzz/run build-fuzz $${FUZZ_SECONDS:-60}
+
+clean:
+	rm -rf build build-asan build-fuzz

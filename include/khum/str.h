@@ -1,0 +1,64 @@
+/*
+ * khum/str.h: byte buffers, UTF-8 helpers and strict parsing of numbers and
+ * dates. Everything khum reads from users goes through these parsers, so that
+ * "12abc", "1e3", " 7" or an overflow is an error rather than a silent value.
+ */
+#ifndef KHUM_STR_H
+#define KHUM_STR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* A growable byte buffer, always NUL-terminated after its content. */
+typedef struct khum_buf {
+    char *data;
+    size_t len, cap;
+    bool failed;        /* set once an allocation failed; later appends do nothing */
+} khum_buf;
+
+void khum_buf_init(khum_buf *b);
+void khum_buf_free(khum_buf *b);
+void khum_buf_reset(khum_buf *b);                      /* len = 0, keeps memory */
+bool khum_buf_append(khum_buf *b, const void *p, size_t n);
+bool khum_buf_puts(khum_buf *b, const char *s);
+bool khum_buf_putc(khum_buf *b, char c);
+bool khum_buf_printf(khum_buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* UTF-8. khum_utf8_check returns the byte offset of the first invalid
+ * sequence (overlong forms, surrogates and code points above U+10FFFF are
+ * invalid), or len when all of s is valid. */
+size_t khum_utf8_check(const char *s, size_t len);
+bool khum_utf8_valid(const char *s, size_t len);
+/* Number of code points in a valid UTF-8 string. */
+size_t khum_utf8_length(const char *s, size_t len);
+/* Decode one code point at *s (advancing *s); returns -1 on invalid input. */
+int32_t khum_utf8_next(const char **s, const char *end);
+
+/* Case folding for Latin script only (ASCII, Latin-1 Supplement, Latin
+ * Extended-A): other scripts, Khmer among them, have no case and pass through
+ * unchanged. Writes the folded form of s to out (cleared first). */
+bool khum_utf8_fold_latin(khum_buf *out, const char *s, size_t len);
+/* Compare two UTF-8 strings after Latin case folding: <0, 0, >0. */
+int khum_utf8_casecmp_latin(const char *a, const char *b);
+
+/* Strict parsers: the whole of s must be the number (no blanks, no sign on
+ * unsigned values, no exponent). Return false on any deviation or overflow. */
+bool khum_parse_i64(const char *s, int64_t *out);
+bool khum_parse_u64(const char *s, uint64_t *out);
+bool khum_parse_int_range(const char *s, long lo, long hi, long *out);
+/* A decimal such as "1.4" or "50" as an exact fraction num/den (den = 10^k),
+ * both positive and at most 10^15. */
+bool khum_parse_fraction(const char *s, int64_t *num, int64_t *den);
+/* A double with strtod, whole string, finite. Used only for coordinates. */
+bool khum_parse_double(const char *s, double *out);
+/* An ISO date YYYY-MM-DD that exists in the Gregorian calendar. */
+bool khum_parse_date(const char *s, int *y, int *m, int *d);
+
+/* True when s is n ASCII digits exactly. */
+bool khum_is_digits(const char *s, size_t n);
+/* True for "" and strings of only ASCII blanks. */
+bool khum_is_blank(const char *s);
+
+#endif

@@ -1,0 +1,58 @@
+/*
+ * cli.h: what the khum subcommands share: the command table, reporting a
+ * khum_err on stderr as "khum: FILE:LINE:COL: message [RULE]" with the exit
+ * status it maps to (0 ok, 1 run-time failure, 2 bad usage or input, 3 a tie
+ * that needs lots), opening the store and finding the reference data.
+ */
+#ifndef KHUM_CLI_H
+#define KHUM_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "khum/err.h"
+#include "khum/store.h"
+
+enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_BAD = 2, EXIT_TIE = 3 };
+
+typedef struct cli_cmd {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;
+} cli_cmd;
+
+/* Print err to stderr and return the exit status its code maps to. */
+int cli_fail(const khum_err *err);
+int cli_exit_status(khum_code c);
+/* "khum: message" on stderr; returns EXIT_BAD (for usage errors). */
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void cli_warn(const khum_err *w);
+
+/* The database path: --db, else $KHUM_DB, else "khum.db". */
+const char *cli_db_path(const char *opt);
+int cli_open_store(const char *db_opt, khum_store **out);
+
+/* The reference data folder ($KHUM_SHARED or ../shared); checks that file
+ * (relative to it, e.g. "data/pumi/provinces.csv") exists and otherwise
+ * explains on stderr what the data is and where it comes from. */
+const char *cli_shared_dir(void);
+bool cli_shared_file(const char *rel, char *out, size_t cap);
+
+/* True when stderr is a terminal (progress lines are shown only then). */
+bool cli_progress_enabled(void);
+
+int cmd_init(int argc, char **argv);
+int cmd_import(int argc, char **argv);
+int cmd_geo(int argc, char **argv);
+int cmd_party(int argc, char **argv);
+int cmd_demo(int argc, char **argv);
+int cmd_allocate(int argc, char **argv);
+
+/* Import steps the demo reuses; each runs in its own transaction. */
+int import_gazetteer_dir(khum_store *s, const char *dir, bool quiet);
+int import_population_file(khum_store *s, const char *path, int year, bool quiet);
+int import_parties_csv(khum_store *s, const char *name, const char *text, size_t len,
+                       bool quiet);
+
+#endif

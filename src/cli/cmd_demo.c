@@ -1,0 +1,113 @@
+/*
+ * cmd_demo.c: `khum demo`: build a fresh database from the public reference
+ * data in $KHUM_SHARED/data (the NCDD gazetteer via pumi, the 2011 commune
+ * population) plus the built-in party registry, and print what it holds.
+ * The database is built beside the target and renamed over it only when
+ * complete, so an interrupted demo never leaves a half-built file behind.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+extern const char *const khum_builtin_parties_kh[];
+extern const size_t khum_builtin_parties_kh_len[];
+
+static const char demo_help[] =
+    "usage: khum demo [--db PATH]\n"
+    "\n"
+    "Build a database (default khum.db) from the reference data in\n"
+    "$KHUM_SHARED/data (default ../shared/data): the gazetteer of provinces,\n"
+    "districts, communes and villages, the 2011 commune population, and the\n"
+    "built-in registry of Cambodian parties; then print a summary.\n"
+    "An existing file at PATH is replaced.\n";
+
+static void remove_db(const char *path)
+{
+    char side[4300];  /* path is at most 4200 bytes: room for the suffix */
+    unlink(path);
+    snprintf(side, sizeof side, "%s-wal", path);
+    unlink(side);
+    snprintf(side, sizeof side, "%s-shm", path);
+    unlink(side);
+}
+
+static void print_summary(khum_store *s, const char *db)
+{
+    khum_err err;
+    khum_err_clear(&err);
+    khum_geo_counts c;
+    if (khum_store_geo_counts(s, &c, &err)) {
+        cli_fail(&err);
+        return;
+    }
+    printf("\nkhum demo database %s (schema %d)\n", db, khum_store_schema_version(s));
+    printf("  provinces   %6lld\n", (long long)c.provinces);
+    printf("  districts   %6lld\n", (long long)c.districts);
+    printf("  communes    %6lld\n", (long long)c.communes);
+    printf("  villages    %6lld\n", (long long)c.villages);
+    printf("  communes with population data (%lld census): %lld of %lld, %lld persons\n",
+           (long long)c.population_year, (long long)c.communes_with_population,
+           (long long)c.communes, (long long)c.population_total);
+    printf("  parties     %6lld\n", (long long)c.parties);
+    printf("\nTry: build/khum geo show --db %s 'Kaoh Sotin'\n", db);
+}
+
+int cmd_demo(int argc, char **argv)
+{
+    static const struct option longopts[] = {{"db", required_argument, NULL, 'd'},
+                                              {"help", no_argument, NULL, 'h'},
+                                              {NULL, 0, NULL, 0}};
+    const char *db = NULL;
+    int ch;
+    optind = 1;
+    while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+        if (ch == 'd')
+            db = optarg;
+        else if (ch == 'h')
+            return fputs(demo_help, stdout), EXIT_OK;
+        else
+            return cli_usage_error("demo", "bad option");
+    }
+    if (optind != argc)
+        return cli_usage_error("demo", "unexpected argument '%s'", argv[optind]);
+    db = cli_db_path(db);
+
+    char pumi[4096], pop[4096], probe[4096];
+    if (!cli_shared_file("data/pumi/communes.csv", probe, sizeof probe) ||
+        !cli_shared_file("data/odc-2011/commune_population_2011.csv", pop, sizeof pop))
+        return EXIT_FAIL;
+    snprintf(pumi, sizeof pumi, "%s/data/pumi", cli_shared_dir());
+
+    char tmp[4200];
+    snprintf(tmp, sizeof tmp, "%s.building", db);
+    remove_db(tmp);
+    khum_store *s;
+    int st = cli_open_store(tmp, &s);
+    if (st)
+        return st;
+    printf("Building %s from %s/data (public reference data, see each SOURCE.md)\n", db,
+           cli_shared_dir());
+    if (!(st = import_gazetteer_dir(s, pumi, false)) &&
+        !(st = import_population_file(s, pop, 2011, true)))
+        st = import_parties_csv(s, "built-in data/parties/kh.csv", khum_builtin_parties_kh[0],
+                                khum_builtin_parties_kh_len[0], false);
+    if (st) {
+        khum_store_close(s);
+        remove_db(tmp);
+        return st;
+    }
+    khum_store_close(s);
+    remove_db(db);
+    if (rename(tmp, db) != 0) {
+        perror("khum demo: rename");
+        return EXIT_FAIL;
+    }
+    if ((st = cli_open_store(db, &s)))
+        return st;
+    print_summary(s, db);
+    khum_store_close(s);
+    return EXIT_OK;
+}

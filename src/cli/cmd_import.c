@@ -1,0 +1,498 @@
+/*
+ * cmd_import.c: `khum import gazetteer|population|seats|parties`. Each import
+ * reads and checks the whole input first, then writes it in one transaction
+ * together with an import_log row (file and SHA-256): bad input is reported
+ * with file:line:column and rule code, and leaves the database untouched.
+ */
+#include <ctype.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "khum/csv.h"
+#include "khum/geo.h"
+#include "khum/hash.h"
+
+static const char import_help[] =
+    "usage: khum import KIND [OPTIONS] SOURCE\n"
+    "\n"
+    "Load reference data into the database. Every import is one transaction:\n"
+    "input that breaks a rule is reported (file:line:column [RULE]) and nothing\n"
+    "is written. Importing the same data again changes nothing.\n"
+    "\n"
+    "Kinds:\n"
+    "  gazetteer DIR            provinces.csv, districts.csv, communes.csv and\n"
+    "                           villages.csv in the pumi layout (shared/data/pumi)\n"
+    "  gazetteer --ncdd FILE    a raw NCDD gazetteer export of one province\n"
+    "  population FILE          persons per commune (Com_Code, TT_Both[, Both_UP_18])\n"
+    "  seats FILE               council size per commune (commune, seats[, mandate])\n"
+    "  parties FILE             party registry (abbr, name_en[, id, name_km, colour,\n"
+    "                           registered, dissolved])\n"
+    "\n"
+    "Options:\n"
+    "  --db PATH          database (default $KHUM_DB or khum.db)\n"
+    "  --ncdd FILE        (gazetteer) read the NCDD export format\n"
+    "  --check            (gazetteer) compare with the database, write nothing;\n"
+    "                     exit 1 when they differ\n"
+    "  --accept-valid     (gazetteer --ncdd) skip rows that break a rule, list them\n"
+    "  --year YEAR        (population) census year; default: a year in the file name\n"
+    "  --mandate N        (seats) mandate number when the file has no mandate column\n"
+    "  --sizes LIST       (seats) allowed council sizes, default 5,7,9,11; 'any'\n"
+    "  -q, --quiet        print only errors and warnings\n"
+    "  -h, --help         show this help\n";
+
+typedef struct import_opts {
+    const char *db, *ncdd;
+    bool check, accept_valid, quiet;
+    int year, mandate;
+    int sizes[16];
+    size_t nsizes;
+} import_opts;
+
+static int fail_msg(const char *msg)
+{
+    fprintf(stderr, "khum import: %s\n", msg);
+    return EXIT_BAD;
+}
+
+static bool parse_sizes(const char *s, import_opts *o)
+{
+    o->nsizes = 0;
+    if (strcmp(s, "any") == 0)
+        return true;
+    char buf[128];
+    snprintf(buf, sizeof buf, "%s", s);
+    for (char *tok = strtok(buf, ","); tok; tok = strtok(NULL, ",")) {
+        long v;
+        if (o->nsizes == 16 || !khum_parse_int_range(tok, 1, 1000, &v))
+            return false;
+        o->sizes[o->nsizes++] = (int)v;
+    }
+    return o->nsizes > 0;
+}
+
+/* Commit or roll back, and report. */
+static int finish(khum_store *s, khum_code rc, khum_err *err)
+{
+    if (!rc)
+        rc = khum_store_commit(s, err);
+    if (rc) {
+        khum_store_rollback(s);
+        return cli_fail(err);
+    }
+    return EXIT_OK;
+}
+
+static khum_code log_file(khum_store *s, const char *kind, const char *path, int64_t rows,
+                          khum_err *err)
+{
+    char hex[KHUM_SHA256_HEX];
+    khum_code rc = khum_sha256_file(path, hex, err);
+    return rc ? rc : khum_store_log_import(s, kind, path, hex, rows, err);
+}
+
+static const char *const pumi_files[] = {"provinces.csv", "districts.csv", "communes.csv",
+                                         "villages.csv"};
+
+static khum_code read_pumi_dir(const char *dir, khum_gazetteer *g, khum_err *err)
+{
+    for (int l = KHUM_PROVINCE; l <= KHUM_VILLAGE; l++) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/%s", dir, pumi_files[l - 1]);
+        khum_csv *csv;
+        khum_code rc = khum_csv_open_path(path, &csv, err);
+        if (rc)
+            return rc;
+        rc = khum_gazetteer_read_pumi(g, (khum_level)l, csv, err);
+        khum_csv_close(csv);
+        if (rc)
+            return rc;
+    }
+    return khum_gazetteer_check(g, err);
+}
+
+static void print_units(const khum_gazetteer *g, const khum_upsert_stats *st)
+{
+    printf("gazetteer: %zu provinces, %zu districts, %zu communes, %zu villages",
+           khum_gazetteer_count(g, KHUM_PROVINCE), khum_gazetteer_count(g, KHUM_DISTRICT),
+           khum_gazetteer_count(g, KHUM_COMMUNE), khum_gazetteer_count(g, KHUM_VILLAGE));
+    if (st)
+        printf(" (%zu new, %zu updated, %zu unchanged)", st->inserted, st->updated,
+               st->unchanged);
+    printf("\n");
+}
+
+int import_gazetteer_dir(khum_store *s, const char *dir, bool quiet)
+{
+    khum_err err;
+    khum_err_clear(&err);
+    khum_gazetteer g;
+    khum_gazetteer_init(&g);
+    khum_upsert_stats st;
+    khum_code rc = read_pumi_dir(dir, &g, &err);
+    if (!rc && !(rc = khum_store_begin(s, &err))) {
+        rc = khum_store_put_units(s, g.units, g.n, &st, &err);
+        for (int l = 0; l < 4 && !rc; l++) {
+            char path[4096];
+            snprintf(path, sizeof path, "%s/%s", dir, pumi_files[l]);
+            rc = log_file(s, "gazetteer", path,
+                          (int64_t)khum_gazetteer_count(&g, (khum_level)(l + 1)), &err);
+        }
+        int status = finish(s, rc, &err);
+        if (!status && !quiet)
+            print_units(&g, &st);
+        khum_gazetteer_free(&g);
+        return status;
+    }
+    khum_gazetteer_free(&g);
+    return cli_fail(&err);
+}
+
+/* Compare an NCDD file with what the database holds for its province. */
+static int check_against_store(khum_store *s, khum_gazetteer *file)
+{
+    khum_err err;
+    khum_err_clear(&err);
+    khum_gazetteer db;
+    khum_gazetteer_init(&db);
+    const char *prefix = "";
+    for (size_t i = 0; i < file->n; i++)
+        if (file->units[i].level == KHUM_PROVINCE)
+            prefix = file->units[i].code;
+    khum_code rc = khum_store_load_gazetteer(s, prefix, &db, &err);
+    if (!rc)
+        rc = khum_gazetteer_check(&db, &err);
+    if (rc) {
+        khum_gazetteer_free(&db);
+        return cli_fail(&err);
+    }
+    khum_diags d = {0};
+    size_t n = khum_gazetteer_diff(&db, file, prefix, &d);
+    for (size_t i = 0; i < d.n; i++)
+        cli_warn(&d.items[i]);
+    printf("check: province %s: %zu units in the file, %zu in the database, %zu difference%s\n",
+           prefix, file->n, db.n, n, n == 1 ? "" : "s");
+    khum_diags_free(&d);
+    khum_gazetteer_free(&db);
+    return n ? EXIT_FAIL : EXIT_OK;
+}
+
+static int import_ncdd(khum_store *s, const import_opts *o)
+{
+    khum_err err;
+    khum_err_clear(&err);
+    khum_csv *csv;
+    if (khum_csv_open_path(o->ncdd, &csv, &err))
+        return cli_fail(&err);
+    khum_gazetteer g;
+    khum_gazetteer_init(&g);
+    khum_diags rejected = {0};
+    khum_code rc = khum_gazetteer_read_ncdd(&g, csv, o->accept_valid ? &rejected : NULL, &err);
+    khum_csv_close(csv);
+    if (!rc)
+        rc = khum_gazetteer_check(&g, &err);
+    for (size_t i = 0; i < rejected.n; i++)
+        cli_warn(&rejected.items[i]);
+    if (rejected.n)
+        fprintf(stderr, "khum: warning: %zu row%s rejected and skipped (--accept-valid)\n",
+                rejected.n, rejected.n == 1 ? "" : "s");
+    int status;
+    if (rc) {
+        status = cli_fail(&err);
+    } else if (o->check) {
+        status = check_against_store(s, &g);
+    } else if ((rc = khum_store_begin(s, &err))) {
+        status = cli_fail(&err);
+    } else {
+        khum_upsert_stats st;
+        rc = khum_store_put_units(s, g.units, g.n, &st, &err);
+        if (!rc)
+            rc = log_file(s, "gazetteer-ncdd", o->ncdd, (int64_t)g.n, &err);
+        status = finish(s, rc, &err);
+        if (!status && !o->quiet)
+            print_units(&g, &st);
+    }
+    khum_diags_free(&rejected);
+    khum_gazetteer_free(&g);
+    return status;
+}
+
+/* A census year written in the file name, e.g. commune_population_2011.csv. */
+static int year_from_name(const char *path)
+{
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    for (const char *p = base; p[0]; p++) {
+        if ((p[0] == '1' && p[1] == '9') || (p[0] == '2' && p[1] == '0')) {
+            if (isdigit((unsigned char)p[2]) && isdigit((unsigned char)p[3]) &&
+                !isdigit((unsigned char)p[4]) && (p == base || !isdigit((unsigned char)p[-1])))
+                return atoi(p);
+        }
+    }
+    return 0;
+}
+
+int import_population_file(khum_store *s, const char *path, int year, bool quiet)
+{
+    khum_err err;
+    khum_err_clear(&err);
+    if (year <= 0 && (year = year_from_name(path)) <= 0)
+        return fail_msg("population: which census year? give --year YEAR");
+    khum_csv *csv;
+    if (khum_csv_open_path(path, &csv, &err))
+        return cli_fail(&err);
+    khum_arena a;
+    khum_arena_init(&a, 0);
+    khum_population *rows = NULL;
+    size_t n = 0, kept = 0, unmatched = 0, zero = 0;
+    khum_code rc = khum_population_read(csv, &a, &rows, &n, &err);
+    khum_csv_close(csv);
+    int64_t persons = 0;
+    /* Keep the rows whose code is a current commune; list the others. */
+    for (size_t i = 0; i < n && !rc; i++) {
+        bool exists;
+        if ((rc = khum_store_area_exists(s, KHUM_COMMUNE, rows[i].commune, &exists, &err)))
+            break;
+        if (!exists) {
+            fflush(stdout);
+            if (!quiet)
+                fprintf(stderr, "khum: warning: %s:%ld: commune %s (%s) is not in the "
+                        "gazetteer: not imported [POP.305]\n", path, rows[i].line,
+                        rows[i].commune, *rows[i].name ? rows[i].name : "no name");
+            unmatched++;
+            continue;
+        }
+        zero += rows[i].total == 0;
+        persons += rows[i].total;
+        rows[kept++] = rows[i];
+    }
+    if (!rc && !(rc = khum_store_begin(s, &err))) {
+        rc = khum_store_put_population(s, year, rows, kept, &err);
+        if (rc)
+            khum_err_at(&err, path, err.line, 0, NULL);
+        if (!rc)
+            rc = log_file(s, "population", path, (int64_t)kept, &err);
+        int status = finish(s, rc, &err);
+        fflush(stdout);
+        if (!status && unmatched)
+            fprintf(stderr, "khum: warning: %s: %zu of %zu commune codes match no commune of "
+                    "the gazetteer (boundaries changed since %d) and were not imported%s "
+                    "[POP.305]\n", path, unmatched, n, year,
+                    quiet ? "; import the file alone to list them" : "");
+        if (!status && !quiet)
+            printf("population %d: %zu communes, %lld persons%s\n", year, kept,
+                   (long long)persons, zero ? " (some with 0 persons)" : "");
+        free(rows);
+        khum_arena_free(&a);
+        return status;
+    }
+    free(rows);
+    khum_arena_free(&a);
+    return cli_fail(&err);
+}
+
+static int import_seats(khum_store *s, const char *path, const import_opts *o)
+{
+    khum_err err;
+    khum_err_clear(&err);
+    khum_csv *csv;
+    if (khum_csv_open_path(path, &csv, &err))
+        return cli_fail(&err);
+    khum_arena a;
+    khum_arena_init(&a, 0);
+    khum_council_size *rows = NULL;
+    size_t n = 0;
+    khum_code rc = khum_council_sizes_read(csv, &a, o->mandate, o->sizes, o->nsizes, &rows,
+                                           &n, &err);
+    khum_csv_close(csv);
+    int status;
+    if (rc || (rc = khum_store_begin(s, &err))) {
+        status = cli_fail(&err);
+    } else {
+        rc = khum_store_put_council_sizes(s, rows, n, path, &err);
+        if (!rc)
+            rc = log_file(s, "seats", path, (int64_t)n, &err);
+        status = finish(s, rc, &err);
+        long total = 0;
+        for (size_t i = 0; i < n; i++)
+            total += rows[i].seats;
+        if (!status && !o->quiet)
+            printf("seats: %zu communes, %ld seats\n", n, total);
+    }
+    free(rows);
+    khum_arena_free(&a);
+    return status;
+}
+
+int import_parties_csv(khum_store *s, const char *name, const char *text, size_t len,
+                       bool quiet)
+{
+    khum_err err;
+    khum_err_clear(&err);
+    khum_csv *csv = khum_csv_open_mem(name, text, len);
+    if (!csv)
+        return fail_msg("out of memory");
+    khum_arena a;
+    khum_arena_init(&a, 0);
+    khum_party *rows = NULL;
+    size_t n = 0;
+    khum_upsert_stats st;
+    khum_code rc = khum_parties_read(csv, &a, &rows, &n, &err);
+    khum_csv_close(csv);
+    int status;
+    if (rc || (rc = khum_store_begin(s, &err))) {
+        status = cli_fail(&err);
+    } else {
+        rc = khum_store_put_parties(s, rows, n, &st, &err);
+        if (rc)
+            khum_err_at(&err, name, err.line, 0, NULL);
+        char hex[KHUM_SHA256_HEX];
+        khum_sha256_hex(text, len, hex);
+        if (!rc)
+            rc = khum_store_log_import(s, "parties", name, hex, (int64_t)n, &err);
+        status = finish(s, rc, &err);
+        if (!status && !quiet)
+            printf("parties: %zu (%zu new, %zu updated, %zu unchanged)\n", n, st.inserted,
+                   st.updated, st.unchanged);
+    }
+    free(rows);
+    khum_arena_free(&a);
+    return status;
+}
+
+static int import_parties(khum_store *s, const char *path, bool quiet)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        khum_err err;
+        khum_err_set(&err, KHUM_ERR_IO, "IO.801", "cannot open the file");
+        khum_err_at(&err, path, 0, 0, NULL);
+        return cli_fail(&err);
+    }
+    khum_buf b;
+    khum_buf_init(&b);
+    char chunk[65536];
+    size_t got;
+    while ((got = fread(chunk, 1, sizeof chunk, f)) > 0 && b.len < (64u << 20))
+        khum_buf_append(&b, chunk, got);
+    fclose(f);
+    int status = b.failed ? fail_msg("out of memory")
+                          : import_parties_csv(s, path, b.data ? b.data : "", b.len, quiet);
+    khum_buf_free(&b);
+    return status;
+}
+
+static int parse_import_opts(int argc, char **argv, import_opts *o)
+{
+    static const struct option longopts[] = {
+        {"db", required_argument, NULL, 'd'},   {"ncdd", required_argument, NULL, 'n'},
+        {"check", no_argument, NULL, 'c'},      {"accept-valid", no_argument, NULL, 'a'},
+        {"year", required_argument, NULL, 'y'}, {"mandate", required_argument, NULL, 'm'},
+        {"sizes", required_argument, NULL, 's'}, {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},       {NULL, 0, NULL, 0}};
+    memset(o, 0, sizeof *o);
+    parse_sizes("5,7,9,11", o);
+    int ch;
+    long v;
+    optind = 1;
+    while ((ch = getopt_long(argc, argv, "qh", longopts, NULL)) != -1) {
+        switch (ch) {
+        case 'd': o->db = optarg; break;
+        case 'n': o->ncdd = optarg; break;
+        case 'c': o->check = true; break;
+        case 'a': o->accept_valid = true; break;
+        case 'q': o->quiet = true; break;
+        case 'y':
+            if (!khum_parse_int_range(optarg, 1900, 2200, &v))
+                return cli_usage_error("import", "--year '%s' is not a year", optarg);
+            o->year = (int)v;
+            break;
+        case 'm':
+            if (!khum_parse_int_range(optarg, 1, 100, &v))
+                return cli_usage_error("import", "--mandate '%s' is not a number from 1 to 100",
+                                       optarg);
+            o->mandate = (int)v;
+            break;
+        case 's':
+            if (!parse_sizes(optarg, o))
+                return cli_usage_error("import", "--sizes '%s' is not a list like 5,7,9,11",
+                                       optarg);
+            break;
+        case 'h': fputs(import_help, stdout); return -1;
+        default: return cli_usage_error("import", "bad option");
+        }
+    }
+    return EXIT_OK;
+}
+
+int cmd_import(int argc, char **argv)
+{
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        fputs(import_help, argc < 2 ? stderr : stdout);
+        return argc < 2 ? EXIT_BAD : EXIT_OK;
+    }
+    const char *kind = argv[1];
+    import_opts o;
+    int st = parse_import_opts(argc - 1, argv + 1, &o);
+    if (st)
+        return st < 0 ? EXIT_OK : st;
+    int nargs = argc - 1 - optind;
+    const char *src = nargs == 1 ? argv[1 + optind] : NULL;
+    bool ncdd = strcmp(kind, "gazetteer") == 0 && o.ncdd;
+    if (strcmp(kind, "gazetteer") && strcmp(kind, "population") && strcmp(kind, "seats") &&
+        strcmp(kind, "parties"))
+        return cli_usage_error("import", "unknown kind '%s'", kind);
+    if (ncdd ? nargs != 0 : nargs != 1)
+        return cli_usage_error("import", "%s takes one %s", kind,
+                               ncdd ? "--ncdd FILE and no other argument" : "SOURCE");
+    if ((o.check || o.accept_valid) && !ncdd)
+        return cli_usage_error("import", "--check and --accept-valid go with gazetteer --ncdd");
+    khum_store *s;
+    if ((st = cli_open_store(o.db, &s)))
+        return st;
+    if (ncdd)
+        st = import_ncdd(s, &o);
+    else if (strcmp(kind, "gazetteer") == 0)
+        st = import_gazetteer_dir(s, src, o.quiet);
+    else if (strcmp(kind, "population") == 0)
+        st = import_population_file(s, src, o.year, o.quiet);
+    else if (strcmp(kind, "seats") == 0)
+        st = import_seats(s, src, &o);
+    else
+        st = import_parties(s, src, o.quiet);
+    khum_store_close(s);
+    return st;
+}
+
+int cmd_init(int argc, char **argv)
+{
+    static const struct option longopts[] = {{"db", required_argument, NULL, 'd'},
+                                              {"help", no_argument, NULL, 'h'},
+                                              {NULL, 0, NULL, 0}};
+    const char *db = NULL;
+    int ch;
+    optind = 1;
+    while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+        if (ch == 'd') {
+            db = optarg;
+        } else if (ch == 'h') {
+            printf("usage: khum init [--db PATH]\n\n"
+                   "Create the database if it does not exist and apply any pending schema\n"
+                   "migration. Safe to run again.\n");
+            return EXIT_OK;
+        } else {
+            return cli_usage_error("init", "bad option");
+        }
+    }
+    if (optind != argc)
+        return cli_usage_error("init", "unexpected argument '%s'", argv[optind]);
+    khum_store *s;
+    int st = cli_open_store(db, &s);
+    if (st)
+        return st;
+    printf("%s: %s database, schema version %d\n", cli_db_path(db), khum_store_backend(s),
+           khum_store_schema_version(s));
+    khum_store_close(s);
+    return EXIT_OK;
+}

@@ -1,0 +1,58 @@
+/*
+ * main.c: the khum binary's entry point: global --help and --version, then
+ * dispatch to one subcommand. Each subcommand parses its own options with
+ * getopt_long and answers --help itself.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const cli_cmd commands[] = {
+    {"init", cmd_init, "create a database, or bring its schema up to date"},
+    {"import", cmd_import, "load gazetteer, population, council sizes or parties"},
+    {"geo", cmd_geo, "find a province, district or commune by code or name"},
+    {"party", cmd_party, "list the registered parties"},
+    {"allocate", cmd_allocate, "allocate seats from a CSV of votes (D'Hondt, Cambodia, ...)"},
+    {"demo", cmd_demo, "build a database from the reference data and show it"},
+};
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "usage: khum [--help] [--version] COMMAND [ARGS]\n"
+            "\n"
+            "khum runs and keeps the record of local council elections held under\n"
+            "party-list proportional representation (Cambodia's commune councils first).\n"
+            "\n"
+            "Commands:\n");
+    for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+        fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    fprintf(out,
+            "\n"
+            "Every command answers --help. The database is --db PATH, else $KHUM_DB,\n"
+            "else khum.db; reference data is read from $KHUM_SHARED (default ../shared).\n"
+            "Exit status: 0 success, 1 failure, 2 bad usage or bad input, 3 a tie needs lots.\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return EXIT_BAD;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+        strcmp(argv[1], "help") == 0) {
+        usage(stdout);
+        return EXIT_OK;
+    }
+    if (strcmp(argv[1], "--version") == 0) {
+        printf("khum %s (schema %d)\n", KHUM_VERSION, khum_store_schema_latest());
+        return EXIT_OK;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+        if (strcmp(argv[1], commands[i].name) == 0)
+            return commands[i].run(argc - 1, argv + 1);
+    fprintf(stderr, "khum: unknown command '%s' (see khum --help)\n", argv[1]);
+    return EXIT_BAD;
+}

@@ -1,0 +1,42 @@
+/*
+ * db.h (internal to src/store): the small SQL driver interface the store is
+ * written against: connect, prepare with '?' placeholders, bind, step, read
+ * columns. SQLite is the driver today; a libpq driver can implement the same
+ * calls (rewriting '?' to $n), so every query in the store is written once.
+ */
+#ifndef KHUM_STORE_DB_H
+#define KHUM_STORE_DB_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "khum/err.h"
+
+typedef struct db_conn db_conn;
+typedef struct db_stmt db_stmt;
+
+enum { DB_ROW = 1, DB_DONE = 0, DB_ERROR = -1 };
+
+khum_code db_open(const char *path, db_conn **out, khum_err *err);
+void db_close(db_conn *c);
+khum_code db_exec(db_conn *c, const char *sql, khum_err *err);  /* several statements */
+khum_code db_prepare(db_conn *c, const char *sql, db_stmt **out, khum_err *err);
+void db_finalize(db_stmt *s);
+void db_reset(db_stmt *s);
+
+void db_bind_text(db_stmt *s, int i, const char *v);   /* 1-based; NULL binds NULL */
+void db_bind_int(db_stmt *s, int i, int64_t v);
+void db_bind_double(db_stmt *s, int i, double v);
+void db_bind_null(db_stmt *s, int i);
+
+int db_step(db_stmt *s, khum_err *err);   /* DB_ROW, DB_DONE or DB_ERROR */
+const char *db_col_text(db_stmt *s, int i);  /* "" for NULL */
+int64_t db_col_int(db_stmt *s, int i);
+double db_col_double(db_stmt *s, int i);
+bool db_col_null(db_stmt *s, int i);
+int64_t db_changes(db_conn *c);
+
+int db_user_version(db_conn *c, khum_err *err);          /* -1 on error */
+khum_code db_set_user_version(db_conn *c, int v, khum_err *err);
+
+#endif

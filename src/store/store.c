@@ -1,0 +1,102 @@
+/*
+ * store.c: opening a database, choosing the driver from the URI, applying
+ * schema migrations, and transactions. Migrations are the SQL files in
+ * src/store/schema/, compiled in by embed.cmake; PRAGMA user_version holds how
+ * many have been applied, and each one runs in its own transaction.
+ */
+#include "store_impl.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+extern const char *const khum_schema_migrations[];
+extern const size_t khum_schema_migrations_count;
+
+int khum_store_schema_latest(void)
+{
+    return (int)khum_schema_migrations_count;
+}
+
+static khum_code migrate(khum_store *s, khum_err *err)
+{
+    int v = db_user_version(s->db, err);
+    if (v < 0)
+        return KHUM_ERR_STORE;
+    int latest = khum_store_schema_latest();
+    if (v > latest)
+        return khum_err_set(err, KHUM_ERR_STORE, "DB.906",
+                            "the database has schema version %d, newer than this khum "
+                            "knows (%d): upgrade khum", v, latest);
+    for (int i = v; i < latest; i++) {
+        khum_code rc;
+        if ((rc = db_exec(s->db, "BEGIN IMMEDIATE", err)))
+            return rc;
+        if ((rc = db_exec(s->db, khum_schema_migrations[i], err)) ||
+            (rc = db_set_user_version(s->db, i + 1, err))) {
+            db_exec(s->db, "ROLLBACK", NULL);
+            return rc;
+        }
+        if ((rc = db_exec(s->db, "COMMIT", err)))
+            return rc;
+    }
+    s->version = latest;
+    return KHUM_OK;
+}
+
+khum_code khum_store_open(const char *uri, khum_store **out, khum_err *err)
+{
+    *out = NULL;
+    if (strncmp(uri, "postgresql://", 13) == 0 || strncmp(uri, "postgres://", 11) == 0)
+        return khum_err_set(err, KHUM_ERR_USAGE, "DB.907",
+                            "the PostgreSQL backend is not built yet: use a SQLite file path");
+    if (strncmp(uri, "sqlite:", 7) == 0)
+        uri += 7;
+    khum_store *s = calloc(1, sizeof *s);
+    if (!s)
+        return khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
+    khum_code rc = db_open(uri, &s->db, err);
+    if (!rc && (rc = migrate(s, err)))
+        khum_err_at(err, uri, 0, 0, NULL);
+    if (rc) {
+        khum_store_close(s);
+        return rc;
+    }
+    *out = s;
+    return KHUM_OK;
+}
+
+void khum_store_close(khum_store *s)
+{
+    if (!s)
+        return;
+    db_close(s->db);
+    free(s);
+}
+
+const char *khum_store_backend(const khum_store *s)
+{
+    (void)s;
+    return "sqlite";
+}
+
+int khum_store_schema_version(const khum_store *s)
+{
+    return s->version;
+}
+
+khum_code khum_store_begin(khum_store *s, khum_err *err)
+{
+    /* IMMEDIATE: take the write lock now, so a concurrent writer waits here
+     * rather than failing half-way through an import. */
+    return db_exec(s->db, "BEGIN IMMEDIATE", err);
+}
+
+khum_code khum_store_commit(khum_store *s, khum_err *err)
+{
+    return db_exec(s->db, "COMMIT", err);
+}
+
+void khum_store_rollback(khum_store *s)
+{
+    db_exec(s->db, "ROLLBACK", NULL);
+}

@@ -1,0 +1,24 @@
+/*
+ * store_impl.h (internal to src/store): the store handle and helpers shared
+ * by the store's files.
+ */
+#ifndef KHUM_STORE_IMPL_H
+#define KHUM_STORE_IMPL_H
+
+#include "db.h"
+#include "khum/store.h"
+
+struct khum_store {
+    db_conn *db;
+    int version;
+};
+
+/* Run a prepared statement that returns no rows; finalizes it. */
+static inline khum_code store_run(db_stmt *st, khum_err *err)
+{
+    int r = db_step(st, err);
+    db_finalize(st);
+    return r == DB_ERROR ? (err ? err->code : KHUM_ERR_STORE) : KHUM_OK;
+}
+
+#endif
