@@ -75,7 +75,7 @@ size_t khum_err_format(const khum_err *e, char *buf, size_t n)
         APPEND("line %ld: ", e->line);
     }
     APPEND("%s", e->msg);
-    if (e->field[0] && !strstr(e->msg, e->field))
+    if (e->field[0])
         APPEND(" (column '%s')", e->field);
     if (e->rule[0])
         APPEND(" [%s]", e->rule);

@@ -1,0 +1,26 @@
+# cli.sh: every command answers --help; bad usage exits 2 with a message.
+. "$(dirname "$0")/lib/assert.sh"
+
+run 0 "$KHUM" --help;     has out "usage: khum"; has out "allocate"
+run 0 "$KHUM" --version;  has out "khum "
+run 2 "$KHUM";            has err "usage: khum"
+run 2 "$KHUM" frobnicate; has err "unknown command 'frobnicate'"
+for c in init import geo party demo allocate; do
+    run 0 "$KHUM" "$c" --help
+    has out "usage: khum $c"
+done
+run 0 "$KHUM" import gazetteer --help; has out "--ncdd FILE"
+run 2 "$KHUM" import;                   has err "usage: khum import"
+run 2 "$KHUM" import bananas x.csv;     has err "unknown kind 'bananas'"
+run 2 "$KHUM" import gazetteer;         has err "takes one SOURCE"
+run 2 "$KHUM" import seats --mandate x s.csv; has err "--mandate 'x'"
+run 2 "$KHUM" import population --check p.csv; has err "--check and --accept-valid"
+run 2 "$KHUM" init --bogus
+run 2 "$KHUM" geo find x;               has err "unknown subcommand 'find'"
+run 2 "$KHUM" party list extra
+run 2 "$KHUM" init --db postgresql://u@localhost/khum; has err "[DB.907]"
+run 0 "$KHUM" init --db "$T/new.db";    has out "schema version"
+latest=$("$KHUM" --version | sed 's/.*schema \([0-9]*\).*/\1/')
+eq "$(sql "$T/new.db" 'PRAGMA user_version')" "$latest" "schema version of a new database"
+eq "$(sql "$T/new.db" 'PRAGMA journal_mode')" "wal" "journal mode"
+finish

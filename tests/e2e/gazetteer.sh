@@ -1,0 +1,45 @@
+# gazetteer.sh: importing a gazetteer; bad files (bad code, duplicate code,
+# broken quoting, invalid UTF-8, missing parent) are refused with file:line:col
+# and the rule code, exit 2, and leave the database exactly as it was.
+. "$(dirname "$0")/lib/assert.sh"
+
+DB="$T/g.db"
+MINI="$KHUM_TESTDATA/mini-gazetteer"
+run 0 "$KHUM" import gazetteer --db "$DB" "$MINI"
+has out "gazetteer: 1 provinces, 1 districts, 2 communes, 3 villages (7 new, 0 updated, 0 unchanged)"
+eq "$(sql "$DB" "SELECT name_km FROM area WHERE code = '01020201'")" 'ភូមិ, "ក"' "quoted Khmer name"
+eq "$(sql "$DB" "SELECT count(*) FROM import_log WHERE kind = 'gazetteer'")" 4 "import log rows"
+run 0 "$KHUM" import gazetteer --db "$DB" "$MINI"
+has out "(0 new, 0 updated, 7 unchanged)"
+
+snapshot() { sqlite3 "$DB" .dump | sha256sum; }
+before=$(snapshot)
+
+# bad_variant FILE LINE_TO_APPEND EXPECTED_TEXT: copy the mini gazetteer,
+# append one line to FILE, import it, expect exit 2, the text, no change.
+bad_variant() {
+    rm -rf "$T/bad"; cp -r "$MINI" "$T/bad"
+    printf '%b' "$2" >> "$T/bad/$1"
+    run 2 "$KHUM" import gazetteer --db "$DB" "$T/bad"
+    has err "$3"
+    eq "$(snapshot)" "$before" "database unchanged after $3"
+}
+bad_variant communes.csv '01020,0102,01,ក,X,,,,,,,\n' \
+    "bad/communes.csv:4:1: commune code '01020' must be 6 digits (column 'code') [GEO.201]"
+bad_variant communes.csv '010201,0102,01,ក,Again,,,,,,,\n' \
+    "bad/communes.csv:4:1: duplicate commune code 010201 (first defined on line 2)"
+bad_variant villages.csv '01020103,010201,"ក,Broken\n' \
+    "bad/villages.csv:5:17: quoted field is not closed before the end of the file (column 'name_km') [CSV.101]"
+bad_variant villages.csv '01020103,010201,\341\236,Bad\n' \
+    "bad/villages.csv:5:17: invalid UTF-8 (the file must be UTF-8 text) (column 'name_km') [CSV.103]"
+bad_variant districts.csv '0201,02,ក,Orphan,,,,,,,\n' \
+    "bad/districts.csv:3:1: district 0201 belongs to province 02, which is not in the gazetteer"
+bad_variant villages.csv '01020103,010202,ក,Moved\n' \
+    "village 01020103 is not inside '010202': a unit's code starts with its parent's code (column 'commune_code') [GEO.202]"
+bad_variant communes.csv '010203,0102,01,ក,X,,,,,200,103,\n' "[GEO.206]"
+
+# A missing file names itself.
+run 1 "$KHUM" import gazetteer --db "$DB" "$T/nowhere"
+has err "nowhere/provinces.csv: cannot open"
+eq "$(snapshot)" "$before" "database unchanged after a missing file"
+finish

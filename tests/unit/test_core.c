@@ -1,0 +1,136 @@
+/*
+ * test_core.c: UTF-8 validation and Latin case folding, the strict number,
+ * fraction and date parsers, the arena, and error formatting.
+ */
+#include "testutil.h"
+
+#include "khum/arena.h"
+#include "khum/err.h"
+#include "khum/str.h"
+
+static void test_utf8_validate(void **state)
+{
+    (void)state;
+    const char *ok = "Kâmpóng ចាម";
+    assert_true(khum_utf8_valid(ok, strlen(ok)));
+    assert_int_equal(khum_utf8_length(ok, strlen(ok)), 11);
+    assert_int_equal(khum_utf8_check("ab\xC0\xAF", 4), 2);      /* overlong */
+    assert_int_equal(khum_utf8_check("\xED\xA0\x80", 3), 0);    /* surrogate */
+    assert_int_equal(khum_utf8_check("x\xF4\x90\x80\x80", 5), 1); /* > U+10FFFF */
+    assert_int_equal(khum_utf8_check("\xE1\x9E", 2), 0);        /* truncated */
+    assert_int_equal(khum_utf8_check("\x80", 1), 0);            /* lone continuation */
+}
+
+static void test_fold_latin(void **state)
+{
+    (void)state;
+    khum_buf b;
+    khum_buf_init(&b);
+    const char *s = "KÂMPÓNG Cham ŎTDÂR ចាម";
+    assert_true(khum_utf8_fold_latin(&b, s, strlen(s)));
+    assert_string_equal(b.data, "kâmpóng cham ŏtdâr ចាម");
+    khum_buf_free(&b);
+    assert_int_equal(khum_utf8_casecmp_latin("Svay Rieng", "SVAY RIENG"), 0);
+    assert_int_equal(khum_utf8_casecmp_latin("Bântéay", "BÂNTÉAY"), 0);
+    assert_true(khum_utf8_casecmp_latin("a", "b") < 0);
+    assert_true(khum_utf8_casecmp_latin("ab", "a") > 0);
+}
+
+static void test_parse_numbers(void **state)
+{
+    (void)state;
+    int64_t v;
+    assert_true(khum_parse_i64("9223372036854775807", &v));
+    assert_true(v == INT64_MAX);
+    assert_false(khum_parse_i64("9223372036854775808", &v));
+    assert_true(khum_parse_i64("-9223372036854775808", &v));
+    assert_false(khum_parse_i64("12abc", &v));
+    assert_false(khum_parse_i64(" 7", &v));
+    assert_false(khum_parse_i64("", &v));
+    assert_false(khum_parse_i64("1e3", &v));
+    assert_false(khum_parse_i64("+5", &v));
+    long l;
+    assert_true(khum_parse_int_range("11", 1, 11, &l));
+    assert_false(khum_parse_int_range("12", 1, 11, &l));
+    int64_t n, d;
+    assert_true(khum_parse_fraction("1.4", &n, &d));
+    assert_true(n == 14 && d == 10);
+    assert_true(khum_parse_fraction("50", &n, &d));
+    assert_true(n == 50 && d == 1);
+    assert_false(khum_parse_fraction("0", &n, &d));
+    assert_false(khum_parse_fraction("1.2.3", &n, &d));
+    assert_false(khum_parse_fraction("-1", &n, &d));
+    assert_false(khum_parse_fraction(".", &n, &d));
+    double x;
+    assert_true(khum_parse_double("105.4312978", &x));
+    assert_false(khum_parse_double("nan", &x));
+    assert_false(khum_parse_double("1.5x", &x));
+}
+
+static void test_parse_date(void **state)
+{
+    (void)state;
+    int y, m, d;
+    assert_true(khum_parse_date("2017-11-16", &y, &m, &d));
+    assert_true(y == 2017 && m == 11 && d == 16);
+    assert_true(khum_parse_date("2024-02-29", &y, &m, &d));
+    assert_false(khum_parse_date("2023-02-29", &y, &m, &d));
+    assert_false(khum_parse_date("1900-02-29", &y, &m, &d));
+    assert_false(khum_parse_date("2017-13-01", &y, &m, &d));
+    assert_false(khum_parse_date("2017-1-01", &y, &m, &d));
+    assert_false(khum_parse_date("16/11/2017", &y, &m, &d));
+}
+
+static void test_arena(void **state)
+{
+    (void)state;
+    khum_arena a;
+    khum_arena_init(&a, 256);
+    for (int i = 0; i < 100; i++) {
+        void *p = khum_arena_alloc(&a, (size_t)i + 1);
+        assert_non_null(p);
+        assert_int_equal((uintptr_t)p % 16, 0);
+        memset(p, 0xAB, (size_t)i + 1);
+    }
+    char *big = khum_arena_alloc(&a, 10000);  /* larger than a block */
+    assert_non_null(big);
+    memset(big, 1, 10000);
+    char *s = khum_arena_printf(&a, "%s-%d", "x", 42);
+    assert_string_equal(s, "x-42");
+    assert_string_equal(khum_arena_strndup(&a, "abcdef", 3), "abc");
+    int *z = khum_arena_calloc(&a, 10, sizeof *z);
+    for (int i = 0; i < 10; i++)
+        assert_int_equal(z[i], 0);
+    assert_null(khum_arena_calloc(&a, SIZE_MAX / 2, 4));  /* overflow refused */
+    khum_arena_free(&a);
+    assert_null(a.head);
+}
+
+static void test_err_format(void **state)
+{
+    (void)state;
+    khum_err e;
+    khum_err_clear(&e);
+    assert_int_equal(khum_err_set(&e, KHUM_ERR_INPUT, "GEO.201", "bad %s", "code"),
+                     KHUM_ERR_INPUT);
+    khum_err_at(&e, "a.csv", 3, 7, "code");
+    char msg[256];
+    khum_err_format(&e, msg, sizeof msg);
+    assert_string_equal(msg, "a.csv:3:7: bad code (column 'code') [GEO.201]");
+    khum_err_at(&e, NULL, 0, 0, "votes");
+    khum_err_format(&e, msg, sizeof msg);
+    assert_string_equal(msg, "a.csv: bad code (column 'votes') [GEO.201]");
+    char tiny[8];
+    khum_err_format(&e, tiny, sizeof tiny);  /* truncates, never overflows */
+    assert_int_equal(strlen(tiny), 7);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_utf8_validate), cmocka_unit_test(test_fold_latin),
+        cmocka_unit_test(test_parse_numbers), cmocka_unit_test(test_parse_date),
+        cmocka_unit_test(test_arena),         cmocka_unit_test(test_err_format),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

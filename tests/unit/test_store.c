@@ -1,0 +1,201 @@
+/*
+ * test_store.c: the SQLite store: migrations from an empty file, refusing a
+ * newer schema, transactions that leave nothing behind on error, upserts that
+ * report what changed, and finding units by code and by name.
+ */
+#include "testutil.h"
+
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include "khum/store.h"
+
+typedef struct fixture {
+    char path[64];
+    khum_store *s;
+} fixture;
+
+static int setup(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    snprintf(f->path, sizeof f->path, "/tmp/khum-test-store-XXXXXX");
+    int fd = mkstemp(f->path);
+    if (fd < 0)
+        return -1;
+    close(fd);
+    unlink(f->path);  /* start from no file at all */
+    khum_err err;
+    if (khum_store_open(f->path, &f->s, &err))
+        return -1;
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    khum_store_close(f->s);
+    char side[80];
+    unlink(f->path);
+    snprintf(side, sizeof side, "%s-wal", f->path);
+    unlink(side);
+    snprintf(side, sizeof side, "%s-shm", f->path);
+    unlink(side);
+    free(f);
+    return 0;
+}
+
+static khum_unit unit(khum_level l, const char *code, const char *latin, long line)
+{
+    static char parents[16][9];
+    static int next;
+    char *p = parents[next++ % 16];
+    snprintf(p, 9, "%.*s", (int)(khum_level_code_len(l) - 2), code);
+    khum_unit u = {.level = l, .code = code, .parent = p, .name_km = "ក",
+                   .name_latin = latin, .name_ungegn = "", .unit_km = "", .unit_latin = "",
+                   .unit_en = "", .iso3166_2 = "", .source = "g.csv", .line = line};
+    return u;
+}
+
+static void test_migrations(void **state)
+{
+    fixture *f = *state;
+    assert_int_equal(khum_store_schema_version(f->s), khum_store_schema_latest());
+    assert_true(khum_store_schema_latest() >= 1);
+    khum_geo_counts c;
+    khum_err err;
+    assert_int_equal(khum_store_geo_counts(f->s, &c, &err), KHUM_OK);
+    assert_int_equal(c.communes, 0);
+    /* Opening again applies nothing and keeps the version. */
+    khum_store *again;
+    assert_int_equal(khum_store_open(f->path, &again, &err), KHUM_OK);
+    assert_int_equal(khum_store_schema_version(again), khum_store_schema_latest());
+    khum_store_close(again);
+}
+
+static void test_newer_schema_refused(void **state)
+{
+    fixture *f = *state;
+    sqlite3 *h;
+    assert_int_equal(sqlite3_open(f->path, &h), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(h, "PRAGMA user_version = 999", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(h);
+    khum_store *s;
+    khum_err err;
+    khum_err_clear(&err);
+    assert_int_equal(khum_store_open(f->path, &s, &err), KHUM_ERR_STORE);
+    assert_string_equal(err.rule, "DB.906");
+    assert_null(s);
+}
+
+static void test_missing_parent_rolls_back(void **state)
+{
+    fixture *f = *state;
+    khum_unit units[] = {unit(KHUM_PROVINCE, "01", "One", 2),
+                         unit(KHUM_DISTRICT, "0101", "D", 3),
+                         unit(KHUM_DISTRICT, "0201", "Orphan", 4)};
+    khum_err err;
+    khum_err_clear(&err);
+    khum_upsert_stats st;
+    assert_int_equal(khum_store_begin(f->s, &err), KHUM_OK);
+    assert_int_equal(khum_store_put_units(f->s, units, 3, &st, &err), KHUM_ERR_INPUT);
+    assert_string_equal(err.rule, "GEO.204");
+    assert_int_equal(err.line, 4);
+    assert_string_equal(err.file, "g.csv");
+    khum_store_rollback(f->s);
+    khum_geo_counts c;
+    assert_int_equal(khum_store_geo_counts(f->s, &c, &err), KHUM_OK);
+    assert_int_equal(c.provinces + c.districts, 0);  /* nothing of the import remains */
+}
+
+static void test_upsert_stats(void **state)
+{
+    fixture *f = *state;
+    khum_unit units[] = {unit(KHUM_PROVINCE, "01", "One", 2),
+                         unit(KHUM_DISTRICT, "0101", "D", 3),
+                         unit(KHUM_COMMUNE, "010101", "Kâmpóng Cham", 4)};
+    khum_err err;
+    khum_upsert_stats st;
+    assert_int_equal(khum_store_put_units(f->s, units, 3, &st, &err), KHUM_OK);
+    assert_int_equal(st.inserted, 3);
+    assert_int_equal(khum_store_put_units(f->s, units, 3, &st, &err), KHUM_OK);
+    assert_int_equal(st.unchanged, 3);
+    assert_int_equal(st.inserted + st.updated, 0);
+    units[1].name_latin = "Renamed";
+    assert_int_equal(khum_store_put_units(f->s, units, 3, &st, &err), KHUM_OK);
+    assert_int_equal(st.updated, 1);
+
+    khum_arena a;
+    khum_arena_init(&a, 0);
+    khum_area_info *r;
+    size_t n;
+    assert_int_equal(khum_store_find_areas(f->s, "KÂMPÓNG CHAM", 10, &a, &r, &n, &err), KHUM_OK);
+    assert_int_equal(n, 1);
+    assert_string_equal(r[0].unit.code, "010101");
+    assert_string_equal(r[0].parent_name, "Renamed");
+    assert_string_equal(r[0].province_name, "One");
+    assert_int_equal(khum_store_find_areas(f->s, "0101", 10, &a, &r, &n, &err), KHUM_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(r[0].children, 1);
+    assert_int_equal(khum_store_find_areas(f->s, "pong", 10, &a, &r, &n, &err), KHUM_OK);
+    assert_int_equal(n, 0);  /* 'pong' is not in 'kâmpóng': accents are letters */
+    assert_int_equal(khum_store_find_areas(f->s, "ក", 10, &a, &r, &n, &err), KHUM_OK);
+    assert_int_equal(n, 3);  /* the Khmer name matches exactly at every level */
+    assert_int_equal(r[0].unit.level, KHUM_PROVINCE);
+
+    khum_council_size sizes[] = {{"010101", 5, 7, 2}, {"999999", 5, 9, 3}};
+    assert_int_equal(khum_store_begin(f->s, &err), KHUM_OK);
+    assert_int_equal(khum_store_put_council_sizes(f->s, sizes, 2, "s.csv", &err),
+                     KHUM_ERR_INPUT);
+    assert_string_equal(err.rule, "SEAT.404");
+    assert_int_equal(err.line, 3);
+    khum_store_rollback(f->s);
+    assert_int_equal(khum_store_put_council_sizes(f->s, sizes, 1, "s.csv", &err), KHUM_OK);
+    khum_population pop[] = {{"010101", "", 1234, 800, 2}};
+    assert_int_equal(khum_store_put_population(f->s, 2011, pop, 1, &err), KHUM_OK);
+    khum_geo_counts c;
+    assert_int_equal(khum_store_geo_counts(f->s, &c, &err), KHUM_OK);
+    assert_int_equal(c.communes_with_seats, 1);
+    assert_int_equal(c.seats_total, 7);
+    assert_int_equal(c.population_total, 1234);
+    assert_int_equal(c.population_year, 2011);
+    assert_int_equal(khum_store_find_areas(f->s, "010101", 10, &a, &r, &n, &err), KHUM_OK);
+    assert_int_equal(r[0].seats, 7);
+    assert_int_equal(r[0].population, 1234);
+    khum_arena_free(&a);
+}
+
+static void test_parties_round_trip(void **state)
+{
+    fixture *f = *state;
+    khum_party p[] = {{"CPP", "CPP", "គណបក្សប្រជាជនកម្ពុជា", "Cambodian People's Party",
+                       "#1f4e9c", "", "", 2},
+                      {"CNRP", "CNRP", "", "Cambodia National Rescue Party", "", "",
+                       "2017-11-16", 3}};
+    khum_err err;
+    khum_upsert_stats st;
+    assert_int_equal(khum_store_put_parties(f->s, p, 2, &st, &err), KHUM_OK);
+    assert_int_equal(st.inserted, 2);
+    khum_arena a;
+    khum_arena_init(&a, 0);
+    khum_party *out;
+    size_t n;
+    assert_int_equal(khum_store_list_parties(f->s, &a, &out, &n, &err), KHUM_OK);
+    assert_int_equal(n, 2);
+    assert_string_equal(out[0].id, "CNRP");  /* ordered by id */
+    assert_string_equal(out[0].dissolved, "2017-11-16");
+    assert_string_equal(out[1].name_km, "គណបក្សប្រជាជនកម្ពុជា");
+    khum_arena_free(&a);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_migrations, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_newer_schema_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_missing_parent_rolls_back, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_upsert_stats, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_parties_round_trip, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
