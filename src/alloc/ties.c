@@ -1,0 +1,159 @@
+/*
+ * ties.c: settling ties that decide seats. First the rule set's tie rule
+ * (more votes first; for seats taken back, fewer votes first), then lots.
+ * A lot is not a random number drawn in secret: each tied party's key is
+ * SHA-256("khum-lot-v1\n" seed "\n" district "\n" draw "\n" party), and the
+ * seats go to the smallest keys, so anyone holding the seed can replay every
+ * draw with sha256sum (docs/allocation.md).
+ */
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine.h"
+
+typedef struct ranked {
+    int party;
+    int64_t votes;
+    char key[65];
+} ranked;
+
+void khum_alloc_lot_key(const char *seed, const char *district, int draw,
+                        const char *party, char hex[65])
+{
+    crypto_hash_sha256_state st;
+    char head[64];
+    crypto_hash_sha256_init(&st);
+    crypto_hash_sha256_update(&st, (const unsigned char *)"khum-lot-v1\n", 12);
+    crypto_hash_sha256_update(&st, (const unsigned char *)seed, strlen(seed));
+    crypto_hash_sha256_update(&st, (const unsigned char *)"\n", 1);
+    crypto_hash_sha256_update(&st, (const unsigned char *)district, strlen(district));
+    int n = snprintf(head, sizeof head, "\n%d\n", draw);
+    crypto_hash_sha256_update(&st, (const unsigned char *)head, (size_t)n);
+    crypto_hash_sha256_update(&st, (const unsigned char *)party, strlen(party));
+    unsigned char d[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256_final(&st, d);
+    sodium_bin2hex(hex, 65, d, sizeof d);
+}
+
+static int by_votes_desc(const void *pa, const void *pb)
+{
+    const ranked *a = pa, *b = pb;
+    return (a->votes < b->votes) - (a->votes > b->votes);
+}
+
+static int by_votes_asc(const void *pa, const void *pb)
+{
+    return -by_votes_desc(pa, pb);
+}
+
+static int by_key(const void *pa, const void *pb)
+{
+    return strcmp(((const ranked *)pa)->key, ((const ranked *)pb)->key);
+}
+
+static khum_code record_tie(alloc_ctx *c, const int *t, int n, int need, khum_frac value,
+                            const int *chosen, int nchosen, const ranked *lot, int nlot,
+                            khum_tie_how how, int draw)
+{
+    khum_alloc_result *res = c->res;
+    if (res->nties == c->ties_cap) {
+        size_t cap = c->ties_cap ? c->ties_cap * 2 : 4;
+        khum_alloc_tie *p = khum_arena_alloc(c->a, cap * sizeof *p);
+        if (!p)
+            return khum_err_set(c->err, KHUM_ERR_NOMEM, "", "out of memory");
+        if (res->nties)
+            memcpy(p, res->ties, res->nties * sizeof *p);
+        res->ties = p;
+        c->ties_cap = cap;
+    }
+    khum_alloc_tie *tie = &res->ties[res->nties++];
+    tie->first_seat = c->next_seat;
+    tie->nseats = need;
+    tie->value = value;
+    tie->parties = khum_arena_alloc(c->a, (size_t)n * sizeof(int));
+    tie->winners = khum_arena_alloc(c->a, (size_t)(nchosen ? nchosen : 1) * sizeof(int));
+    if (!tie->parties || !tie->winners)
+        return khum_err_set(c->err, KHUM_ERR_NOMEM, "", "out of memory");
+    memcpy(tie->parties, t, (size_t)n * sizeof(int));
+    tie->nparties = n;
+    if (nchosen)
+        memcpy(tie->winners, chosen, (size_t)nchosen * sizeof(int));
+    tie->nwinners = nchosen;
+    tie->lot = khum_arena_alloc(c->a, (size_t)(nlot ? nlot : 1) * sizeof(int));
+    if (!tie->lot)
+        return khum_err_set(c->err, KHUM_ERR_NOMEM, "", "out of memory");
+    for (int i = 0; i < nlot; i++)
+        tie->lot[i] = lot[i].party;
+    tie->nlot = nlot;
+    tie->how = how;
+    tie->draw = draw;
+    return KHUM_OK;
+}
+
+khum_code alloc_resolve_tie(alloc_ctx *c, const int *t, int n, int need, khum_frac value,
+                            bool lowest, int *chosen, int *nchosen, khum_tie_how *how)
+{
+    ranked *rk = calloc((size_t)n, sizeof *rk);
+    if (!rk)
+        return khum_err_set(c->err, KHUM_ERR_NOMEM, "", "out of memory");
+    for (int i = 0; i < n; i++) {
+        rk[i].party = t[i];
+        rk[i].votes = c->in->parties[t[i]].votes;
+    }
+    /* The tie rule: order by votes (qsort is not stable, so equal votes are
+     * put back in name order below before anything depends on their order). */
+    int sure = 0, lo = 0, hi = n;  /* rk[lo, hi) still tied after the rule */
+    if (c->r->tie_rule == KHUM_TIE_MORE_VOTES) {
+        qsort(rk, (size_t)n, sizeof *rk, lowest ? by_votes_asc : by_votes_desc);
+        int64_t edge = rk[need - 1].votes;
+        while (lo < n && rk[lo].votes != edge)
+            lo++;
+        hi = lo;
+        while (hi < n && rk[hi].votes == edge)
+            hi++;
+        sure = lo;
+    }
+    for (int i = 0; i < sure; i++)
+        chosen[i] = rk[i].party;
+    int left = need - sure, group = hi - lo;
+    khum_code rc = KHUM_OK;
+    int draw = 0, nlot = 0;
+    if (left == group) {
+        for (int i = lo; i < hi; i++)
+            chosen[sure++] = rk[i].party;
+        *how = KHUM_TIED_MORE_VOTES;
+    } else if (!c->r->lots_seed) {
+        *how = KHUM_TIED_UNRESOLVED;
+        c->res->needs_lots = true;
+        nlot = group;
+    } else {
+        nlot = group;
+        draw = ++c->res->draws;
+        for (int i = lo; i < hi; i++)
+            khum_alloc_lot_key(c->r->lots_seed, c->in->district ? c->in->district : "", draw,
+                               c->in->parties[rk[i].party].name, rk[i].key);
+        qsort(rk + lo, (size_t)group, sizeof *rk, by_key);
+        for (int i = lo; i < lo + left; i++)
+            chosen[sure++] = rk[i].party;
+        *how = KHUM_TIED_LOT;
+    }
+    *nchosen = sure;
+    /* Record the parties still in the running when the tie rule was applied,
+     * in name order (t is in name order already). */
+    /* rk[lo, hi) is in name order again for the record: sort it back. */
+    for (int i = lo + 1; i < hi; i++) {
+        ranked x = rk[i];
+        int j = i;
+        while (j > lo && strcmp(c->in->parties[rk[j - 1].party].name,
+                                c->in->parties[x.party].name) > 0) {
+            rk[j] = rk[j - 1];
+            j--;
+        }
+        rk[j] = x;
+    }
+    rc = record_tie(c, t, n, need, value, chosen, sure, rk + lo, nlot, *how, draw);
+    free(rk);
+    return rc;
+}

@@ -1,0 +1,53 @@
+/*
+ * alloc_cli.h: the rows and districts `khum allocate` reads, shared by its
+ * input (cmd_allocate.c) and output (alloc_print.c) halves.
+ */
+#ifndef KHUM_ALLOC_CLI_H
+#define KHUM_ALLOC_CLI_H
+
+#include <stdbool.h>
+
+#include "khum/alloc.h"
+#include "khum/str.h"
+
+typedef struct alloc_row {
+    const char *district, *party;
+    int64_t votes;
+    int seats;               /* -1 when the row has none */
+    bool eligible;
+    int64_t max_seats;       /* -1 none */
+    int64_t threshold_base;  /* -1 none */
+    long line;
+    int seats_won;           /* filled after the run */
+} alloc_row;
+
+typedef struct alloc_district {
+    const char *name;
+    int *rows;               /* indices into the row array, input order */
+    size_t nrows, cap;
+    int seats;
+    long seats_line;
+    int64_t threshold_base;
+    khum_alloc_party *parties;
+    khum_alloc_input in;
+    khum_alloc_result res;
+    khum_alloc_margin *margins;
+    size_t nmargins;
+    int closest;
+} alloc_district;
+
+typedef struct alloc_output {
+    bool json, explain, margins, has_district;
+    const khum_alloc_rules *rules;
+    const alloc_row *rows;
+    size_t nrows;
+    alloc_district *d;
+    size_t nd;
+} alloc_output;
+
+void alloc_print_csv(const alloc_output *o, khum_buf *b);
+void alloc_print_json(const alloc_output *o, khum_buf *b);
+const char *alloc_tie_name(khum_tie_how h);
+const char *alloc_kind_name(khum_step_kind k);
+
+#endif
