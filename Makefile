@@ -17,8 +17,11 @@ build: deps
 	@cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
 	@cmake --build build -j $(JOBS)
 
+# The sanitizer tree is built with clang, which also builds the libFuzzer
+# targets that `make check` runs briefly.
 build-asan/CMakeCache.txt:
-	@cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DKHUM_SANITIZE=ON >/dev/null
+	@CC=clang cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DKHUM_SANITIZE=ON \
+	  -DKHUM_FUZZ=ON >/dev/null
 
 check: deps build-asan/CMakeCache.txt
 	@cmake --build build-asan -j $(JOBS)

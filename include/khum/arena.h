@@ -18,6 +18,9 @@ typedef struct khum_arena {
 
 void khum_arena_init(khum_arena *a, size_t block_size);  /* 0: 64 KiB */
 void khum_arena_free(khum_arena *a);                     /* frees every block */
+/* Forget every allocation but keep one block for reuse: for loops that make
+ * and drop the same kind of data many times. */
+void khum_arena_reset(khum_arena *a);
 
 /* 16-byte aligned, uninitialised; NULL only when memory is exhausted. */
 void *khum_arena_alloc(khum_arena *a, size_t n);

@@ -38,6 +38,25 @@ void khum_arena_free(khum_arena *a)
     a->used_total = 0;
 }
 
+void khum_arena_reset(khum_arena *a)
+{
+    khum_arena_block *keep = NULL, *b = a->head;
+    while (b) {
+        khum_arena_block *next = b->next;
+        if (!keep && b->cap == a->block_size)
+            keep = b;  /* an ordinary block; large one-off blocks are freed */
+        else
+            free(b);
+        b = next;
+    }
+    if (keep) {
+        keep->next = NULL;
+        keep->used = 0;
+    }
+    a->head = keep;
+    a->used_total = 0;
+}
+
 static khum_arena_block *new_block(size_t cap)
 {
     khum_arena_block *b = malloc(sizeof *b + cap);

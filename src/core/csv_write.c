@@ -1,7 +1,8 @@
 /*
  * csv_write.c: CSV output that round-trips through csv_read.c. A field is
- * quoted only when it must be (comma, quote, CR or LF), so ordinary output
- * stays easy to read and to diff.
+ * quoted only when it must be (comma, quote, CR or LF, or a leading U+FEFF,
+ * which a reader would take for a byte-order mark at the start of a file), so
+ * ordinary output stays easy to read and to diff.
  */
 #include "khum/csv.h"
 
@@ -13,7 +14,9 @@ bool khum_csv_put_field(khum_buf *b, const char *s, bool first)
         return false;
     if (!s)
         s = "";
-    if (!strpbrk(s, ",\"\r\n"))
+    bool bom = (unsigned char)s[0] == 0xEF && (unsigned char)s[1] == 0xBB &&
+               (unsigned char)s[2] == 0xBF;
+    if (!bom && !strpbrk(s, ",\"\r\n"))
         return khum_buf_puts(b, s);
     if (!khum_buf_putc(b, '"'))
         return false;

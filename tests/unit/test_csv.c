@@ -217,6 +217,22 @@ static void test_writer_round_trip(void **state)
     khum_buf_free(&b);
 }
 
+/* Found by fuzz_csv: a first field starting with U+FEFF must be quoted, or
+ * reading the output back would take it for a byte-order mark. */
+static void test_writer_quotes_leading_bom(void **state)
+{
+    (void)state;
+    khum_buf b;
+    khum_buf_init(&b);
+    const char *row[] = {"\xEF\xBB\xBFx", ""};
+    assert_true(khum_csv_put_row(&b, row, 2));
+    assert_string_equal(b.data, "\"\xEF\xBB\xBFx\",\n");
+    khum_csv *c = khum_csv_open_mem("w.csv", b.data, b.len);
+    expect_record(c, 2, row);
+    khum_csv_close(c);
+    khum_buf_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -230,6 +246,7 @@ int main(void)
         cmocka_unit_test(test_error_names_column),
         cmocka_unit_test(test_stream_chunk_boundary),
         cmocka_unit_test(test_writer_round_trip),
+        cmocka_unit_test(test_writer_quotes_leading_bom),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -10,8 +10,8 @@
 static const char *const mini[4] = {
     "code,name_km,name_latin,lat,long\n01,ក,Alpha,13.5,103.0\n",
     "code,province_code,name_km,name_latin\n0101,01,ខ,Beta\n0102,01,គ,Gamma\n",
-    "code,district_code,province_code,name_km,name_latin\n010101,0101,01,ឃ,Delta\n"
-    "010201,0102,01,ង,Epsilon\n",
+    ("code,district_code,province_code,name_km,name_latin\n010101,0101,01,ឃ,Delta\n"
+     "010201,0102,01,ង,Epsilon\n"),
     "code,commune_code,name_km,name_latin\n01010101,010101,ច,\n",
 };
 
