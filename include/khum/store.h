@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "khum/arena.h"
+#include "khum/count.h"
 #include "khum/err.h"
 #include "khum/geo.h"
 
@@ -89,5 +90,109 @@ typedef struct khum_area_info {
 khum_code khum_store_find_areas(khum_store *s, const char *query, size_t limit,
                                 khum_arena *a, khum_area_info **out, size_t *n,
                                 khum_err *err);
+
+/* ---- elections and the count (store_count.c) ---------------------------- */
+
+/* Store a checked election definition. Every commune must be in the
+ * gazetteer (ELE.708) and every party in the registry (ELE.709). Storing the
+ * same definition again is a no-op (*existed set); a different definition
+ * under the same id is refused (ELE.707). */
+khum_code khum_store_put_election(khum_store *s, const khum_election *e, bool *existed,
+                                  khum_err *err);
+/* Load an election (id NULL or "": the only one stored) and check that it
+ * still matches its hash (ELE.710). e must be initialised. */
+khum_code khum_store_load_election(khum_store *s, const char *id, khum_election *e,
+                                   khum_err *err);
+
+typedef struct khum_election_row {
+    const char *id, *name, *date, *hash;
+    int mandate;
+    bool synthetic;
+} khum_election_row;
+
+khum_code khum_store_list_elections(khum_store *s, khum_arena *a, khum_election_row **rows,
+                                    size_t *n, khum_err *err);
+
+/* Every commune of the gazetteer with its latest census population and
+ * adults (-1 when the census has no figure), in code order. */
+typedef struct khum_commune_pop {
+    const char *code;
+    int64_t population, adults;
+} khum_commune_pop;
+
+khum_code khum_store_commune_population(khum_store *s, khum_arena *a, khum_commune_pop **rows,
+                                        size_t *n, khum_err *err);
+
+/* Latin names of every province, district and commune, sorted by code. */
+typedef struct khum_area_name {
+    const char *code, *name_latin, *name_km;
+} khum_area_name;
+
+khum_code khum_store_area_names(khum_store *s, khum_arena *a, khum_area_name **rows,
+                                size_t *n, khum_err *err);
+/* Every explanation of the current forms of an election (station, code, text). */
+typedef struct khum_explanation_row {
+    const char *station, *code, *text;
+} khum_explanation_row;
+
+khum_code khum_store_all_explanations(khum_store *s, const char *election, khum_arena *a,
+                                      khum_explanation_row **rows, size_t *n, khum_err *err);
+
+/* The state of one version of one station's form. */
+typedef struct khum_form_version {
+    bool exists;
+    int version;
+    khum_form_state state;
+    int64_t first_entry, second_entry, accepted_entry;  /* 0 when none */
+    const char *first_user, *second_user;                /* "" when none */
+    const char *reason, *reference;
+} khum_form_version;
+
+/* version 0: the latest version. */
+khum_code khum_store_form_version(khum_store *s, const char *election, const char *station,
+                                  int version, khum_arena *a, khum_form_version *out,
+                                  khum_err *err);
+khum_code khum_store_put_form_version(khum_store *s, const char *election,
+                                      const char *station, const khum_form_version *v,
+                                      const char *actor, khum_err *err);
+khum_code khum_store_add_entry(khum_store *s, const char *election, int version, int slot,
+                               const char *user, const khum_form *f, int64_t *id,
+                               khum_err *err);
+khum_code khum_store_load_entry(khum_store *s, int64_t id, khum_arena *a, khum_form *f,
+                                khum_err *err);
+khum_code khum_store_log_form_event(khum_store *s, const char *election, const char *station,
+                                    int version, const char *action, const char *from,
+                                    const char *to, const char *actor, const char *detail,
+                                    khum_err *err);
+khum_code khum_store_put_explanation(khum_store *s, const char *election, const char *station,
+                                     int version, const char *code, const char *text,
+                                     const char *user, khum_err *err);
+/* The explanations of one form version (code and text, in code order). */
+khum_code khum_store_explanations(khum_store *s, const char *election, const char *station,
+                                  int version, khum_arena *a, const char ***codes,
+                                  const char ***texts, size_t *n, khum_err *err);
+/* The result that counts for each station: its latest accepted or official
+ * version. Forms live in arena a. */
+khum_code khum_store_current_forms(khum_store *s, const char *election, khum_arena *a,
+                                   khum_form **forms, size_t *n, khum_err *err);
+/* Per station: the latest version's state (for progress and reconciliation). */
+khum_code khum_store_form_states(khum_store *s, const char *election, khum_arena *a,
+                                 const char ***stations, khum_form_state **states,
+                                 size_t *n, khum_err *err);
+
+khum_code khum_store_put_lots(khum_store *s, const char *election, const char *commune,
+                              const char *seed, const char *user, khum_err *err);
+khum_code khum_store_list_lots(khum_store *s, const char *election, khum_arena *a,
+                               khum_commune_lots **lots, size_t *n, khum_err *err);
+
+/* Record communes as official with the totals of every level they touch. */
+khum_code khum_store_put_official(khum_store *s, const char *election,
+                                  const char *const *communes, size_t ncommunes,
+                                  const khum_published_total *totals, size_t ntotals,
+                                  const char *user, khum_err *err);
+khum_code khum_store_official_totals(khum_store *s, const char *election, khum_arena *a,
+                                     khum_published_total **rows, size_t *n, khum_err *err);
+khum_code khum_store_official_communes(khum_store *s, const char *election, khum_arena *a,
+                                       const char ***communes, size_t *n, khum_err *err);
 
 #endif

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "khum/count.h"
 #include "khum/err.h"
 #include "khum/store.h"
 
@@ -42,7 +43,38 @@ bool cli_shared_file(const char *rel, char *out, size_t cap);
 /* True when stderr is a terminal (progress lines are shown only then). */
 bool cli_progress_enabled(void);
 
+/* Options shared by the count commands (cmd_count.c). */
+typedef struct count_opts {
+    const char *db, *election, *user, *reason, *reference;
+    bool accept_valid, quiet, all;
+} count_opts;
+/* Parse them; -1 after printing help, EXIT_BAD on a bad option. */
+int count_parse(int argc, char **argv, const char *cmd, const char *help, count_opts *o);
+
+/* The election to work on: --election ID, or the only one stored. */
+int cli_load_election(khum_store *s, const char *id, khum_election *e);
+/* The acting user: --user NAME, else $KHUM_USER; NULL (and a message) when none. */
+const char *cli_user(const char *opt, const char *cmd);
+/* 12,345,678 */
+const char *cli_thousands(int64_t v, char buf[32]);
+/* Print the election line every report starts with (SYNTHETIC banner too). */
+void cli_print_election_head(FILE *out, const khum_election *e);
+
 int cmd_init(int argc, char **argv);
+int cmd_election(int argc, char **argv);
+int cmd_synth(int argc, char **argv);
+int cmd_entry(int argc, char **argv);
+int cmd_lots(int argc, char **argv);
+int cmd_official(int argc, char **argv);
+int cmd_reconcile(int argc, char **argv);
+int cmd_tally(int argc, char **argv);
+int cmd_export(int argc, char **argv);
+/* Generate a SYNTHETIC election like YEAR and load it with its results;
+ * its id is written to id. */
+int synth_into_store(khum_store *s, int year, unsigned long long seed, bool show_report,
+                     char *id, size_t idcap);
+int import_results_file(khum_store *s, const char *election, const char *path,
+                        const char *user, bool accept_valid, bool quiet);
 int cmd_import(int argc, char **argv);
 int cmd_geo(int argc, char **argv);
 int cmd_party(int argc, char **argv);

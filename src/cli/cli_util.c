@@ -99,3 +99,54 @@ bool cli_progress_enabled(void)
 {
     return isatty(STDERR_FILENO) && !getenv("CI");
 }
+
+int cli_load_election(khum_store *s, const char *id, khum_election *e)
+{
+    khum_err err;
+    khum_err_clear(&err);
+    khum_election_init(e);
+    if (khum_store_load_election(s, id, e, &err)) {
+        khum_election_free(e);
+        return cli_fail(&err);
+    }
+    return EXIT_OK;
+}
+
+const char *cli_user(const char *opt, const char *cmd)
+{
+    if (opt && *opt)
+        return opt;
+    const char *env = getenv("KHUM_USER");
+    if (env && *env)
+        return env;
+    fprintf(stderr, "khum %s: who is acting? give --user NAME (or set KHUM_USER)\n", cmd);
+    return NULL;
+}
+
+const char *cli_thousands(int64_t v, char buf[32])
+{
+    char digits[24];
+    int n = snprintf(digits, sizeof digits, "%lld", (long long)(v < 0 ? -v : v));
+    int j = 0;
+    if (v < 0)
+        buf[j++] = '-';
+    for (int i = 0; i < n; i++) {
+        if (i && (n - i) % 3 == 0)
+            buf[j++] = ',';
+        buf[j++] = digits[i];
+    }
+    buf[j] = '\0';
+    return buf;
+}
+
+void cli_print_election_head(FILE *out, const khum_election *e)
+{
+    char h[20];
+    khum_hash_short(e->hash, h);
+    if (e->synthetic)
+        fprintf(out, "*** SYNTHETIC DATA: invented results for demonstration, not a real "
+                     "election ***\n");
+    fprintf(out, "%s  %s  (polling day %s, mandate %d, %s)  election hash %s\n", e->id,
+            e->name && *e->name ? e->name : "", e->date, e->mandate,
+            khum_method_name(e->method), h);
+}

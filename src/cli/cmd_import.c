@@ -29,13 +29,19 @@ static const char import_help[] =
     "  seats FILE               council size per commune (commune, seats[, mandate])\n"
     "  parties FILE             party registry (abbr, name_en[, id, name_km, colour,\n"
     "                           registered, dissolved])\n"
+    "  results FILE             digitized result forms: station, registered, received,\n"
+    "                           cast, spoiled, unused, valid, invalid, one column per\n"
+    "                           party, optional explanation (docs/count.md)\n"
     "\n"
     "Options:\n"
     "  --db PATH          database (default $KHUM_DB or khum.db)\n"
     "  --ncdd FILE        (gazetteer) read the NCDD export format\n"
     "  --check            (gazetteer) compare with the database, write nothing;\n"
     "                     exit 1 when they differ\n"
-    "  --accept-valid     (gazetteer --ncdd) skip rows that break a rule, list them\n"
+    "  --accept-valid     (gazetteer --ncdd, results) skip rows that break a rule,\n"
+    "                     list them, import the others\n"
+    "  --election ID      (results) the election (default: the only one stored)\n"
+    "  --user NAME        (results) recorded as who imported the forms\n"
     "  --year YEAR        (population) census year; default: a year in the file name\n"
     "  --mandate N        (seats) mandate number when the file has no mandate column\n"
     "  --sizes LIST       (seats) allowed council sizes, default 5,7,9,11; 'any'\n"
@@ -43,7 +49,7 @@ static const char import_help[] =
     "  -h, --help         show this help\n";
 
 typedef struct import_opts {
-    const char *db, *ncdd;
+    const char *db, *ncdd, *election, *user;
     bool check, accept_valid, quiet;
     int year, mandate;
     int sizes[16];
@@ -390,6 +396,7 @@ static int parse_import_opts(int argc, char **argv, import_opts *o)
         {"check", no_argument, NULL, 'c'},      {"accept-valid", no_argument, NULL, 'a'},
         {"year", required_argument, NULL, 'y'}, {"mandate", required_argument, NULL, 'm'},
         {"sizes", required_argument, NULL, 's'}, {"quiet", no_argument, NULL, 'q'},
+        {"election", required_argument, NULL, 'e'}, {"user", required_argument, NULL, 'u'},
         {"help", no_argument, NULL, 'h'},       {NULL, 0, NULL, 0}};
     memset(o, 0, sizeof *o);
     parse_sizes("5,7,9,11", o);
@@ -400,6 +407,8 @@ static int parse_import_opts(int argc, char **argv, import_opts *o)
         switch (ch) {
         case 'd': o->db = optarg; break;
         case 'n': o->ncdd = optarg; break;
+        case 'e': o->election = optarg; break;
+        case 'u': o->user = optarg; break;
         case 'c': o->check = true; break;
         case 'a': o->accept_valid = true; break;
         case 'q': o->quiet = true; break;
@@ -441,13 +450,15 @@ int cmd_import(int argc, char **argv)
     const char *src = nargs == 1 ? argv[1 + optind] : NULL;
     bool ncdd = strcmp(kind, "gazetteer") == 0 && o.ncdd;
     if (strcmp(kind, "gazetteer") && strcmp(kind, "population") && strcmp(kind, "seats") &&
-        strcmp(kind, "parties"))
+        strcmp(kind, "parties") && strcmp(kind, "results"))
         return cli_usage_error("import", "unknown kind '%s'", kind);
     if (ncdd ? nargs != 0 : nargs != 1)
         return cli_usage_error("import", "%s takes one %s", kind,
                                ncdd ? "--ncdd FILE and no other argument" : "SOURCE");
-    if ((o.check || o.accept_valid) && !ncdd)
-        return cli_usage_error("import", "--check and --accept-valid go with gazetteer --ncdd");
+    bool results = strcmp(kind, "results") == 0;
+    if ((o.check || (o.accept_valid && !results)) && !ncdd)
+        return cli_usage_error("import", "--check goes with gazetteer --ncdd, --accept-valid "
+                               "with gazetteer --ncdd or results");
     khum_store *s;
     if ((st = cli_open_store(o.db, &s)))
         return st;
@@ -459,6 +470,8 @@ int cmd_import(int argc, char **argv)
         st = import_population_file(s, src, o.year, o.quiet);
     else if (strcmp(kind, "seats") == 0)
         st = import_seats(s, src, &o);
+    else if (results)
+        st = import_results_file(s, o.election, src, o.user, o.accept_valid, o.quiet);
     else
         st = import_parties(s, src, o.quiet);
     khum_store_close(s);

@@ -2,22 +2,31 @@
  * db_sqlite.c: the SQLite driver behind db.h. Every connection runs in WAL
  * mode with foreign keys on and synchronous=FULL, so a committed import
  * survives kill -9 and power loss alike; a 5 s busy timeout lets a reader and
- * the single writer share the file.
+ * the single writer share the file. Prepared statements are cached per
+ * connection by their SQL text: the store prepares the same few statements
+ * thousands of times during an import, and compiling SQL would dominate.
  */
 #include "db.h"
 
 #include <sqlite3.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-struct db_conn {
-    sqlite3 *h;
-};
+#define CACHE_SIZE 48
 
 struct db_stmt {
     sqlite3_stmt *h;
     db_conn *c;
+    const char *sql;  /* the cached text, NULL when not cached */
+    bool in_use;
+};
+
+struct db_conn {
+    sqlite3 *h;
+    db_stmt *cache[CACHE_SIZE];
+    size_t ncache;
 };
 
 static khum_code sql_fail(db_conn *c, khum_err *err, const char *what)
@@ -58,6 +67,11 @@ void db_close(db_conn *c)
 {
     if (!c)
         return;
+    for (size_t i = 0; i < c->ncache; i++) {
+        sqlite3_finalize(c->cache[i]->h);
+        free((char *)c->cache[i]->sql);
+        free(c->cache[i]);
+    }
     sqlite3_close(c->h);
     free(c);
 }
@@ -76,6 +90,14 @@ khum_code db_exec(db_conn *c, const char *sql, khum_err *err)
 khum_code db_prepare(db_conn *c, const char *sql, db_stmt **out, khum_err *err)
 {
     *out = NULL;
+    for (size_t i = 0; i < c->ncache; i++) {
+        db_stmt *s = c->cache[i];
+        if (!s->in_use && strcmp(s->sql, sql) == 0) {
+            s->in_use = true;
+            *out = s;
+            return KHUM_OK;
+        }
+    }
     db_stmt *s = calloc(1, sizeof *s);
     if (!s)
         return khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
@@ -84,6 +106,9 @@ khum_code db_prepare(db_conn *c, const char *sql, db_stmt **out, khum_err *err)
         return sql_fail(c, err, "cannot prepare statement");
     }
     s->c = c;
+    s->in_use = true;
+    if (c->ncache < CACHE_SIZE && (s->sql = strdup(sql)) != NULL)
+        c->cache[c->ncache++] = s;
     *out = s;
     return KHUM_OK;
 }
@@ -92,6 +117,12 @@ void db_finalize(db_stmt *s)
 {
     if (!s)
         return;
+    if (s->sql) {  /* cached: keep it compiled for the next caller */
+        sqlite3_reset(s->h);
+        sqlite3_clear_bindings(s->h);
+        s->in_use = false;
+        return;
+    }
     sqlite3_finalize(s->h);
     free(s);
 }

@@ -12,6 +12,14 @@
 
 #include "khum/str.h"
 
+void store_now(char buf[32])
+{
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
 static khum_code search_key(const khum_unit *u, khum_buf *key)
 {
     khum_buf f;
@@ -346,10 +354,7 @@ khum_code khum_store_log_import(khum_store *s, const char *kind, const char *sou
                                 const char *sha256_hex, int64_t rows, khum_err *err)
 {
     char when[32];
-    time_t now = time(NULL);
-    struct tm tm;
-    gmtime_r(&now, &tm);
-    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    store_now(when);
     db_stmt *st;
     khum_code rc = db_prepare(s->db,
         "INSERT INTO import_log (kind, source, sha256, rows, imported_at)"

@@ -21,4 +21,7 @@ static inline khum_code store_run(db_stmt *st, khum_err *err)
     return r == DB_ERROR ? (err ? err->code : KHUM_ERR_STORE) : KHUM_OK;
 }
 
+/* UTC time as 2026-11-21T05:00:00Z. */
+void store_now(char buf[32]);
+
 #endif

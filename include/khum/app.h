@@ -1,0 +1,76 @@
+/*
+ * khum/app.h: the operations users perform, each one transaction: import an
+ * election, key a form, resolve two entries, explain a warning, import
+ * digitized forms, draw lots, make communes official, correct an official
+ * form, tabulate. They compose the pure modules (count, alloc) with the
+ * store; the CLI and the server are thin shells over these calls.
+ */
+#ifndef KHUM_APP_H
+#define KHUM_APP_H
+
+#include "khum/count.h"
+#include "khum/store.h"
+
+/* Check and store an election definition in one transaction. */
+khum_code khum_app_import_election(khum_store *s, const khum_election *e, bool *existed,
+                                   khum_err *err);
+
+typedef struct khum_entry_outcome {
+    int version;
+    khum_form_state from, to;
+    int64_t entry;                    /* the entry stored, 0 when none */
+    khum_checks checks;               /* of the form keyed (or kept) */
+    char diff[256];                   /* fields that differ between two entries */
+} khum_entry_outcome;
+
+/* A clerk keys a form (first or second entry, decided by the state). A form
+ * with errors is refused (KHUM_ERR_INPUT, rule = its first error code; the
+ * checks are in out) and nothing is written. */
+khum_code khum_app_enter(khum_store *s, const khum_election *e, const char *user,
+                         const khum_form *f, khum_entry_outcome *out, khum_err *err);
+/* A coordinator settles two different entries: KHUM_ACT_KEEP_FIRST,
+ * KEEP_SECOND, REKEY_FIRST or REKEY_SECOND. */
+khum_code khum_app_resolve(khum_store *s, const khum_election *e, const char *user,
+                           const char *station, khum_entry_action act,
+                           khum_entry_outcome *out, khum_err *err);
+/* Explain a warning of a station's current form in writing. */
+khum_code khum_app_explain(khum_store *s, const khum_election *e, const char *user,
+                           const char *station, const char *code, const char *text,
+                           khum_entry_outcome *out, khum_err *err);
+/* Open a correction of an official form: a new version with a reason and a
+ * reference (decision number); the official version stays as it was. */
+khum_code khum_app_correct(khum_store *s, const khum_election *e, const char *user,
+                           const char *station, const char *reason, const char *reference,
+                           int *version, khum_err *err);
+
+/* Store digitized forms (already read and checked by the caller with
+ * khum_form_check; forms with errors must not be passed) as accepted
+ * results, in one transaction; explanation[i] explains all of form i's
+ * warnings, or is "" (the form then needs an explanation). A station that
+ * has a result already is refused (F.111) and nothing is written. */
+khum_code khum_app_import_forms(khum_store *s, const khum_election *e, const char *source,
+                                const khum_form *forms, const char *const *explanation,
+                                const long *lines, size_t n, khum_err *err);
+
+/* Record the seed of the lots drawn for a commune (once). */
+khum_code khum_app_draw_lots(khum_store *s, const khum_election *e, const char *user,
+                             const char *commune, const char *seed, khum_err *err);
+
+/* Tabulate the current results (accepted or official forms, recorded lots). */
+khum_code khum_app_tally(khum_store *s, const khum_election *e, khum_tally *t, khum_err *err);
+
+/* Reconcile the stored official totals with the current forms; the
+ * differences go to out (R.4xx). */
+khum_code khum_app_reconcile(khum_store *s, const khum_election *e, khum_diags *out,
+                             khum_err *err);
+
+/* Make communes official (all complete ones when n is 0). Refused, with the
+ * reasons in problems, when a form is not accepted (R.404), seats or the
+ * chief wait for lots (R.405, R.406), or the stored totals of other
+ * communes no longer reconcile (R.403). *done counts the communes made
+ * official. */
+khum_code khum_app_make_official(khum_store *s, const khum_election *e, const char *user,
+                                 const char *const *communes, size_t n, size_t *done,
+                                 khum_diags *problems, khum_err *err);
+
+#endif

@@ -1,0 +1,225 @@
+/*
+ * khum/count.h: the count, pure. An election definition (communes with their
+ * seats, the lists contesting each commune, the polling stations with their
+ * registered voters) and its hash; polling-station result forms and their
+ * coded checks; the double-entry state machine; tabulation of the accepted
+ * forms into results and seats at every level, and reconciliation.
+ *
+ * Nothing here opens a file or runs SQL: readers take khum_csv handles, and
+ * src/app composes these functions with the store.
+ */
+#ifndef KHUM_COUNT_H
+#define KHUM_COUNT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "khum/alloc.h"
+#include "khum/arena.h"
+#include "khum/csv.h"
+#include "khum/err.h"
+
+/* ---- election definition ---------------------------------------------- */
+
+/* `line` is the row in the source CSV, for messages; 0 when built in memory. */
+typedef struct khum_station {
+    const char *code, *commune;
+    int64_t registered;
+    long line;
+} khum_station;
+
+typedef struct khum_contest_list {
+    const char *commune, *party;
+    int ballot_no;
+    long line;
+} khum_contest_list;
+
+typedef struct khum_election_commune {
+    const char *code;
+    int seats;
+    long line;
+    size_t first_list, nlists;        /* into khum_election.lists */
+    size_t first_station, nstations;  /* into khum_election.stations */
+} khum_election_commune;
+
+typedef struct khum_election {
+    khum_arena arena;                 /* owns every string and array below */
+    const char *id, *name, *date;     /* date: polling day, YYYY-MM-DD */
+    int mandate;
+    khum_method method;
+    khum_tie_rule tie_rule;
+    bool synthetic;                   /* generated data: every report says so */
+    khum_election_commune *communes;  /* sorted by code */
+    size_t ncommunes;
+    khum_contest_list *lists;         /* sorted by commune, then ballot number */
+    size_t nlists;
+    khum_station *stations;           /* sorted by commune, then code */
+    size_t nstations;
+    char hash[65];                    /* SHA-256 of the canonical definition */
+    size_t *station_order;            /* station indices by code, for lookups */
+    const char *src[3];               /* communes, lists, stations file names */
+} khum_election;
+
+void khum_election_init(khum_election *e);
+void khum_election_free(khum_election *e);
+
+/* Read the four CSVs of an election folder: election.csv (id, name, date,
+ * mandate, method, tie_rule, synthetic), communes.csv (commune, seats),
+ * lists.csv (commune, party, ballot_no), stations.csv (station, commune,
+ * registered). Checks every rule (ELE.7xx) and computes the hash. */
+khum_code khum_election_read(khum_election *e, khum_csv *election, khum_csv *communes,
+                             khum_csv *lists, khum_csv *stations, khum_err *err);
+/* Sort, index and hash an election built in memory (khum_election_read and
+ * the synthetic generator end with it). */
+khum_code khum_election_finish(khum_election *e, khum_err *err);
+
+const khum_election_commune *khum_election_commune_find(const khum_election *e,
+                                                        const char *code);
+const khum_station *khum_election_station_find(const khum_election *e, const char *code);
+/* "3f2a-91bc-07de-55aa": the first 16 hex digits of the hash, grouped. */
+void khum_hash_short(const char *hex, char out[20]);
+
+/* ---- result forms and their checks -------------------------------------- */
+
+/* One polling station's result form (NEC Form 1102). */
+typedef struct khum_form {
+    const char *station;
+    int64_t registered, received, cast, spoiled, unused, valid, invalid;
+    size_t n;                         /* party vote entries */
+    const char **party;               /* party ids */
+    int64_t *votes;
+} khum_form;
+
+typedef enum khum_severity { KHUM_CHECK_ERROR, KHUM_CHECK_WARNING } khum_severity;
+
+typedef struct khum_check {
+    char code[8];                     /* F.1xx errors, W.2xx warnings: docs/checks.md */
+    khum_severity severity;
+    char fields[96];                  /* the fields it concerns, comma-separated */
+    char msg[256];
+} khum_check;
+
+#define KHUM_MAX_CHECKS 24
+
+typedef struct khum_checks {
+    khum_check items[KHUM_MAX_CHECKS];
+    size_t n, errors, warnings;
+} khum_checks;
+
+/* Run every check of one form against the election. */
+void khum_form_check(const khum_election *e, const khum_form *f, khum_checks *out);
+bool khum_checks_has(const khum_checks *c, const char *code);
+
+/* Compare two entries of one form; names the differing fields (at most cap
+ * bytes, comma-separated). True when they agree in every number. */
+bool khum_form_equal(const khum_form *a, const khum_form *b, char *diff, size_t cap);
+
+/* Read result forms from a CSV: station, registered, received, cast,
+ * spoiled, unused, valid, invalid, then one column per party id of the
+ * election (empty when the party does not contest that commune), optional
+ * explanation; other columns are ignored. Forms live in arena a. */
+typedef struct khum_form_reader khum_form_reader;
+khum_code khum_form_reader_open(khum_csv *csv, const khum_election *e, khum_arena *a,
+                                khum_form_reader **out, khum_err *err);
+/* 1 a form was read (its explanation in *explanation, "" when none), 0 at
+ * the end, -1 on a malformed row (err set; the reader can go on). */
+int khum_form_reader_next(khum_form_reader *r, khum_form *f, const char **explanation,
+                          khum_err *err);
+void khum_form_reader_close(khum_form_reader *r);
+long khum_form_reader_line(const khum_form_reader *r);  /* line of the last row read */
+
+/* ---- the double-entry state machine (docs/entry-states.md) -------------- */
+
+typedef enum khum_form_state {
+    KHUM_FS_EMPTY,              /* nothing entered in this version */
+    KHUM_FS_FIRST_ENTERED,      /* one entry, waiting for a second by another user */
+    KHUM_FS_DIFFERENT,          /* two entries that disagree: the coordinator decides */
+    KHUM_FS_NEEDS_EXPLANATION,  /* agreed, but warnings lack a written explanation */
+    KHUM_FS_ACCEPTED,           /* provisional result */
+    KHUM_FS_OFFICIAL            /* locked; changed only by a correction (new version) */
+} khum_form_state;
+
+typedef enum khum_entry_action {
+    KHUM_ACT_ENTER,             /* a clerk keys the form */
+    KHUM_ACT_KEEP_FIRST,        /* coordinator: the first entry is right */
+    KHUM_ACT_KEEP_SECOND,
+    KHUM_ACT_REKEY_FIRST,       /* coordinator: discard the first entry, key it again */
+    KHUM_ACT_REKEY_SECOND,
+    KHUM_ACT_EXPLAIN,           /* the last warning was explained */
+    KHUM_ACT_MAKE_OFFICIAL,
+    KHUM_ACT_CORRECT            /* open a new version of an official form */
+} khum_entry_action;
+
+const char *khum_form_state_name(khum_form_state s);
+const char *khum_entry_action_name(khum_entry_action a);
+
+/* The next state, or an error (CNT.8xx) when the action is not allowed in
+ * this state. For ENTER in FIRST_ENTERED, `agree` says whether the second
+ * entry equals the first and `same_user` whether the same user keyed both;
+ * `warnings_open` says whether the agreed or kept form has warnings without
+ * an explanation. */
+khum_code khum_entry_next(khum_form_state from, khum_entry_action act, bool agree,
+                          bool same_user, bool warnings_open, khum_form_state *to,
+                          khum_err *err);
+
+/* ---- tabulation ---------------------------------------------------------- */
+
+typedef struct khum_tally_area {
+    const char *code;                 /* "" for the nation */
+    int level;                        /* 0 nation, 1 province, 2 district, 3 commune */
+    int64_t registered, received, cast, spoiled, unused, valid, invalid;
+    int64_t stations_expected, stations_reported;
+    int64_t *votes;                   /* per party (khum_tally.parties) */
+    int *seats;                       /* per party */
+    int *chiefs;                      /* per party: communes whose chief it has */
+    int seats_total, communes, communes_allocated;
+    bool complete;                    /* every station reported and every seat allocated */
+} khum_tally_area;
+
+typedef struct khum_tally_commune {
+    khum_tally_area area;
+    khum_alloc_result alloc;          /* when allocated */
+    bool allocated;
+    bool needs_lots;
+    int chief_party;                  /* index into parties, -1 none */
+    bool chief_by_lot_pending;        /* equal votes for first place */
+} khum_tally_commune;
+
+typedef struct khum_tally {
+    khum_arena arena;
+    const char **parties;             /* every party contesting anywhere, sorted */
+    size_t nparties;
+    khum_tally_commune *communes;     /* in election order */
+    size_t ncommunes;
+    khum_tally_area *districts, *provinces;
+    size_t ndistricts, nprovinces;
+    khum_tally_area nation;
+} khum_tally;
+
+/* Lots recorded for a commune (seed drawn by the commission). */
+typedef struct khum_commune_lots {
+    const char *commune, *seed;
+} khum_commune_lots;
+
+/* Sum the accepted forms up the levels and allocate every complete commune
+ * by the election's method; a commune whose seats hinge on a tie waits for
+ * its lots (needs_lots) unless lots holds a seed for it. */
+khum_code khum_tally_run(const khum_election *e, const khum_form *forms, size_t nforms,
+                         const khum_commune_lots *lots, size_t nlots, khum_tally *t,
+                         khum_err *err);
+void khum_tally_free(khum_tally *t);
+int khum_tally_party_index(const khum_tally *t, const char *party);
+
+/* Reconciliation: recompute every level from the forms and compare with
+ * published totals (one row per area code and field); each difference is an
+ * error R.4xx in out. Returns the number of differences. */
+typedef struct khum_published_total {
+    const char *area;                 /* "" nation, 2/4/6-digit codes */
+    const char *field;                /* registered, cast, valid, invalid, votes:PARTY, seats:PARTY */
+    int64_t value;
+} khum_published_total;
+
+size_t khum_tally_reconcile(const khum_tally *t, const khum_published_total *pub, size_t npub,
+                            khum_diags *out);
+
+#endif

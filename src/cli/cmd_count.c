@@ -1,0 +1,295 @@
+/*
+ * cmd_count.c: the count on the command line: `khum entry` (key a form,
+ * see its state, resolve two entries, explain a warning, correct an official
+ * form, list progress), `khum import results`, `khum lots`, `khum official`
+ * and `khum reconcile`. Each is a thin shell over one src/app call.
+ */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "khum/app.h"
+
+static const char entry_help[] =
+    "usage: khum entry enter   STATION FIELD=N ... PARTY=N ...  --user NAME\n"
+    "       khum entry status  STATION\n"
+    "       khum entry resolve STATION keep-first|keep-second|rekey-first|rekey-second --user NAME\n"
+    "       khum entry explain STATION CODE TEXT --user NAME\n"
+    "       khum entry correct STATION --reason TEXT --reference DECISION --user NAME\n"
+    "       khum entry list\n"
+    "\n"
+    "Key a polling station's result form. Fields: registered, received, cast,\n"
+    "spoiled, unused, valid, invalid; then one PARTY=VOTES per contesting list.\n"
+    "Every form is keyed twice by two different users and accepted when both\n"
+    "agree; a coordinator resolves entries that differ (docs/entry-states.md).\n"
+    "A form that breaks a check is refused with its codes (docs/checks.md);\n"
+    "warnings need a written explanation before the form is accepted.\n"
+    "\n"
+    "  --db PATH        database (default $KHUM_DB or khum.db)\n"
+    "  --election ID    the election (default: the only one stored)\n"
+    "  --user NAME      who acts (default $KHUM_USER)\n"
+    "  --reason, --reference   for a correction of an official form\n";
+
+int count_parse(int argc, char **argv, const char *cmd, const char *help, count_opts *o)
+{
+    static const struct option longopts[] = {
+        {"db", required_argument, NULL, 'd'},     {"election", required_argument, NULL, 'e'},
+        {"user", required_argument, NULL, 'u'},   {"reason", required_argument, NULL, 'r'},
+        {"reference", required_argument, NULL, 'R'}, {"quiet", no_argument, NULL, 'q'},
+        {"all", no_argument, NULL, 'a'},          {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    memset(o, 0, sizeof *o);
+    int ch;
+    optind = 1;
+    /* GNU getopt permutes: options may follow the station and FIELD=N words. */
+    while ((ch = getopt_long(argc, argv, "hq", longopts, NULL)) != -1) {
+        switch (ch) {
+        case 'd': o->db = optarg; break;
+        case 'e': o->election = optarg; break;
+        case 'u': o->user = optarg; break;
+        case 'r': o->reason = optarg; break;
+        case 'R': o->reference = optarg; break;
+        case 'q': o->quiet = true; break;
+        case 'a': o->all = true; break;
+        case 'h': fputs(help, stdout); return -1;
+        default: return cli_usage_error(cmd, "bad option");
+        }
+    }
+    return EXIT_OK;
+}
+
+static void print_checks(const char *station, const khum_checks *c)
+{
+    for (size_t i = 0; i < c->n; i++)
+        fprintf(stderr, "khum: %s: station %s: %s (fields: %s) [%s]\n",
+                c->items[i].severity == KHUM_CHECK_ERROR ? "error" : "warning", station,
+                c->items[i].msg, c->items[i].fields, c->items[i].code);
+}
+
+static void print_outcome(const char *station, const khum_entry_outcome *o)
+{
+    printf("station %s, version %d: %s -> %s", station, o->version,
+           khum_form_state_name(o->from), khum_form_state_name(o->to));
+    switch (o->to) {
+    case KHUM_FS_FIRST_ENTERED:
+        printf(": a second entry by another user is needed\n");
+        break;
+    case KHUM_FS_DIFFERENT:
+        printf(": the entries differ in %s; a coordinator resolves\n", o->diff);
+        break;
+    case KHUM_FS_NEEDS_EXPLANATION:
+        printf(": explain every warning (khum entry explain)\n");
+        break;
+    case KHUM_FS_ACCEPTED:
+        printf(": accepted (provisional)\n");
+        break;
+    default:
+        printf("\n");
+    }
+}
+
+/* STATION FIELD=N ... into a form. */
+static int parse_form(const khum_election *e, int argc, char **argv, khum_arena *a,
+                      khum_form *f)
+{
+    memset(f, 0, sizeof *f);
+    f->station = argv[0];
+    f->party = khum_arena_alloc(a, (size_t)argc * sizeof *f->party);
+    f->votes = khum_arena_alloc(a, (size_t)argc * sizeof *f->votes);
+    static const char *const names[] = {"registered", "received", "cast", "spoiled",
+                                        "unused", "valid", "invalid"};
+    int64_t *dst[] = {&f->registered, &f->received, &f->cast, &f->spoiled, &f->unused,
+                      &f->valid, &f->invalid};
+    bool seen[7] = {false};
+    for (int i = 1; i < argc; i++) {
+        char *eq = strchr(argv[i], '=');
+        int64_t v;
+        if (!eq || !khum_parse_i64(eq + 1, &v))
+            return cli_usage_error("entry", "'%s' is not FIELD=NUMBER", argv[i]);
+        *eq = '\0';
+        int k = 0;
+        while (k < 7 && strcmp(argv[i], names[k]) != 0)
+            k++;
+        if (k < 7) {
+            *dst[k] = v;
+            seen[k] = true;
+        } else {
+            f->party[f->n] = argv[i];
+            f->votes[f->n++] = v;
+        }
+    }
+    for (int k = 0; k < 7; k++)
+        if (!seen[k])
+            return cli_usage_error("entry", "the form needs %s=N", names[k]);
+    (void)e;
+    return EXIT_OK;
+}
+
+static int entry_status(khum_store *s, const khum_election *e, const char *station)
+{
+    khum_arena a;
+    khum_arena_init(&a, 0);
+    khum_err err;
+    khum_err_clear(&err);
+    khum_form_version v;
+    int st = EXIT_OK;
+    if (khum_store_form_version(s, e->id, station, 0, &a, &v, &err)) {
+        st = cli_fail(&err);
+    } else if (!khum_election_station_find(e, station)) {
+        fprintf(stderr, "khum: station %s is not in election %s [F.107]\n", station, e->id);
+        st = EXIT_FAIL;
+    } else {
+        printf("station %s: version %d, %s\n", station, v.exists ? v.version : 1,
+               khum_form_state_name(v.exists ? v.state : KHUM_FS_EMPTY));
+        if (v.reason && *v.reason)
+            printf("  correction: %s (%s)\n", v.reason, v.reference);
+        int64_t ids[2] = {v.first_entry, v.second_entry};
+        const char *who[2] = {v.first_user, v.second_user};
+        khum_form f[2];
+        for (int k = 0; k < 2; k++) {
+            if (!ids[k] || khum_store_load_entry(s, ids[k], &a, &f[k], &err))
+                continue;
+            printf("  %s entry by %s: registered=%lld received=%lld cast=%lld spoiled=%lld "
+                   "unused=%lld valid=%lld invalid=%lld", k ? "second" : "first", who[k],
+                   (long long)f[k].registered, (long long)f[k].received, (long long)f[k].cast,
+                   (long long)f[k].spoiled, (long long)f[k].unused, (long long)f[k].valid,
+                   (long long)f[k].invalid);
+            for (size_t i = 0; i < f[k].n; i++)
+                printf(" %s=%lld", f[k].party[i], (long long)f[k].votes[i]);
+            printf("\n");
+        }
+        if (ids[0] && ids[1]) {
+            char diff[256];
+            if (!khum_form_equal(&f[0], &f[1], diff, sizeof diff))
+                printf("  the entries differ in: %s\n", diff);
+        }
+        const char **codes, **texts;
+        size_t n = 0;
+        if (!khum_store_explanations(s, e->id, station, v.exists ? v.version : 1, &a, &codes,
+                                     &texts, &n, &err))
+            for (size_t i = 0; i < n; i++)
+                printf("  explanation of %s: %s\n", codes[i], texts[i]);
+    }
+    khum_arena_free(&a);
+    return st;
+}
+
+static int entry_list(khum_store *s, const khum_election *e)
+{
+    khum_arena a;
+    khum_arena_init(&a, 0);
+    khum_err err;
+    khum_err_clear(&err);
+    const char **stations;
+    khum_form_state *states;
+    size_t n;
+    if (khum_store_form_states(s, e->id, &a, &stations, &states, &n, &err)) {
+        khum_arena_free(&a);
+        return cli_fail(&err);
+    }
+    size_t count[6] = {0};
+    for (size_t i = 0; i < n; i++)
+        count[states[i]]++;
+    printf("%zu stations\n", n);
+    for (int k = 0; k < 6; k++)
+        printf("  %-18s %zu\n", khum_form_state_name((khum_form_state)k), count[k]);
+    khum_arena_free(&a);
+    return EXIT_OK;
+}
+
+static int parse_action(const char *s, khum_entry_action *act)
+{
+    static const khum_entry_action all[] = {KHUM_ACT_KEEP_FIRST, KHUM_ACT_KEEP_SECOND,
+                                            KHUM_ACT_REKEY_FIRST, KHUM_ACT_REKEY_SECOND};
+    for (int i = 0; i < 4; i++)
+        if (strcmp(s, khum_entry_action_name(all[i])) == 0)
+            return *act = all[i], 0;
+    return -1;
+}
+
+int cmd_entry(int argc, char **argv)
+{
+    if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+        fputs(entry_help, argc < 2 ? stderr : stdout);
+        return argc < 2 ? EXIT_BAD : EXIT_OK;
+    }
+    const char *sub = argv[1];
+    count_opts o;
+    int st = count_parse(argc - 1, argv + 1, "entry", entry_help, &o);
+    if (st)
+        return st < 0 ? EXIT_OK : st;
+    int nargs = argc - 1 - optind;
+    char **args = argv + 1 + optind;
+    static const struct { const char *name; int min, max; bool user; } subs[] = {
+        {"enter", 2, 1000, true}, {"status", 1, 1, false}, {"resolve", 2, 2, true},
+        {"explain", 3, 3, true},  {"correct", 1, 1, true}, {"list", 0, 0, false}};
+    int which = -1;
+    for (int i = 0; i < 6; i++)
+        if (!strcmp(sub, subs[i].name))
+            which = i;
+    if (which < 0)
+        return cli_usage_error("entry", "unknown subcommand '%s'", sub);
+    if (nargs < subs[which].min || nargs > subs[which].max)
+        return cli_usage_error("entry", "wrong arguments for %s", sub);
+    const char *user = NULL;
+    if (subs[which].user && !(user = cli_user(o.user, "entry")))
+        return EXIT_BAD;
+    khum_store *s;
+    if ((st = cli_open_store(o.db, &s)))
+        return st;
+    khum_election e;
+    if ((st = cli_load_election(s, o.election, &e))) {
+        khum_store_close(s);
+        return st;
+    }
+    khum_err err;
+    khum_err_clear(&err);
+    khum_entry_outcome out;
+    khum_arena a;
+    khum_arena_init(&a, 0);
+    khum_code rc = KHUM_OK;
+    if (which == 0) {
+        khum_form f;
+        if (!(st = parse_form(&e, nargs, args, &a, &f))) {
+            rc = khum_app_enter(s, &e, user, &f, &out, &err);
+            if (rc == KHUM_ERR_INPUT && out.checks.errors) {
+                print_checks(f.station, &out.checks);
+                fprintf(stderr, "khum: station %s: the form breaks %zu check%s: nothing was "
+                        "saved\n", f.station, out.checks.errors,
+                        out.checks.errors == 1 ? "" : "s");
+                rc = KHUM_OK;
+                st = EXIT_BAD;
+            } else if (!rc) {
+                print_outcome(f.station, &out);
+                print_checks(f.station, &out.checks);
+            }
+        }
+    } else if (which == 1) {
+        st = entry_status(s, &e, args[0]);
+    } else if (which == 2) {
+        khum_entry_action act;
+        if (parse_action(args[1], &act))
+            st = cli_usage_error("entry", "resolve with keep-first, keep-second, rekey-first "
+                                 "or rekey-second, not '%s'", args[1]);
+        else if (!(rc = khum_app_resolve(s, &e, user, args[0], act, &out, &err)))
+            print_outcome(args[0], &out);
+    } else if (which == 3) {
+        if (!(rc = khum_app_explain(s, &e, user, args[0], args[1], args[2], &out, &err)))
+            print_outcome(args[0], &out);
+    } else if (which == 4) {
+        int version;
+        if (!(rc = khum_app_correct(s, &e, user, args[0], o.reason, o.reference, &version,
+                                    &err)))
+            printf("station %s: correction opened as version %d; key it twice as usual\n",
+                   args[0], version);
+    } else {
+        st = entry_list(s, &e);
+    }
+    if (rc)
+        st = cli_fail(&err);
+    khum_arena_free(&a);
+    khum_election_free(&e);
+    khum_store_close(s);
+    return st;
+}

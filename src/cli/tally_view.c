@@ -1,0 +1,319 @@
+/*
+ * tally_view.c: loading a tally with its context, and writing it as a text
+ * table, CSV (one row per area and party) or JSON. Percentages are printed
+ * from integers (basis points), never from floating point.
+ */
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "khum/app.h"
+#include "khum/csv.h"
+#include "tally_view.h"
+
+int tally_view_load(khum_store *s, const char *election, tally_view *v)
+{
+    memset(v, 0, sizeof *v);
+    khum_arena_init(&v->arena, 0);
+    int st = cli_load_election(s, election, &v->e);
+    if (st) {
+        khum_arena_free(&v->arena);
+        return st;
+    }
+    khum_err err;
+    khum_err_clear(&err);
+    if (khum_app_tally(s, &v->e, &v->t, &err) ||
+        khum_store_area_names(s, &v->arena, &v->names, &v->nnames, &err) ||
+        khum_store_official_communes(s, v->e.id, &v->arena, &v->official, &v->nofficial, &err) ||
+        khum_store_all_explanations(s, v->e.id, &v->arena, &v->expl, &v->nexpl, &err) ||
+        khum_store_list_parties(s, &v->arena, &v->parties, &v->nparties, &err)) {
+        st = cli_fail(&err);
+        tally_view_free(v);
+    }
+    return st;
+}
+
+void tally_view_free(tally_view *v)
+{
+    khum_tally_free(&v->t);
+    khum_election_free(&v->e);
+    khum_arena_free(&v->arena);
+    memset(v, 0, sizeof *v);
+}
+
+const khum_tally_area *tally_view_area(const tally_view *v, const char *code)
+{
+    size_t len = strlen(code);
+    if (len == 0)
+        return &v->t.nation;
+    const khum_tally_area *list = len == 2 ? v->t.provinces : len == 4 ? v->t.districts : NULL;
+    size_t n = len == 2 ? v->t.nprovinces : len == 4 ? v->t.ndistricts : 0;
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(list[i].code, code))
+            return &list[i];
+    for (size_t i = 0; len == 6 && i < v->t.ncommunes; i++)
+        if (!strcmp(v->t.communes[i].area.code, code))
+            return &v->t.communes[i].area;
+    return NULL;
+}
+
+const char *tally_view_name(const tally_view *v, const char *code)
+{
+    if (!*code)
+        return "Cambodia";
+    size_t lo = 0, hi = v->nnames;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int c = strcmp(v->names[mid].code, code);
+        if (c == 0)
+            return v->names[mid].name_latin;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return "";
+}
+
+static size_t official_under(const tally_view *v, const char *area)
+{
+    size_t n = 0, len = strlen(area);
+    for (size_t i = 0; i < v->nofficial; i++)
+        n += strncmp(v->official[i], area, len) == 0;
+    return n;
+}
+
+void tally_view_status(const tally_view *v, const char *area, char *buf, size_t cap)
+{
+    const khum_tally_area *a = tally_view_area(v, area);
+    size_t total = a->level == 3 ? 1 : (size_t)a->communes, off = official_under(v, area);
+    char x[32], y[32];
+    if (off == total)
+        snprintf(buf, cap, "official");
+    else if (a->level == 3)
+        snprintf(buf, cap, "provisional");
+    else
+        snprintf(buf, cap, "provisional (%s of %s communes official)",
+                 cli_thousands((int64_t)off, x), cli_thousands((int64_t)total, y));
+}
+
+/* 12.34 from a ratio, in integers. */
+static const char *pct(int64_t num, int64_t den, char buf[48])
+{
+    if (den <= 0) {
+        snprintf(buf, 48, "-");
+        return buf;
+    }
+    int64_t bp = (num * 20000 + den) / (2 * den);
+    snprintf(buf, 48, "%lld.%02lld", (long long)(bp / 100), (long long)(bp % 100));
+    return buf;
+}
+
+static void text_commune(const tally_view *v, const khum_tally_commune *c, khum_buf *b)
+{
+    const khum_election_commune *ec = khum_election_commune_find(&v->e, c->area.code);
+    if (!c->allocated) {
+        khum_buf_printf(b, "\nseats: %s\n", c->needs_lots ? "waiting for lots (khum lots)"
+                                                           : "waiting for every station");
+    } else {
+        khum_buf_printf(b, "\nseat allocation (%s), %d seats:\n",
+                        khum_method_name(v->e.method), ec->seats);
+        for (size_t k = 0; k < c->alloc.nsteps; k++) {
+            const khum_alloc_step *s = &c->alloc.steps[k];
+            char q[48], r[48];
+            khum_frac_format(s->value, q, sizeof q);
+            khum_frac_format(s->runner_value, r, sizeof r);
+            const char *party = v->e.lists[ec->first_list + (size_t)s->party].party;
+            khum_buf_printf(b, "  seat %2d  %-8s %-9s %10s", s->seat, party,
+                            s->kind == KHUM_STEP_QUOTA ? "quota" : "average", q);
+            if (s->runner_up >= 0)
+                khum_buf_printf(b, "   next best %s %s",
+                                v->e.lists[ec->first_list + (size_t)s->runner_up].party, r);
+            khum_buf_printf(b, "%s\n", s->tie != KHUM_TIED_NOT ? "  (tie)" : "");
+        }
+    }
+    khum_buf_printf(b, "\nstations:\n");
+    for (size_t k = 0; k < ec->nstations; k++) {
+        const khum_station *st = &v->e.stations[ec->first_station + k];
+        khum_buf_printf(b, "  %-12s registered %6lld\n", st->code, (long long)st->registered);
+    }
+}
+
+void tally_view_text(const tally_view *v, const char *area, khum_buf *b)
+{
+    const khum_tally_area *a = tally_view_area(v, area);
+    const khum_tally *t = &v->t;
+    char h[20], st[96], x[32], y[32], p1[48], p2[48];
+    khum_hash_short(v->e.hash, h);
+    tally_view_status(v, area, st, sizeof st);
+    if (v->e.synthetic)
+        khum_buf_puts(b, "*** SYNTHETIC DATA: invented results for demonstration, not a real "
+                         "election ***\n");
+    khum_buf_printf(b, "%s (%s), election hash %s\n", v->e.id, v->e.date, h);
+    static const char *const level[] = {"NATION", "PROVINCE", "DISTRICT", "COMMUNE"};
+    khum_buf_printf(b, "%s %s %s: %s\n\n", level[a->level], area, tally_view_name(v, area), st);
+    khum_buf_printf(b, "  stations reported  %s of %s\n", cli_thousands(a->stations_reported, x),
+                    cli_thousands(a->stations_expected, y));
+    khum_buf_printf(b, "  registered voters  %s\n", cli_thousands(a->registered, x));
+    khum_buf_printf(b, "  ballots cast       %s (turnout %s %%)\n", cli_thousands(a->cast, x),
+                    pct(a->cast, a->registered, p1));
+    khum_buf_printf(b, "  valid ballots      %s\n", cli_thousands(a->valid, x));
+    khum_buf_printf(b, "  invalid ballots    %s (%s %% of cast)\n", cli_thousands(a->invalid, x),
+                    pct(a->invalid, a->cast, p2));
+    if (a->level < 3)
+        khum_buf_printf(b, "  communes allocated %s of %s\n",
+                        cli_thousands(a->communes_allocated, x), cli_thousands(a->communes, y));
+    khum_buf_printf(b, "\n  %-10s %12s %8s %7s %8s\n", "party", "votes", "%", "seats",
+                    a->level < 3 ? "communes" : "chief");
+    /* parties by votes, most first */
+    size_t *order = malloc((t->nparties + 1) * sizeof *order);
+    for (size_t i = 0; order && i < t->nparties; i++) {
+        size_t j = i;
+        while (j > 0 && a->votes[order[j - 1]] < a->votes[i]) {
+            order[j] = order[j - 1];
+            j--;
+        }
+        order[j] = i;
+    }
+    for (size_t i = 0; order && i < t->nparties; i++) {
+        size_t p = order[i];
+        if (a->votes[p] == 0 && a->seats[p] == 0)
+            continue;
+        khum_buf_printf(b, "  %-10s %12s %8s %7d %8d\n", t->parties[p],
+                        cli_thousands(a->votes[p], x), pct(a->votes[p], a->valid, p1),
+                        a->seats[p], a->chiefs[p]);
+    }
+    free(order);
+    khum_buf_printf(b, "  %-10s %12s %8s %7d %8s\n", "total", cli_thousands(a->valid, x),
+                    "100.00", a->seats_total, "");
+    if (a->level == 3)
+        for (size_t i = 0; i < t->ncommunes; i++)
+            if (&t->communes[i].area == a)
+                text_commune(v, &t->communes[i], b);
+    size_t shown = 0, len = strlen(area);
+    for (size_t i = 0; i < v->nexpl; i++) {
+        if (strncmp(v->expl[i].station, area, len) != 0)
+            continue;
+        if (shown++ == 0)
+            khum_buf_puts(b, "\nwarnings explained on the forms:\n");
+        if (shown <= 20)
+            khum_buf_printf(b, "  %s %s: %s\n", v->expl[i].station, v->expl[i].code,
+                            v->expl[i].text);
+    }
+    if (shown > 20)
+        khum_buf_printf(b, "  ... %zu more (khum tally --format json lists them all)\n",
+                        shown - 20);
+}
+
+/* The areas a --by listing covers, or the one area. */
+static size_t areas_of(const tally_view *v, const char *area, int by,
+                       const khum_tally_area **out, size_t cap)
+{
+    if (by < 0) {
+        out[0] = tally_view_area(v, area);
+        return 1;
+    }
+    size_t n = 0, len = strlen(area);
+    if (by == 0 && cap)
+        out[n++] = &v->t.nation;
+    for (size_t i = 0; by == 1 && i < v->t.nprovinces && n < cap; i++)
+        if (!strncmp(v->t.provinces[i].code, area, len))
+            out[n++] = &v->t.provinces[i];
+    for (size_t i = 0; by == 2 && i < v->t.ndistricts && n < cap; i++)
+        if (!strncmp(v->t.districts[i].code, area, len))
+            out[n++] = &v->t.districts[i];
+    for (size_t i = 0; by == 3 && i < v->t.ncommunes && n < cap; i++)
+        if (!strncmp(v->t.communes[i].area.code, area, len))
+            out[n++] = &v->t.communes[i].area;
+    return n;
+}
+
+void tally_view_csv(const tally_view *v, const char *area, int by, khum_buf *b)
+{
+    size_t cap = v->t.ncommunes + 1;
+    const khum_tally_area **list = malloc(cap * sizeof *list);
+    size_t n = list ? areas_of(v, area, by, list, cap) : 0;
+    char h[20];
+    khum_hash_short(v->e.hash, h);
+    khum_buf_puts(b, "election,election_hash,synthetic,area,name,level,status,registered,cast,"
+                     "valid,invalid,stations_reported,stations_expected,party,votes,seats,chiefs\n");
+    for (size_t i = 0; i < n; i++) {
+        const khum_tally_area *a = list[i];
+        char st[96];
+        tally_view_status(v, a->code, st, sizeof st);
+        for (size_t p = 0; p < v->t.nparties; p++) {
+            if (a->votes[p] == 0 && a->seats[p] == 0)
+                continue;
+            khum_csv_put_field(b, v->e.id, true);
+            khum_csv_put_field(b, h, false);
+            khum_csv_put_field(b, v->e.synthetic ? "1" : "0", false);
+            khum_csv_put_field(b, a->code, false);
+            khum_csv_put_field(b, tally_view_name(v, a->code), false);
+            static const char *const lv[] = {"nation", "province", "district", "commune"};
+            khum_csv_put_field(b, lv[a->level], false);
+            khum_csv_put_field(b, st, false);
+            khum_buf_printf(b, ",%lld,%lld,%lld,%lld,%lld,%lld", (long long)a->registered,
+                            (long long)a->cast, (long long)a->valid, (long long)a->invalid,
+                            (long long)a->stations_reported, (long long)a->stations_expected);
+            khum_csv_put_field(b, v->t.parties[p], false);
+            khum_buf_printf(b, ",%lld,%d,%d\n", (long long)a->votes[p], a->seats[p],
+                            a->chiefs[p]);
+        }
+    }
+    free(list);
+}
+
+static json_t *area_json(const tally_view *v, const khum_tally_area *a)
+{
+    char st[96];
+    tally_view_status(v, a->code, st, sizeof st);
+    static const char *const lv[] = {"nation", "province", "district", "commune"};
+    json_t *parties = json_array();
+    for (size_t p = 0; p < v->t.nparties; p++)
+        if (a->votes[p] || a->seats[p])
+            json_array_append_new(parties, json_pack("{s:s, s:I, s:i, s:i}", "party",
+                                                     v->t.parties[p], "votes",
+                                                     (json_int_t)a->votes[p], "seats",
+                                                     a->seats[p], "chiefs", a->chiefs[p]));
+    return json_pack("{s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:i, s:i, s:i, s:o}",
+                     "area", a->code, "name", tally_view_name(v, a->code), "level",
+                     lv[a->level], "status", st, "registered", (json_int_t)a->registered,
+                     "cast", (json_int_t)a->cast, "valid", (json_int_t)a->valid, "invalid",
+                     (json_int_t)a->invalid, "stations_reported",
+                     (json_int_t)a->stations_reported, "stations_expected",
+                     (json_int_t)a->stations_expected, "seats", a->seats_total, "communes",
+                     a->communes, "communes_allocated", a->communes_allocated, "parties",
+                     parties);
+}
+
+void tally_view_json(const tally_view *v, const char *area, int by, khum_buf *b)
+{
+    size_t cap = v->t.ncommunes + 1;
+    const khum_tally_area **list = malloc(cap * sizeof *list);
+    size_t n = list ? areas_of(v, area, by, list, cap) : 0;
+    json_t *areas = json_array(), *expl = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(areas, area_json(v, list[i]));
+    size_t len = strlen(area);
+    for (size_t i = 0; i < v->nexpl; i++)
+        if (!strncmp(v->expl[i].station, area, len))
+            json_array_append_new(expl, json_pack("{s:s, s:s, s:s}", "station",
+                                                  v->expl[i].station, "code", v->expl[i].code,
+                                                  "text", v->expl[i].text));
+    char h[20];
+    khum_hash_short(v->e.hash, h);
+    json_t *root = json_pack("{s:{s:s, s:s, s:s, s:s, s:b}, s:o, s:o}", "election", "id",
+                             v->e.id, "date", v->e.date, "hash", v->e.hash, "hash_short", h,
+                             "synthetic", v->e.synthetic, "areas", areas, "explanations", expl);
+    char *text = root ? json_dumps(root, JSON_INDENT(1)) : NULL;
+    if (text) {
+        khum_buf_puts(b, text);
+        khum_buf_putc(b, '\n');
+    } else {
+        b->failed = true;
+    }
+    free(text);
+    json_decref(root);
+    free(list);
+}

@@ -1,0 +1,36 @@
+/*
+ * tally_view.h: a tally with what reports print around it: area names,
+ * which communes are official, and the explanations of warnings. Shared by
+ * `khum tally` and `khum export` (and, later, the server).
+ */
+#ifndef KHUM_TALLY_VIEW_H
+#define KHUM_TALLY_VIEW_H
+
+#include "khum/count.h"
+#include "khum/store.h"
+
+typedef struct tally_view {
+    khum_arena arena;
+    khum_election e;
+    khum_tally t;
+    khum_area_name *names;
+    size_t nnames;
+    const char **official;          /* communes made official, sorted */
+    size_t nofficial;
+    khum_explanation_row *expl;
+    size_t nexpl;
+    khum_party *parties;            /* the registry, for names and colours */
+    size_t nparties;
+} tally_view;
+
+int tally_view_load(khum_store *s, const char *election, tally_view *v);
+void tally_view_free(tally_view *v);
+const khum_tally_area *tally_view_area(const tally_view *v, const char *code);
+const char *tally_view_name(const tally_view *v, const char *code);
+/* "official", or "provisional (12 of 1,646 communes official)" */
+void tally_view_status(const tally_view *v, const char *area, char *buf, size_t cap);
+void tally_view_text(const tally_view *v, const char *area, khum_buf *b);
+void tally_view_csv(const tally_view *v, const char *area, int by, khum_buf *b);
+void tally_view_json(const tally_view *v, const char *area, int by, khum_buf *b);
+
+#endif

@@ -1,0 +1,275 @@
+/*
+ * form.c: polling-station result forms (NEC Form 1102): the coded checks,
+ * the comparison of two entries, and reading digitized forms from CSV.
+ *
+ * Errors (F.1xx) block acceptance; warnings (W.2xx) need a written
+ * explanation first, printed on the official report. docs/checks.md lists
+ * every code with an example; the percentages are compared in integers
+ * (invalid * 100 > 5 * cast), never in floating point.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "khum/count.h"
+#include "khum/str.h"
+
+static void add(khum_checks *c, const char *code, const char *fields, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void add(khum_checks *c, const char *code, const char *fields, const char *fmt, ...)
+{
+    if (c->n == KHUM_MAX_CHECKS)
+        return;
+    khum_check *k = &c->items[c->n++];
+    snprintf(k->code, sizeof k->code, "%s", code);
+    k->severity = code[0] == 'W' ? KHUM_CHECK_WARNING : KHUM_CHECK_ERROR;
+    snprintf(k->fields, sizeof k->fields, "%s", fields);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(k->msg, sizeof k->msg, fmt, ap);
+    va_end(ap);
+    if (k->severity == KHUM_CHECK_ERROR)
+        c->errors++;
+    else
+        c->warnings++;
+}
+
+bool khum_checks_has(const khum_checks *c, const char *code)
+{
+    for (size_t i = 0; i < c->n; i++)
+        if (strcmp(c->items[i].code, code) == 0)
+            return true;
+    return false;
+}
+
+static bool contests(const khum_election *e, const khum_election_commune *ec, const char *party)
+{
+    for (size_t i = 0; i < ec->nlists; i++)
+        if (strcmp(e->lists[ec->first_list + i].party, party) == 0)
+            return true;
+    return false;
+}
+
+static void check_lists(const khum_election *e, const khum_election_commune *ec,
+                        const khum_form *f, khum_checks *out)
+{
+    for (size_t i = 0; i < f->n; i++)
+        if (!contests(e, ec, f->party[i]))
+            add(out, "F.106", f->party[i], "party %s does not contest commune %s", f->party[i],
+                ec->code);
+    for (size_t k = 0; k < ec->nlists; k++) {
+        const char *party = e->lists[ec->first_list + k].party;
+        bool given = false;
+        for (size_t i = 0; i < f->n && !given; i++)
+            given = strcmp(f->party[i], party) == 0;
+        if (!given)
+            add(out, "F.108", party, "no votes given for %s, which contests commune %s", party,
+                ec->code);
+    }
+}
+
+void khum_form_check(const khum_election *e, const khum_form *f, khum_checks *out)
+{
+    memset(out, 0, sizeof *out);
+    const khum_station *st = khum_election_station_find(e, f->station);
+    if (!st) {
+        add(out, "F.107", "station", "station %s is not a polling station of election %s",
+            f->station, e->id);
+        return;
+    }
+    const struct { const char *name; int64_t v; } nums[] = {
+        {"registered", f->registered}, {"received", f->received}, {"cast", f->cast},
+        {"spoiled", f->spoiled}, {"unused", f->unused}, {"valid", f->valid},
+        {"invalid", f->invalid}};
+    bool negative = false;
+    for (size_t i = 0; i < sizeof nums / sizeof *nums; i++)
+        if (nums[i].v < 0) {
+            add(out, "F.101", nums[i].name, "%s is negative (%lld)", nums[i].name,
+                (long long)nums[i].v);
+            negative = true;
+        }
+    int64_t sum = 0;
+    for (size_t i = 0; i < f->n; i++) {
+        if (f->votes[i] < 0) {
+            add(out, "F.101", f->party[i], "votes for %s are negative (%lld)", f->party[i],
+                (long long)f->votes[i]);
+            negative = true;
+        }
+        sum += f->votes[i];
+    }
+    check_lists(e, khum_election_commune_find(e, st->commune), f, out);
+    if (f->registered != st->registered)
+        add(out, "F.109", "registered", "registered voters %lld differ from the station's "
+            "register (%lld)", (long long)f->registered, (long long)st->registered);
+    if (negative)
+        return;  /* sums of negative numbers would only repeat the same fault */
+    if (sum != f->valid)
+        add(out, "F.102", "valid,votes", "the lists' votes add up to %lld, not to the %lld "
+            "valid ballots", (long long)sum, (long long)f->valid);
+    if (f->valid + f->invalid != f->cast)
+        add(out, "F.103", "valid,invalid,cast", "valid %lld + invalid %lld = %lld, not the %lld "
+            "ballots cast", (long long)f->valid, (long long)f->invalid,
+            (long long)(f->valid + f->invalid), (long long)f->cast);
+    if (f->cast + f->spoiled + f->unused != f->received)
+        add(out, "F.104", "cast,spoiled,unused,received", "cast %lld + spoiled %lld + unused "
+            "%lld = %lld, not the %lld ballots received", (long long)f->cast,
+            (long long)f->spoiled, (long long)f->unused,
+            (long long)(f->cast + f->spoiled + f->unused), (long long)f->received);
+    if (f->cast > f->registered)
+        add(out, "F.105", "cast,registered", "%lld ballots cast but only %lld voters registered",
+            (long long)f->cast, (long long)f->registered);
+    /* Warnings: plausible but unusual; each needs a written explanation. */
+    if (f->invalid * 100 > f->cast * 5)
+        add(out, "W.201", "invalid,cast", "invalid ballots are more than 5 %% of the ballots "
+            "cast (%lld of %lld)", (long long)f->invalid, (long long)f->cast);
+    if (f->registered > 0 && f->cast * 100 > f->registered * 98 && f->cast <= f->registered)
+        add(out, "W.202", "cast,registered", "turnout above 98 %% (%lld of %lld)",
+            (long long)f->cast, (long long)f->registered);
+    if (f->registered > 0 && f->cast * 100 < f->registered * 30)
+        add(out, "W.203", "cast,registered", "turnout below 30 %% (%lld of %lld)",
+            (long long)f->cast, (long long)f->registered);
+    const khum_election_commune *ec = khum_election_commune_find(e, st->commune);
+    for (size_t i = 0; i < f->n && f->valid > 0 && ec->nlists > 1; i++)
+        if (f->votes[i] == f->valid)
+            add(out, "W.204", f->party[i], "%s has every valid vote (%lld)", f->party[i],
+                (long long)f->valid);
+}
+
+bool khum_form_equal(const khum_form *a, const khum_form *b, char *diff, size_t cap)
+{
+    khum_buf d;
+    khum_buf_init(&d);
+    const struct { const char *name; int64_t x, y; } nums[] = {
+        {"registered", a->registered, b->registered}, {"received", a->received, b->received},
+        {"cast", a->cast, b->cast}, {"spoiled", a->spoiled, b->spoiled},
+        {"unused", a->unused, b->unused}, {"valid", a->valid, b->valid},
+        {"invalid", a->invalid, b->invalid}};
+    for (size_t i = 0; i < sizeof nums / sizeof *nums; i++)
+        if (nums[i].x != nums[i].y)
+            khum_buf_printf(&d, "%s%s", d.len ? "," : "", nums[i].name);
+    for (size_t i = 0; i < a->n; i++) {
+        bool same = false, found = false;
+        for (size_t j = 0; j < b->n && !found; j++)
+            if (strcmp(a->party[i], b->party[j]) == 0) {
+                found = true;
+                same = a->votes[i] == b->votes[j];
+            }
+        if (!same)
+            khum_buf_printf(&d, "%s%s", d.len ? "," : "", a->party[i]);
+    }
+    for (size_t j = 0; j < b->n; j++) {
+        bool found = false;
+        for (size_t i = 0; i < a->n && !found; i++)
+            found = strcmp(a->party[i], b->party[j]) == 0;
+        if (!found)
+            khum_buf_printf(&d, "%s%s", d.len ? "," : "", b->party[j]);
+    }
+    bool equal = d.len == 0;
+    if (diff && cap)
+        snprintf(diff, cap, "%s", d.data ? d.data : "");
+    khum_buf_free(&d);
+    return equal;
+}
+
+/* ---- reader ---------------------------------------------------------- */
+
+struct khum_form_reader {
+    khum_csv *csv;
+    khum_arena *a;
+    int col[8];               /* station .. invalid */
+    int cexpl;
+    int *pcol;                /* party columns */
+    const char **pname;
+    size_t np;
+};
+
+static const char *const form_cols[8] = {"station", "registered", "received", "cast",
+                                         "spoiled", "unused", "valid", "invalid"};
+
+khum_code khum_form_reader_open(khum_csv *csv, const khum_election *e, khum_arena *a,
+                                khum_form_reader **out, khum_err *err)
+{
+    *out = NULL;
+    khum_code rc = khum_csv_read_header(csv, err);
+    if (rc)
+        return rc;
+    khum_form_reader *r = khum_arena_calloc(a, 1, sizeof *r);
+    if (!r)
+        return khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
+    if ((rc = khum_csv_require(csv, form_cols, r->col, 8, err)))
+        return rc;
+    r->csv = csv;
+    r->a = a;
+    r->cexpl = khum_csv_col(csv, "explanation");
+    r->pcol = khum_arena_calloc(a, e->nlists + 1, sizeof *r->pcol);
+    r->pname = khum_arena_calloc(a, e->nlists + 1, sizeof *r->pname);
+    if (!r->pcol || !r->pname)
+        return khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
+    /* A column is a party column when its name is a party of the election. */
+    for (size_t i = 0; i < e->nlists; i++) {
+        const char *p = e->lists[i].party;
+        int c = khum_csv_col(csv, p);
+        bool seen = false;
+        for (size_t k = 0; k < r->np && !seen; k++)
+            seen = r->pcol[k] == c;
+        if (c >= 0 && !seen) {
+            r->pcol[r->np] = c;
+            r->pname[r->np++] = p;
+        }
+    }
+    *out = r;
+    return KHUM_OK;
+}
+
+static bool number(khum_form_reader *r, int col, int64_t *v, khum_err *err)
+{
+    const char *s = khum_csv_get(r->csv, (size_t)col);
+    if (khum_parse_i64(s, v))
+        return true;
+    khum_csv_field_error(r->csv, (size_t)col, err, KHUM_ERR_INPUT, "F.110",
+                         "'%s' is not a whole number", s);
+    return false;
+}
+
+int khum_form_reader_next(khum_form_reader *r, khum_form *f, const char **explanation,
+                          khum_err *err)
+{
+    int rc = khum_csv_next(r->csv, err);
+    if (rc <= 0)
+        return rc;
+    memset(f, 0, sizeof *f);
+    f->station = khum_arena_strdup(r->a, khum_csv_get(r->csv, (size_t)r->col[0]));
+    f->party = khum_arena_alloc(r->a, (r->np + 1) * sizeof *f->party);
+    f->votes = khum_arena_alloc(r->a, (r->np + 1) * sizeof *f->votes);
+    *explanation = khum_arena_strdup(r->a, r->cexpl >= 0
+                                               ? khum_csv_get(r->csv, (size_t)r->cexpl) : "");
+    if (!f->station || !f->party || !f->votes || !*explanation) {
+        khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
+        return -1;
+    }
+    int64_t *dst[7] = {&f->registered, &f->received, &f->cast, &f->spoiled, &f->unused,
+                       &f->valid, &f->invalid};
+    for (int k = 0; k < 7; k++)
+        if (!number(r, r->col[k + 1], dst[k], err))
+            return -1;
+    for (size_t k = 0; k < r->np; k++) {
+        if (khum_csv_len(r->csv, (size_t)r->pcol[k]) == 0)
+            continue;  /* the party does not contest here */
+        if (!number(r, r->pcol[k], &f->votes[f->n], err))
+            return -1;
+        f->party[f->n++] = r->pname[k];
+    }
+    return 1;
+}
+
+long khum_form_reader_line(const khum_form_reader *r)
+{
+    return khum_csv_line(r->csv);
+}
+
+void khum_form_reader_close(khum_form_reader *r)
+{
+    (void)r;  /* everything lives in the caller's arena and csv */
+}

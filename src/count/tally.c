@@ -1,0 +1,324 @@
+/*
+ * tally.c: from accepted station forms to results at every level. Commune
+ * totals are the sums of their stations' forms; districts, provinces and the
+ * nation are the sums of the level below (codes: a district is the commune
+ * code's first 4 digits, a province the first 2). A commune is allocated
+ * once every one of its stations has reported, by the election's method,
+ * through the allocation engine; its chief's party is the most-voted list
+ * (LAMC Art 32; rules.md §3), a tie for first place going to lots.
+ * Reconciliation recomputes everything and compares it with totals that were
+ * stored or published, naming every difference.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "khum/count.h"
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+int khum_tally_party_index(const khum_tally *t, const char *party)
+{
+    const char **p = bsearch(&party, t->parties, t->nparties, sizeof *t->parties, cmp_str);
+    return p ? (int)(p - t->parties) : -1;
+}
+
+static khum_code area_init(khum_tally *t, khum_tally_area *a, const char *code, int level)
+{
+    memset(a, 0, sizeof *a);
+    a->code = code;
+    a->level = level;
+    a->votes = khum_arena_calloc(&t->arena, t->nparties + 1, sizeof *a->votes);
+    a->seats = khum_arena_calloc(&t->arena, t->nparties + 1, sizeof *a->seats);
+    a->chiefs = khum_arena_calloc(&t->arena, t->nparties + 1, sizeof *a->chiefs);
+    return a->votes && a->seats && a->chiefs ? KHUM_OK : KHUM_ERR_NOMEM;
+}
+
+static void area_add(khum_tally_area *to, const khum_tally_area *from, size_t np)
+{
+    to->registered += from->registered;
+    to->received += from->received;
+    to->cast += from->cast;
+    to->spoiled += from->spoiled;
+    to->unused += from->unused;
+    to->valid += from->valid;
+    to->invalid += from->invalid;
+    to->stations_expected += from->stations_expected;
+    to->stations_reported += from->stations_reported;
+    to->seats_total += from->seats_total;
+    to->communes += from->level == 3 ? 1 : from->communes;
+    to->communes_allocated += from->level == 3 ? (from->complete ? 1 : 0)
+                                               : from->communes_allocated;
+    for (size_t p = 0; p < np; p++) {
+        to->votes[p] += from->votes[p];
+        to->seats[p] += from->seats[p];
+        to->chiefs[p] += from->chiefs[p];
+    }
+}
+
+static khum_code collect_parties(const khum_election *e, khum_tally *t)
+{
+    const char **all = khum_arena_alloc(&t->arena, (e->nlists + 1) * sizeof *all);
+    if (!all)
+        return KHUM_ERR_NOMEM;
+    for (size_t i = 0; i < e->nlists; i++)
+        all[i] = e->lists[i].party;
+    qsort(all, e->nlists, sizeof *all, cmp_str);
+    size_t n = 0;
+    for (size_t i = 0; i < e->nlists; i++)
+        if (n == 0 || strcmp(all[n - 1], all[i]) != 0)
+            all[n++] = all[i];
+    t->parties = all;
+    t->nparties = n;
+    return KHUM_OK;
+}
+
+static const char *lots_for(const khum_commune_lots *lots, size_t n, const char *commune)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(lots[i].commune, commune) == 0)
+            return lots[i].seed;
+    return NULL;
+}
+
+/* The most-voted list with seats; a tie for first place goes to lots
+ * (draw 0 of the commune's seed, the draw for posts). */
+static void find_chief(const khum_election *e, const khum_election_commune *ec,
+                       khum_tally *t, khum_tally_commune *c, const char *seed)
+{
+    int best = -1;
+    int64_t top = -1;
+    int tied = 0;
+    char best_key[65] = "", key[65];
+    for (size_t k = 0; k < ec->nlists; k++) {
+        int p = khum_tally_party_index(t, e->lists[ec->first_list + k].party);
+        if (c->area.seats[p] == 0)
+            continue;
+        int64_t v = c->area.votes[p];
+        if (v > top) {
+            top = v;
+            best = p;
+            tied = 1;
+            if (seed)
+                khum_alloc_lot_key(seed, ec->code, 0, t->parties[p], best_key);
+        } else if (v == top) {
+            tied++;
+            if (seed) {
+                khum_alloc_lot_key(seed, ec->code, 0, t->parties[p], key);
+                if (strcmp(key, best_key) < 0) {
+                    best = p;
+                    memcpy(best_key, key, sizeof key);
+                }
+            }
+        }
+    }
+    c->chief_by_lot_pending = tied > 1 && !seed;
+    c->chief_party = c->chief_by_lot_pending ? -1 : best;
+}
+
+static khum_code allocate_commune(const khum_election *e, const khum_election_commune *ec,
+                                  khum_tally *t, khum_tally_commune *c, const char *seed,
+                                  khum_err *err)
+{
+    khum_alloc_party *parties = khum_arena_alloc(&t->arena, ec->nlists * sizeof *parties);
+    if (!parties)
+        return khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
+    for (size_t k = 0; k < ec->nlists; k++) {
+        const char *party = e->lists[ec->first_list + k].party;
+        parties[k] = (khum_alloc_party){party, c->area.votes[khum_tally_party_index(t, party)],
+                                        true, -1};
+    }
+    khum_alloc_rules r;
+    khum_alloc_rules_default(&r);
+    r.method = e->method;
+    r.tie_rule = e->tie_rule;
+    r.lots_seed = seed;
+    khum_alloc_input in = {ec->code, parties, ec->nlists, ec->seats, -1};
+    khum_code rc = khum_alloc_run(&r, &in, &t->arena, &c->alloc, err);
+    if (rc == KHUM_ERR_INPUT && strcmp(err->rule, "ALC.611") == 0)
+        return KHUM_OK;  /* no valid vote at all: the commune stays unallocated */
+    if (rc)
+        return rc;
+    c->needs_lots = c->alloc.needs_lots;
+    if (c->needs_lots)
+        return KHUM_OK;
+    c->allocated = true;
+    for (size_t k = 0; k < ec->nlists; k++) {
+        int p = khum_tally_party_index(t, parties[k].name);
+        c->area.seats[p] = c->alloc.seats[k];
+        c->area.seats_total += c->alloc.seats[k];
+    }
+    find_chief(e, ec, t, c, seed);
+    if (c->chief_party >= 0)
+        c->area.chiefs[c->chief_party] = 1;
+    return KHUM_OK;
+}
+
+/* Unique code prefixes of the communes, in order: districts (4) or provinces (2). */
+static khum_code make_level(khum_tally *t, size_t len, int level, khum_tally_area **out,
+                            size_t *n)
+{
+    khum_tally_area *v = khum_arena_calloc(&t->arena, t->ncommunes + 1, sizeof *v);
+    if (!v)
+        return KHUM_ERR_NOMEM;
+    *n = 0;
+    for (size_t i = 0; i < t->ncommunes; i++) {
+        const khum_tally_area *ca = &t->communes[i].area;
+        if (*n == 0 || strncmp(v[*n - 1].code, ca->code, len) != 0) {
+            const char *code = khum_arena_strndup(&t->arena, ca->code, len);
+            if (!code || area_init(t, &v[*n], code, level))
+                return KHUM_ERR_NOMEM;
+            (*n)++;
+        }
+        area_add(&v[*n - 1], ca, t->nparties);
+    }
+    *out = v;
+    return KHUM_OK;
+}
+
+khum_code khum_tally_run(const khum_election *e, const khum_form *forms, size_t nforms,
+                         const khum_commune_lots *lots, size_t nlots, khum_tally *t,
+                         khum_err *err)
+{
+    memset(t, 0, sizeof *t);
+    khum_arena_init(&t->arena, 0);
+    if (collect_parties(e, t))
+        return khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
+    t->ncommunes = e->ncommunes;
+    t->communes = khum_arena_calloc(&t->arena, e->ncommunes + 1, sizeof *t->communes);
+    size_t *commune_of = khum_arena_alloc(&t->arena, (e->nstations + 1) * sizeof(size_t));
+    if (!t->communes || !commune_of)
+        return khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
+    for (size_t i = 0; i < e->ncommunes; i++) {
+        const khum_election_commune *ec = &e->communes[i];
+        if (area_init(t, &t->communes[i].area, ec->code, 3))
+            return khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
+        t->communes[i].area.stations_expected = (int64_t)ec->nstations;
+        t->communes[i].chief_party = -1;
+        for (size_t s = 0; s < ec->nstations; s++)
+            commune_of[ec->first_station + s] = i;
+    }
+    for (size_t f = 0; f < nforms; f++) {
+        const khum_station *st = khum_election_station_find(e, forms[f].station);
+        if (!st)
+            return khum_err_set(err, KHUM_ERR_INPUT, "F.107", "station %s is not in election %s",
+                                forms[f].station, e->id);
+        khum_tally_area *a = &t->communes[commune_of[st - e->stations]].area;
+        a->registered += forms[f].registered;
+        a->received += forms[f].received;
+        a->cast += forms[f].cast;
+        a->spoiled += forms[f].spoiled;
+        a->unused += forms[f].unused;
+        a->valid += forms[f].valid;
+        a->invalid += forms[f].invalid;
+        a->stations_reported++;
+        for (size_t k = 0; k < forms[f].n; k++) {
+            int p = khum_tally_party_index(t, forms[f].party[k]);
+            if (p >= 0)
+                a->votes[p] += forms[f].votes[k];
+        }
+    }
+    for (size_t i = 0; i < e->ncommunes; i++) {
+        khum_tally_commune *c = &t->communes[i];
+        if (c->area.stations_reported != c->area.stations_expected)
+            continue;
+        khum_code rc = allocate_commune(e, &e->communes[i], t, c,
+                                        lots_for(lots, nlots, e->communes[i].code), err);
+        if (rc)
+            return rc;
+        c->area.complete = c->allocated && !c->chief_by_lot_pending;
+    }
+    if (make_level(t, 4, 2, &t->districts, &t->ndistricts) ||
+        make_level(t, 2, 1, &t->provinces, &t->nprovinces) ||
+        area_init(t, &t->nation, "", 0))
+        return khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
+    for (size_t i = 0; i < t->nprovinces; i++)
+        area_add(&t->nation, &t->provinces[i], t->nparties);
+    t->nation.communes = (int)t->ncommunes;
+    for (size_t i = 0; i < t->ndistricts; i++)
+        t->districts[i].complete = t->districts[i].communes_allocated == t->districts[i].communes;
+    for (size_t i = 0; i < t->nprovinces; i++)
+        t->provinces[i].complete = t->provinces[i].communes_allocated == t->provinces[i].communes;
+    t->nation.complete = t->nation.communes_allocated == t->nation.communes;
+    return KHUM_OK;
+}
+
+void khum_tally_free(khum_tally *t)
+{
+    khum_arena_free(&t->arena);
+    memset(t, 0, sizeof *t);
+}
+
+static const khum_tally_area *find_area(const khum_tally *t, const char *code)
+{
+    size_t len = strlen(code);
+    if (len == 0)
+        return &t->nation;
+    const khum_tally_area *v = len == 2 ? t->provinces : len == 4 ? t->districts : NULL;
+    size_t n = len == 2 ? t->nprovinces : len == 4 ? t->ndistricts : 0;
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(v[i].code, code) == 0)
+            return &v[i];
+    for (size_t i = 0; len == 6 && i < t->ncommunes; i++)
+        if (strcmp(t->communes[i].area.code, code) == 0)
+            return &t->communes[i].area;
+    return NULL;
+}
+
+static bool area_field(const khum_tally *t, const khum_tally_area *a, const char *field,
+                       int64_t *v)
+{
+    static const char *const names[] = {"registered", "received", "cast", "spoiled",
+                                        "unused", "valid", "invalid"};
+    const int64_t vals[] = {a->registered, a->received, a->cast, a->spoiled,
+                            a->unused, a->valid, a->invalid};
+    for (size_t i = 0; i < 7; i++)
+        if (strcmp(field, names[i]) == 0)
+            return *v = vals[i], true;
+    if (strcmp(field, "seats") == 0)
+        return *v = a->seats_total, true;
+    const char *colon = strchr(field, ':');
+    if (!colon)
+        return false;
+    int p = khum_tally_party_index(t, colon + 1);
+    if (p < 0)
+        return *v = 0, true;  /* a party that contests nowhere has nothing */
+    if (strncmp(field, "votes:", 6) == 0)
+        return *v = a->votes[p], true;
+    if (strncmp(field, "seats:", 6) == 0)
+        return *v = a->seats[p], true;
+    if (strncmp(field, "chiefs:", 7) == 0)
+        return *v = a->chiefs[p], true;
+    return false;
+}
+
+size_t khum_tally_reconcile(const khum_tally *t, const khum_published_total *pub, size_t npub,
+                            khum_diags *out)
+{
+    size_t before = out->n;
+    for (size_t i = 0; i < npub; i++) {
+        khum_err e;
+        khum_err_clear(&e);
+        const khum_tally_area *a = find_area(t, pub[i].area);
+        int64_t v;
+        if (!a) {
+            khum_err_set(&e, KHUM_ERR_CONFLICT, "R.401", "area '%s' has stored totals but is "
+                         "not in the election", pub[i].area);
+        } else if (!area_field(t, a, pub[i].field, &v)) {
+            khum_err_set(&e, KHUM_ERR_CONFLICT, "R.402", "area '%s': unknown total '%s'",
+                         pub[i].area, pub[i].field);
+        } else if (v != pub[i].value) {
+            khum_err_set(&e, KHUM_ERR_CONFLICT, "R.403", "%s%s: %s is %lld in the stored "
+                         "results but %lld recomputed from the station forms",
+                         *pub[i].area ? "area " : "", *pub[i].area ? pub[i].area : "nation",
+                         pub[i].field, (long long)pub[i].value, (long long)v);
+        } else {
+            continue;
+        }
+        khum_diags_add(out, &e);
+    }
+    return out->n - before;
+}

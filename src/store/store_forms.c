@@ -1,0 +1,537 @@
+/*
+ * store_forms.c: result form entries, the state of each form version, the
+ * event log of every transition, explanations of warnings, lots and official
+ * totals. Entries and events are only ever inserted; form_version rows move
+ * from state to state, each move logged in form_event by the caller.
+ */
+#include <string.h>
+
+#include "store_impl.h"
+
+static const char *state_names[] = {"empty", "first-entered", "entries-different",
+                                    "needs-explanation", "accepted", "official"};
+
+static khum_form_state parse_state(const char *s)
+{
+    for (int i = 0; i < 6; i++)
+        if (strcmp(s, state_names[i]) == 0)
+            return (khum_form_state)i;
+    return KHUM_FS_EMPTY;
+}
+
+khum_code khum_store_form_version(khum_store *s, const char *election, const char *station,
+                                  int version, khum_arena *a, khum_form_version *out,
+                                  khum_err *err)
+{
+    memset(out, 0, sizeof *out);
+    out->first_user = out->second_user = out->reason = out->reference = "";
+    db_stmt *st;
+    khum_code rc = db_prepare(s->db,
+        "SELECT v.version, v.state, coalesce(v.first_entry, 0), coalesce(v.second_entry, 0),"
+        " coalesce(v.accepted_entry, 0), coalesce(f.entered_by, ''),"
+        " coalesce(g.entered_by, ''), v.reason, v.reference"
+        " FROM form_version v LEFT JOIN form_entry f ON f.id = v.first_entry"
+        " LEFT JOIN form_entry g ON g.id = v.second_entry"
+        " WHERE v.election = ?1 AND v.station = ?2 AND (v.version = ?3 OR ?3 = 0)"
+        " ORDER BY v.version DESC LIMIT 1", &st, err);
+    if (rc)
+        return rc;
+    db_bind_text(st, 1, election);
+    db_bind_text(st, 2, station);
+    db_bind_int(st, 3, version);
+    int r = db_step(st, err);
+    if (r == DB_ROW) {
+        out->exists = true;
+        out->version = (int)db_col_int(st, 0);
+        out->state = parse_state(db_col_text(st, 1));
+        out->first_entry = db_col_int(st, 2);
+        out->second_entry = db_col_int(st, 3);
+        out->accepted_entry = db_col_int(st, 4);
+        out->first_user = khum_arena_strdup(a, db_col_text(st, 5));
+        out->second_user = khum_arena_strdup(a, db_col_text(st, 6));
+        out->reason = khum_arena_strdup(a, db_col_text(st, 7));
+        out->reference = khum_arena_strdup(a, db_col_text(st, 8));
+    }
+    db_finalize(st);
+    return r == DB_ERROR ? KHUM_ERR_STORE : KHUM_OK;
+}
+
+static void bind_entry_ref(db_stmt *st, int i, int64_t id)
+{
+    if (id > 0)
+        db_bind_int(st, i, id);
+    else
+        db_bind_null(st, i);
+}
+
+khum_code khum_store_put_form_version(khum_store *s, const char *election,
+                                      const char *station, const khum_form_version *v,
+                                      const char *actor, khum_err *err)
+{
+    db_stmt *st;
+    khum_code rc = db_prepare(s->db,
+        "INSERT INTO form_version (election, station, version, state, first_entry,"
+        " second_entry, accepted_entry, reason, reference, opened_by, opened_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (election, station, version) DO UPDATE SET state = excluded.state,"
+        " first_entry = excluded.first_entry, second_entry = excluded.second_entry,"
+        " accepted_entry = excluded.accepted_entry", &st, err);
+    if (rc)
+        return rc;
+    char now[32];
+    store_now(now);
+    db_bind_text(st, 1, election);
+    db_bind_text(st, 2, station);
+    db_bind_int(st, 3, v->version);
+    db_bind_text(st, 4, state_names[v->state]);
+    bind_entry_ref(st, 5, v->first_entry);
+    bind_entry_ref(st, 6, v->second_entry);
+    bind_entry_ref(st, 7, v->accepted_entry);
+    db_bind_text(st, 8, v->reason ? v->reason : "");
+    db_bind_text(st, 9, v->reference ? v->reference : "");
+    db_bind_text(st, 10, actor);
+    db_bind_text(st, 11, now);
+    return store_run(st, err);
+}
+
+khum_code khum_store_add_entry(khum_store *s, const char *election, int version, int slot,
+                               const char *user, const khum_form *f, int64_t *id,
+                               khum_err *err)
+{
+    db_stmt *st, *vt;
+    khum_code rc = db_prepare(s->db,
+        "INSERT INTO form_entry (election, station, version, slot, entered_by, entered_at,"
+        " registered, received, ballots_cast, spoiled, unused, valid, invalid)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id", &st, err);
+    if (rc)
+        return rc;
+    if ((rc = db_prepare(s->db, "INSERT INTO form_entry_votes (entry, party, votes)"
+                                " VALUES (?, ?, ?)", &vt, err))) {
+        db_finalize(st);
+        return rc;
+    }
+    char now[32];
+    store_now(now);
+    db_bind_text(st, 1, election);
+    db_bind_text(st, 2, f->station);
+    db_bind_int(st, 3, version);
+    db_bind_int(st, 4, slot);
+    db_bind_text(st, 5, user);
+    db_bind_text(st, 6, now);
+    const int64_t nums[] = {f->registered, f->received, f->cast, f->spoiled,
+                            f->unused, f->valid, f->invalid};
+    for (int i = 0; i < 7; i++)
+        db_bind_int(st, 7 + i, nums[i]);
+    if (db_step(st, err) != DB_ROW) {
+        rc = err->code ? err->code : KHUM_ERR_STORE;
+    } else {
+        *id = db_col_int(st, 0);
+        for (size_t i = 0; i < f->n && !rc; i++) {
+            db_reset(vt);
+            db_bind_int(vt, 1, *id);
+            db_bind_text(vt, 2, f->party[i]);
+            db_bind_int(vt, 3, f->votes[i]);
+            if (db_step(vt, err) == DB_ERROR)
+                rc = err->code;
+        }
+    }
+    db_finalize(st);
+    db_finalize(vt);
+    return rc;
+}
+
+khum_code khum_store_load_entry(khum_store *s, int64_t id, khum_arena *a, khum_form *f,
+                                khum_err *err)
+{
+    memset(f, 0, sizeof *f);
+    db_stmt *st;
+    khum_code rc = db_prepare(s->db,
+        "SELECT station, registered, received, ballots_cast, spoiled, unused, valid, invalid,"
+        " (SELECT count(*) FROM form_entry_votes WHERE entry = ?1)"
+        " FROM form_entry WHERE id = ?1", &st, err);
+    if (rc)
+        return rc;
+    db_bind_int(st, 1, id);
+    if (db_step(st, err) != DB_ROW) {
+        db_finalize(st);
+        return khum_err_set(err, KHUM_ERR_NOTFOUND, "CNT.810", "no form entry %lld",
+                            (long long)id);
+    }
+    f->station = khum_arena_strdup(a, db_col_text(st, 0));
+    int64_t *dst[] = {&f->registered, &f->received, &f->cast, &f->spoiled,
+                      &f->unused, &f->valid, &f->invalid};
+    for (int i = 0; i < 7; i++)
+        *dst[i] = db_col_int(st, 1 + i);
+    size_t nv = (size_t)db_col_int(st, 8);
+    db_finalize(st);
+    f->party = khum_arena_alloc(a, (nv + 1) * sizeof *f->party);
+    f->votes = khum_arena_alloc(a, (nv + 1) * sizeof *f->votes);
+    if (!f->station || !f->party || !f->votes)
+        return khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
+    if ((rc = db_prepare(s->db, "SELECT party, votes FROM form_entry_votes WHERE entry = ?"
+                                " ORDER BY party", &st, err)))
+        return rc;
+    db_bind_int(st, 1, id);
+    int r;
+    while (f->n < nv && (r = db_step(st, err)) == DB_ROW) {
+        f->party[f->n] = khum_arena_strdup(a, db_col_text(st, 0));
+        f->votes[f->n++] = db_col_int(st, 1);
+    }
+    db_finalize(st);
+    return KHUM_OK;
+}
+
+khum_code khum_store_log_form_event(khum_store *s, const char *election, const char *station,
+                                    int version, const char *action, const char *from,
+                                    const char *to, const char *actor, const char *detail,
+                                    khum_err *err)
+{
+    db_stmt *st;
+    khum_code rc = db_prepare(s->db,
+        "INSERT INTO form_event (election, station, version, action, from_state, to_state,"
+        " actor, at, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", &st, err);
+    if (rc)
+        return rc;
+    char now[32];
+    store_now(now);
+    const char *txt[] = {election, station, NULL, action, from, to, actor, now, detail};
+    for (int i = 0; i < 9; i++)
+        if (i != 2)
+            db_bind_text(st, i + 1, txt[i] ? txt[i] : "");
+    db_bind_int(st, 3, version);
+    return store_run(st, err);
+}
+
+khum_code khum_store_put_explanation(khum_store *s, const char *election, const char *station,
+                                     int version, const char *code, const char *text,
+                                     const char *user, khum_err *err)
+{
+    db_stmt *st;
+    khum_code rc = db_prepare(s->db,
+        "INSERT INTO form_explanation (election, station, version, code, text, explained_by,"
+        " explained_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (election, station, version,"
+        " code) DO UPDATE SET text = excluded.text, explained_by = excluded.explained_by,"
+        " explained_at = excluded.explained_at", &st, err);
+    if (rc)
+        return rc;
+    char now[32];
+    store_now(now);
+    db_bind_text(st, 1, election);
+    db_bind_text(st, 2, station);
+    db_bind_int(st, 3, version);
+    db_bind_text(st, 4, code);
+    db_bind_text(st, 5, text);
+    db_bind_text(st, 6, user);
+    db_bind_text(st, 7, now);
+    return store_run(st, err);
+}
+
+khum_code khum_store_explanations(khum_store *s, const char *election, const char *station,
+                                  int version, khum_arena *a, const char ***codes,
+                                  const char ***texts, size_t *n, khum_err *err)
+{
+    *n = 0;
+    db_stmt *st;
+    khum_code rc = db_prepare(s->db,
+        "SELECT code, text FROM form_explanation WHERE election = ? AND station = ?"
+        " AND version = ? ORDER BY code", &st, err);
+    if (rc)
+        return rc;
+    db_bind_text(st, 1, election);
+    db_bind_text(st, 2, station);
+    db_bind_int(st, 3, version);
+    size_t cap = 8;
+    *codes = khum_arena_alloc(a, cap * sizeof **codes);
+    *texts = khum_arena_alloc(a, cap * sizeof **texts);
+    int r;
+    while (*codes && *texts && *n < cap && (r = db_step(st, err)) == DB_ROW) {
+        (*codes)[*n] = khum_arena_strdup(a, db_col_text(st, 0));
+        (*texts)[(*n)++] = khum_arena_strdup(a, db_col_text(st, 1));
+    }
+    db_finalize(st);
+    return *codes && *texts ? KHUM_OK : khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
+}
+
+/* The accepted entry of each station's latest accepted-or-official version. */
+static const char current_sql[] =
+    "SELECT e.id, e.station, e.registered, e.received, e.ballots_cast, e.spoiled, e.unused,"
+    " e.valid, e.invalid FROM form_version v JOIN form_entry e ON e.id = v.accepted_entry"
+    " WHERE v.election = ?1 AND v.state IN ('accepted', 'official')"
+    " AND v.version = (SELECT max(x.version) FROM form_version x WHERE x.election = v.election"
+    "  AND x.station = v.station AND x.state IN ('accepted', 'official'))"
+    " ORDER BY e.id";
+
+khum_code khum_store_current_forms(khum_store *s, const char *election, khum_arena *a,
+                                   khum_form **forms, size_t *n, khum_err *err)
+{
+    *n = 0;
+    db_stmt *st, *vt;
+    khum_code rc = db_prepare(s->db, current_sql, &st, err);
+    if (rc)
+        return rc;
+    khum_buf vsql;
+    khum_buf_init(&vsql);
+    khum_buf_printf(&vsql, "SELECT w.entry, w.party, w.votes FROM form_entry_votes w"
+                           " WHERE w.entry IN (SELECT id FROM (%s)) ORDER BY w.entry",
+                    current_sql);
+    rc = vsql.failed ? khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory")
+                     : db_prepare(s->db, vsql.data, &vt, err);
+    khum_buf_free(&vsql);
+    if (rc) {
+        db_finalize(st);
+        return rc;
+    }
+    db_bind_text(st, 1, election);
+    db_bind_text(vt, 1, election);
+    size_t cap = 1024;
+    khum_form *v = khum_arena_alloc(a, cap * sizeof *v);
+    int64_t *ids = NULL;
+    size_t idcap = 0;
+    int r;
+    while (v && (r = db_step(st, err)) == DB_ROW) {
+        if (*n == cap) {
+            khum_form *p = khum_arena_alloc(a, cap * 2 * sizeof *p);
+            if (!p)
+                break;
+            memcpy(p, v, cap * sizeof *p);
+            v = p;
+            cap *= 2;
+        }
+        if (*n == idcap) {
+            size_t nc = idcap ? idcap * 2 : 1024;
+            int64_t *p = khum_arena_alloc(a, nc * sizeof *p);
+            if (!p)
+                break;
+            if (idcap)
+                memcpy(p, ids, idcap * sizeof *p);
+            ids = p;
+            idcap = nc;
+        }
+        khum_form *f = &v[*n];
+        memset(f, 0, sizeof *f);
+        ids[*n] = db_col_int(st, 0);
+        f->station = khum_arena_strdup(a, db_col_text(st, 1));
+        int64_t *dst[] = {&f->registered, &f->received, &f->cast, &f->spoiled,
+                          &f->unused, &f->valid, &f->invalid};
+        for (int i = 0; i < 7; i++)
+            *dst[i] = db_col_int(st, 2 + i);
+        (*n)++;
+    }
+    db_finalize(st);
+    /* Votes come ordered by entry id, as the forms do: merge. */
+    size_t k = 0;
+    khum_form *cur = NULL;
+    size_t vcap = 0;
+    while (v && (r = db_step(vt, err)) == DB_ROW) {
+        int64_t id = db_col_int(vt, 0);
+        while (k < *n && ids[k] < id)
+            k++;
+        if (k == *n)
+            break;
+        if (cur != &v[k]) {
+            cur = &v[k];
+            vcap = 16;
+            cur->party = khum_arena_alloc(a, vcap * sizeof *cur->party);
+            cur->votes = khum_arena_alloc(a, vcap * sizeof *cur->votes);
+        }
+        if (cur->n == vcap) {
+            const char **p = khum_arena_alloc(a, vcap * 2 * sizeof *p);
+            int64_t *q = khum_arena_alloc(a, vcap * 2 * sizeof *q);
+            if (!p || !q)
+                break;
+            memcpy(p, cur->party, vcap * sizeof *p);
+            memcpy(q, cur->votes, vcap * sizeof *q);
+            cur->party = p;
+            cur->votes = q;
+            vcap *= 2;
+        }
+        if (!cur->party || !cur->votes)
+            break;
+        cur->party[cur->n] = khum_arena_strdup(a, db_col_text(vt, 1));
+        cur->votes[cur->n++] = db_col_int(vt, 2);
+    }
+    db_finalize(vt);
+    *forms = v;
+    return v ? KHUM_OK : khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
+}
+
+khum_code khum_store_form_states(khum_store *s, const char *election, khum_arena *a,
+                                 const char ***stations, khum_form_state **states,
+                                 size_t *n, khum_err *err)
+{
+    *n = 0;
+    db_stmt *st;
+    khum_code rc = db_prepare(s->db,
+        "SELECT s.code, coalesce((SELECT v.state FROM form_version v WHERE v.election ="
+        " s.election AND v.station = s.code ORDER BY v.version DESC LIMIT 1), 'empty'),"
+        " (SELECT count(*) FROM station WHERE election = ?1)"
+        " FROM station s WHERE s.election = ?1 ORDER BY s.code", &st, err);
+    if (rc)
+        return rc;
+    db_bind_text(st, 1, election);
+    int r;
+    while ((r = db_step(st, err)) == DB_ROW) {
+        if (*n == 0) {
+            size_t total = (size_t)db_col_int(st, 2);
+            *stations = khum_arena_alloc(a, (total + 1) * sizeof **stations);
+            *states = khum_arena_alloc(a, (total + 1) * sizeof **states);
+            if (!*stations || !*states)
+                break;
+        }
+        (*stations)[*n] = khum_arena_strdup(a, db_col_text(st, 0));
+        (*states)[(*n)++] = parse_state(db_col_text(st, 1));
+    }
+    db_finalize(st);
+    return r == DB_ERROR ? KHUM_ERR_STORE : KHUM_OK;
+}
+
+khum_code khum_store_put_lots(khum_store *s, const char *election, const char *commune,
+                              const char *seed, const char *user, khum_err *err)
+{
+    db_stmt *st;
+    khum_code rc = db_prepare(s->db,
+        "INSERT INTO commune_lots (election, commune, seed, drawn_by, drawn_at)"
+        " VALUES (?, ?, ?, ?, ?)", &st, err);
+    if (rc)
+        return rc;
+    char now[32];
+    store_now(now);
+    db_bind_text(st, 1, election);
+    db_bind_text(st, 2, commune);
+    db_bind_text(st, 3, seed);
+    db_bind_text(st, 4, user);
+    db_bind_text(st, 5, now);
+    rc = store_run(st, err);
+    if (rc == KHUM_ERR_CONFLICT)
+        khum_err_set(err, KHUM_ERR_CONFLICT, "CNT.820", "lots for commune %s were drawn "
+                     "already: a draw is recorded once", commune);
+    return rc;
+}
+
+khum_code khum_store_list_lots(khum_store *s, const char *election, khum_arena *a,
+                               khum_commune_lots **lots, size_t *n, khum_err *err)
+{
+    *n = 0;
+    db_stmt *st;
+    khum_code rc = db_prepare(s->db, "SELECT commune, seed, (SELECT count(*) FROM commune_lots"
+                                     " WHERE election = ?1) FROM commune_lots WHERE election = ?1"
+                                     " ORDER BY commune", &st, err);
+    if (rc)
+        return rc;
+    db_bind_text(st, 1, election);
+    *lots = NULL;
+    int r;
+    while ((r = db_step(st, err)) == DB_ROW) {
+        if (!*lots && !(*lots = khum_arena_alloc(a, (size_t)db_col_int(st, 2) * sizeof **lots)))
+            break;
+        (*lots)[*n].commune = khum_arena_strdup(a, db_col_text(st, 0));
+        (*lots)[(*n)++].seed = khum_arena_strdup(a, db_col_text(st, 1));
+    }
+    db_finalize(st);
+    return r == DB_ERROR ? KHUM_ERR_STORE : KHUM_OK;
+}
+
+khum_code khum_store_put_official(khum_store *s, const char *election,
+                                  const char *const *communes, size_t ncommunes,
+                                  const khum_published_total *totals, size_t ntotals,
+                                  const char *user, khum_err *err)
+{
+    db_stmt *st[3];
+    khum_code rc = db_prepare(s->db,
+        "INSERT INTO commune_official (election, commune, official_by, official_at)"
+        " VALUES (?, ?, ?, ?) ON CONFLICT (election, commune) DO UPDATE SET"
+        " official_by = excluded.official_by, official_at = excluded.official_at", &st[0], err);
+    if (rc)
+        return rc;
+    if ((rc = db_prepare(s->db,
+        "INSERT INTO official_total (election, area, field, value) VALUES (?, ?, ?, ?)"
+        " ON CONFLICT (election, area, field) DO UPDATE SET value = excluded.value",
+        &st[1], err))) {
+        db_finalize(st[0]);
+        return rc;
+    }
+    if ((rc = db_prepare(s->db,
+        "UPDATE form_version SET state = 'official' WHERE election = ?1 AND state = 'accepted'"
+        " AND station IN (SELECT code FROM station WHERE election = ?1 AND commune = ?2)",
+        &st[2], err))) {
+        db_finalize(st[0]);
+        db_finalize(st[1]);
+        return rc;
+    }
+    char now[32];
+    store_now(now);
+    for (size_t i = 0; i < ncommunes && !rc; i++) {
+        db_reset(st[0]);
+        db_bind_text(st[0], 1, election);
+        db_bind_text(st[0], 2, communes[i]);
+        db_bind_text(st[0], 3, user);
+        db_bind_text(st[0], 4, now);
+        if (db_step(st[0], err) == DB_ERROR)
+            rc = err->code;
+        db_reset(st[2]);
+        db_bind_text(st[2], 1, election);
+        db_bind_text(st[2], 2, communes[i]);
+        if (!rc && db_step(st[2], err) == DB_ERROR)
+            rc = err->code;
+    }
+    for (size_t i = 0; i < ntotals && !rc; i++) {
+        db_reset(st[1]);
+        db_bind_text(st[1], 1, election);
+        db_bind_text(st[1], 2, totals[i].area);
+        db_bind_text(st[1], 3, totals[i].field);
+        db_bind_int(st[1], 4, totals[i].value);
+        if (db_step(st[1], err) == DB_ERROR)
+            rc = err->code;
+    }
+    for (int i = 0; i < 3; i++)
+        db_finalize(st[i]);
+    return rc;
+}
+
+khum_code khum_store_official_totals(khum_store *s, const char *election, khum_arena *a,
+                                     khum_published_total **rows, size_t *n, khum_err *err)
+{
+    *n = 0;
+    *rows = NULL;
+    db_stmt *st;
+    khum_code rc = db_prepare(s->db, "SELECT area, field, value, (SELECT count(*) FROM"
+                                     " official_total WHERE election = ?1) FROM official_total"
+                                     " WHERE election = ?1 ORDER BY area, field", &st, err);
+    if (rc)
+        return rc;
+    db_bind_text(st, 1, election);
+    int r;
+    while ((r = db_step(st, err)) == DB_ROW) {
+        if (!*rows && !(*rows = khum_arena_alloc(a, (size_t)db_col_int(st, 3) * sizeof **rows)))
+            break;
+        khum_published_total *t = &(*rows)[(*n)++];
+        t->area = khum_arena_strdup(a, db_col_text(st, 0));
+        t->field = khum_arena_strdup(a, db_col_text(st, 1));
+        t->value = db_col_int(st, 2);
+    }
+    db_finalize(st);
+    return r == DB_ERROR ? KHUM_ERR_STORE : KHUM_OK;
+}
+
+khum_code khum_store_official_communes(khum_store *s, const char *election, khum_arena *a,
+                                       const char ***communes, size_t *n, khum_err *err)
+{
+    *n = 0;
+    *communes = NULL;
+    db_stmt *st;
+    khum_code rc = db_prepare(s->db, "SELECT commune, (SELECT count(*) FROM commune_official"
+                                     " WHERE election = ?1) FROM commune_official"
+                                     " WHERE election = ?1 ORDER BY commune", &st, err);
+    if (rc)
+        return rc;
+    db_bind_text(st, 1, election);
+    int r;
+    while ((r = db_step(st, err)) == DB_ROW) {
+        if (!*communes &&
+            !(*communes = khum_arena_alloc(a, (size_t)db_col_int(st, 1) * sizeof **communes)))
+            break;
+        (*communes)[(*n)++] = khum_arena_strdup(a, db_col_text(st, 0));
+    }
+    db_finalize(st);
+    return r == DB_ERROR ? KHUM_ERR_STORE : KHUM_OK;
+}
