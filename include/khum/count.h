@@ -220,6 +220,8 @@ typedef struct khum_published_total {
 } khum_published_total;
 
 size_t khum_tally_reconcile(const khum_tally *t, const khum_published_total *pub, size_t npub,
-                            khum_diags *out);
+                            khum_diags *out, size_t *which);
+/* which (may be NULL, else room for npub): the index in pub of each
+ * difference, in the order of the diagnostics added to out. */
 
 #endif

@@ -137,7 +137,7 @@ khum_code khum_app_reconcile(khum_store *s, const khum_election *e, khum_diags *
     khum_published_total *rows;
     size_t n;
     if (!(rc = khum_store_official_totals(s, e->id, &a, &rows, &n, err)))
-        khum_tally_reconcile(&t, rows, n, out);
+        khum_tally_reconcile(&t, rows, n, out, NULL);
     khum_arena_free(&a);
     khum_tally_free(&t);
     return rc;
@@ -272,13 +272,26 @@ khum_code khum_app_make_official(khum_store *s, const khum_election *e, const ch
         (rc = khum_store_official_communes(s, e->id, &a, &off, &noff, err)) ||
         (rc = khum_store_official_totals(s, e->id, &a, &stored, &nstored, err)))
         goto out;
-    /* The targets: the communes asked for, or every complete commune whose
-     * results are not official yet or changed since (a correction). */
+    /* Official communes whose stored totals no longer match (a correction). */
+    khum_diags diffs = {0};
+    size_t *which = khum_arena_alloc(&a, (nstored + 1) * sizeof *which);
+    if (!which) {
+        rc = khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
+        goto out;
+    }
+    size_t ndiff = khum_tally_reconcile(&t, stored, nstored, &diffs, which);
+    khum_diags_free(&diffs);
+    /* The targets: the communes asked for, or every complete commune not yet
+     * official or changed since it was. */
     const char **targets = khum_arena_alloc(&a, (t.ncommunes + 1) * sizeof *targets);
     size_t nt = 0;
     for (size_t i = 0; i < t.ncommunes && targets; i++) {
         const khum_tally_commune *c = &t.communes[i];
-        if (n ? in_list(communes, n, c->area.code) : c->area.complete)
+        bool changed = false;
+        for (size_t k = 0; k < ndiff && !changed; k++)
+            changed = strcmp(stored[which[k]].area, c->area.code) == 0;
+        if (n ? in_list(communes, n, c->area.code)
+              : c->area.complete && (changed || !in_list(off, noff, c->area.code)))
             targets[nt++] = c->area.code;
     }
     for (size_t i = 0; i < n; i++)
@@ -297,7 +310,7 @@ khum_code khum_app_make_official(khum_store *s, const khum_election *e, const ch
         if (!rewritten)
             stored[keep++] = stored[i];
     }
-    khum_tally_reconcile(&t, stored, keep, problems);
+    khum_tally_reconcile(&t, stored, keep, problems, NULL);
     if (problems->n) {
         rc = khum_err_set(err, KHUM_ERR_CONFLICT, problems->items[0].rule,
                           "%zu problem%s keep%s the results from being made official; the "

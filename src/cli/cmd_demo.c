@@ -1,9 +1,11 @@
 /*
  * cmd_demo.c: `khum demo`: build a fresh database from the public reference
  * data in $KHUM_SHARED/data (the NCDD gazetteer via pumi, the 2011 commune
- * population) plus the built-in party registry, and print what it holds.
- * The database is built beside the target and renamed over it only when
- * complete, so an interrupted demo never leaves a half-built file behind.
+ * population) plus the built-in party registry; generate a SYNTHETIC
+ * national election like 2017 (or 2022) over it, enter every station's form,
+ * make the results official and print the national table. The database is
+ * built beside the target and renamed over it only when complete, so an
+ * interrupted demo never leaves a half-built file behind.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -11,17 +13,20 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "khum/app.h"
 
 extern const char *const khum_builtin_parties_kh[];
 extern const size_t khum_builtin_parties_kh_len[];
 
 static const char demo_help[] =
-    "usage: khum demo [--db PATH]\n"
+    "usage: khum demo [--db PATH] [--like 2017|2022] [--seed N] [--no-election]\n"
     "\n"
     "Build a database (default khum.db) from the reference data in\n"
     "$KHUM_SHARED/data (default ../shared/data): the gazetteer of provinces,\n"
     "districts, communes and villages, the 2011 commune population, and the\n"
-    "built-in registry of Cambodian parties; then print a summary.\n"
+    "built-in registry of Cambodian parties. Then generate a SYNTHETIC national\n"
+    "election like 2017 (default) or 2022, enter every station's form, make the\n"
+    "results official and print the national table.\n"
     "An existing file at PATH is replaced.\n";
 
 static void remove_db(const char *path)
@@ -52,23 +57,34 @@ static void print_summary(khum_store *s, const char *db)
            (long long)c.population_year, (long long)c.communes_with_population,
            (long long)c.communes, (long long)c.population_total);
     printf("  parties     %6lld\n", (long long)c.parties);
-    printf("\nTry: build/khum geo show --db %s 'Kaoh Sotin'\n", db);
+    printf("\nTry: build/khum geo show --db %s 'Kaoh Sotin'\n"
+           "     build/khum tally --db %s --commune 030802\n", db, db);
 }
 
 int cmd_demo(int argc, char **argv)
 {
-    static const struct option longopts[] = {{"db", required_argument, NULL, 'd'},
-                                              {"help", no_argument, NULL, 'h'},
-                                              {NULL, 0, NULL, 0}};
+    static const struct option longopts[] = {
+        {"db", required_argument, NULL, 'd'},   {"like", required_argument, NULL, 'l'},
+        {"seed", required_argument, NULL, 's'}, {"no-election", no_argument, NULL, 'n'},
+        {"help", no_argument, NULL, 'h'},       {NULL, 0, NULL, 0}};
     const char *db = NULL;
+    long like = 2017, seed = 1;
+    bool election = true;
     int ch;
     optind = 1;
     while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
         if (ch == 'd')
             db = optarg;
+        else if (ch == 'l' && (!khum_parse_int_range(optarg, 2017, 2022, &like) ||
+                               (like != 2017 && like != 2022)))
+            return cli_usage_error("demo", "--like 2017 or 2022");
+        else if (ch == 's' && !khum_parse_int_range(optarg, 0, 1000000000, &seed))
+            return cli_usage_error("demo", "--seed '%s' is not a whole number", optarg);
+        else if (ch == 'n')
+            election = false;
         else if (ch == 'h')
             return fputs(demo_help, stdout), EXIT_OK;
-        else
+        else if (ch != 'l' && ch != 's')
             return cli_usage_error("demo", "bad option");
     }
     if (optind != argc)
@@ -94,6 +110,28 @@ int cmd_demo(int argc, char **argv)
         !(st = import_population_file(s, pop, 2011, true)))
         st = import_parties_csv(s, "built-in data/parties/kh.csv", khum_builtin_parties_kh[0],
                                 khum_builtin_parties_kh_len[0], false);
+    char id[128] = "";
+    if (!st && election) {
+        printf("Generating a SYNTHETIC national election like %ld (seed %ld) and entering "
+               "every station's form...\n", like, seed);
+        fflush(stdout);
+        st = synth_into_store(s, (int)like, (unsigned long long)seed, false, id, sizeof id);
+    }
+    if (!st && election) {
+        khum_election e;
+        khum_err err;
+        khum_err_clear(&err);
+        khum_diags problems = {0};
+        size_t done = 0;
+        if (!(st = cli_load_election(s, id, &e))) {
+            if (khum_app_make_official(s, &e, "demo", NULL, 0, &done, &problems, &err))
+                st = cli_fail(&err);
+            else
+                printf("%zu communes made official\n", done);
+            khum_election_free(&e);
+        }
+        khum_diags_free(&problems);
+    }
     if (st) {
         khum_store_close(s);
         remove_db(tmp);
@@ -109,5 +147,11 @@ int cmd_demo(int argc, char **argv)
         return st;
     print_summary(s, db);
     khum_store_close(s);
+    if (election) {
+        printf("\n");
+        fflush(stdout);
+        char *args[] = {"tally", "--db", (char *)db, NULL};
+        return cmd_tally(3, args);
+    }
     return EXIT_OK;
 }

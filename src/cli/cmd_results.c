@@ -111,8 +111,10 @@ int import_results_file(khum_store *s, const char *election, const char *path,
         read++;
         if (progress && read % 2000 == 0)
             fprintf(stderr, "\rkhum: %zu rows read, %zu rejected", read, rejected);
-        if (got < 0) {
-            cli_warn(&err);
+        if (got < 0) {  /* a malformed row: reported like every rejected row */
+            char msg[1024];
+            khum_err_format(&err, msg, sizeof msg);
+            fprintf(stderr, "khum: %s\n", msg);
             rejected++;
             continue;
         }
@@ -246,6 +248,16 @@ int cmd_official(int argc, char **argv)
                    "(khum entry list shows the forms still open)\n");
         } else {
             printf("%zu commune%s made official\n", done, done == 1 ? "" : "s");
+            khum_arena a;
+            khum_arena_init(&a, 0);
+            const char **off;
+            size_t noff;
+            if (argc == optind && !khum_store_official_communes(s, e.id, &a, &off, &noff, &err) &&
+                noff < e.ncommunes)
+                printf("%zu commune%s not ready yet: forms still open or lots to draw "
+                       "(khum entry list, khum tally --by commune)\n", e.ncommunes - noff,
+                       e.ncommunes - noff == 1 ? " is" : "s are");
+            khum_arena_free(&a);
         }
         khum_diags_free(&problems);
         khum_election_free(&e);

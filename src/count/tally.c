@@ -296,7 +296,7 @@ static bool area_field(const khum_tally *t, const khum_tally_area *a, const char
 }
 
 size_t khum_tally_reconcile(const khum_tally *t, const khum_published_total *pub, size_t npub,
-                            khum_diags *out)
+                            khum_diags *out, size_t *which)
 {
     size_t before = out->n;
     for (size_t i = 0; i < npub; i++) {
@@ -318,6 +318,8 @@ size_t khum_tally_reconcile(const khum_tally *t, const khum_published_total *pub
         } else {
             continue;
         }
+        if (which)
+            which[out->n - before] = i;
         khum_diags_add(out, &e);
     }
     return out->n - before;

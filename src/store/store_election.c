@@ -103,8 +103,8 @@ khum_code khum_store_put_election(khum_store *s, const khum_election *e, bool *e
     if ((rc = check_refs(s, e, err)))
         return rc;
     static const char *const sql[] = {
-        "INSERT INTO election (id, name, poll_date, mandate, method, tie_rule, synthetic, hash,"
-        " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        ("INSERT INTO election (id, name, poll_date, mandate, method, tie_rule, synthetic, hash,"
+         " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
         "INSERT INTO election_commune (election, commune, seats) VALUES (?, ?, ?)",
         "INSERT INTO election_list (election, commune, party, ballot_no) VALUES (?, ?, ?, ?)",
         "INSERT INTO station (election, code, commune, registered) VALUES (?, ?, ?, ?)"};
@@ -206,13 +206,13 @@ khum_code khum_store_load_election(khum_store *s, const char *id, khum_election 
         return rc;
     static const char *const sql[] = {
         "SELECT commune, seats FROM election_commune WHERE election = ? ORDER BY commune",
-        "SELECT commune, party, ballot_no FROM election_list WHERE election = ?"
-        " ORDER BY commune, ballot_no",
-        "SELECT code, commune, registered FROM station WHERE election = ?"
-        " ORDER BY commune, code",
-        "SELECT (SELECT count(*) FROM election_commune WHERE election = ?1),"
-        " (SELECT count(*) FROM election_list WHERE election = ?1),"
-        " (SELECT count(*) FROM station WHERE election = ?1)"};
+        ("SELECT commune, party, ballot_no FROM election_list WHERE election = ?"
+         " ORDER BY commune, ballot_no"),
+        ("SELECT code, commune, registered FROM station WHERE election = ?"
+         " ORDER BY commune, code"),
+        ("SELECT (SELECT count(*) FROM election_commune WHERE election = ?1),"
+         " (SELECT count(*) FROM election_list WHERE election = ?1),"
+         " (SELECT count(*) FROM station WHERE election = ?1)")};
     db_stmt *st[4];
     if ((rc = prepare_all(s, sql, st, 4, err)))
         return rc;

@@ -5,7 +5,7 @@ run 0 "$KHUM" --help;     has out "usage: khum"; has out "allocate"
 run 0 "$KHUM" --version;  has out "khum "
 run 2 "$KHUM";            has err "usage: khum"
 run 2 "$KHUM" frobnicate; has err "unknown command 'frobnicate'"
-for c in init import geo party demo allocate; do
+for c in init import geo party demo allocate election synth entry lots official reconcile tally export; do
     run 0 "$KHUM" "$c" --help
     has out "usage: khum $c"
 done
@@ -14,7 +14,7 @@ run 2 "$KHUM" import;                   has err "usage: khum import"
 run 2 "$KHUM" import bananas x.csv;     has err "unknown kind 'bananas'"
 run 2 "$KHUM" import gazetteer;         has err "takes one SOURCE"
 run 2 "$KHUM" import seats --mandate x s.csv; has err "--mandate 'x'"
-run 2 "$KHUM" import population --check p.csv; has err "--check and --accept-valid"
+run 2 "$KHUM" import population --check p.csv; has err "--check goes with gazetteer --ncdd"
 run 2 "$KHUM" init --bogus
 run 2 "$KHUM" geo find x;               has err "unknown subcommand 'find'"
 run 2 "$KHUM" party list extra

@@ -1,0 +1,290 @@
+/*
+ * test_count.c: election definitions (rules and hash), every form check
+ * code, the double-entry state machine (every state x action), tabulation
+ * with allocation and chiefs, and reconciliation.
+ */
+#include "testutil.h"
+
+#include "khum/count.h"
+
+static const char *const def[4] = {
+    "id,name,date,mandate,method\nt-2022,Test,2022-06-05,5,cambodia\n",
+    "commune,seats\n010202,7\n010201,5\n",
+    "commune,party,ballot_no\n010201,CPP,1\n010201,CNRP,2\n010201,FCP,3\n010202,CPP,1\n"
+    "010202,CNRP,2\n",
+    "station,commune,registered\n010201-01,010201,500\n010201-02,010201,400\n"
+    "010202-01,010202,600\n",
+};
+
+static khum_code load(khum_election *e, const char *const *texts, khum_err *err)
+{
+    khum_election_init(e);
+    khum_csv *c[4];
+    for (int i = 0; i < 4; i++)
+        c[i] = csv_str(texts[i]);
+    khum_code rc = khum_election_read(e, c[0], c[1], c[2], c[3], err);
+    for (int i = 0; i < 4; i++)
+        khum_csv_close(c[i]);
+    return rc;
+}
+
+static void expect_ele(int which, const char *text, const char *rule)
+{
+    const char *t[4] = {def[0], def[1], def[2], def[3]};
+    t[which] = text;
+    khum_election e;
+    khum_err err;
+    khum_err_clear(&err);
+    assert_int_equal(load(&e, t, &err), KHUM_ERR_INPUT);
+    if (strcmp(err.rule, rule) != 0)
+        fail_msg("expected %s, got %s: %s", rule, err.rule, err.msg);
+    khum_election_free(&e);
+}
+
+static void test_election_rules_and_hash(void **state)
+{
+    (void)state;
+    khum_election e, f;
+    khum_err err;
+    khum_err_clear(&err);
+    assert_int_equal(load(&e, def, &err), KHUM_OK);
+    assert_int_equal(e.ncommunes, 2);
+    assert_string_equal(e.communes[0].code, "010201");  /* sorted */
+    assert_int_equal(e.communes[0].nlists, 3);
+    assert_int_equal(e.communes[0].nstations, 2);
+    assert_int_equal(strlen(e.hash), 64);
+    /* The same definition in another row order has the same hash... */
+    const char *t[4] = {def[0], "commune,seats\n010201,5\n010202,7\n", def[2],
+                        "station,commune,registered\n010202-01,010202,600\n010201-02,010201,"
+                        "400\n010201-01,010201,500\n"};
+    assert_int_equal(load(&f, t, &err), KHUM_OK);
+    assert_string_equal(e.hash, f.hash);
+    khum_election_free(&f);
+    /* ...and any change changes it. */
+    t[1] = "commune,seats\n010201,5\n010202,9\n";
+    assert_int_equal(load(&f, t, &err), KHUM_OK);
+    assert_string_not_equal(e.hash, f.hash);
+    khum_election_free(&f);
+    char s[20];
+    khum_hash_short(e.hash, s);
+    assert_int_equal(strlen(s), 19);
+    khum_election_free(&e);
+
+    expect_ele(0, "id,date,mandate\nt,2022-02-30,5\n", "ELE.701");
+    expect_ele(0, "id,date,mandate,method\nt,2022-06-05,5,borda\n", "ELE.701");
+    expect_ele(0, "id,date,mandate\nbad id,2022-06-05,5\n", "ELE.701");
+    expect_ele(1, "commune,seats\n010201,5\n010201,7\n", "ELE.702");
+    expect_ele(1, "commune,seats\n010201,0\n010202,7\n", "ELE.703");
+    expect_ele(2, "commune,party\n010201,CPP\n010201,CPP\n010202,CPP\n", "ELE.704");
+    expect_ele(2, "commune,party\n010201,CPP\n010202,CPP\n019999,CPP\n", "ELE.704");
+    expect_ele(3, "station,commune,registered\n010201-01,010201,5\n010201-01,010202,6\n",
+               "ELE.705");
+    expect_ele(3, "station,commune,registered\n010201-01,010201,5\n", "ELE.706");
+}
+
+typedef struct fx {
+    khum_election e;
+    const char *party[4];
+    int64_t votes[4];
+    khum_form f;
+} fx;
+
+/* A valid form for station 010201-01 (CPP, CNRP, FCP contest). */
+static void good_form(fx *x)
+{
+    x->party[0] = "CPP";
+    x->party[1] = "CNRP";
+    x->party[2] = "FCP";
+    x->votes[0] = 200;
+    x->votes[1] = 150;
+    x->votes[2] = 40;
+    x->f = (khum_form){"010201-01", 500, 510, 400, 2, 108, 390, 10, 3, x->party, x->votes};
+}
+
+static void want_check(fx *x, const char *code, bool only_warnings)
+{
+    khum_checks c;
+    khum_form_check(&x->e, &x->f, &c);
+    if (!khum_checks_has(&c, code))
+        fail_msg("expected check %s, got %zu checks (first: %s)", code, c.n,
+                 c.n ? c.items[0].code : "none");
+    if (only_warnings)
+        assert_int_equal(c.errors, 0);
+    good_form(x);
+}
+
+static void test_every_check_code(void **state)
+{
+    (void)state;
+    fx x;
+    khum_err err;
+    assert_int_equal(load(&x.e, def, &err), KHUM_OK);
+    good_form(&x);
+    khum_checks c;
+    khum_form_check(&x.e, &x.f, &c);
+    assert_int_equal(c.n, 0);  /* the good form passes every check */
+
+    x.f.spoiled = -2;                                  want_check(&x, "F.101", false);
+    x.votes[0] = 201;                                  want_check(&x, "F.102", false);
+    x.f.invalid = 11;                                  want_check(&x, "F.103", false);
+    x.f.unused = 100;                                  want_check(&x, "F.104", false);
+    x.f.registered = 350;                              want_check(&x, "F.105", false);
+    x.f.station = "010202-01";                         want_check(&x, "F.106", false);
+    x.f.station = "099999-01";                         want_check(&x, "F.107", false);
+    x.f.n = 2;                                         want_check(&x, "F.108", false);
+    x.f.registered = 501;                              want_check(&x, "F.109", false);
+    /* warnings: invalid above 5 % of cast */
+    x.f.invalid = 30; x.f.valid = 370; x.votes[0] = 180; want_check(&x, "W.201", true);
+    /* turnout above 98 % (492 of 500) */
+    x.f.cast = 492; x.f.unused = 16; x.f.valid = 482; x.votes[0] = 292;
+    want_check(&x, "W.202", true);
+    /* turnout below 30 % (140 of 500) */
+    x.f.cast = 140; x.f.unused = 368; x.f.valid = 130; x.votes[0] = 60; x.votes[1] = 40;
+    x.votes[2] = 30;                                   want_check(&x, "W.203", true);
+    /* one list has every valid vote */
+    x.votes[0] = 390; x.votes[1] = 0; x.votes[2] = 0;  want_check(&x, "W.204", true);
+    khum_election_free(&x.e);
+}
+
+static void test_state_machine(void **state)
+{
+    (void)state;
+    const khum_form_state E = KHUM_FS_EMPTY, F = KHUM_FS_FIRST_ENTERED,
+                          D = KHUM_FS_DIFFERENT, N = KHUM_FS_NEEDS_EXPLANATION,
+                          A = KHUM_FS_ACCEPTED, O = KHUM_FS_OFFICIAL;
+    /* from, action, agree, same user, warnings open, expected (or -1: refused) */
+    static const struct {
+        khum_form_state from;
+        khum_entry_action act;
+        bool agree, same, open;
+        int to;
+    } t[] = {
+        {KHUM_FS_EMPTY, KHUM_ACT_ENTER, 0, 0, 0, KHUM_FS_FIRST_ENTERED},
+        {KHUM_FS_EMPTY, KHUM_ACT_KEEP_FIRST, 0, 0, 0, -1},
+        {KHUM_FS_EMPTY, KHUM_ACT_MAKE_OFFICIAL, 0, 0, 0, -1},
+        {KHUM_FS_FIRST_ENTERED, KHUM_ACT_ENTER, 1, 0, 0, KHUM_FS_ACCEPTED},
+        {KHUM_FS_FIRST_ENTERED, KHUM_ACT_ENTER, 1, 0, 1, KHUM_FS_NEEDS_EXPLANATION},
+        {KHUM_FS_FIRST_ENTERED, KHUM_ACT_ENTER, 0, 0, 0, KHUM_FS_DIFFERENT},
+        {KHUM_FS_FIRST_ENTERED, KHUM_ACT_ENTER, 1, 1, 0, -1},
+        {KHUM_FS_FIRST_ENTERED, KHUM_ACT_REKEY_FIRST, 0, 0, 0, KHUM_FS_EMPTY},
+        {KHUM_FS_FIRST_ENTERED, KHUM_ACT_MAKE_OFFICIAL, 0, 0, 0, -1},
+        {KHUM_FS_DIFFERENT, KHUM_ACT_KEEP_FIRST, 0, 0, 0, KHUM_FS_ACCEPTED},
+        {KHUM_FS_DIFFERENT, KHUM_ACT_KEEP_SECOND, 0, 0, 1, KHUM_FS_NEEDS_EXPLANATION},
+        {KHUM_FS_DIFFERENT, KHUM_ACT_REKEY_FIRST, 0, 0, 0, KHUM_FS_FIRST_ENTERED},
+        {KHUM_FS_DIFFERENT, KHUM_ACT_REKEY_SECOND, 0, 0, 0, KHUM_FS_FIRST_ENTERED},
+        {KHUM_FS_DIFFERENT, KHUM_ACT_ENTER, 1, 0, 0, -1},
+        {KHUM_FS_NEEDS_EXPLANATION, KHUM_ACT_EXPLAIN, 0, 0, 1, KHUM_FS_NEEDS_EXPLANATION},
+        {KHUM_FS_NEEDS_EXPLANATION, KHUM_ACT_EXPLAIN, 0, 0, 0, KHUM_FS_ACCEPTED},
+        {KHUM_FS_NEEDS_EXPLANATION, KHUM_ACT_MAKE_OFFICIAL, 0, 0, 0, -1},
+        {KHUM_FS_ACCEPTED, KHUM_ACT_MAKE_OFFICIAL, 0, 0, 0, KHUM_FS_OFFICIAL},
+        {KHUM_FS_ACCEPTED, KHUM_ACT_ENTER, 1, 0, 0, -1},
+        {KHUM_FS_ACCEPTED, KHUM_ACT_CORRECT, 0, 0, 0, -1},
+        {KHUM_FS_OFFICIAL, KHUM_ACT_CORRECT, 0, 0, 0, KHUM_FS_EMPTY},
+        {KHUM_FS_OFFICIAL, KHUM_ACT_ENTER, 1, 0, 0, -1},
+        {KHUM_FS_OFFICIAL, KHUM_ACT_KEEP_FIRST, 0, 0, 0, -1},
+    };
+    (void)E; (void)F; (void)D; (void)N; (void)A; (void)O;
+    for (size_t i = 0; i < sizeof t / sizeof *t; i++) {
+        khum_form_state to;
+        khum_err err;
+        khum_err_clear(&err);
+        khum_code rc = khum_entry_next(t[i].from, t[i].act, t[i].agree, t[i].same, t[i].open,
+                                       &to, &err);
+        if (t[i].to < 0) {
+            if (rc == KHUM_OK)
+                fail_msg("%s in %s should be refused", khum_entry_action_name(t[i].act),
+                         khum_form_state_name(t[i].from));
+            assert_int_equal(strncmp(err.rule, "CNT.80", 6), 0);
+        } else {
+            if (rc != KHUM_OK || (int)to != t[i].to)
+                fail_msg("%s in %s: got %s (%s)", khum_entry_action_name(t[i].act),
+                         khum_form_state_name(t[i].from), khum_form_state_name(to), err.msg);
+        }
+    }
+}
+
+static khum_form mk(const char *station, int64_t reg, int64_t cast, int64_t invalid,
+                    const char **party, int64_t *votes, size_t n)
+{
+    int64_t valid = 0;
+    for (size_t i = 0; i < n; i++)
+        valid += votes[i];
+    return (khum_form){station, reg, reg + 10, cast, 0, reg + 10 - cast, valid, invalid, n,
+                       party, votes};
+}
+
+static void test_tally_and_reconcile(void **state)
+{
+    (void)state;
+    khum_election e;
+    khum_err err;
+    khum_err_clear(&err);
+    assert_int_equal(load(&e, def, &err), KHUM_OK);
+    const char *p3[] = {"CPP", "CNRP", "FCP"}, *p2[] = {"CPP", "CNRP"};
+    int64_t v1[] = {200, 150, 40}, v2[] = {150, 100, 44}, v3[] = {300, 140};
+    khum_form forms[3] = {mk("010201-01", 500, 400, 10, p3, v1, 3),
+                          mk("010201-02", 400, 300, 6, p3, v2, 3),
+                          mk("010202-01", 600, 450, 10, p2, v3, 2)};
+    khum_tally t;
+    /* Only two of three stations: 010202 is complete, 010201 is not. */
+    assert_int_equal(khum_tally_run(&e, forms + 1, 2, NULL, 0, &t, &err), KHUM_OK);
+    assert_false(t.communes[0].allocated);
+    assert_true(t.communes[1].allocated);
+    assert_int_equal(t.nation.stations_reported, 2);
+    assert_int_equal(t.nation.communes_allocated, 1);
+    assert_false(t.nation.complete);
+    khum_tally_free(&t);
+
+    assert_int_equal(khum_tally_run(&e, forms, 3, NULL, 0, &t, &err), KHUM_OK);
+    int cpp = khum_tally_party_index(&t, "CPP"), cnrp = khum_tally_party_index(&t, "CNRP");
+    /* 010201: CPP 350, CNRP 250, FCP 84 -> D'Hondt 5 seats: CPP 3, CNRP 2 */
+    assert_int_equal(t.communes[0].area.votes[cpp], 350);
+    assert_int_equal(t.communes[0].area.seats[cpp], 3);
+    assert_int_equal(t.communes[0].area.seats[cnrp], 2);
+    assert_int_equal(t.communes[0].chief_party, cpp);
+    /* 010202: CPP 300, CNRP 140 -> 7 seats: CPP 5, CNRP 2 */
+    assert_int_equal(t.communes[1].area.seats[cpp], 5);
+    assert_int_equal(t.nation.seats[cpp], 8);
+    assert_int_equal(t.nation.chiefs[cpp], 2);
+    assert_int_equal(t.nation.registered, 1500);
+    assert_int_equal(t.nation.valid, 350 + 250 + 84 + 440);
+    assert_int_equal(t.nprovinces, 1);
+    assert_int_equal(t.ndistricts, 1);
+    assert_true(t.nation.complete);
+    /* Reconciliation: stored totals that match, and one that does not. */
+    khum_published_total pub[] = {{"", "valid", 1124}, {"0102", "seats:CPP", 8},
+                                  {"010201", "votes:CPP", 351}, {"010202", "cast", 450}};
+    khum_diags d = {0};
+    size_t which[4];
+    assert_int_equal(khum_tally_reconcile(&t, pub, 4, &d, which), 1);
+    assert_int_equal(which[0], 2);
+    assert_string_equal(d.items[0].rule, "R.403");
+    assert_non_null(strstr(d.items[0].msg, "010201"));
+    khum_diags_free(&d);
+    khum_tally_free(&t);
+
+    /* A tie for the last seat waits for lots, and a seed settles it. */
+    int64_t tie[] = {300, 300};
+    khum_form f2[3] = {forms[0], forms[1], mk("010202-01", 600, 600, 0, p2, tie, 2)};
+    assert_int_equal(khum_tally_run(&e, f2, 3, NULL, 0, &t, &err), KHUM_OK);
+    assert_true(t.communes[1].needs_lots);
+    assert_false(t.communes[1].allocated);
+    khum_tally_free(&t);
+    khum_commune_lots lots[] = {{"010202", "drawn in public"}};
+    assert_int_equal(khum_tally_run(&e, f2, 3, lots, 1, &t, &err), KHUM_OK);
+    assert_true(t.communes[1].allocated);
+    assert_int_equal(t.communes[1].area.seats_total, 7);
+    khum_tally_free(&t);
+    khum_election_free(&e);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_election_rules_and_hash),
+        cmocka_unit_test(test_every_check_code),
+        cmocka_unit_test(test_state_machine),
+        cmocka_unit_test(test_tally_and_reconcile),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
