@@ -175,6 +175,9 @@ khum_code khum_store_explanations(khum_store *s, const char *election, const cha
  * version. Forms live in arena a. */
 khum_code khum_store_current_forms(khum_store *s, const char *election, khum_arena *a,
                                    khum_form **forms, size_t *n, khum_err *err);
+/* How many stations of the election have any form version at all. */
+khum_code khum_store_count_form_versions(khum_store *s, const char *election, int64_t *n,
+                                         khum_err *err);
 /* Per station: the latest version's state (for progress and reconciliation). */
 khum_code khum_store_form_states(khum_store *s, const char *election, khum_arena *a,
                                  const char ***stations, khum_form_state **states,

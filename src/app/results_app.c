@@ -27,12 +27,13 @@ khum_code khum_app_import_election(khum_store *s, const khum_election *e, bool *
 }
 
 static khum_code import_one(khum_store *s, const khum_election *e, const char *source,
-                            const khum_form *f, const char *expl, long line, khum_arena *a,
-                            khum_err *err)
+                            const khum_form *f, const char *expl, long line, bool fresh,
+                            khum_arena *a, khum_err *err)
 {
-    khum_form_version v;
-    khum_code rc = khum_store_form_version(s, e->id, f->station, 0, a, &v, err);
-    if (rc)
+    khum_form_version v = {0};
+    khum_code rc = KHUM_OK;
+    /* An election without any form yet needs no lookup per station. */
+    if (!fresh && (rc = khum_store_form_version(s, e->id, f->station, 0, a, &v, err)))
         return rc;
     if (v.exists) {
         khum_err_set(err, KHUM_ERR_CONFLICT, "F.111", "station %s has a result already (state "
@@ -68,18 +69,46 @@ static khum_code import_one(khum_store *s, const khum_election *e, const char *s
     return rc;
 }
 
+static int cmp_str_ptr(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The same station twice in one batch is refused (F.112) before any write. */
+static khum_code check_batch(const khum_form *forms, size_t n, khum_err *err)
+{
+    const char **st = malloc((n + 1) * sizeof *st);
+    if (!st)
+        return khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
+    for (size_t i = 0; i < n; i++)
+        st[i] = forms[i].station;
+    qsort(st, n, sizeof *st, cmp_str_ptr);
+    khum_code rc = KHUM_OK;
+    for (size_t i = 1; i < n && !rc; i++)
+        if (strcmp(st[i], st[i - 1]) == 0)
+            rc = khum_err_set(err, KHUM_ERR_INPUT, "F.112",
+                              "station %s appears more than once in the batch", st[i]);
+    free(st);
+    return rc;
+}
+
 khum_code khum_app_import_forms(khum_store *s, const khum_election *e, const char *source,
                                 const khum_form *forms, const char *const *explanation,
                                 const long *lines, size_t n, khum_err *err)
 {
-    khum_code rc = khum_store_begin(s, err);
+    khum_code rc = check_batch(forms, n, err);
+    if (rc)
+        return rc;
+    rc = khum_store_begin(s, err);
     if (rc)
         return rc;
     khum_arena a;
     khum_arena_init(&a, 0);
+    int64_t existing = 0;
+    rc = khum_store_count_form_versions(s, e->id, &existing, err);
     for (size_t i = 0; i < n && !rc; i++) {
         rc = import_one(s, e, source, &forms[i], explanation ? explanation[i] : "",
-                        lines ? lines[i] : 0, &a, err);
+                        lines ? lines[i] : 0, existing == 0, &a, err);
         khum_arena_reset(&a);
     }
     khum_arena_free(&a);

@@ -265,6 +265,40 @@ static bool put_byte(khum_csv *c, int b, khum_err *err)
     return true;
 }
 
+/* Fast path: after a plain byte of a field, take the run of plain ASCII bytes
+ * that follows in the buffer (no quote, no line break, no comma outside
+ * quotes, nothing above 0x7F) with one copy instead of a call per byte. It
+ * keeps exactly the position and UTF-8 state the byte loop would. */
+static bool take_run(khum_csv *c, bool quoted, khum_err *err)
+{
+    if (c->u8_need || c->prev == '\r' || c->prev == '\n')
+        return true;
+    const unsigned char *p = c->mem, *end = c->mem_end;
+    while (p < end) {
+        unsigned char b = *p;
+        if (b >= 0x7F || b == '"' || (b < 0x20 && b != '\t') || (b == ',' && !quoted))
+            break;
+        p++;
+    }
+    size_t n = (size_t)(p - c->mem);
+    if (n == 0)
+        return true;
+    field_pos *fp = &c->fields[c->nfields];
+    if (c->rec.len - fp->off + n > KHUM_CSV_MAX_FIELD) {
+        err_here(c, err, fp->line, fp->col, "CSV.107", "field longer than 1 MiB");
+        return false;
+    }
+    if (!khum_buf_append(&c->rec, c->mem, n)) {
+        khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
+        return false;
+    }
+    c->col += (long)n;
+    c->consumed += n;
+    c->prev = p[-1];
+    c->mem = p;
+    return true;
+}
+
 static int finish_record(khum_csv *c, khum_err *err)
 {
     if (!end_field(c, err))
@@ -347,14 +381,14 @@ int khum_csv_next(khum_csv *c, khum_err *err)
                 err_here(c, err, c->line, c->col, "CSV.102",
                          "quote inside an unquoted field (quote the whole field and double the quote)");
                 return -1;
-            } else if (!put_byte(c, b, err)) {
+            } else if (!put_byte(c, b, err) || !take_run(c, false, err)) {
                 return -1;
             }
             break;
         case ST_QUOTED:
             if (b == '"')
                 state = ST_QUOTE_SEEN;
-            else if (!put_byte(c, b, err))
+            else if (!put_byte(c, b, err) || !take_run(c, true, err))
                 return -1;
             break;
         case ST_QUOTE_SEEN:

@@ -30,6 +30,9 @@ khum_code khum_err_set(khum_err *e, khum_code code, const char *rule,
 {
     if (!e)
         return code;
+    /* A new error: forget the place of any earlier one (khum_err_at follows). */
+    e->file[0] = e->field[0] = '\0';
+    e->line = e->col = 0;
     e->code = code;
     copy_bounded(e->rule, sizeof e->rule, rule ? rule : "");
     va_list ap;

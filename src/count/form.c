@@ -72,7 +72,9 @@ static void check_lists(const khum_election *e, const khum_election_commune *ec,
 
 void khum_form_check(const khum_election *e, const khum_form *f, khum_checks *out)
 {
-    memset(out, 0, sizeof *out);
+    /* Only the counters: clearing all 24 message buffers (8.8 KB) per form
+     * was a fifth of the time of a national tabulation. */
+    out->n = out->errors = out->warnings = 0;
     const khum_station *st = khum_election_station_find(e, f->station);
     if (!st) {
         add(out, "F.107", "station", "station %s is not a polling station of election %s",

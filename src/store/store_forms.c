@@ -252,107 +252,96 @@ khum_code khum_store_explanations(khum_store *s, const char *election, const cha
     return *codes && *texts ? KHUM_OK : khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
 }
 
-/* The accepted entry of each station's latest accepted-or-official version. */
+/* The accepted entry of each station's latest accepted-or-official version,
+ * with its votes: one row per vote, ordered by entry, in one pass. */
 static const char current_sql[] =
     "SELECT e.id, e.station, e.registered, e.received, e.ballots_cast, e.spoiled, e.unused,"
-    " e.valid, e.invalid FROM form_version v JOIN form_entry e ON e.id = v.accepted_entry"
+    " e.valid, e.invalid, w.party, w.votes"
+    " FROM form_version v JOIN form_entry e ON e.id = v.accepted_entry"
+    " LEFT JOIN form_entry_votes w ON w.entry = e.id"
     " WHERE v.election = ?1 AND v.state IN ('accepted', 'official')"
-    " AND v.version = (SELECT max(x.version) FROM form_version x WHERE x.election = v.election"
-    "  AND x.station = v.station AND x.state IN ('accepted', 'official'))"
+    " AND NOT EXISTS (SELECT 1 FROM form_version x WHERE x.election = v.election"
+    "  AND x.station = v.station AND x.version > v.version"
+    "  AND x.state IN ('accepted', 'official'))"
     " ORDER BY e.id";
+
+static bool grow_forms(khum_arena *a, khum_form **v, size_t n, size_t *cap)
+{
+    if (n < *cap)
+        return true;
+    size_t nc = *cap ? *cap * 2 : 1024;
+    khum_form *p = khum_arena_alloc(a, nc * sizeof *p);
+    if (!p)
+        return false;
+    if (n)
+        memcpy(p, *v, n * sizeof *p);
+    *v = p;
+    *cap = nc;
+    return true;
+}
+
+static bool add_vote(khum_arena *a, khum_form *f, size_t *cap, const char *party,
+                     int64_t votes)
+{
+    if (f->n == *cap) {
+        size_t nc = *cap ? *cap * 2 : 8;
+        const char **p = khum_arena_alloc(a, nc * sizeof *p);
+        int64_t *q = khum_arena_alloc(a, nc * sizeof *q);
+        if (!p || !q)
+            return false;
+        if (f->n) {
+            memcpy(p, f->party, f->n * sizeof *p);
+            memcpy(q, f->votes, f->n * sizeof *q);
+        }
+        f->party = p;
+        f->votes = q;
+        *cap = nc;
+    }
+    f->party[f->n] = khum_arena_strdup(a, party);
+    f->votes[f->n++] = votes;
+    return f->party[f->n - 1] != NULL;
+}
 
 khum_code khum_store_current_forms(khum_store *s, const char *election, khum_arena *a,
                                    khum_form **forms, size_t *n, khum_err *err)
 {
     *n = 0;
-    db_stmt *st, *vt;
+    *forms = NULL;
+    db_stmt *st;
     khum_code rc = db_prepare(s->db, current_sql, &st, err);
     if (rc)
         return rc;
-    khum_buf vsql;
-    khum_buf_init(&vsql);
-    khum_buf_printf(&vsql, "SELECT w.entry, w.party, w.votes FROM form_entry_votes w"
-                           " WHERE w.entry IN (SELECT id FROM (%s)) ORDER BY w.entry",
-                    current_sql);
-    rc = vsql.failed ? khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory")
-                     : db_prepare(s->db, vsql.data, &vt, err);
-    khum_buf_free(&vsql);
-    if (rc) {
-        db_finalize(st);
-        return rc;
-    }
     db_bind_text(st, 1, election);
-    db_bind_text(vt, 1, election);
-    size_t cap = 1024;
-    khum_form *v = khum_arena_alloc(a, cap * sizeof *v);
-    int64_t *ids = NULL;
-    size_t idcap = 0;
+    size_t cap = 0, vcap = 0;
+    int64_t last = -1;
     int r;
-    while (v && (r = db_step(st, err)) == DB_ROW) {
-        if (*n == cap) {
-            khum_form *p = khum_arena_alloc(a, cap * 2 * sizeof *p);
-            if (!p)
+    while ((r = db_step(st, err)) == DB_ROW) {
+        int64_t id = db_col_int(st, 0);
+        if (id != last) {
+            if (!grow_forms(a, forms, *n, &cap)) {
+                rc = khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
                 break;
-            memcpy(p, v, cap * sizeof *p);
-            v = p;
-            cap *= 2;
+            }
+            khum_form *f = &(*forms)[(*n)++];
+            memset(f, 0, sizeof *f);
+            f->station = khum_arena_strdup(a, db_col_text(st, 1));
+            int64_t *dst[] = {&f->registered, &f->received, &f->cast, &f->spoiled,
+                              &f->unused, &f->valid, &f->invalid};
+            for (int i = 0; i < 7; i++)
+                *dst[i] = db_col_int(st, 2 + i);
+            last = id;
+            vcap = 0;
         }
-        if (*n == idcap) {
-            size_t nc = idcap ? idcap * 2 : 1024;
-            int64_t *p = khum_arena_alloc(a, nc * sizeof *p);
-            if (!p)
-                break;
-            if (idcap)
-                memcpy(p, ids, idcap * sizeof *p);
-            ids = p;
-            idcap = nc;
+        if (!db_col_null(st, 9) &&
+            !add_vote(a, &(*forms)[*n - 1], &vcap, db_col_text(st, 9), db_col_int(st, 10))) {
+            rc = khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
+            break;
         }
-        khum_form *f = &v[*n];
-        memset(f, 0, sizeof *f);
-        ids[*n] = db_col_int(st, 0);
-        f->station = khum_arena_strdup(a, db_col_text(st, 1));
-        int64_t *dst[] = {&f->registered, &f->received, &f->cast, &f->spoiled,
-                          &f->unused, &f->valid, &f->invalid};
-        for (int i = 0; i < 7; i++)
-            *dst[i] = db_col_int(st, 2 + i);
-        (*n)++;
     }
     db_finalize(st);
-    /* Votes come ordered by entry id, as the forms do: merge. */
-    size_t k = 0;
-    khum_form *cur = NULL;
-    size_t vcap = 0;
-    while (v && (r = db_step(vt, err)) == DB_ROW) {
-        int64_t id = db_col_int(vt, 0);
-        while (k < *n && ids[k] < id)
-            k++;
-        if (k == *n)
-            break;
-        if (cur != &v[k]) {
-            cur = &v[k];
-            vcap = 16;
-            cur->party = khum_arena_alloc(a, vcap * sizeof *cur->party);
-            cur->votes = khum_arena_alloc(a, vcap * sizeof *cur->votes);
-        }
-        if (cur->n == vcap) {
-            const char **p = khum_arena_alloc(a, vcap * 2 * sizeof *p);
-            int64_t *q = khum_arena_alloc(a, vcap * 2 * sizeof *q);
-            if (!p || !q)
-                break;
-            memcpy(p, cur->party, vcap * sizeof *p);
-            memcpy(q, cur->votes, vcap * sizeof *q);
-            cur->party = p;
-            cur->votes = q;
-            vcap *= 2;
-        }
-        if (!cur->party || !cur->votes)
-            break;
-        cur->party[cur->n] = khum_arena_strdup(a, db_col_text(vt, 1));
-        cur->votes[cur->n++] = db_col_int(vt, 2);
-    }
-    db_finalize(vt);
-    *forms = v;
-    return v ? KHUM_OK : khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
+    if (!rc && r == DB_ERROR)
+        rc = KHUM_ERR_STORE;
+    return rc;
 }
 
 khum_code khum_store_form_states(khum_store *s, const char *election, khum_arena *a,
@@ -532,6 +521,21 @@ khum_code khum_store_official_communes(khum_store *s, const char *election, khum
             break;
         (*communes)[(*n)++] = khum_arena_strdup(a, db_col_text(st, 0));
     }
+    db_finalize(st);
+    return r == DB_ERROR ? KHUM_ERR_STORE : KHUM_OK;
+}
+
+khum_code khum_store_count_form_versions(khum_store *s, const char *election, int64_t *n,
+                                         khum_err *err)
+{
+    db_stmt *st;
+    khum_code rc = db_prepare(s->db, "SELECT count(*) FROM form_version WHERE election = ?",
+                              &st, err);
+    if (rc)
+        return rc;
+    db_bind_text(st, 1, election);
+    int r = db_step(st, err);
+    *n = r == DB_ROW ? db_col_int(st, 0) : 0;
     db_finalize(st);
     return r == DB_ERROR ? KHUM_ERR_STORE : KHUM_OK;
 }
