@@ -67,6 +67,8 @@ typedef struct khum_alloc_rules {
 /* Default rules: D'Hondt, exact quotas, ties by more votes, no threshold. */
 void khum_alloc_rules_default(khum_alloc_rules *r);
 const char *khum_method_name(khum_method m);
+/* The method named s ("dhondt", "cambodia", ...); false when none is. */
+bool khum_method_parse(const char *s, khum_method *m);
 
 typedef struct khum_alloc_party {
     const char *name;             /* unique in the district: lots are drawn on names */

@@ -33,6 +33,14 @@ const char *khum_method_name(khum_method m)
     return "unknown";
 }
 
+bool khum_method_parse(const char *s, khum_method *m)
+{
+    for (int i = KHUM_METHOD_DHONDT; i <= KHUM_METHOD_CAMBODIA_1998; i++)
+        if (strcmp(s, khum_method_name((khum_method)i)) == 0)
+            return *m = (khum_method)i, true;
+    return false;
+}
+
 int khum_frac_cmp(khum_frac a, khum_frac b)
 {
     return frac_cmp(a.num, a.den, b.num, b.den);

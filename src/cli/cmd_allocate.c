@@ -51,13 +51,8 @@ typedef struct alloc_opts {
 
 static int parse_method(const char *s, khum_method *m)
 {
-    static const khum_method all[] = {KHUM_METHOD_DHONDT, KHUM_METHOD_SAINTE_LAGUE,
-                                      KHUM_METHOD_IMPERIALI, KHUM_METHOD_DANISH,
-                                      KHUM_METHOD_LARGEST_REMAINDER, KHUM_METHOD_CAMBODIA,
-                                      KHUM_METHOD_CAMBODIA_1998};
-    for (size_t i = 0; i < sizeof all / sizeof *all; i++)
-        if (strcmp(s, khum_method_name(all[i])) == 0)
-            return *m = all[i], 0;
+    if (khum_method_parse(s, m))
+        return 0;
     if (strcmp(s, "hare") == 0 || strcmp(s, "lr") == 0)
         return *m = KHUM_METHOD_LARGEST_REMAINDER, 0;
     return -1;

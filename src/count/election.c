@@ -44,18 +44,6 @@ static bool valid_id(const char *s, size_t max)
     return true;
 }
 
-static bool parse_method(const char *s, khum_method *m)
-{
-    static const khum_method all[] = {KHUM_METHOD_DHONDT, KHUM_METHOD_SAINTE_LAGUE,
-                                      KHUM_METHOD_IMPERIALI, KHUM_METHOD_DANISH,
-                                      KHUM_METHOD_LARGEST_REMAINDER, KHUM_METHOD_CAMBODIA,
-                                      KHUM_METHOD_CAMBODIA_1998};
-    for (size_t i = 0; i < sizeof all / sizeof *all; i++)
-        if (strcmp(s, khum_method_name(all[i])) == 0)
-            return *m = all[i], true;
-    return false;
-}
-
 static const char *field(khum_election *e, khum_csv *csv, int col)
 {
     return khum_arena_strdup(&e->arena, col >= 0 ? khum_csv_get(csv, (size_t)col) : "");
@@ -100,7 +88,7 @@ static khum_code read_election_row(khum_election *e, khum_csv *csv, khum_err *er
                                     khum_csv_get(csv, (size_t)c[2]));
     e->mandate = (int)v;
     const char *method = cmethod >= 0 ? khum_csv_get(csv, (size_t)cmethod) : "";
-    if (*method && !parse_method(method, &e->method))
+    if (*method && !khum_method_parse(method, &e->method))
         return khum_csv_field_error(csv, (size_t)cmethod, err, KHUM_ERR_INPUT, "ELE.701",
                                     "unknown allocation method '%s'", method);
     const char *tie = ctie >= 0 ? khum_csv_get(csv, (size_t)ctie) : "";

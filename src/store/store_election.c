@@ -181,14 +181,7 @@ static khum_code load_head(khum_store *s, const char *id, khum_election *e, char
     e->name = khum_arena_strdup(a, db_col_text(st, 1));
     e->date = khum_arena_strdup(a, db_col_text(st, 2));
     e->mandate = (int)db_col_int(st, 3);
-    const char *m = db_col_text(st, 4);
-    static const khum_method all[] = {KHUM_METHOD_DHONDT, KHUM_METHOD_SAINTE_LAGUE,
-                                      KHUM_METHOD_IMPERIALI, KHUM_METHOD_DANISH,
-                                      KHUM_METHOD_LARGEST_REMAINDER, KHUM_METHOD_CAMBODIA,
-                                      KHUM_METHOD_CAMBODIA_1998};
-    for (size_t i = 0; i < sizeof all / sizeof *all; i++)
-        if (strcmp(m, khum_method_name(all[i])) == 0)
-            e->method = all[i];
+    khum_method_parse(db_col_text(st, 4), &e->method);
     e->tie_rule = strcmp(db_col_text(st, 5), "lots") == 0 ? KHUM_TIE_LOTS : KHUM_TIE_MORE_VOTES;
     e->synthetic = db_col_int(st, 6) != 0;
     snprintf(hash, 65, "%s", db_col_text(st, 7));
