@@ -26,6 +26,7 @@ typedef struct khum_station {
     const char *code, *commune;
     int64_t registered;
     long line;
+    size_t commune_index;             /* into khum_election.communes (set by finish) */
 } khum_station;
 
 typedef struct khum_contest_list {
@@ -56,7 +57,9 @@ typedef struct khum_election {
     khum_station *stations;           /* sorted by commune, then code */
     size_t nstations;
     char hash[65];                    /* SHA-256 of the canonical definition */
-    size_t *station_order;            /* station indices by code, for lookups */
+    size_t *station_order;            /* station indices by code */
+    uint32_t *station_hash;           /* open addressing: station index + 1, 0 empty */
+    size_t station_hash_mask;
     const char *src[3];               /* communes, lists, stations file names */
 } khum_election;
 

@@ -133,7 +133,7 @@ static bool refill(khum_csv *c, khum_err *err, bool *ioerr)
 
 /* Next raw byte, or -1 at end (-2 on read error). Tracks line and column:
  * CR, LF and CRLF each end one line; the column counts characters. */
-static int get_byte(khum_csv *c, khum_err *err)
+static inline __attribute__((always_inline)) int get_byte(khum_csv *c, khum_err *err)
 {
     if (c->mem >= c->mem_end) {
         bool ioerr = false;
@@ -177,7 +177,7 @@ static khum_code err_here(khum_csv *c, khum_err *err, long line, long col,
 }
 
 /* Check UTF-8 on the raw byte stream; returns false (err set) on a bad byte. */
-static bool utf8_feed(khum_csv *c, int b, khum_err *err)
+static inline __attribute__((always_inline)) bool utf8_feed(khum_csv *c, int b, khum_err *err)
 {
     if (c->u8_need) {
         if ((b & 0xC0) != 0x80)
@@ -214,7 +214,7 @@ bad:
 }
 
 /* after_comma: the field starts on the byte after the current one. */
-static bool begin_field(khum_csv *c, bool after_comma, khum_err *err)
+static inline __attribute__((always_inline)) bool begin_field(khum_csv *c, bool after_comma, khum_err *err)
 {
     if (c->nfields == KHUM_CSV_MAX_FIELDS) {
         err_here(c, err, c->line, c->col, "CSV.108", "too many fields in one record");
@@ -238,7 +238,7 @@ static bool begin_field(khum_csv *c, bool after_comma, khum_err *err)
     return true;
 }
 
-static bool end_field(khum_csv *c, khum_err *err)
+static inline __attribute__((always_inline)) bool end_field(khum_csv *c, khum_err *err)
 {
     field_pos *fp = &c->fields[c->nfields];
     fp->len = c->rec.len - fp->off;
@@ -250,7 +250,7 @@ static bool end_field(khum_csv *c, khum_err *err)
     return true;
 }
 
-static bool put_byte(khum_csv *c, int b, khum_err *err)
+static inline __attribute__((always_inline)) bool put_byte(khum_csv *c, int b, khum_err *err)
 {
     if (c->rec.len - c->fields[c->nfields].off >= KHUM_CSV_MAX_FIELD) {
         field_pos *fp = &c->fields[c->nfields];
@@ -269,7 +269,7 @@ static bool put_byte(khum_csv *c, int b, khum_err *err)
  * that follows in the buffer (no quote, no line break, no comma outside
  * quotes, nothing above 0x7F) with one copy instead of a call per byte. It
  * keeps exactly the position and UTF-8 state the byte loop would. */
-static bool take_run(khum_csv *c, bool quoted, khum_err *err)
+static inline __attribute__((always_inline)) bool take_run(khum_csv *c, bool quoted, khum_err *err)
 {
     if (c->u8_need || c->prev == '\r' || c->prev == '\n')
         return true;
@@ -314,10 +314,75 @@ static int finish_record(khum_csv *c, khum_err *err)
     return 1;
 }
 
+/* Fast path for a whole record: when the complete line is in the buffer and
+ * is plain ASCII with no quote (what machines write), split it on commas in
+ * one pass. Returns 1 when it took the record, 0 to let the byte-level state
+ * machine do it (quotes, UTF-8, CR, NUL, a line across the buffer's end), -1
+ * on error. Positions come out exactly as the state machine would give. */
+static int fast_record(khum_csv *c, khum_err *err)
+{
+    if (!c->started || c->eat_lf || c->u8_need || c->mem >= c->mem_end)
+        return 0;
+    const unsigned char *p = c->mem, *end = c->mem_end, *nl = NULL;
+    size_t commas = 0;
+    for (const unsigned char *q = p; q < end; q++) {
+        unsigned char b = *q;
+        if (b == '\n') {
+            nl = q;
+            break;
+        }
+        if (b >= 0x7F || b == '"' || (b < 0x20 && b != '\t'))
+            return 0;
+        commas += b == ',';
+    }
+    if (!nl || nl == p || commas + 1 > KHUM_CSV_MAX_FIELDS)
+        return 0;  /* no end of line in the buffer, or an empty line */
+    size_t len = (size_t)(nl - p);
+    if (len > KHUM_CSV_MAX_FIELD)
+        return 0;
+    long line = c->line + (c->prev == '\n' || c->prev == '\r');
+    khum_buf_reset(&c->rec);
+    c->nfields = 0;
+    if (!khum_buf_append(&c->rec, p, len)) {
+        khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
+        return -1;
+    }
+    size_t start = 0;
+    for (size_t i = 0; i <= len; i++) {
+        if (i < len && c->rec.data[i] != ',')
+            continue;
+        if (!begin_field(c, false, err))
+            return -1;
+        field_pos *fp = &c->fields[c->nfields++];
+        fp->off = start;
+        fp->len = i - start;
+        fp->line = line;
+        fp->col = (long)start + 1;
+        c->rec.data[i] = '\0';  /* the comma (or the terminator) ends the field */
+        start = i + 1;
+    }
+    c->rec_line = line;
+    c->line = line;
+    c->col = (long)len + 1;
+    c->prev = '\n';
+    c->consumed += len + 1;
+    c->mem = nl + 1;
+    if (c->have_header && !c->ragged && c->nfields != c->nheader) {
+        khum_err_set(err, KHUM_ERR_INPUT, "CSV.104", "expected %zu fields as in the header, "
+                     "found %zu", c->nheader, c->nfields);
+        khum_err_at(err, c->name, c->rec_line, 0, NULL);
+        return -1;
+    }
+    return 1;
+}
+
 int khum_csv_next(khum_csv *c, khum_err *err)
 {
     if (c->eof)
         return 0;
+    int fast = fast_record(c, err);
+    if (fast)
+        return fast;
     khum_buf_reset(&c->rec);
     c->nfields = 0;
     int state = ST_START;

@@ -360,18 +360,42 @@ static khum_code index_stations(khum_election *e, khum_err *err)
     return KHUM_OK;
 }
 
+/* FNV-1a: station codes are short; this keeps a lookup to one probe or two. */
+static uint32_t fnv1a(const char *s)
+{
+    uint32_t h = 2166136261u;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 16777619u;
+    return h;
+}
+
+static khum_code build_station_hash(khum_election *e, khum_err *err)
+{
+    size_t cap = 16;
+    while (cap < 2 * e->nstations)
+        cap *= 2;
+    e->station_hash = khum_arena_calloc(&e->arena, cap, sizeof *e->station_hash);
+    if (!e->station_hash)
+        return khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
+    e->station_hash_mask = cap - 1;
+    for (size_t i = 0; i < e->nstations; i++) {
+        size_t k = fnv1a(e->stations[i].code) & e->station_hash_mask;
+        while (e->station_hash[k])
+            k = (k + 1) & e->station_hash_mask;
+        e->station_hash[k] = (uint32_t)(i + 1);
+    }
+    return KHUM_OK;
+}
+
 const khum_station *khum_election_station_find(const khum_election *e, const char *code)
 {
-    size_t lo = 0, hi = e->nstations;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        int c = strcmp(e->stations[e->station_order[mid]].code, code);
-        if (c == 0)
-            return &e->stations[e->station_order[mid]];
-        if (c < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
+    if (!e->station_hash)
+        return NULL;
+    for (size_t k = fnv1a(code) & e->station_hash_mask; e->station_hash[k];
+         k = (k + 1) & e->station_hash_mask) {
+        const khum_station *s = &e->stations[e->station_hash[k] - 1];
+        if (strcmp(s->code, code) == 0)
+            return s;
     }
     return NULL;
 }
@@ -432,7 +456,7 @@ khum_code khum_election_finish(khum_election *e, khum_err *err)
         c->nlists = li - c->first_list;
         c->first_station = si;
         while (si < e->nstations && strcmp(e->stations[si].commune, c->code) == 0)
-            si++;
+            e->stations[si++].commune_index = i;
         c->nstations = si - c->first_station;
         if (c->nlists == 0 || c->nstations == 0) {
             khum_err_set(err, KHUM_ERR_INPUT, "ELE.706", "commune %s has no %s", c->code,
@@ -449,5 +473,5 @@ khum_code khum_election_finish(khum_election *e, khum_err *err)
     }
     if (compute_hash(e))
         return khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
-    return KHUM_OK;
+    return build_station_hash(e, err);
 }

@@ -101,7 +101,8 @@ void khum_form_check(const khum_election *e, const khum_form *f, khum_checks *ou
         }
         sum += f->votes[i];
     }
-    check_lists(e, khum_election_commune_find(e, st->commune), f, out);
+    const khum_election_commune *ec = &e->communes[st->commune_index];
+    check_lists(e, ec, f, out);
     if (f->registered != st->registered)
         add(out, "F.109", "registered", "registered voters %lld differ from the station's "
             "register (%lld)", (long long)f->registered, (long long)st->registered);
@@ -132,7 +133,6 @@ void khum_form_check(const khum_election *e, const khum_form *f, khum_checks *ou
     if (f->registered > 0 && f->cast * 100 < f->registered * 30)
         add(out, "W.203", "cast,registered", "turnout below 30 %% (%lld of %lld)",
             (long long)f->cast, (long long)f->registered);
-    const khum_election_commune *ec = khum_election_commune_find(e, st->commune);
     for (size_t i = 0; i < f->n && f->valid > 0 && ec->nlists > 1; i++)
         if (f->votes[i] == f->valid)
             add(out, "W.204", f->party[i], "%s has every valid vote (%lld)", f->party[i],

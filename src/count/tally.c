@@ -189,8 +189,7 @@ khum_code khum_tally_run(const khum_election *e, const khum_form *forms, size_t 
         return khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
     t->ncommunes = e->ncommunes;
     t->communes = khum_arena_calloc(&t->arena, e->ncommunes + 1, sizeof *t->communes);
-    size_t *commune_of = khum_arena_alloc(&t->arena, (e->nstations + 1) * sizeof(size_t));
-    if (!t->communes || !commune_of)
+    if (!t->communes)
         return khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
     for (size_t i = 0; i < e->ncommunes; i++) {
         const khum_election_commune *ec = &e->communes[i];
@@ -198,15 +197,17 @@ khum_code khum_tally_run(const khum_election *e, const khum_form *forms, size_t 
             return khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
         t->communes[i].area.stations_expected = (int64_t)ec->nstations;
         t->communes[i].chief_party = -1;
-        for (size_t s = 0; s < ec->nstations; s++)
-            commune_of[ec->first_station + s] = i;
     }
+    /* Forms read from one file share a party-name pointer per column: a
+     * small cache from pointer to index saves a search per vote. */
+    const char *cache_ptr[32] = {0};
+    int cache_idx[32];
     for (size_t f = 0; f < nforms; f++) {
         const khum_station *st = khum_election_station_find(e, forms[f].station);
         if (!st)
             return khum_err_set(err, KHUM_ERR_INPUT, "F.107", "station %s is not in election %s",
                                 forms[f].station, e->id);
-        khum_tally_area *a = &t->communes[commune_of[st - e->stations]].area;
+        khum_tally_area *a = &t->communes[st->commune_index].area;
         a->registered += forms[f].registered;
         a->received += forms[f].received;
         a->cast += forms[f].cast;
@@ -216,7 +217,16 @@ khum_code khum_tally_run(const khum_election *e, const khum_form *forms, size_t 
         a->invalid += forms[f].invalid;
         a->stations_reported++;
         for (size_t k = 0; k < forms[f].n; k++) {
-            int p = khum_tally_party_index(t, forms[f].party[k]);
+            const char *name = forms[f].party[k];
+            size_t slot = ((uintptr_t)name >> 4) & 31;
+            int p;
+            if (cache_ptr[slot] == name) {
+                p = cache_idx[slot];
+            } else {
+                p = khum_tally_party_index(t, name);
+                cache_ptr[slot] = name;
+                cache_idx[slot] = p;
+            }
             if (p >= 0)
                 a->votes[p] += forms[f].votes[k];
         }

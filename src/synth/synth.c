@@ -326,7 +326,7 @@ static khum_code build(work *w, const int *seats, khum_synth_out *out, khum_err 
         for (int64_t s = 0; s < nst[i]; s++) {
             int64_t r = reg[i] / nst[i] + (s < reg[i] % nst[i]);
             const char *sc = khum_arena_printf(a, "%s-%02lld", code, (long long)(s + 1));
-            e->stations[e->nstations] = (khum_station){sc, code, r, 0};
+            e->stations[e->nstations] = (khum_station){sc, code, r, 0, 0};
             station_form(w, a, sc, r, turnout, rho0, strength, in, ids, np,
                          &out->forms[e->nstations]);
             out->explanation[e->nstations++] = "";
