@@ -1,0 +1,20 @@
+/*
+ * council_impl.h (internal to src/council): what council.c shares with
+ * ledger.c.
+ */
+#ifndef KHUM_COUNCIL_IMPL_H
+#define KHUM_COUNCIL_IMPL_H
+
+#include "khum/council.h"
+
+/* Seat the next unseated candidate of list li; NULL when it is exhausted. */
+khum_member *council_seat_next(khum_council *c, int li, const char *date, const char *why,
+                               khum_arena *a);
+/* The i-th member of a party group (own list first, in list order, then later
+ * joiners), optionally only members without a post. */
+khum_member *council_group_member(khum_council *c, const char *party, int i,
+                                  bool without_post);
+void council_derive_posts(khum_council *c, const khum_council_rules *r);
+int council_list_index(const khum_council *c, const char *party);
+
+#endif

@@ -1,0 +1,259 @@
+/*
+ * ledger.c: what an event does to a council, by the rule set.
+ *
+ *  - resign, die, remove, expel, and defect under the law: the councillor
+ *    leaves; the next unseated candidate of the same list takes the seat
+ *    (LAMC Art 16); a post goes to the next sitting councillor of that list
+ *    without a post, or to the new councillor when the list has no one else
+ *    (Arts 36-38); for the chief, when deputy_moves_up is set, a 1st deputy of
+ *    the same list moves up and the deputy post passes on (the law is
+ *    ambiguous: rules.md §5).
+ *  - defect with defector_keeps_seat (as practised in October 2017): the
+ *    councillor stays, now for the new party, and keeps any post.
+ *  - dissolve: every seat held for the party is redistributed to the other
+ *    lists of the commune that accept seats: quota = floor(their votes /
+ *    seats), one seat per whole quota, then one at a time to the highest
+ *    average v/(held+new+1) (or v/(new+1)), ties to more votes, then lots;
+ *    the posts are derived again from the lists that remain (rules.md §6).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "council_impl.h"
+#include "khum/alloc.h"
+
+
+static void note(khum_changes *out, khum_arena *a, const khum_ledger_event *ev,
+                 const khum_council *c, const char *what, const khum_member *m,
+                 const char *detail)
+{
+    if (!out)
+        return;
+    if (out->n == out->cap) {
+        size_t cap = out->cap ? out->cap * 2 : 64;
+        khum_change *p = khum_arena_alloc(a, cap * sizeof *p);
+        if (!p)
+            return;
+        if (out->n)
+            memcpy(p, out->v, out->n * sizeof *p);
+        out->v = p;
+        out->cap = cap;
+    }
+    out->v[out->n++] = (khum_change){ev->id, ev->date, c->commune, what, m->person, m->party,
+                                     m->post, detail};
+}
+
+static int find_member(const khum_council *c, const char *person)
+{
+    for (size_t k = 0; k < c->n; k++)
+        if (strcmp(c->m[k].person, person) == 0)
+            return (int)k;
+    return -1;
+}
+
+static void remove_at(khum_council *c, int idx)
+{
+    memmove(&c->m[idx], &c->m[idx + 1], (c->n - (size_t)idx - 1) * sizeof *c->m);
+    c->n--;
+}
+
+/* Who takes post p left by a member of list `party`. */
+static void pass_post(khum_council *c, khum_post p, const char *party, khum_member *newcomer,
+                      const khum_council_rules *r, const khum_ledger_event *ev, khum_arena *a,
+                      khum_changes *out)
+{
+    khum_member *to = NULL;
+    if (p == KHUM_POST_CHIEF && r->deputy_moves_up) {
+        for (size_t k = 0; k < c->n && !to; k++)
+            if (c->m[k].post == KHUM_POST_DEPUTY1 && !strcmp(c->m[k].party, party))
+                to = &c->m[k];
+        if (to) {  /* the 1st deputy moves up; the deputy post passes on in turn */
+            to->post = KHUM_POST_CHIEF;
+            note(out, a, ev, c, "post", to, "first deputy moves up to chief");
+            pass_post(c, KHUM_POST_DEPUTY1, party, newcomer, r, ev, a, out);
+            return;
+        }
+    }
+    to = council_group_member(c, party, 0, true);
+    if (!to && p == KHUM_POST_CHIEF) {  /* the list has no councillor left: any list */
+        for (size_t k = 0; k < c->n && !to; k++)
+            if (c->m[k].post == KHUM_POST_NONE)
+                to = &c->m[k];
+    }
+    if (to) {
+        to->post = p;
+        note(out, a, ev, c, "post", to, to == newcomer ? "seated into the post"
+                                                       : "next sitting councillor of the list");
+    }
+}
+
+static khum_code leave(khum_council *c, int idx, const khum_ledger_event *ev,
+                       const khum_council_rules *r, khum_arena *a, khum_changes *out)
+{
+    khum_member gone = c->m[idx];
+    note(out, a, ev, c, "left", &gone, khum_event_name(ev->type));
+    remove_at(c, idx);
+    int li = council_list_index(c, gone.list_party);
+    khum_member *m = li >= 0 ? council_seat_next(c, li, ev->date, "replacement", a) : NULL;
+    if (m)
+        note(out, a, ev, c, "seated", m, "next candidate of the same list");
+    else
+        c->vacant++;
+    if (gone.post != KHUM_POST_NONE) {
+        /* the post stays with the leaver's list (the seat's list) */
+        pass_post(c, gone.post, gone.list_party, m, r, ev, a, out);
+    }
+    return KHUM_OK;
+}
+
+typedef struct taker {
+    int list;
+    int64_t votes;
+    int held, fresh;
+    const char *party;
+} taker;
+
+/* a.v / a.d > b.v / b.d, exactly */
+static int cmp_avg(int64_t va, int64_t da, int64_t vb, int64_t db)
+{
+    __int128 l = (__int128)va * db, rr = (__int128)vb * da;
+    return (l > rr) - (l < rr);
+}
+
+/* Share `pool` seats among the takers by the 2017 formula. */
+static void redistribute(khum_council *c, taker *t, size_t n, int pool,
+                         const khum_council_rules *r)
+{
+    int64_t sum = 0;
+    for (size_t i = 0; i < n; i++)
+        sum += t[i].votes;
+    int64_t quota = pool ? sum / pool : 0;
+    int given = 0;
+    for (size_t i = 0; i < n && quota > 0; i++) {
+        t[i].fresh = (int)(t[i].votes / quota);
+        given += t[i].fresh;
+    }
+    if (quota == 0 || given > pool) {  /* too few votes for the formula: averages only */
+        for (size_t i = 0; i < n; i++)
+            t[i].fresh = 0;
+        given = 0;
+    }
+    int draw = 0;
+    while (given < pool) {
+        int best = -1;
+        int64_t bd = 1;
+        for (size_t i = 0; i < n; i++) {
+            int64_t d = (r->redistribution_all_seats ? t[i].held : 0) + t[i].fresh + 1;
+            int cmp = best < 0 ? 1 : cmp_avg(t[i].votes, d, t[best].votes, bd);
+            if (cmp == 0 && t[i].votes != t[best].votes)
+                cmp = t[i].votes > t[best].votes ? 1 : -1;  /* more votes first */
+            if (cmp == 0) {  /* equal averages and votes: lots */
+                char ki[65], kb[65];
+                const char *seed = r->lots_seed ? r->lots_seed : "";
+                khum_alloc_lot_key(seed, c->commune, 1000 + draw, t[i].party, ki);
+                khum_alloc_lot_key(seed, c->commune, 1000 + draw, t[best].party, kb);
+                cmp = strcmp(ki, kb) < 0 ? 1 : -1;
+            }
+            if (cmp > 0) {
+                best = (int)i;
+                bd = d;
+            }
+        }
+        if (best < 0)
+            break;
+        t[best].fresh++;
+        given++;
+        draw++;
+    }
+}
+
+static bool declines(const khum_ledger_event *ev, const char *party)
+{
+    for (size_t i = 0; i < ev->ndeclining; i++)
+        if (strcmp(ev->declining[i], party) == 0)
+            return true;
+    return false;
+}
+
+static khum_code dissolve(khum_council *c, const khum_ledger_event *ev,
+                          const khum_council_rules *r, khum_arena *a, khum_changes *out)
+{
+    int pool = 0;
+    for (size_t k = 0; k < c->n;) {
+        if (strcmp(c->m[k].party, ev->party) == 0) {
+            note(out, a, ev, c, "left", &c->m[k], "party dissolved");
+            remove_at(c, (int)k);
+            pool++;
+        } else {
+            k++;
+        }
+    }
+    int dl = council_list_index(c, ev->party);
+    if (dl >= 0)
+        c->next_cand[dl] = (int)c->lists[dl].ncand;  /* its list is void */
+    if (pool == 0)
+        return KHUM_OK;
+    taker *t = khum_arena_calloc(a, c->nlists + 1, sizeof *t);
+    if (!t)
+        return KHUM_ERR_NOMEM;
+    size_t n = 0;
+    for (size_t i = 0; i < c->nlists; i++) {
+        const khum_council_list *l = &c->lists[i];
+        if (strcmp(l->party, ev->party) == 0 || l->votes <= 0 || declines(ev, l->party))
+            continue;
+        int held = 0;
+        for (size_t k = 0; k < c->n; k++)
+            held += strcmp(c->m[k].party, l->party) == 0;
+        t[n++] = (taker){(int)i, l->votes, held, 0, l->party};
+    }
+    redistribute(c, t, n, pool, r);
+    int placed = 0;
+    for (size_t i = 0; i < n; i++)
+        for (int s = 0; s < t[i].fresh; s++) {
+            khum_member *m = council_seat_next(c, t[i].list, ev->date, "redistribution", a);
+            if (m) {
+                note(out, a, ev, c, "seated", m, "redistributed seat of a dissolved party");
+                placed++;
+            }
+        }
+    c->vacant += pool - placed;
+    council_derive_posts(c, r);
+    for (size_t k = 0; k < c->n; k++)
+        if (c->m[k].post != KHUM_POST_NONE)
+            note(out, a, ev, c, "post", &c->m[k], "posts derived again after the dissolution");
+    return KHUM_OK;
+}
+
+khum_code khum_council_apply(khum_council *c, const khum_ledger_event *ev,
+                             const khum_council_rules *r, khum_arena *a, khum_changes *out,
+                             khum_err *err)
+{
+    if (ev->type == KHUM_EV_DISSOLVE)
+        return dissolve(c, ev, r, a, out) ? khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory")
+                                          : KHUM_OK;
+    if (ev->type == KHUM_EV_REVERSE)
+        return khum_err_set(err, KHUM_ERR_USAGE, "LED.604", "a reversal is applied by replaying "
+                            "the ledger without the reversed event (khum_ledger_replay)");
+    if (ev->commune && *ev->commune && strcmp(ev->commune, c->commune) != 0)
+        return KHUM_OK;
+    int idx = ev->person ? find_member(c, ev->person) : -1;
+    if (idx < 0)
+        return khum_err_set(err, KHUM_ERR_CONFLICT, "LED.601", "%s on %s: %s does not hold a "
+                            "seat in commune %s on that date", khum_event_name(ev->type),
+                            ev->date, ev->person ? ev->person : "(no person)", c->commune);
+    if (ev->type == KHUM_EV_DEFECT) {
+        if (!ev->to_party || !*ev->to_party)
+            return khum_err_set(err, KHUM_ERR_INPUT, "LED.602", "a defection needs the party "
+                                "joined (to_party)");
+        if (r->defector_keeps_seat) {
+            khum_member *m = &c->m[idx];
+            m->party = ev->to_party;
+            m->joined = ++c->joins;
+            m->why = "defection";
+            note(out, a, ev, c, "party", m, "defector keeps the seat (defector_keeps_seat)");
+            return KHUM_OK;
+        }
+    }
+    return leave(c, idx, ev, r, a, out);
+}

@@ -1,0 +1,264 @@
+/*
+ * test_council.c: council formation and the mandate ledger against
+ * shared/docs/rules.md: the posts of §3 (vectors D3, D5, one list), the
+ * redistribution vectors of §6 under both divisors, replacement and post
+ * succession (§5), reversal, and the 2017 story replayed under both
+ * settings of defector_keeps_seat.
+ */
+#include "testutil.h"
+
+#include "khum/council.h"
+
+/* Candidates P1..Pn of a party: person id "<party>-<n>". */
+static khum_candidate *cands(khum_arena *a, const char *party, int n)
+{
+    khum_candidate *c = khum_arena_alloc(a, (size_t)n * sizeof *c);
+    for (int i = 0; i < n; i++) {
+        c[i].person = khum_arena_printf(a, "%s-%d", party, i + 1);
+        c[i].name = c[i].person;
+    }
+    return c;
+}
+
+static khum_council_list lst(khum_arena *a, const char *party, int64_t votes, int seats, int n)
+{
+    return (khum_council_list){party, votes, seats, cands(a, party, n), (size_t)n};
+}
+
+static const char *holder(const khum_council *c, khum_post p)
+{
+    const khum_member *m = khum_council_post_holder(c, p);
+    return m ? m->person : "(none)";
+}
+
+static int seats_of(const khum_council *c, const char *party)
+{
+    const char *names[16];
+    int counts[16];
+    size_t n = khum_council_seats_by_party(c, names, counts, 16);
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(names[i], party))
+            return counts[i];
+    return 0;
+}
+
+static void test_posts(void **state)
+{
+    (void)state;
+    khum_arena a;
+    khum_arena_init(&a, 0);
+    khum_council_rules r;
+    khum_council_rules_default(&r);
+    khum_council c;
+    khum_err err;
+    /* D3: B 5, D 3, C 1 (A 0) - three lists: chief B#1, 1st deputy D#1, 2nd deputy C#1 */
+    khum_council_list d3[] = {lst(&a, "A", 255, 0, 18), lst(&a, "B", 1805, 5, 18),
+                              lst(&a, "C", 690, 1, 18), lst(&a, "D", 1350, 3, 18)};
+    assert_int_equal(khum_council_form("010201", 9, d3, 4, &r, "2017-06-25", &a, &c, &err),
+                     KHUM_OK);
+    assert_string_equal(holder(&c, KHUM_POST_CHIEF), "B-1");
+    assert_string_equal(holder(&c, KHUM_POST_DEPUTY1), "D-1");
+    assert_string_equal(holder(&c, KHUM_POST_DEPUTY2), "C-1");
+    assert_int_equal(c.n, 9);
+    /* D5: CPP 5, CNRP 4 - two lists: chief CPP#1, 1st deputy CPP#2, 2nd deputy CNRP#1 */
+    khum_council_list d5[] = {lst(&a, "CPP", 3000, 5, 18), lst(&a, "CNRP", 2500, 4, 18),
+                              lst(&a, "FUN", 300, 0, 18)};
+    assert_int_equal(khum_council_form("010201", 9, d5, 3, &r, "2017-06-25", &a, &c, &err),
+                     KHUM_OK);
+    assert_string_equal(holder(&c, KHUM_POST_CHIEF), "CPP-1");
+    assert_string_equal(holder(&c, KHUM_POST_DEPUTY1), "CPP-2");
+    assert_string_equal(holder(&c, KHUM_POST_DEPUTY2), "CNRP-1");
+    /* One list with every seat: all three posts from it, in list order */
+    khum_council_list one[] = {lst(&a, "A", 900, 5, 10), lst(&a, "B", 90, 0, 10)};
+    assert_int_equal(khum_council_form("010201", 5, one, 2, &r, "2017-06-25", &a, &c, &err),
+                     KHUM_OK);
+    assert_string_equal(holder(&c, KHUM_POST_DEPUTY2), "A-3");
+    /* Lists that do not add up to the council are refused */
+    assert_int_equal(khum_council_form("010201", 7, one, 2, &r, "2017-06-25", &a, &c, &err),
+                     KHUM_ERR_INPUT);
+    assert_string_equal(err.rule, "CNL.301");
+    khum_arena_free(&a);
+}
+
+/* rules.md §6: redistribution of a dissolved party's seats, both divisors. */
+static void dissolve_case(const char *const *party, const int64_t *votes, const int *seats,
+                          size_t n, bool all_seats, const int *want)
+{
+    khum_arena a;
+    khum_arena_init(&a, 0);
+    khum_council_rules r;
+    khum_council_rules_default(&r);
+    r.redistribution_all_seats = all_seats;
+    khum_council_list l[8];
+    int total = 0;
+    for (size_t i = 0; i < n; i++) {
+        l[i] = lst(&a, party[i], votes[i], seats[i], 30);
+        total += seats[i];
+    }
+    khum_ledger_event ev = {1, "2017-11-16", KHUM_EV_DISSOLVE, "", NULL, "CNRP", NULL, NULL, 0,
+                            0, "Supreme Court"};
+    khum_council c;
+    khum_err err;
+    assert_int_equal(khum_ledger_replay("010201", total, l, n, "2017-06-25", &ev, 1,
+                                        "2017-12-01", &r, &a, &c, NULL, &err), KHUM_OK);
+    for (size_t i = 0; i < n; i++)
+        if (seats_of(&c, party[i]) != want[i])
+            fail_msg("%s divisor: %s has %d seats, expected %d", all_seats ? "all" : "new",
+                     party[i], seats_of(&c, party[i]), want[i]);
+    assert_int_equal((int)c.n, total);  /* the council keeps every seat */
+    khum_arena_free(&a);
+}
+
+static void test_redistribution_vectors(void **state)
+{
+    (void)state;
+    const char *p4[] = {"CPP", "CNRP", "FUN", "KNUP"};
+    /* 9 seats; CPP 2,212 CNRP 786 FUN 246 KNUP 46; CPP 7, CNRP 2 */
+    dissolve_case(p4, (int64_t[]){2212, 786, 246, 46}, (int[]){7, 2, 0, 0}, 4, false,
+                  (int[]){9, 0, 0, 0});
+    dissolve_case(p4, (int64_t[]){2212, 786, 246, 46}, (int[]){7, 2, 0, 0}, 4, true,
+                  (int[]){8, 0, 1, 0});
+    /* 11 seats; CPP 2,238 CNRP 742 FUN 846 KNUP 289; CPP 7, CNRP 2, FUN 2 */
+    dissolve_case(p4, (int64_t[]){2238, 742, 846, 289}, (int[]){7, 2, 2, 0}, 4, false,
+                  (int[]){9, 0, 2, 0});
+    dissolve_case(p4, (int64_t[]){2238, 742, 846, 289}, (int[]){7, 2, 2, 0}, 4, true,
+                  (int[]){8, 0, 2, 1});
+    /* D5 and D6: both divisors agree */
+    const char *d5[] = {"CPP", "CNRP", "FUN", "LDP"};
+    for (int all = 0; all < 2; all++) {
+        dissolve_case(d5, (int64_t[]){3000, 2500, 300, 150}, (int[]){5, 4, 0, 0}, 4, all,
+                      (int[]){9, 0, 0, 0});
+        dissolve_case(p4, (int64_t[]){1800, 2600, 700, 200}, (int[]){3, 5, 1, 0}, 4, all,
+                      (int[]){7, 0, 2, 0});
+    }
+}
+
+static void test_replacement_and_reversal(void **state)
+{
+    (void)state;
+    khum_arena a;
+    khum_arena_init(&a, 0);
+    khum_council_rules r;
+    khum_council_rules_default(&r);
+    khum_council_list l[] = {lst(&a, "CPP", 3000, 5, 10), lst(&a, "CNRP", 2500, 4, 8)};
+    khum_council c;
+    khum_err err;
+    /* The chief dies: CPP-6 takes the seat; the post goes to the next sitting
+     * CPP councillor without a post, CPP-3 (CPP-2 is 1st deputy). */
+    khum_ledger_event ev[] = {
+        {1, "2018-03-01", KHUM_EV_DIE, "010201", "CPP-1", NULL, NULL, NULL, 0, 0, "death"},
+        {2, "2019-01-10", KHUM_EV_RESIGN, "010201", "CNRP-3", NULL, NULL, NULL, 0, 0, "letter"},
+        {3, "2019-02-01", KHUM_EV_REVERSE, "010201", NULL, NULL, NULL, NULL, 0, 2, "error"},
+    };
+    khum_changes ch = {0};
+    assert_int_equal(khum_ledger_replay("010201", 9, l, 2, "2017-06-25", ev, 3, "2018-06-01",
+                                        &r, &a, &c, &ch, &err), KHUM_OK);
+    assert_string_equal(holder(&c, KHUM_POST_CHIEF), "CPP-3");
+    assert_string_equal(holder(&c, KHUM_POST_DEPUTY1), "CPP-2");
+    assert_int_equal(seats_of(&c, "CPP"), 5);
+    assert_true(ch.n >= 3);  /* left, seated, post */
+    /* With deputy_moves_up the 1st deputy becomes chief and CPP-3 1st deputy. */
+    r.deputy_moves_up = true;
+    assert_int_equal(khum_ledger_replay("010201", 9, l, 2, "2017-06-25", ev, 3, "2018-06-01",
+                                        &r, &a, &c, NULL, &err), KHUM_OK);
+    assert_string_equal(holder(&c, KHUM_POST_CHIEF), "CPP-2");
+    assert_string_equal(holder(&c, KHUM_POST_DEPUTY1), "CPP-3");
+    r.deputy_moves_up = false;
+    /* A resignation recorded by mistake: visible until its reversal, gone after. */
+    assert_int_equal(khum_ledger_replay("010201", 9, l, 2, "2017-06-25", ev, 3, "2019-01-20",
+                                        &r, &a, &c, NULL, &err), KHUM_OK);
+    bool seated = false;
+    for (size_t k = 0; k < c.n; k++)
+        seated |= !strcmp(c.m[k].person, "CNRP-3");
+    assert_false(seated);
+    assert_int_equal(khum_ledger_replay("010201", 9, l, 2, "2017-06-25", ev, 3, "2019-02-01",
+                                        &r, &a, &c, NULL, &err), KHUM_OK);
+    seated = false;
+    for (size_t k = 0; k < c.n; k++)
+        seated |= !strcmp(c.m[k].person, "CNRP-3");
+    assert_true(seated);
+    /* An event about someone without a seat is refused */
+    khum_ledger_event bad = {9, "2018-01-01", KHUM_EV_RESIGN, "010201", "CPP-9", NULL, NULL,
+                             NULL, 0, 0, ""};
+    assert_int_equal(khum_ledger_replay("010201", 9, l, 2, "2017-06-25", &bad, 1, "2018-02-01",
+                                        &r, &a, &c, NULL, &err), KHUM_ERR_CONFLICT);
+    assert_string_equal(err.rule, "LED.601");
+    khum_arena_free(&a);
+}
+
+/* The story in the news (issue 5): five seats, CNRP 3 and CPP 2 in June
+ * 2017; a CNRP deputy chief joins the CPP on 23 October 2017; the CNRP is
+ * dissolved on 16 November 2017. */
+static void news_story(bool keeps_seat)
+{
+    khum_arena a;
+    khum_arena_init(&a, 0);
+    khum_council_rules r;
+    khum_council_rules_default(&r);
+    r.defector_keeps_seat = keeps_seat;
+    khum_council_list l[] = {lst(&a, "CNRP", 1500, 3, 10), lst(&a, "CPP", 1100, 2, 10)};
+    khum_ledger_event ev[] = {
+        {1, "2017-10-23", KHUM_EV_DEFECT, "010201", "CNRP-2", NULL, "CPP", NULL, 0, 0, "press"},
+        {2, "2017-11-16", KHUM_EV_DISSOLVE, "", NULL, "CNRP", NULL, NULL, 0, 0, "Supreme Court"},
+    };
+    khum_council c;
+    khum_err err;
+    /* June: two lists; chief CNRP-1, 1st deputy CNRP-2, 2nd deputy CPP-1. */
+    assert_int_equal(khum_ledger_replay("010201", 5, l, 2, "2017-06-25", ev, 2, "2017-10-22",
+                                        &r, &a, &c, NULL, &err), KHUM_OK);
+    assert_int_equal(seats_of(&c, "CNRP"), 3);
+    assert_string_equal(holder(&c, KHUM_POST_DEPUTY1), "CNRP-2");
+    assert_int_equal(khum_ledger_replay("010201", 5, l, 2, "2017-06-25", ev, 2, "2017-10-23",
+                                        &r, &a, &c, NULL, &err), KHUM_OK);
+    if (keeps_seat) {  /* the majority flips; he stays deputy chief, now for the CPP */
+        assert_int_equal(seats_of(&c, "CPP"), 3);
+        assert_int_equal(seats_of(&c, "CNRP"), 2);
+        assert_string_equal(holder(&c, KHUM_POST_DEPUTY1), "CNRP-2");
+    } else {           /* the law: CNRP-4 takes his seat, CNRP-3 his post; majority holds */
+        assert_int_equal(seats_of(&c, "CNRP"), 3);
+        assert_string_equal(holder(&c, KHUM_POST_DEPUTY1), "CNRP-3");
+        bool in = false;
+        for (size_t k = 0; k < c.n; k++)
+            in |= !strcmp(c.m[k].person, "CNRP-4");
+        assert_true(in);
+    }
+    /* After the dissolution every seat is the CPP's; posts derived again. */
+    assert_int_equal(khum_ledger_replay("010201", 5, l, 2, "2017-06-25", ev, 2, "2017-11-16",
+                                        &r, &a, &c, NULL, &err), KHUM_OK);
+    assert_int_equal(seats_of(&c, "CPP"), 5);
+    assert_int_equal((int)c.n, 5);
+    assert_string_equal(holder(&c, KHUM_POST_CHIEF), "CPP-1");
+    assert_string_equal(holder(&c, KHUM_POST_DEPUTY1), "CPP-2");
+    /* One group: posts in its order (own list first, later joiners after). */
+    assert_string_equal(holder(&c, KHUM_POST_DEPUTY2), "CPP-3");
+    /* The defector still sits (for the CPP) only where defectors keep seats;
+     * the pool was 2 seats then (CNRP-1, CNRP-3), 3 under the law. */
+    const khum_member *d = NULL;
+    for (size_t k = 0; k < c.n; k++)
+        if (!strcmp(c.m[k].person, "CNRP-2"))
+            d = &c.m[k];
+    if (keeps_seat) {
+        assert_non_null(d);
+        assert_string_equal(d->party, "CPP");
+        assert_string_equal(d->why, "defection");
+    } else {
+        assert_null(d);
+    }
+    khum_arena_free(&a);
+}
+
+static void test_news_story(void **state)
+{
+    (void)state;
+    news_story(true);
+    news_story(false);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_posts), cmocka_unit_test(test_redistribution_vectors),
+        cmocka_unit_test(test_replacement_and_reversal), cmocka_unit_test(test_news_story),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
