@@ -8,6 +8,7 @@
 #ifndef KHUM_APP_H
 #define KHUM_APP_H
 
+#include "khum/council.h"
 #include "khum/count.h"
 #include "khum/store.h"
 
@@ -72,5 +73,27 @@ khum_code khum_app_reconcile(khum_store *s, const khum_election *e, khum_diags *
 khum_code khum_app_make_official(khum_store *s, const khum_election *e, const char *user,
                                  const char *const *communes, size_t n, size_t *done,
                                  khum_diags *problems, khum_err *err);
+
+/* ---- councils and the ledger (council_app.c) ------------------------------ */
+
+/* Check candidate lists against the election (each list at least 2 x the
+ * commune's seats: CNL.302) and store them in one transaction. */
+khum_code khum_app_import_candidates(khum_store *s, const khum_election *e,
+                                     const khum_candidate_row *rows, size_t n, khum_err *err);
+
+/* The council of a commune on a date: formed from the current results on
+ * polling day, then the ledger replayed (khum_ledger_replay). t is a tally
+ * of the election (khum_app_tally), so that many communes share one. */
+khum_code khum_app_council(khum_store *s, const khum_election *e, const khum_tally *t,
+                           const char *commune, const char *as_of,
+                           const khum_council_rules *r, khum_arena *a, khum_council *c,
+                           khum_changes *changes, khum_err *err);
+
+/* Record a ledger event after checking that it applies: every council it
+ * touches is replayed up to its date with it (LED.6xx when it cannot be
+ * applied, e.g. the person holds no seat then). */
+khum_code khum_app_record_event(khum_store *s, const khum_election *e,
+                                const khum_ledger_event *ev, const khum_council_rules *r,
+                                const char *user, int64_t *id, khum_err *err);
 
 #endif

@@ -22,6 +22,7 @@
 #include <stdint.h>
 
 #include "khum/arena.h"
+#include "khum/csv.h"
 #include "khum/err.h"
 
 typedef enum khum_post {
@@ -150,5 +151,18 @@ khum_code khum_ledger_replay(const char *commune, int seats, const khum_council_
 size_t khum_council_seats_by_party(const khum_council *c, const char **names, int *counts,
                                    size_t cap);
 const khum_member *khum_council_post_holder(const khum_council *c, khum_post p);
+
+/* A row of a candidate list file. */
+typedef struct khum_candidate_row {
+    const char *commune, *party, *person, *name_latin, *name_km, *sex;
+    int position, birth_year;   /* birth_year 0 when not given */
+    long line;
+} khum_candidate_row;
+
+/* Read and check candidate lists (CNL.30x); rows come back sorted by
+ * commune, party and position. The list length against the seats (at least
+ * 2 x seats) is checked by the caller, which knows the seats. */
+khum_code khum_candidates_read(khum_csv *csv, int poll_year, khum_arena *a,
+                               khum_candidate_row **rows, size_t *n, khum_err *err);
 
 #endif

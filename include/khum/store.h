@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "khum/arena.h"
+#include "khum/council.h"
 #include "khum/count.h"
 #include "khum/err.h"
 #include "khum/geo.h"
@@ -197,5 +198,24 @@ khum_code khum_store_official_totals(khum_store *s, const char *election, khum_a
                                      khum_published_total **rows, size_t *n, khum_err *err);
 khum_code khum_store_official_communes(khum_store *s, const char *election, khum_arena *a,
                                        const char ***communes, size_t *n, khum_err *err);
+
+/* ---- candidate lists and the ledger (store_council.c) --------------------- */
+
+/* Store candidate lists (persons too). A list for a party that does not
+ * contest that commune in the election fails with CNL.306 at its line. */
+khum_code khum_store_put_candidates(khum_store *s, const char *election,
+                                    const khum_candidate_row *rows, size_t n, khum_err *err);
+/* The candidates of one commune, by party and position. */
+khum_code khum_store_commune_candidates(khum_store *s, const char *election,
+                                        const char *commune, khum_arena *a,
+                                        khum_candidate_row **rows, size_t *n, khum_err *err);
+khum_code khum_store_add_ledger_event(khum_store *s, const char *election,
+                                      const khum_ledger_event *ev, const char *user,
+                                      int64_t *id, khum_err *err);
+/* The events of a commune and every national event (dissolutions), or of
+ * every commune when commune is NULL; in (date, id) order. */
+khum_code khum_store_ledger_events(khum_store *s, const char *election, const char *commune,
+                                   khum_arena *a, khum_ledger_event **ev, size_t *n,
+                                   khum_err *err);
 
 #endif

@@ -69,10 +69,14 @@ int cmd_official(int argc, char **argv);
 int cmd_reconcile(int argc, char **argv);
 int cmd_tally(int argc, char **argv);
 int cmd_export(int argc, char **argv);
+int cmd_council(int argc, char **argv);
+int cmd_ledger(int argc, char **argv);
 /* Generate a SYNTHETIC election like YEAR and load it with its results;
  * its id is written to id. */
 int synth_into_store(khum_store *s, int year, unsigned long long seed, bool show_report,
                      char *id, size_t idcap);
+int import_candidates_file(khum_store *s, const char *election, const char *path,
+                           bool quiet);
 int import_results_file(khum_store *s, const char *election, const char *path,
                         const char *user, bool accept_valid, bool quiet);
 int cmd_import(int argc, char **argv);

@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "khum/csv.h"
 #include "khum/geo.h"
+#include "khum/app.h"
 #include "khum/hash.h"
 
 static const char import_help[] =
@@ -29,6 +30,8 @@ static const char import_help[] =
     "  seats FILE               council size per commune (commune, seats[, mandate])\n"
     "  parties FILE             party registry (abbr, name_en[, id, name_km, colour,\n"
     "                           registered, dissolved])\n"
+    "  candidates FILE          candidate lists: commune, party, position, person[,\n"
+    "                           name_latin, name_km, sex, birth_year] (docs/council.md)\n"
     "  results FILE             digitized result forms: station, registered, received,\n"
     "                           cast, spoiled, unused, valid, invalid, one column per\n"
     "                           party, optional explanation (docs/count.md)\n"
@@ -435,6 +438,37 @@ static int parse_import_opts(int argc, char **argv, import_opts *o)
     return EXIT_OK;
 }
 
+int import_candidates_file(khum_store *s, const char *election, const char *path, bool quiet)
+{
+    khum_election e;
+    int st = cli_load_election(s, election, &e);
+    if (st)
+        return st;
+    khum_err err;
+    khum_err_clear(&err);
+    khum_csv *csv;
+    khum_arena a;
+    khum_arena_init(&a, 0);
+    khum_candidate_row *rows = NULL;
+    size_t n = 0;
+    khum_code rc = khum_csv_open_path(path, &csv, &err);
+    if (!rc) {
+        rc = khum_candidates_read(csv, atoi(e.date), &a, &rows, &n, &err);
+        khum_csv_close(csv);
+    }
+    if (!rc)
+        rc = khum_app_import_candidates(s, &e, rows, n, &err);
+    if (rc && !err.file[0])
+        khum_err_at(&err, path, err.line, err.col, NULL);
+    if (rc)
+        st = cli_fail(&err);
+    else if (!quiet)
+        printf("candidates: %zu names on the lists of election %s\n", n, e.id);
+    khum_arena_free(&a);
+    khum_election_free(&e);
+    return st;
+}
+
 int cmd_import(int argc, char **argv)
 {
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
@@ -450,7 +484,7 @@ int cmd_import(int argc, char **argv)
     const char *src = nargs == 1 ? argv[1 + optind] : NULL;
     bool ncdd = strcmp(kind, "gazetteer") == 0 && o.ncdd;
     if (strcmp(kind, "gazetteer") && strcmp(kind, "population") && strcmp(kind, "seats") &&
-        strcmp(kind, "parties") && strcmp(kind, "results"))
+        strcmp(kind, "parties") && strcmp(kind, "results") && strcmp(kind, "candidates"))
         return cli_usage_error("import", "unknown kind '%s'", kind);
     if (ncdd ? nargs != 0 : nargs != 1)
         return cli_usage_error("import", "%s takes one %s", kind,
@@ -472,6 +506,8 @@ int cmd_import(int argc, char **argv)
         st = import_seats(s, src, &o);
     else if (results)
         st = import_results_file(s, o.election, src, o.user, o.accept_valid, o.quiet);
+    else if (strcmp(kind, "candidates") == 0)
+        st = import_candidates_file(s, o.election, src, o.quiet);
     else
         st = import_parties(s, src, o.quiet);
     khum_store_close(s);

@@ -21,6 +21,8 @@ static const cli_cmd commands[] = {
     {"reconcile", cmd_reconcile, "check every level against the station forms"},
     {"tally", cmd_tally, "the results table: national, province, district or commune"},
     {"export", cmd_export, "results as NIST SP 1500-100 JSON or OpenElections CSV"},
+    {"council", cmd_council, "a commune council on any date: members, posts, changes"},
+    {"ledger", cmd_ledger, "the mandate ledger: record events, list them, seats on a date"},
     {"allocate", cmd_allocate, "allocate seats from a CSV of votes (D'Hondt, Cambodia, ...)"},
     {"demo", cmd_demo, "build a database from the reference data and show it"},
 };

@@ -5,7 +5,7 @@ run 0 "$KHUM" --help;     has out "usage: khum"; has out "allocate"
 run 0 "$KHUM" --version;  has out "khum "
 run 2 "$KHUM";            has err "usage: khum"
 run 2 "$KHUM" frobnicate; has err "unknown command 'frobnicate'"
-for c in init import geo party demo allocate election synth entry lots official reconcile tally export; do
+for c in init import geo party demo allocate election synth entry lots official reconcile tally export council ledger; do
     run 0 "$KHUM" "$c" --help
     has out "usage: khum $c"
 done

@@ -1,0 +1,173 @@
+/*
+ * council_app.c: candidate lists, councils on a date, and recording ledger
+ * events. A council is never stored: it is formed from the results and the
+ * candidate lists and replayed through the ledger every time it is asked
+ * for, so the answer for any date follows from the record alone.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "khum/app.h"
+
+khum_code khum_app_import_candidates(khum_store *s, const khum_election *e,
+                                     const khum_candidate_row *rows, size_t n, khum_err *err)
+{
+    for (size_t i = 0; i < n;) {  /* rows are sorted by commune, party, position */
+        size_t j = i;
+        while (j < n && !strcmp(rows[j].commune, rows[i].commune) &&
+               !strcmp(rows[j].party, rows[i].party))
+            j++;
+        const khum_election_commune *ec = khum_election_commune_find(e, rows[i].commune);
+        if (!ec) {
+            khum_err_set(err, KHUM_ERR_INPUT, "CNL.306", "commune %s is not in election %s",
+                         rows[i].commune, e->id);
+            khum_err_at(err, NULL, rows[i].line, 0, NULL);
+            return KHUM_ERR_INPUT;
+        }
+        if ((int)(j - i) < 2 * ec->seats) {  /* LECC Art 52 */
+            khum_err_set(err, KHUM_ERR_INPUT, "CNL.302", "list %s in commune %s has %zu "
+                         "names; the law asks for at least %d (2 x %d seats)", rows[i].party,
+                         rows[i].commune, j - i, 2 * ec->seats, ec->seats);
+            khum_err_at(err, NULL, rows[i].line, 0, NULL);
+            return KHUM_ERR_INPUT;
+        }
+        i = j;
+    }
+    khum_code rc = khum_store_begin(s, err);
+    if (rc)
+        return rc;
+    rc = khum_store_put_candidates(s, e->id, rows, n, err);
+    if (!rc)
+        rc = khum_store_commit(s, err);
+    if (rc)
+        khum_store_rollback(s);
+    return rc;
+}
+
+static const khum_tally_commune *tally_commune(const khum_tally *t, const char *commune)
+{
+    for (size_t i = 0; i < t->ncommunes; i++)
+        if (!strcmp(t->communes[i].area.code, commune))
+            return &t->communes[i];
+    return NULL;
+}
+
+/* The lists of a commune with their votes, seats and candidates. */
+static khum_code commune_lists(khum_store *s, const khum_election *e, const khum_tally *t,
+                               const khum_election_commune *ec, khum_arena *a,
+                               khum_council_list **out, khum_err *err)
+{
+    const khum_tally_commune *tc = tally_commune(t, ec->code);
+    if (!tc || !tc->allocated)
+        return khum_err_set(err, KHUM_ERR_CONFLICT, "CNL.309", "commune %s has no seats yet: "
+                            "its results are incomplete or wait for lots", ec->code);
+    khum_candidate_row *rows;
+    size_t n;
+    khum_code rc = khum_store_commune_candidates(s, e->id, ec->code, a, &rows, &n, err);
+    if (rc)
+        return rc;
+    khum_council_list *l = khum_arena_calloc(a, ec->nlists + 1, sizeof *l);
+    if (!l)
+        return khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
+    for (size_t k = 0; k < ec->nlists; k++) {
+        const char *party = e->lists[ec->first_list + k].party;
+        int p = khum_tally_party_index(t, party);
+        l[k].party = party;
+        l[k].votes = tc->area.votes[p];
+        l[k].seats = tc->area.seats[p];
+        size_t first = n, count = 0;
+        for (size_t i = 0; i < n; i++)
+            if (!strcmp(rows[i].party, party)) {
+                if (first == n)
+                    first = i;
+                count++;
+            }
+        if (count < (size_t)l[k].seats)
+            return khum_err_set(err, KHUM_ERR_CONFLICT, "CNL.308", "commune %s: list %s won "
+                                "%d seats but has %zu candidates on record (khum import "
+                                "candidates)", ec->code, party, l[k].seats, count);
+        khum_candidate *cand = khum_arena_alloc(a, (count + 1) * sizeof *cand);
+        if (!cand)
+            return khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
+        for (size_t i = 0; i < count; i++)
+            cand[i] = (khum_candidate){rows[first + i].person, rows[first + i].name_latin};
+        l[k].cand = cand;
+        l[k].ncand = count;
+    }
+    *out = l;
+    return KHUM_OK;
+}
+
+khum_code khum_app_council(khum_store *s, const khum_election *e, const khum_tally *t,
+                           const char *commune, const char *as_of,
+                           const khum_council_rules *r, khum_arena *a, khum_council *c,
+                           khum_changes *changes, khum_err *err)
+{
+    const khum_election_commune *ec = khum_election_commune_find(e, commune);
+    if (!ec)
+        return khum_err_set(err, KHUM_ERR_NOTFOUND, "CNL.306", "commune %s is not in election "
+                            "%s", commune, e->id);
+    khum_council_list *lists;
+    khum_ledger_event *ev;
+    size_t nev;
+    khum_code rc = commune_lists(s, e, t, ec, a, &lists, err);
+    if (!rc)
+        rc = khum_store_ledger_events(s, e->id, commune, a, &ev, &nev, err);
+    if (!rc)
+        rc = khum_ledger_replay(ec->code, ec->seats, lists, ec->nlists, e->date, ev, nev,
+                                as_of, r, a, c, changes, err);
+    return rc;
+}
+
+khum_code khum_app_record_event(khum_store *s, const khum_election *e,
+                                const khum_ledger_event *ev, const khum_council_rules *r,
+                                const char *user, int64_t *id, khum_err *err)
+{
+    int y, m, d;
+    if (!ev->date || !khum_parse_date(ev->date, &y, &m, &d) || strcmp(ev->date, e->date) < 0)
+        return khum_err_set(err, KHUM_ERR_INPUT, "LED.603", "the event needs a date on or "
+                            "after polling day (%s)", e->date);
+    if (ev->type == KHUM_EV_DISSOLVE && (!ev->party || !*ev->party))
+        return khum_err_set(err, KHUM_ERR_INPUT, "LED.602", "a dissolution names the party");
+    if (ev->type != KHUM_EV_DISSOLVE && ev->type != KHUM_EV_REVERSE &&
+        (!ev->commune || !khum_election_commune_find(e, ev->commune)))
+        return khum_err_set(err, KHUM_ERR_INPUT, "LED.602", "the event needs a commune of "
+                            "election %s", e->id);
+    khum_tally t;
+    khum_code rc = khum_app_tally(s, e, &t, err);
+    if (rc)
+        return rc;
+    khum_arena a;
+    khum_arena_init(&a, 0);
+    /* Replay the council the event touches (a single commune) with it added. */
+    if (ev->type != KHUM_EV_DISSOLVE && ev->type != KHUM_EV_REVERSE) {
+        const khum_election_commune *ec = khum_election_commune_find(e, ev->commune);
+        khum_council_list *lists;
+        khum_ledger_event *old;
+        size_t n;
+        if (!(rc = commune_lists(s, e, &t, ec, &a, &lists, err)) &&
+            !(rc = khum_store_ledger_events(s, e->id, ev->commune, &a, &old, &n, err))) {
+            khum_ledger_event *all = khum_arena_alloc(&a, (n + 1) * sizeof *all);
+            if (!all) {
+                rc = khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
+            } else {
+                memcpy(all, old, n * sizeof *all);
+                all[n] = *ev;
+                all[n].id = INT64_MAX;  /* recorded last: after every earlier event that day */
+                khum_council c;
+                rc = khum_ledger_replay(ec->code, ec->seats, lists, ec->nlists, e->date, all,
+                                        n + 1, ev->date, r, &a, &c, NULL, err);
+            }
+        }
+    }
+    if (!rc && !(rc = khum_store_begin(s, err))) {
+        rc = khum_store_add_ledger_event(s, e->id, ev, user, id, err);
+        if (!rc)
+            rc = khum_store_commit(s, err);
+        if (rc)
+            khum_store_rollback(s);
+    }
+    khum_arena_free(&a);
+    khum_tally_free(&t);
+    return rc;
+}

@@ -1,0 +1,332 @@
+/*
+ * cmd_council.c: `khum council show` (a council on any date, with how it got
+ * there) and `khum ledger add|show|seats` (record an event, list the record,
+ * seats and chiefs per party on a date). The rule options of rules.md §5-6
+ * are flags, so the same record can be read under the law and under what
+ * happened in practice.
+ */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+#include "khum/app.h"
+
+static const char council_help[] =
+    "usage: khum council show COMMUNE [--on DATE] [RULE OPTIONS] [--db PATH] [--election ID]\n"
+    "\n"
+    "The council of a commune on a date (default: today): members, their party\n"
+    "and list, posts, since when and why, and every change up to that date.\n"
+    "\n"
+    "Rule options (rules.md §5-6):\n"
+    "  --defector-keeps-seat   a councillor who joins another party keeps the seat\n"
+    "                          (as in October 2017); by law the seat stays with the list\n"
+    "  --deputy-moves-up       a 1st deputy of the chief's list succeeds the chief\n"
+    "  --redistribution new|all  averages over new seats only, or all seats held (default)\n";
+
+static const char ledger_help[] =
+    "usage: khum ledger add TYPE --date DATE [--commune C] [--person P] [--party X]\n"
+    "                   [--to-party Y] [--declining A,B] [--reverses ID]\n"
+    "                   [--reference REF] --user NAME [RULE OPTIONS]\n"
+    "       khum ledger show [--commune C]\n"
+    "       khum ledger seats [--on DATE] [RULE OPTIONS]\n"
+    "\n"
+    "The mandate ledger: an append-only record of events, each with its\n"
+    "effective date, a reference (decision, letter) and who recorded it.\n"
+    "TYPE: resign, die, remove, expel, defect (--to-party), dissolve (--party,\n"
+    "every commune; --declining lists parties that refuse seats), reverse\n"
+    "(--reverses ID: undo a mistaken event from its own date on).\n"
+    "An event that cannot apply (the person holds no seat then) is refused.\n"
+    "`seats` replays every council to the date and totals seats and chiefs.\n";
+
+typedef struct council_opts {
+    const char *db, *election, *on, *user, *date, *commune, *person, *party, *to_party,
+        *declining, *reference;
+    long reverses;
+    khum_council_rules rules;
+} council_opts;
+
+static int parse(int argc, char **argv, const char *cmd, const char *help, council_opts *o)
+{
+    static const struct option longopts[] = {
+        {"db", required_argument, NULL, 'd'},      {"election", required_argument, NULL, 'e'},
+        {"on", required_argument, NULL, 'o'},      {"user", required_argument, NULL, 'u'},
+        {"date", required_argument, NULL, 'D'},    {"commune", required_argument, NULL, 'c'},
+        {"person", required_argument, NULL, 'p'},  {"party", required_argument, NULL, 'P'},
+        {"to-party", required_argument, NULL, 't'}, {"declining", required_argument, NULL, 'x'},
+        {"reference", required_argument, NULL, 'r'}, {"reverses", required_argument, NULL, 'R'},
+        {"defector-keeps-seat", no_argument, NULL, 'K'},
+        {"deputy-moves-up", no_argument, NULL, 'M'},
+        {"redistribution", required_argument, NULL, 'N'},
+        {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
+    memset(o, 0, sizeof *o);
+    khum_council_rules_default(&o->rules);
+    int ch, y, m, d;
+    optind = 1;
+    while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+        switch (ch) {
+        case 'd': o->db = optarg; break;
+        case 'e': o->election = optarg; break;
+        case 'o': case 'D':
+            if (!khum_parse_date(optarg, &y, &m, &d))
+                return cli_usage_error(cmd, "'%s' is not a YYYY-MM-DD date", optarg);
+            *(ch == 'o' ? &o->on : &o->date) = optarg;
+            break;
+        case 'u': o->user = optarg; break;
+        case 'c': o->commune = optarg; break;
+        case 'p': o->person = optarg; break;
+        case 'P': o->party = optarg; break;
+        case 't': o->to_party = optarg; break;
+        case 'x': o->declining = optarg; break;
+        case 'r': o->reference = optarg; break;
+        case 'R':
+            if (!khum_parse_int_range(optarg, 1, 1000000000, &o->reverses))
+                return cli_usage_error(cmd, "--reverses takes an event id");
+            break;
+        case 'K': o->rules.defector_keeps_seat = true; break;
+        case 'M': o->rules.deputy_moves_up = true; break;
+        case 'N':
+            if (strcmp(optarg, "new") && strcmp(optarg, "all"))
+                return cli_usage_error(cmd, "--redistribution new or all");
+            o->rules.redistribution_all_seats = !strcmp(optarg, "all");
+            break;
+        case 'h': fputs(help, stdout); return -1;
+        default: return cli_usage_error(cmd, "bad option");
+        }
+    }
+    return EXIT_OK;
+}
+
+static void today(char buf[11])
+{
+    time_t now = time(NULL);
+    strftime(buf, 11, "%Y-%m-%d", gmtime(&now));
+}
+
+static void print_council(const khum_council *c, const khum_changes *ch, const char *on)
+{
+    const char *names[32];
+    int counts[32];
+    size_t np = khum_council_seats_by_party(c, names, counts, 32);
+    printf("council of commune %s on %s: %zu of %d seats filled", c->commune, on, c->n,
+           c->seats);
+    for (size_t i = 0; i < np; i++)
+        printf("%s %s %d", i ? "," : ";", names[i], counts[i]);
+    printf("\n\n  %-14s %-10s %-8s %-8s %-11s %s\n", "post", "person", "party", "list",
+           "since", "why");
+    for (int p = KHUM_POST_CHIEF; p <= KHUM_POST_DEPUTY2; p++) {
+        const khum_member *m = khum_council_post_holder(c, (khum_post)p);
+        if (m)
+            printf("  %-14s %-10s %-8s %-8s %-11s %s\n", khum_post_name(m->post), m->person,
+                   m->party, m->list_party, m->since, m->why);
+    }
+    for (size_t k = 0; k < c->n; k++)
+        if (c->m[k].post == KHUM_POST_NONE)
+            printf("  %-14s %-10s %-8s %-8s %-11s %s\n", "councillor", c->m[k].person,
+                   c->m[k].party, c->m[k].list_party, c->m[k].since, c->m[k].why);
+    if (ch && ch->n) {
+        printf("\nchanges:\n");
+        for (size_t i = 0; i < ch->n; i++)
+            printf("  %s  event %-4lld %-7s %-10s %-6s %s%s%s\n", ch->v[i].date,
+                   (long long)ch->v[i].event, ch->v[i].what, ch->v[i].person, ch->v[i].party,
+                   ch->v[i].post ? khum_post_name(ch->v[i].post) : "",
+                   ch->v[i].post ? ": " : "", ch->v[i].detail);
+    }
+}
+
+int cmd_council(int argc, char **argv)
+{
+    if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+        fputs(council_help, argc < 2 ? stderr : stdout);
+        return argc < 2 ? EXIT_BAD : EXIT_OK;
+    }
+    if (strcmp(argv[1], "show"))
+        return cli_usage_error("council", "unknown subcommand '%s'", argv[1]);
+    council_opts o;
+    int st = parse(argc - 1, argv + 1, "council", council_help, &o);
+    if (st)
+        return st < 0 ? EXIT_OK : st;
+    if (argc - 1 - optind != 1)
+        return cli_usage_error("council", "show takes one COMMUNE code");
+    const char *commune = argv[1 + optind];
+    char day[11];
+    today(day);
+    const char *on = o.on ? o.on : day;
+    khum_store *s;
+    if ((st = cli_open_store(o.db, &s)))
+        return st;
+    khum_election e;
+    if (!(st = cli_load_election(s, o.election, &e))) {
+        khum_err err;
+        khum_err_clear(&err);
+        khum_tally t;
+        khum_arena a;
+        khum_arena_init(&a, 0);
+        khum_council c;
+        khum_changes ch = {0};
+        if (khum_app_tally(s, &e, &t, &err)) {
+            st = cli_fail(&err);
+        } else {
+            if (khum_app_council(s, &e, &t, commune, on, &o.rules, &a, &c, &ch, &err))
+                st = cli_fail(&err);
+            else
+                print_council(&c, &ch, on);
+            khum_tally_free(&t);
+        }
+        khum_arena_free(&a);
+        khum_election_free(&e);
+    }
+    khum_store_close(s);
+    return st;
+}
+
+static int ledger_add(khum_store *s, const khum_election *e, const council_opts *o,
+                      const char *type)
+{
+    khum_ledger_event ev = {0};
+    if (!khum_event_parse(type, &ev.type))
+        return cli_usage_error("ledger", "unknown event type '%s'", type);
+    const char *user = cli_user(o->user, "ledger");
+    if (!user)
+        return EXIT_BAD;
+    if (!o->date)
+        return cli_usage_error("ledger", "an event needs --date YYYY-MM-DD");
+    ev.date = o->date;
+    ev.commune = o->commune ? o->commune : "";
+    ev.person = o->person ? o->person : "";
+    ev.party = o->party ? o->party : "";
+    ev.to_party = o->to_party ? o->to_party : "";
+    ev.reverses = o->reverses;
+    ev.reference = o->reference ? o->reference : "";
+    const char *decl[32];
+    char buf[512];
+    if (o->declining) {
+        snprintf(buf, sizeof buf, "%s", o->declining);
+        for (char *tok = strtok(buf, ","); tok && ev.ndeclining < 32; tok = strtok(NULL, ","))
+            decl[ev.ndeclining++] = tok;
+        ev.declining = decl;
+    }
+    khum_err err;
+    khum_err_clear(&err);
+    int64_t id;
+    if (khum_app_record_event(s, e, &ev, &o->rules, user, &id, &err))
+        return cli_fail(&err);
+    printf("event %lld recorded: %s on %s\n", (long long)id, type, o->date);
+    return EXIT_OK;
+}
+
+static int ledger_show(khum_store *s, const khum_election *e, const council_opts *o)
+{
+    khum_arena a;
+    khum_arena_init(&a, 0);
+    khum_ledger_event *ev;
+    size_t n;
+    khum_err err;
+    khum_err_clear(&err);
+    if (khum_store_ledger_events(s, e->id, o->commune, &a, &ev, &n, &err)) {
+        khum_arena_free(&a);
+        return cli_fail(&err);
+    }
+    khum_buf b;
+    khum_buf_init(&b);
+    khum_buf_puts(&b, "id,date,type,commune,person,party,to_party,reverses,reference\n");
+    for (size_t i = 0; i < n; i++) {
+        char id[24], rev[24];
+        snprintf(id, sizeof id, "%lld", (long long)ev[i].id);
+        snprintf(rev, sizeof rev, "%lld", (long long)ev[i].reverses);
+        const char *row[] = {id, ev[i].date, khum_event_name(ev[i].type), ev[i].commune,
+                             ev[i].person, ev[i].party, ev[i].to_party,
+                             ev[i].reverses ? rev : "", ev[i].reference};
+        khum_csv_put_row(&b, row, 9);
+    }
+    fwrite(b.data, 1, b.len, stdout);
+    khum_buf_free(&b);
+    khum_arena_free(&a);
+    return EXIT_OK;
+}
+
+/* Seats and chiefs per party on a date: every council replayed. */
+static int ledger_seats(khum_store *s, const khum_election *e, const council_opts *o)
+{
+    char day[11];
+    today(day);
+    const char *on = o->on ? o->on : day;
+    khum_err err;
+    khum_err_clear(&err);
+    khum_tally t;
+    if (khum_app_tally(s, e, &t, &err))
+        return cli_fail(&err);
+    const char *names[64];
+    int seats[64] = {0}, chiefs[64] = {0};
+    size_t np = 0, done = 0;
+    int st = EXIT_OK;
+    khum_arena a;
+    khum_arena_init(&a, 0);
+    for (size_t i = 0; i < e->ncommunes && !st; i++) {
+        khum_council c;
+        if (khum_app_council(s, e, &t, e->communes[i].code, on, &o->rules, &a, &c, NULL,
+                             &err)) {
+            st = cli_fail(&err);
+            break;
+        }
+        for (size_t k = 0; k < c.n; k++) {
+            size_t p = 0;
+            while (p < np && strcmp(names[p], c.m[k].party))
+                p++;
+            if (p == np && np < 64)
+                names[np++] = khum_arena_strdup(&t.arena, c.m[k].party);
+            if (p < np) {
+                seats[p]++;
+                chiefs[p] += c.m[k].post == KHUM_POST_CHIEF;
+            }
+        }
+        done++;
+        khum_arena_reset(&a);
+    }
+    if (!st) {
+        int total = 0;
+        printf("seats on %s (%zu councils replayed)\nparty,seats,chiefs\n", on, done);
+        for (size_t p = 0; p < np; p++) {
+            printf("%s,%d,%d\n", names[p], seats[p], chiefs[p]);
+            total += seats[p];
+        }
+        printf("total,%d,\n", total);
+    }
+    khum_arena_free(&a);
+    khum_tally_free(&t);
+    return st;
+}
+
+int cmd_ledger(int argc, char **argv)
+{
+    if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+        fputs(ledger_help, argc < 2 ? stderr : stdout);
+        return argc < 2 ? EXIT_BAD : EXIT_OK;
+    }
+    const char *sub = argv[1];
+    if (strcmp(sub, "add") && strcmp(sub, "show") && strcmp(sub, "seats"))
+        return cli_usage_error("ledger", "unknown subcommand '%s'", sub);
+    council_opts o;
+    int st = parse(argc - 1, argv + 1, "ledger", ledger_help, &o);
+    if (st)
+        return st < 0 ? EXIT_OK : st;
+    int nargs = argc - 1 - optind;
+    if (!strcmp(sub, "add") ? nargs != 1 : nargs != 0)
+        return cli_usage_error("ledger", "wrong arguments for %s", sub);
+    khum_store *s;
+    if ((st = cli_open_store(o.db, &s)))
+        return st;
+    khum_election e;
+    if (!(st = cli_load_election(s, o.election, &e))) {
+        if (!strcmp(sub, "add"))
+            st = ledger_add(s, &e, &o, argv[1 + optind]);
+        else if (!strcmp(sub, "show"))
+            st = ledger_show(s, &e, &o);
+        else
+            st = ledger_seats(s, &e, &o);
+        khum_election_free(&e);
+    }
+    khum_store_close(s);
+    return st;
+}

@@ -1,0 +1,210 @@
+/*
+ * store_council.c: persons, candidate lists and the mandate ledger.
+ * Ledger events are only ever inserted.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "store_impl.h"
+
+khum_code khum_store_put_candidates(khum_store *s, const char *election,
+                                    const khum_candidate_row *rows, size_t n, khum_err *err)
+{
+    db_stmt *person, *cand, *list;
+    khum_code rc = db_prepare(s->db,
+        "INSERT INTO person (id, name_latin, name_km, sex, birth_year) VALUES (?, ?, ?, ?, ?)"
+        " ON CONFLICT (id) DO UPDATE SET name_latin = excluded.name_latin,"
+        " name_km = excluded.name_km, sex = excluded.sex, birth_year = excluded.birth_year",
+        &person, err);
+    if (rc)
+        return rc;
+    if ((rc = db_prepare(s->db, "INSERT INTO candidate (election, commune, party, position,"
+                                " person) VALUES (?, ?, ?, ?, ?)", &cand, err))) {
+        db_finalize(person);
+        return rc;
+    }
+    if ((rc = db_prepare(s->db, "SELECT 1 FROM election_list WHERE election = ? AND"
+                                " commune = ? AND party = ?", &list, err))) {
+        db_finalize(person);
+        db_finalize(cand);
+        return rc;
+    }
+    for (size_t i = 0; i < n && !rc; i++) {
+        const khum_candidate_row *x = &rows[i];
+        if (i == 0 || strcmp(x->commune, rows[i - 1].commune) ||
+            strcmp(x->party, rows[i - 1].party)) {
+            db_reset(list);
+            db_bind_text(list, 1, election);
+            db_bind_text(list, 2, x->commune);
+            db_bind_text(list, 3, x->party);
+            int r = db_step(list, err);
+            if (r == DB_ERROR) {
+                rc = KHUM_ERR_STORE;
+                break;
+            }
+            if (r == DB_DONE) {
+                rc = khum_err_set(err, KHUM_ERR_INPUT, "CNL.306", "party %s does not contest "
+                                  "commune %s in election %s", x->party, x->commune, election);
+                khum_err_at(err, NULL, x->line, 0, NULL);
+                break;
+            }
+        }
+        db_reset(person);
+        db_bind_text(person, 1, x->person);
+        db_bind_text(person, 2, x->name_latin);
+        db_bind_text(person, 3, x->name_km);
+        db_bind_text(person, 4, x->sex);
+        if (x->birth_year)
+            db_bind_int(person, 5, x->birth_year);
+        db_reset(cand);
+        db_bind_text(cand, 1, election);
+        db_bind_text(cand, 2, x->commune);
+        db_bind_text(cand, 3, x->party);
+        db_bind_int(cand, 4, x->position);
+        db_bind_text(cand, 5, x->person);
+        if (db_step(person, err) == DB_ERROR || db_step(cand, err) == DB_ERROR) {
+            rc = err->code;
+            if (rc == KHUM_ERR_CONFLICT)
+                khum_err_set(err, KHUM_ERR_INPUT, "CNL.303", "person %s or position %d of %s in "
+                             "%s is on a list of this election already", x->person,
+                             x->position, x->party, x->commune);
+            khum_err_at(err, NULL, x->line, 0, NULL);
+        }
+    }
+    db_finalize(person);
+    db_finalize(cand);
+    db_finalize(list);
+    return rc;
+}
+
+khum_code khum_store_commune_candidates(khum_store *s, const char *election,
+                                        const char *commune, khum_arena *a,
+                                        khum_candidate_row **rows, size_t *n, khum_err *err)
+{
+    *n = 0;
+    *rows = NULL;
+    db_stmt *st;
+    khum_code rc = db_prepare(s->db,
+        "SELECT c.party, c.position, c.person, p.name_latin, p.name_km, p.sex,"
+        " coalesce(p.birth_year, 0), (SELECT count(*) FROM candidate WHERE election = ?1"
+        " AND commune = ?2) FROM candidate c JOIN person p ON p.id = c.person"
+        " WHERE c.election = ?1 AND c.commune = ?2 ORDER BY c.party, c.position", &st, err);
+    if (rc)
+        return rc;
+    db_bind_text(st, 1, election);
+    db_bind_text(st, 2, commune);
+    int r;
+    while ((r = db_step(st, err)) == DB_ROW) {
+        if (!*rows && !(*rows = khum_arena_alloc(a, (size_t)db_col_int(st, 7) * sizeof **rows)))
+            break;
+        khum_candidate_row *x = &(*rows)[(*n)++];
+        x->commune = commune;
+        x->party = khum_arena_strdup(a, db_col_text(st, 0));
+        x->position = (int)db_col_int(st, 1);
+        x->person = khum_arena_strdup(a, db_col_text(st, 2));
+        x->name_latin = khum_arena_strdup(a, db_col_text(st, 3));
+        x->name_km = khum_arena_strdup(a, db_col_text(st, 4));
+        x->sex = khum_arena_strdup(a, db_col_text(st, 5));
+        x->birth_year = (int)db_col_int(st, 6);
+        x->line = 0;
+    }
+    db_finalize(st);
+    return r == DB_ERROR ? KHUM_ERR_STORE : KHUM_OK;
+}
+
+khum_code khum_store_add_ledger_event(khum_store *s, const char *election,
+                                      const khum_ledger_event *ev, const char *user,
+                                      int64_t *id, khum_err *err)
+{
+    db_stmt *st;
+    khum_code rc = db_prepare(s->db,
+        "INSERT INTO ledger_event (election, effective_date, type, commune, person, party,"
+        " to_party, declining, reverses, reference, recorded_by, recorded_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id", &st, err);
+    if (rc)
+        return rc;
+    khum_buf decl;
+    khum_buf_init(&decl);
+    for (size_t i = 0; i < ev->ndeclining; i++)
+        khum_buf_printf(&decl, "%s%s", i ? ";" : "", ev->declining[i]);
+    char now[32];
+    store_now(now);
+    db_bind_text(st, 1, election);
+    db_bind_text(st, 2, ev->date);
+    db_bind_text(st, 3, khum_event_name(ev->type));
+    db_bind_text(st, 4, ev->commune ? ev->commune : "");
+    db_bind_text(st, 5, ev->person ? ev->person : "");
+    db_bind_text(st, 6, ev->party ? ev->party : "");
+    db_bind_text(st, 7, ev->to_party ? ev->to_party : "");
+    db_bind_text(st, 8, decl.data ? decl.data : "");
+    if (ev->reverses > 0)
+        db_bind_int(st, 9, ev->reverses);
+    db_bind_text(st, 10, ev->reference ? ev->reference : "");
+    db_bind_text(st, 11, user);
+    db_bind_text(st, 12, now);
+    int r = db_step(st, err);
+    if (r == DB_ROW)
+        *id = db_col_int(st, 0);
+    db_finalize(st);
+    khum_buf_free(&decl);
+    return r == DB_ROW ? KHUM_OK : (err->code ? err->code : KHUM_ERR_STORE);
+}
+
+/* Split "a;b;c" into an arena array. */
+static const char *const *split(khum_arena *a, const char *s, size_t *n)
+{
+    *n = 0;
+    if (!*s)
+        return NULL;
+    size_t parts = 1;
+    for (const char *p = s; *p; p++)
+        parts += *p == ';';
+    const char **v = khum_arena_alloc(a, parts * sizeof *v);
+    const char *start = s;
+    for (const char *p = s;; p++)
+        if (*p == ';' || !*p) {
+            if (v)
+                v[(*n)++] = khum_arena_strndup(a, start, (size_t)(p - start));
+            if (!*p)
+                break;
+            start = p + 1;
+        }
+    return v;
+}
+
+khum_code khum_store_ledger_events(khum_store *s, const char *election, const char *commune,
+                                   khum_arena *a, khum_ledger_event **ev, size_t *n,
+                                   khum_err *err)
+{
+    *n = 0;
+    *ev = NULL;
+    db_stmt *st;
+    khum_code rc = db_prepare(s->db,
+        "SELECT id, effective_date, type, commune, person, party, to_party, declining,"
+        " coalesce(reverses, 0), reference, (SELECT count(*) FROM ledger_event"
+        " WHERE election = ?1) FROM ledger_event WHERE election = ?1"
+        " AND (?2 IS NULL OR commune = ?2 OR commune = '')"
+        " ORDER BY effective_date, id", &st, err);
+    if (rc)
+        return rc;
+    db_bind_text(st, 1, election);
+    db_bind_text(st, 2, commune);
+    int r;
+    while ((r = db_step(st, err)) == DB_ROW) {
+        if (!*ev && !(*ev = khum_arena_calloc(a, (size_t)db_col_int(st, 10) + 1, sizeof **ev)))
+            break;
+        khum_ledger_event *x = &(*ev)[(*n)++];
+        x->id = db_col_int(st, 0);
+        x->date = khum_arena_strdup(a, db_col_text(st, 1));
+        khum_event_parse(db_col_text(st, 2), &x->type);
+        x->commune = khum_arena_strdup(a, db_col_text(st, 3));
+        x->person = khum_arena_strdup(a, db_col_text(st, 4));
+        x->party = khum_arena_strdup(a, db_col_text(st, 5));
+        x->to_party = khum_arena_strdup(a, db_col_text(st, 6));
+        x->declining = split(a, db_col_text(st, 7), &x->ndeclining);
+        x->reverses = db_col_int(st, 8);
+        x->reference = khum_arena_strdup(a, db_col_text(st, 9));
+    }
+    db_finalize(st);
+    return r == DB_ERROR ? KHUM_ERR_STORE : KHUM_OK;
+}

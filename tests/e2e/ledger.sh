@@ -1,0 +1,60 @@
+# ledger.sh: the story in the news, end to end: a commune of five seats, the
+# opposition (CNRP) 3 and the ruling party (CPP) 2 in June 2017; the CNRP 1st
+# deputy chief joins the CPP on 23 October 2017; the CNRP is dissolved on
+# 16 November 2017. Read under the law and with defector_keeps_seat.
+. "$(dirname "$0")/lib/assert.sh"
+
+DB="$T/l.db"
+F="$KHUM_TESTDATA/news-2017"
+K() { "$KHUM" "$@" --db "$DB"; }
+run 0 K import gazetteer "$KHUM_TESTDATA/mini-gazetteer" -q
+run 0 K import parties "$KHUM_SRC/data/parties/kh.csv" -q
+run 0 K election import "$F"
+run 0 K import results "$F/results.csv" -q
+run 0 K official --user nec
+run 0 K import candidates "$F/candidates.csv"; has out "candidates: 20 names"
+
+run 0 K council show 010201 --on 2017-06-25
+has out "CNRP 3, CPP 2"
+has out "chief          CNRP-1"; has out "first-deputy   CNRP-2"; has out "second-deputy  CPP-1"
+
+# Events that cannot apply are refused, and nothing is recorded.
+run 1 K ledger add resign --commune 010201 --person CPP-7 --date 2017-08-01 --user clerk
+has err "CPP-7 does not hold a seat in commune 010201 on that date [LED.601]"
+run 2 K ledger add resign --commune 010201 --person CPP-1 --date 2017-01-01 --user clerk
+has err "[LED.603]"
+eq "$(sql "$DB" "SELECT count(*) FROM ledger_event")" 0 "refused events are not recorded"
+
+run 0 K ledger add defect --commune 010201 --person CNRP-2 --to-party CPP --date 2017-10-23 --reference "press, 23 Oct 2017" --user clerk
+run 0 K ledger add dissolve --party CNRP --date 2017-11-16 --reference "Supreme Court, 16 Nov 2017" --user clerk
+run 0 K ledger show; has out "2,2017-11-16,dissolve,,,CNRP,,,"
+
+# Under the law: the defector loses the seat; CNRP-4 takes it, CNRP-3 the post.
+run 0 K council show 010201 --on 2017-10-23
+has out "CNRP 3, CPP 2"; has out "first-deputy   CNRP-3"; has out "CNRP-4     CNRP     CNRP     2017-10-23  replacement"
+# As practised in October 2017: he keeps the seat, the majority flips.
+run 0 K council show 010201 --on 2017-10-23 --defector-keeps-seat
+has out "CNRP 2, CPP 3"; has out "first-deputy   CNRP-2     CPP      CNRP"
+# After the dissolution the CPP holds all five seats either way, posts derived again.
+for opt in "" --defector-keeps-seat; do
+    run 0 K council show 010201 --on 2017-12-01 $opt
+    has out "5 of 5 seats filled; CPP 5"; has out "chief          CPP-1"
+done
+run 0 K ledger seats --on 2017-12-01; has out "CPP,5,1"; has out "total,5,"
+run 0 K ledger seats --on 2017-07-01; has out "CNRP,3,1"; has out "CPP,2,0"
+
+# A mistaken resignation, reversed: visible until the reversal, gone after.
+run 0 K ledger add resign --commune 010201 --person CPP-2 --date 2018-02-01 --user clerk
+has out "event 3 recorded"
+run 0 K ledger add reverse --reverses 3 --date 2018-02-10 --reference "recorded in error" --user clerk
+run 0 K council show 010201 --on 2018-02-05; hasnt out "councillor     CPP-2 "
+run 0 K council show 010201 --on 2018-03-01; has out "first-deputy   CPP-2"
+
+# Candidate lists are checked (rules.md §4).
+cand() { printf 'commune,party,position,person,birth_year\n%b' "$1" > "$T/c.csv"; run 2 K import candidates "$T/c.csv"; has err "$2"; }
+cand "010201,CPP,1,X-1,1970\n" "has 1 names; the law asks for at least 10 (2 x 5 seats) [CNL.302]"
+cand "010201,CPP,1,X-1,1970\n010201,CPP,3,X-2,1970\n" "position 3 where 2 is due [CNL.304]"
+cand "010201,CPP,1,X-1,2000\n" "candidate X-1, born 2000, is under 25 on polling day (column 'birth_year') [CNL.305]"
+cand "010201,CPP,1,X-1,1970\n010201,CNRP,1,X-1,1970\n" "person X-1 stands on two lists (010201 CNRP and 010201 CPP) [CNL.303]"
+cand "010201,FCP,1,X-1,1970\n" "[CNL.302]"
+finish
