@@ -151,7 +151,8 @@ khum_code khum_app_record_event(khum_store *s, const khum_election *e,
             if (!all) {
                 rc = khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
             } else {
-                memcpy(all, old, n * sizeof *all);
+                if (n)  /* no earlier event: old is NULL */
+                    memcpy(all, old, n * sizeof *all);
                 all[n] = *ev;
                 all[n].id = INT64_MAX;  /* recorded last: after every earlier event that day */
                 khum_council c;
