@@ -10,6 +10,7 @@
 #ifndef KHUM_SYNTH_H
 #define KHUM_SYNTH_H
 
+#include "khum/council.h"
 #include "khum/count.h"
 
 typedef struct khum_synth_commune {
@@ -36,6 +37,8 @@ typedef struct khum_synth_out {
     khum_form *forms;             /* one per station, in station order */
     const char **explanation;     /* per form: "" or the text explaining its warnings */
     size_t nforms;
+    khum_candidate_row *candidates;  /* 2 x seats SYNTHETIC names per list */
+    size_t ncandidates;
 } khum_synth_out;
 
 /* The published figures of the 2017 or 2022 commune elections, with the

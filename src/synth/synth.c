@@ -338,6 +338,44 @@ static khum_code build(work *w, const int *seats, khum_synth_out *out, khum_err 
     return rc;
 }
 
+/* Candidate lists: 2 x seats invented names per list (LECC Art 52), born so
+ * that every candidate is at least 25 on polling day, about a third women. */
+static khum_code make_candidates(khum_synth_out *out, uint64_t seed, khum_err *err)
+{
+    khum_election *e = &out->election;
+    khum_arena *a = &e->arena;
+    size_t total = 0;
+    for (size_t i = 0; i < e->ncommunes; i++)
+        total += e->communes[i].nlists * 2 * (size_t)e->communes[i].seats;
+    out->candidates = khum_arena_alloc(a, (total + 1) * sizeof *out->candidates);
+    if (!out->candidates)
+        return khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
+    rng r = {seed * 0x9E3779B97F4A7C15ull + 7};
+    int year = atoi(e->date);
+    for (size_t i = 0; i < e->ncommunes; i++) {
+        const khum_election_commune *c = &e->communes[i];
+        for (size_t k = 0; k < c->nlists; k++) {
+            const char *party = e->lists[c->first_list + k].party;
+            for (int pos = 1; pos <= 2 * c->seats; pos++) {
+                khum_candidate_row *x = &out->candidates[out->ncandidates++];
+                x->commune = c->code;
+                x->party = party;
+                x->position = pos;
+                x->person = khum_arena_printf(a, "S%s-%s-%d", c->code, party, pos);
+                x->name_latin = khum_arena_printf(a, "Synthetic candidate %d of %s in %s",
+                                                  pos, party, c->code);
+                x->name_km = "";
+                x->sex = next(&r) % 3 == 0 ? "F" : "M";
+                x->birth_year = year - 25 - (int)(next(&r) % 40);
+                x->line = 0;
+                if (!x->person || !x->name_latin)
+                    return khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
+            }
+        }
+    }
+    return KHUM_OK;
+}
+
 khum_code khum_synth_run(const khum_synth_params *p, const khum_synth_commune *communes,
                          size_t n, khum_synth_out *out, khum_err *err)
 {
@@ -368,6 +406,8 @@ khum_code khum_synth_run(const khum_synth_params *p, const khum_synth_commune *c
     }
     if (!rc)
         rc = khum_election_finish(e, err);
+    if (!rc)
+        rc = make_candidates(out, p->seed, err);
     /* Explain the warnings that drawn numbers trigger now and then. */
     for (size_t i = 0; !rc && i < out->nforms; i++) {
         khum_checks c;
