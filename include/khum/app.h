@@ -89,6 +89,13 @@ khum_code khum_app_council(khum_store *s, const khum_election *e, const khum_tal
                            const khum_council_rules *r, khum_arena *a, khum_council *c,
                            khum_changes *changes, khum_err *err);
 
+/* Every council of the election (or one commune) replayed to `until`: the
+ * memberships (seats and posts with their periods) and every change. */
+khum_code khum_app_mandate(khum_store *s, const khum_election *e, const khum_tally *t,
+                           const char *commune, const char *until,
+                           const khum_council_rules *r, khum_arena *a,
+                           khum_memberships *members, khum_changes *changes, khum_err *err);
+
 /* Record a ledger event after checking that it applies: every council it
  * touches is replayed up to its date with it (LED.6xx when it cannot be
  * applied, e.g. the person holds no seat then). */

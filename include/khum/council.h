@@ -118,7 +118,7 @@ typedef struct khum_change {
     int64_t event;
     const char *date, *commune;
     const char *what;              /* "left", "seated", "post", "party" */
-    const char *person, *party;
+    const char *person, *name, *party;
     khum_post post;
     const char *detail;
 } khum_change;
@@ -151,6 +151,31 @@ khum_code khum_ledger_replay(const char *commune, int seats, const khum_council_
 size_t khum_council_seats_by_party(const khum_council *c, const char **names, int *counts,
                                    size_t cap);
 const khum_member *khum_council_post_holder(const khum_council *c, khum_post p);
+
+/* A person's time in a seat or a post, for exports (Popolo memberships). */
+typedef struct khum_membership {
+    const char *person, *name, *commune;
+    const char *party;             /* the party the seat is held for in this period */
+    const char *role;              /* "councillor", "chief", "first-deputy", "second-deputy" */
+    const char *start, *end;       /* end "" while current */
+    const char *start_reason, *end_reason;
+} khum_membership;
+
+typedef struct khum_memberships {
+    khum_membership *v;
+    size_t n, cap;
+} khum_memberships;
+
+/* Append the memberships of one commune: `formed` is the council as formed
+ * on polling day, `changes` what the ledger did to it afterwards (from
+ * khum_ledger_replay, in order). */
+khum_code khum_memberships_add(khum_memberships *out, const khum_council *formed,
+                               const char *formed_on, const khum_changes *changes,
+                               khum_arena *a, khum_err *err);
+
+/* Days since 1970-01-01 of a YYYY-MM-DD date, and back. */
+long khum_date_days(const char *date);
+void khum_days_date(long days, char out[11]);
 
 /* A row of a candidate list file. */
 typedef struct khum_candidate_row {

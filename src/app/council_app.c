@@ -119,6 +119,33 @@ khum_code khum_app_council(khum_store *s, const khum_election *e, const khum_tal
     return rc;
 }
 
+khum_code khum_app_mandate(khum_store *s, const khum_election *e, const khum_tally *t,
+                           const char *commune, const char *until,
+                           const khum_council_rules *r, khum_arena *a,
+                           khum_memberships *members, khum_changes *changes, khum_err *err)
+{
+    khum_ledger_event *ev;
+    size_t nev;
+    khum_code rc = khum_store_ledger_events(s, e->id, NULL, a, &ev, &nev, err);
+    for (size_t i = 0; i < e->ncommunes && !rc; i++) {
+        const khum_election_commune *ec = &e->communes[i];
+        if (commune && strcmp(commune, ec->code))
+            continue;
+        khum_council_list *lists;
+        khum_council formed, now;
+        size_t before = changes->n;
+        if ((rc = commune_lists(s, e, t, ec, a, &lists, err)) ||
+            (rc = khum_council_form(ec->code, ec->seats, lists, ec->nlists, r, e->date, a,
+                                    &formed, err)) ||
+            (rc = khum_ledger_replay(ec->code, ec->seats, lists, ec->nlists, e->date, ev, nev,
+                                     until, r, a, &now, changes, err)))
+            break;
+        khum_changes mine = {changes->v + before, changes->n - before, 0};
+        rc = khum_memberships_add(members, &formed, e->date, &mine, a, err);
+    }
+    return rc;
+}
+
 khum_code khum_app_record_event(khum_store *s, const khum_election *e,
                                 const khum_ledger_event *ev, const khum_council_rules *r,
                                 const char *user, int64_t *id, khum_err *err)

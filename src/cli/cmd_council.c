@@ -12,6 +12,7 @@
 
 #include "cli.h"
 #include "khum/app.h"
+#include "ledger_cli.h"
 
 static const char council_help[] =
     "usage: khum council show COMMUNE [--on DATE] [RULE OPTIONS] [--db PATH] [--election ID]\n"
@@ -31,6 +32,9 @@ static const char ledger_help[] =
     "                   [--reference REF] --user NAME [RULE OPTIONS]\n"
     "       khum ledger show [--commune C]\n"
     "       khum ledger seats [--on DATE] [RULE OPTIONS]\n"
+    "       khum ledger changes [--commune C] [--person P] [--from DATE] [--on DATE]\n"
+    "       khum ledger export --format memberships|popolo|timeseries [--on DATE]\n"
+    "                          [--out FILE] [RULE OPTIONS]\n"
     "\n"
     "The mandate ledger: an append-only record of events, each with its\n"
     "effective date, a reference (decision, letter) and who recorded it.\n"
@@ -38,11 +42,16 @@ static const char ledger_help[] =
     "every commune; --declining lists parties that refuse seats), reverse\n"
     "(--reverses ID: undo a mistaken event from its own date on).\n"
     "An event that cannot apply (the person holds no seat then) is refused.\n"
-    "`seats` replays every council to the date and totals seats and chiefs.\n";
+    "`seats` replays every council to the date and totals seats and chiefs.\n"
+    "`changes` lists every consequence of the events (who left, who was seated,\n"
+    "who took a post), for one commune or person if asked. `export` writes the\n"
+    "mandate up to --on (default: the end of the five-year mandate):\n"
+    "memberships as CSV, Popolo JSON (persons, organizations, memberships with\n"
+    "start and end dates and reasons), or seats per party for every day.\n";
 
 typedef struct council_opts {
     const char *db, *election, *on, *user, *date, *commune, *person, *party, *to_party,
-        *declining, *reference;
+        *declining, *reference, *from, *format, *out;
     long reverses;
     khum_council_rules rules;
 } council_opts;
@@ -59,6 +68,8 @@ static int parse(int argc, char **argv, const char *cmd, const char *help, counc
         {"defector-keeps-seat", no_argument, NULL, 'K'},
         {"deputy-moves-up", no_argument, NULL, 'M'},
         {"redistribution", required_argument, NULL, 'N'},
+        {"from", required_argument, NULL, 'F'},    {"format", required_argument, NULL, 'f'},
+        {"out", required_argument, NULL, 'O'},
         {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
     memset(o, 0, sizeof *o);
     khum_council_rules_default(&o->rules);
@@ -68,11 +79,13 @@ static int parse(int argc, char **argv, const char *cmd, const char *help, counc
         switch (ch) {
         case 'd': o->db = optarg; break;
         case 'e': o->election = optarg; break;
-        case 'o': case 'D':
+        case 'o': case 'D': case 'F':
             if (!khum_parse_date(optarg, &y, &m, &d))
                 return cli_usage_error(cmd, "'%s' is not a YYYY-MM-DD date", optarg);
-            *(ch == 'o' ? &o->on : &o->date) = optarg;
+            *(ch == 'o' ? &o->on : ch == 'D' ? &o->date : &o->from) = optarg;
             break;
+        case 'f': o->format = optarg; break;
+        case 'O': o->out = optarg; break;
         case 'u': o->user = optarg; break;
         case 'c': o->commune = optarg; break;
         case 'p': o->person = optarg; break;
@@ -305,7 +318,8 @@ int cmd_ledger(int argc, char **argv)
         return argc < 2 ? EXIT_BAD : EXIT_OK;
     }
     const char *sub = argv[1];
-    if (strcmp(sub, "add") && strcmp(sub, "show") && strcmp(sub, "seats"))
+    if (strcmp(sub, "add") && strcmp(sub, "show") && strcmp(sub, "seats") &&
+        strcmp(sub, "changes") && strcmp(sub, "export"))
         return cli_usage_error("ledger", "unknown subcommand '%s'", sub);
     council_opts o;
     int st = parse(argc - 1, argv + 1, "ledger", ledger_help, &o);
@@ -323,8 +337,12 @@ int cmd_ledger(int argc, char **argv)
             st = ledger_add(s, &e, &o, argv[1 + optind]);
         else if (!strcmp(sub, "show"))
             st = ledger_show(s, &e, &o);
-        else
+        else if (!strcmp(sub, "seats"))
             st = ledger_seats(s, &e, &o);
+        else {
+            ledger_query q = {o.commune, o.person, o.from, o.on, o.format, o.out, &o.rules};
+            st = ledger_export(s, &e, &q, !strcmp(sub, "changes"));
+        }
         khum_election_free(&e);
     }
     khum_store_close(s);

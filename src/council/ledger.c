@@ -40,8 +40,8 @@ static void note(khum_changes *out, khum_arena *a, const khum_ledger_event *ev,
         out->v = p;
         out->cap = cap;
     }
-    out->v[out->n++] = (khum_change){ev->id, ev->date, c->commune, what, m->person, m->party,
-                                     m->post, detail};
+    out->v[out->n++] = (khum_change){ev->id, ev->date, c->commune, what, m->person, m->name,
+                                     m->party, m->post, detail};
 }
 
 static int find_member(const khum_council *c, const char *person)

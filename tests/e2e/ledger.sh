@@ -50,6 +50,18 @@ run 0 K ledger add reverse --reverses 3 --date 2018-02-10 --reference "recorded 
 run 0 K council show 010201 --on 2018-02-05; hasnt out "councillor     CPP-2 "
 run 0 K council show 010201 --on 2018-03-01; has out "first-deputy   CPP-2"
 
+# Changes of one person; memberships, Popolo and the daily series.
+run 0 K ledger changes --person CNRP-2; has out "2017-10-23,1,010201,left,CNRP-2,CNRP,first-deputy,defect"
+run 0 K ledger export --format memberships --defector-keeps-seat --on 2017-12-31
+has out "CNRP-2,Candidate 2 of CNRP (fixture),010201,CNRP,councillor,2017-06-04,2017-10-23,elected,changed party"
+has out "CPP-3,Candidate 3 of CPP (fixture),010201,CPP,councillor,2017-11-16,,redistributed seat of a dissolved party,"
+run 0 K ledger export --format timeseries --defector-keeps-seat --on 2017-12-31
+has out "2017-10-22,3,2,5"; has out "2017-10-23,2,3,5"; has out "2017-11-16,0,5,5"
+run 0 K ledger export --format timeseries --on 2017-12-31; has out "2017-10-23,3,2,5"
+run 0 K ledger export --format popolo --on 2017-12-31
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); m=d["memberships"]; assert any(x["role"]=="chief" and x["person_id"]=="CPP-1" and x["start_date"]=="2017-11-16" for x in m); assert len(d["persons"])>=9' "$T/out" || fail "Popolo export"
+run 2 K ledger export --format xml; has err "memberships, popolo or timeseries"
+
 # Candidate lists are checked (rules.md §4).
 cand() { printf 'commune,party,position,person,birth_year\n%b' "$1" > "$T/c.csv"; run 2 K import candidates "$T/c.csv"; has err "$2"; }
 cand "010201,CPP,1,X-1,1970\n" "has 1 names; the law asks for at least 10 (2 x 5 seats) [CNL.302]"
