@@ -81,6 +81,12 @@ khum_code khum_app_make_official(khum_store *s, const khum_election *e, const ch
 khum_code khum_app_import_candidates(khum_store *s, const khum_election *e,
                                      const khum_candidate_row *rows, size_t n, khum_err *err);
 
+/* The lists of a commune: votes and seats from the tally, candidates from
+ * the store (CNL.308 when a list has fewer candidates than seats). */
+khum_code khum_app_commune_lists(khum_store *s, const khum_election *e, const khum_tally *t,
+                                 const khum_election_commune *ec, khum_arena *a,
+                                 khum_council_list **out, khum_err *err);
+
 /* The council of a commune on a date: formed from the current results on
  * polling day, then the ledger replayed (khum_ledger_replay). t is a tally
  * of the election (khum_app_tally), so that many communes share one. */

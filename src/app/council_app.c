@@ -53,9 +53,9 @@ static const khum_tally_commune *tally_commune(const khum_tally *t, const char *
 }
 
 /* The lists of a commune with their votes, seats and candidates. */
-static khum_code commune_lists(khum_store *s, const khum_election *e, const khum_tally *t,
-                               const khum_election_commune *ec, khum_arena *a,
-                               khum_council_list **out, khum_err *err)
+khum_code khum_app_commune_lists(khum_store *s, const khum_election *e, const khum_tally *t,
+                                 const khum_election_commune *ec, khum_arena *a,
+                                 khum_council_list **out, khum_err *err)
 {
     const khum_tally_commune *tc = tally_commune(t, ec->code);
     if (!tc || !tc->allocated)
@@ -110,7 +110,7 @@ khum_code khum_app_council(khum_store *s, const khum_election *e, const khum_tal
     khum_council_list *lists;
     khum_ledger_event *ev;
     size_t nev;
-    khum_code rc = commune_lists(s, e, t, ec, a, &lists, err);
+    khum_code rc = khum_app_commune_lists(s, e, t, ec, a, &lists, err);
     if (!rc)
         rc = khum_store_ledger_events(s, e->id, commune, a, &ev, &nev, err);
     if (!rc)
@@ -134,7 +134,7 @@ khum_code khum_app_mandate(khum_store *s, const khum_election *e, const khum_tal
         khum_council_list *lists;
         khum_council formed, now;
         size_t before = changes->n;
-        if ((rc = commune_lists(s, e, t, ec, a, &lists, err)) ||
+        if ((rc = khum_app_commune_lists(s, e, t, ec, a, &lists, err)) ||
             (rc = khum_council_form(ec->code, ec->seats, lists, ec->nlists, r, e->date, a,
                                     &formed, err)) ||
             (rc = khum_ledger_replay(ec->code, ec->seats, lists, ec->nlists, e->date, ev, nev,
@@ -172,7 +172,7 @@ khum_code khum_app_record_event(khum_store *s, const khum_election *e,
         khum_council_list *lists;
         khum_ledger_event *old;
         size_t n;
-        if (!(rc = commune_lists(s, e, &t, ec, &a, &lists, err)) &&
+        if (!(rc = khum_app_commune_lists(s, e, &t, ec, &a, &lists, err)) &&
             !(rc = khum_store_ledger_events(s, e->id, ev->commune, &a, &old, &n, err))) {
             khum_ledger_event *all = khum_arena_alloc(&a, (n + 1) * sizeof *all);
             if (!all) {
