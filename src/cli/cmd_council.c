@@ -32,6 +32,8 @@ static const char ledger_help[] =
     "                   [--reference REF] --user NAME [RULE OPTIONS]\n"
     "       khum ledger show [--commune C]\n"
     "       khum ledger seats [--on DATE] [RULE OPTIONS]\n"
+    "       khum ledger seats --by province|district|commune [--on DATE]\n"
+    "       khum ledger report --from DATE --on DATE [RULE OPTIONS]\n"
     "       khum ledger changes [--commune C] [--person P] [--from DATE] [--on DATE]\n"
     "       khum ledger export --format memberships|popolo|timeseries [--on DATE]\n"
     "                          [--out FILE] [RULE OPTIONS]\n"
@@ -51,7 +53,7 @@ static const char ledger_help[] =
 
 typedef struct council_opts {
     const char *db, *election, *on, *user, *date, *commune, *person, *party, *to_party,
-        *declining, *reference, *from, *format, *out;
+        *declining, *reference, *from, *format, *out, *by;
     long reverses;
     khum_council_rules rules;
 } council_opts;
@@ -69,7 +71,7 @@ static int parse(int argc, char **argv, const char *cmd, const char *help, counc
         {"deputy-moves-up", no_argument, NULL, 'M'},
         {"redistribution", required_argument, NULL, 'N'},
         {"from", required_argument, NULL, 'F'},    {"format", required_argument, NULL, 'f'},
-        {"out", required_argument, NULL, 'O'},
+        {"out", required_argument, NULL, 'O'},     {"by", required_argument, NULL, 'b'},
         {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
     memset(o, 0, sizeof *o);
     khum_council_rules_default(&o->rules);
@@ -86,6 +88,12 @@ static int parse(int argc, char **argv, const char *cmd, const char *help, counc
             break;
         case 'f': o->format = optarg; break;
         case 'O': o->out = optarg; break;
+        case 'b':
+            if (strcmp(optarg, "province") && strcmp(optarg, "district") &&
+                strcmp(optarg, "commune"))
+                return cli_usage_error(cmd, "--by province, district or commune");
+            o->by = optarg;
+            break;
         case 'u': o->user = optarg; break;
         case 'c': o->commune = optarg; break;
         case 'p': o->person = optarg; break;
@@ -319,7 +327,7 @@ int cmd_ledger(int argc, char **argv)
     }
     const char *sub = argv[1];
     if (strcmp(sub, "add") && strcmp(sub, "show") && strcmp(sub, "seats") &&
-        strcmp(sub, "changes") && strcmp(sub, "export"))
+        strcmp(sub, "changes") && strcmp(sub, "export") && strcmp(sub, "report"))
         return cli_usage_error("ledger", "unknown subcommand '%s'", sub);
     council_opts o;
     int st = parse(argc - 1, argv + 1, "ledger", ledger_help, &o);
@@ -337,11 +345,17 @@ int cmd_ledger(int argc, char **argv)
             st = ledger_add(s, &e, &o, argv[1 + optind]);
         else if (!strcmp(sub, "show"))
             st = ledger_show(s, &e, &o);
-        else if (!strcmp(sub, "seats"))
-            st = ledger_seats(s, &e, &o);
         else {
             ledger_query q = {o.commune, o.person, o.from, o.on, o.format, o.out, &o.rules};
-            st = ledger_export(s, &e, &q, !strcmp(sub, "changes"));
+            if (!strcmp(sub, "seats") && o.by)
+                st = ledger_seats_by(s, &e, &q, !strcmp(o.by, "province") ? 1
+                                                : !strcmp(o.by, "district") ? 2 : 3);
+            else if (!strcmp(sub, "seats"))
+                st = ledger_seats(s, &e, &o);
+            else if (!strcmp(sub, "report"))
+                st = ledger_report(s, &e, &q);
+            else
+                st = ledger_export(s, &e, &q, !strcmp(sub, "changes"));
         }
         khum_election_free(&e);
     }

@@ -14,5 +14,11 @@ typedef struct ledger_query {
 
 /* changes: list the changes; otherwise export in q->format. */
 int ledger_export(khum_store *s, const khum_election *e, const ledger_query *q, bool changes);
+/* Seats and chiefs per party for each area of a level (1 province, 2
+ * district, 3 commune) on q->on. */
+int ledger_seats_by(khum_store *s, const khum_election *e, const ledger_query *q, int level);
+/* Communes whose largest party or chief changed from q->from to q->on, and
+ * defections by month from party to party. */
+int ledger_report(khum_store *s, const khum_election *e, const ledger_query *q);
 
 #endif

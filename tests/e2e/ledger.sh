@@ -62,6 +62,15 @@ run 0 K ledger export --format popolo --on 2017-12-31
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); m=d["memberships"]; assert any(x["role"]=="chief" and x["person_id"]=="CPP-1" and x["start_date"]=="2017-11-16" for x in m); assert len(d["persons"])>=9' "$T/out" || fail "Popolo export"
 run 2 K ledger export --format xml; has err "memberships, popolo or timeseries"
 
+# Who changed between two dates; defections by month; seats by area.
+run 0 K ledger report --from 2017-07-01 --on 2017-10-31 --defector-keeps-seat
+has out "010201,CNRP,CPP,CNRP,CNRP"; has out "2017-10,CNRP,CPP,1"
+run 0 K ledger report --from 2017-07-01 --on 2017-10-31; hasnt out "010201,"
+run 0 K ledger report --from 2017-07-01 --on 2017-12-01; has out "010201,CNRP,CPP,CNRP,CPP"
+run 0 K ledger seats --by district --on 2017-10-23 --defector-keeps-seat
+has out "0102,CNRP,2,1"; has out "0102,CPP,3,0"
+run 2 K ledger report --on 2017-12-01; has err "report needs --from DATE and --on DATE"
+
 # Candidate lists are checked (rules.md §4).
 cand() { printf 'commune,party,position,person,birth_year\n%b' "$1" > "$T/c.csv"; run 2 K import candidates "$T/c.csv"; has err "$2"; }
 cand "010201,CPP,1,X-1,1970\n" "has 1 names; the law asks for at least 10 (2 x 5 seats) [CNL.302]"
