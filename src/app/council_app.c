@@ -109,13 +109,21 @@ khum_code khum_app_council(khum_store *s, const khum_election *e, const khum_tal
                             "%s", commune, e->id);
     khum_council_list *lists;
     khum_ledger_event *ev;
-    size_t nev;
+    khum_commune_lots *lots;
+    size_t nev, nlots;
+    khum_council_rules rules = *r;
     khum_code rc = khum_app_commune_lists(s, e, t, ec, a, &lists, err);
     if (!rc)
         rc = khum_store_ledger_events(s, e->id, commune, a, &ev, &nev, err);
+    /* ties for posts are settled by the lots the commission recorded */
+    if (!rc)
+        rc = khum_store_list_lots(s, e->id, a, &lots, &nlots, err);
+    for (size_t i = 0; !rc && i < nlots; i++)
+        if (!strcmp(lots[i].commune, commune))
+            rules.lots_seed = lots[i].seed;
     if (!rc)
         rc = khum_ledger_replay(ec->code, ec->seats, lists, ec->nlists, e->date, ev, nev,
-                                as_of, r, a, c, changes, err);
+                                as_of, &rules, a, c, changes, err);
     return rc;
 }
 

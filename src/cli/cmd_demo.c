@@ -58,7 +58,8 @@ static void print_summary(khum_store *s, const char *db)
            (long long)c.communes, (long long)c.population_total);
     printf("  parties     %6lld\n", (long long)c.parties);
     printf("\nTry: build/khum geo show --db %s 'Kaoh Sotin'\n"
-           "     build/khum tally --db %s --commune 030802\n", db, db);
+           "     build/khum tally --db %s --commune 030802\n"
+           "     build/khum council show --db %s 030802 --on 2017-07-01\n", db, db, db);
 }
 
 int cmd_demo(int argc, char **argv)
