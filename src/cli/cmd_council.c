@@ -134,17 +134,17 @@ static void print_council(const khum_council *c, const khum_changes *ch, const c
            c->seats);
     for (size_t i = 0; i < np; i++)
         printf("%s %s %d", i ? "," : ";", names[i], counts[i]);
-    printf("\n\n  %-14s %-10s %-8s %-8s %-11s %s\n", "post", "person", "party", "list",
+    printf("\n\n  %-14s %-16s %-8s %-8s %-11s %s\n", "post", "person", "party", "list",
            "since", "why");
     for (int p = KHUM_POST_CHIEF; p <= KHUM_POST_DEPUTY2; p++) {
         const khum_member *m = khum_council_post_holder(c, (khum_post)p);
         if (m)
-            printf("  %-14s %-10s %-8s %-8s %-11s %s\n", khum_post_name(m->post), m->person,
+            printf("  %-14s %-16s %-8s %-8s %-11s %s\n", khum_post_name(m->post), m->person,
                    m->party, m->list_party, m->since, m->why);
     }
     for (size_t k = 0; k < c->n; k++)
         if (c->m[k].post == KHUM_POST_NONE)
-            printf("  %-14s %-10s %-8s %-8s %-11s %s\n", "councillor", c->m[k].person,
+            printf("  %-14s %-16s %-8s %-8s %-11s %s\n", "councillor", c->m[k].person,
                    c->m[k].party, c->m[k].list_party, c->m[k].since, c->m[k].why);
     if (ch && ch->n) {
         printf("\nchanges:\n");
