@@ -8,6 +8,7 @@
 #include <stdlib.h>
 
 #include "alloc_cli.h"
+#include "cli.h"
 #include "khum/csv.h"
 
 const char *alloc_tie_name(khum_tie_how h)
@@ -263,13 +264,5 @@ void alloc_print_json(const alloc_output *o, khum_buf *b)
                              "districts", ds);
     if (o->rules->lots_seed)
         json_object_set_new(root, "lots_seed", json_string(o->rules->lots_seed));
-    char *text = root ? json_dumps(root, JSON_INDENT(2)) : NULL;
-    if (text) {
-        khum_buf_puts(b, text);
-        khum_buf_putc(b, '\n');
-    } else {
-        b->failed = true;
-    }
-    free(text);
-    json_decref(root);
+    cli_json_to_buf(root, 2, b);
 }

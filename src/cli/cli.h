@@ -7,6 +7,7 @@
 #ifndef KHUM_CLI_H
 #define KHUM_CLI_H
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -39,6 +40,12 @@ int cli_open_store(const char *db_opt, khum_store **out);
  * explains on stderr what the data is and where it comes from. */
 const char *cli_shared_dir(void);
 bool cli_shared_file(const char *rel, char *out, size_t cap);
+
+/* Serialize root (taking ownership) into b, with a final newline; on
+ * failure marks b failed. */
+void cli_json_to_buf(json_t *root, int indent, khum_buf *b);
+/* Write b to path (stdout when NULL); reports and returns EXIT_FAIL on error. */
+int cli_write_out(const char *cmd, const char *path, const khum_buf *b);
 
 /* True when stderr is a terminal (progress lines are shown only then). */
 bool cli_progress_enabled(void);

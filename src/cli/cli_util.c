@@ -150,3 +150,31 @@ void cli_print_election_head(FILE *out, const khum_election *e)
             e->name && *e->name ? e->name : "", e->date, e->mandate,
             khum_method_name(e->method), h);
 }
+
+void cli_json_to_buf(json_t *root, int indent, khum_buf *b)
+{
+    char *text = root ? json_dumps(root, JSON_INDENT(indent)) : NULL;
+    if (text) {
+        khum_buf_puts(b, text);
+        khum_buf_putc(b, '\n');
+    } else {
+        b->failed = true;
+    }
+    free(text);
+    json_decref(root);
+}
+
+int cli_write_out(const char *cmd, const char *path, const khum_buf *b)
+{
+    FILE *out = path ? fopen(path, "wb") : stdout;
+    bool ok = out && !b->failed && fwrite(b->data, 1, b->len, out) == b->len;
+    if (out && out != stdout && fclose(out) != 0)
+        ok = false;
+    else if (out == stdout && fflush(stdout) != 0)
+        ok = false;
+    if (!ok) {
+        fprintf(stderr, "khum %s: cannot write %s\n", cmd, path ? path : "the output");
+        return EXIT_FAIL;
+    }
+    return EXIT_OK;
+}

@@ -150,15 +150,7 @@ static void export_nist(const tally_view *v, khum_buf *b)
                                        : complete ? "unofficial-complete" : "unofficial-partial",
                              "VendorApplicationId", "khum " KHUM_VERSION, "Notes", notes,
                              "Election", election, "GpUnit", units, "Party", parties);
-    char *out = root ? json_dumps(root, JSON_INDENT(1)) : NULL;
-    if (out) {
-        khum_buf_puts(b, out);
-        khum_buf_putc(b, '\n');
-    } else {
-        b->failed = true;
-    }
-    free(out);
-    json_decref(root);
+    cli_json_to_buf(root, 1, b);
 }
 
 typedef struct oe_row {
@@ -242,13 +234,8 @@ int cmd_export(int argc, char **argv)
             export_nist(&v, &b);
         else
             st = export_openelections(s, &v, &b);
-        FILE *out = outpath ? fopen(outpath, "wb") : stdout;
-        if (!st && (!out || b.failed || fwrite(b.data, 1, b.len, out) != b.len)) {
-            perror("khum export");
-            st = EXIT_FAIL;
-        }
-        if (out && out != stdout)
-            fclose(out);
+        if (!st)
+            st = cli_write_out("export", outpath, &b);
         khum_buf_free(&b);
         tally_view_free(&v);
     }

@@ -98,11 +98,11 @@ static int geo_show(const char *db, const char *query, bool json, long limit)
         json_t *arr = json_array();
         for (size_t i = 0; i < n; i++)
             json_array_append_new(arr, info_json(&rows[i]));
-        char *text = json_dumps(arr, JSON_INDENT(2));
-        if (text)
-            printf("%s\n", text);
-        free(text);
-        json_decref(arr);
+        khum_buf b;
+        khum_buf_init(&b);
+        cli_json_to_buf(arr, 2, &b);
+        st = cli_write_out("geo", NULL, &b);
+        khum_buf_free(&b);
     } else {
         for (size_t i = 0; i < n; i++) {
             if (i)

@@ -89,15 +89,8 @@ int cmd_tally(int argc, char **argv)
         } else {
             tally_view_json(&v, area, by, &b);
         }
-        if (!st) {
-            FILE *out = outpath ? fopen(outpath, "wb") : stdout;
-            if (!out || b.failed || fwrite(b.data, 1, b.len, out) != b.len) {
-                perror("khum tally");
-                st = EXIT_FAIL;
-            }
-            if (out && out != stdout && fclose(out) != 0)
-                st = EXIT_FAIL;
-        }
+        if (!st)
+            st = cli_write_out("tally", outpath, &b);
         khum_buf_free(&b);
         tally_view_free(&v);
     }

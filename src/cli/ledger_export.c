@@ -78,15 +78,7 @@ static void put_popolo(const khum_election *e, const khum_memberships *m, khum_b
                              e->synthetic, "persons", persons, "organizations", orgs,
                              "memberships", mem);
     json_decref(seen);
-    char *text = root ? json_dumps(root, JSON_INDENT(1)) : NULL;
-    if (text) {
-        khum_buf_puts(b, text);
-        khum_buf_putc(b, '\n');
-    } else {
-        b->failed = true;
-    }
-    free(text);
-    json_decref(root);
+    cli_json_to_buf(root, 1, b);
 }
 
 /* Seats per party for every day from polling day to `to`. */
@@ -176,15 +168,8 @@ int ledger_export(khum_store *s, const khum_election *e, const ledger_query *q, 
     } else {
         put_timeseries(e, &m, to, &b);
     }
-    if (!st) {
-        FILE *out = q->out ? fopen(q->out, "wb") : stdout;
-        if (!out || b.failed || fwrite(b.data, 1, b.len, out) != b.len) {
-            perror("khum ledger");
-            st = EXIT_FAIL;
-        }
-        if (out && out != stdout)
-            fclose(out);
-    }
+    if (!st)
+        st = cli_write_out("ledger", q->out, &b);
     khum_buf_free(&b);
     khum_arena_free(&a);
     khum_tally_free(&t);

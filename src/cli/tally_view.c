@@ -306,14 +306,6 @@ void tally_view_json(const tally_view *v, const char *area, int by, khum_buf *b)
     json_t *root = json_pack("{s:{s:s, s:s, s:s, s:s, s:b}, s:o, s:o}", "election", "id",
                              v->e.id, "date", v->e.date, "hash", v->e.hash, "hash_short", h,
                              "synthetic", v->e.synthetic, "areas", areas, "explanations", expl);
-    char *text = root ? json_dumps(root, JSON_INDENT(1)) : NULL;
-    if (text) {
-        khum_buf_puts(b, text);
-        khum_buf_putc(b, '\n');
-    } else {
-        b->failed = true;
-    }
-    free(text);
-    json_decref(root);
+    cli_json_to_buf(root, 1, b);
     free(list);
 }
