@@ -34,6 +34,9 @@ void cli_warn(const khum_err *w);
 /* The database path: --db, else $KHUM_DB, else "khum.db". */
 const char *cli_db_path(const char *opt);
 int cli_open_store(const char *db_opt, khum_store **out);
+/* The same for commands that only read: a missing file is an error (DB.908),
+ * not a new empty database. */
+int cli_open_existing(const char *db_opt, khum_store **out);
 
 /* The reference data folder ($KHUM_SHARED or ../shared); checks that file
  * (relative to it, e.g. "data/pumi/provinces.csv") exists and otherwise

@@ -66,6 +66,19 @@ int cli_open_store(const char *db_opt, khum_store **out)
     return EXIT_OK;
 }
 
+int cli_open_existing(const char *db_opt, khum_store **out)
+{
+    const char *path = cli_db_path(db_opt);
+    struct stat st;
+    if (strncmp(path, "postgresql://", 13) != 0 && strncmp(path, "postgres://", 11) != 0 &&
+        stat(strncmp(path, "sqlite:", 7) == 0 ? path + 7 : path, &st) != 0) {
+        fprintf(stderr, "khum: %s: no such database (create one with khum init, khum demo or "
+                "an import) [DB.908]\n", path);
+        return EXIT_FAIL;
+    }
+    return cli_open_store(db_opt, out);
+}
+
 const char *cli_shared_dir(void)
 {
     const char *env = getenv("KHUM_SHARED");

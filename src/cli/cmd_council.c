@@ -175,7 +175,7 @@ int cmd_council(int argc, char **argv)
     today(day);
     const char *on = o.on ? o.on : day;
     khum_store *s;
-    if ((st = cli_open_store(o.db, &s)))
+    if ((st = cli_open_existing(o.db, &s)))
         return st;
     khum_election e;
     if (!(st = cli_load_election(s, o.election, &e))) {
@@ -337,7 +337,7 @@ int cmd_ledger(int argc, char **argv)
     if (!strcmp(sub, "add") ? nargs != 1 : nargs != 0)
         return cli_usage_error("ledger", "wrong arguments for %s", sub);
     khum_store *s;
-    if ((st = cli_open_store(o.db, &s)))
+    if ((st = cli_open_existing(o.db, &s)))
         return st;
     khum_election e;
     if (!(st = cli_load_election(s, o.election, &e))) {

@@ -223,7 +223,7 @@ int cmd_export(int argc, char **argv)
     if (optind != argc)
         return cli_usage_error("export", "unexpected argument '%s'", argv[optind]);
     khum_store *s;
-    int st = cli_open_store(db, &s);
+    int st = cli_open_existing(db, &s);
     if (st)
         return st;
     tally_view v;

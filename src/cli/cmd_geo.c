@@ -78,7 +78,7 @@ static json_t *info_json(const khum_area_info *r)
 static int geo_show(const char *db, const char *query, bool json, long limit)
 {
     khum_store *s;
-    int st = cli_open_store(db, &s);
+    int st = cli_open_existing(db, &s);
     if (st)
         return st;
     khum_err err;
@@ -173,7 +173,7 @@ int cmd_party(int argc, char **argv)
     if (argc - optind != 1 || strcmp(argv[optind], "list") != 0)
         return cli_usage_error("party", "expected: khum party list");
     khum_store *s;
-    int st = cli_open_store(db, &s);
+    int st = cli_open_existing(db, &s);
     if (st)
         return st;
     khum_err err;

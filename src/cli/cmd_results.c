@@ -282,7 +282,7 @@ int cmd_reconcile(int argc, char **argv)
     if (argc != optind)
         return cli_usage_error("reconcile", "no arguments expected");
     khum_store *s;
-    if ((st = cli_open_store(o.db, &s)))
+    if ((st = cli_open_existing(o.db, &s)))
         return st;
     khum_election e;
     if (!(st = cli_load_election(s, o.election, &e))) {

@@ -72,7 +72,7 @@ int cmd_tally(int argc, char **argv)
     if (optind != argc)
         return cli_usage_error("tally", "unexpected argument '%s'", argv[optind]);
     khum_store *s;
-    int st = cli_open_store(db, &s);
+    int st = cli_open_existing(db, &s);
     if (st)
         return st;
     tally_view v;

@@ -19,6 +19,8 @@ run 2 "$KHUM" init --bogus
 run 2 "$KHUM" geo find x;               has err "unknown subcommand 'find'"
 run 2 "$KHUM" party list extra
 run 2 "$KHUM" init --db postgresql://u@localhost/khum; has err "[DB.907]"
+run 1 "$KHUM" tally --db "$T/typo.db";  has err "no such database"
+[ ! -e "$T/typo.db" ] || fail "a read-only command created a database"
 run 0 "$KHUM" init --db "$T/new.db";    has out "schema version"
 latest=$("$KHUM" --version | sed 's/.*schema \([0-9]*\).*/\1/')
 eq "$(sql "$T/new.db" 'PRAGMA user_version')" "$latest" "schema version of a new database"
