@@ -314,6 +314,24 @@ static int finish_record(khum_csv *c, khum_err *err)
     return 1;
 }
 
+/* 0: needs the state machine (quote, control byte except tab, non-ASCII);
+ * 2: a comma; 1: any other plain byte. */
+static const unsigned char plain_class[256] = {
+    ['\t'] = 1,
+    [' '] = 1, ['!'] = 1, ['#'] = 1, ['$'] = 1, ['%'] = 1, ['&'] = 1, ['\''] = 1, ['('] = 1,
+    [')'] = 1, ['*'] = 1, ['+'] = 1, [','] = 2, ['-'] = 1, ['.'] = 1, ['/'] = 1,
+    ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1,
+    ['8'] = 1, ['9'] = 1, [':'] = 1, [';'] = 1, ['<'] = 1, ['='] = 1, ['>'] = 1, ['?'] = 1,
+    ['@'] = 1, ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1, ['G'] = 1,
+    ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1, ['O'] = 1,
+    ['P'] = 1, ['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1,
+    ['X'] = 1, ['Y'] = 1, ['Z'] = 1, ['['] = 1, ['\\'] = 1, [']'] = 1, ['^'] = 1, ['_'] = 1,
+    ['`'] = 1, ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1, ['g'] = 1,
+    ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1, ['o'] = 1,
+    ['p'] = 1, ['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1,
+    ['x'] = 1, ['y'] = 1, ['z'] = 1, ['{'] = 1, ['|'] = 1, ['}'] = 1, ['~'] = 1,
+};
+
 /* Fast path for a whole record: when the complete line is in the buffer and
  * is plain ASCII with no quote (what machines write), split it on commas in
  * one pass. Returns 1 when it took the record, 0 to let the byte-level state
@@ -323,20 +341,18 @@ static int fast_record(khum_csv *c, khum_err *err)
 {
     if (!c->started || c->eat_lf || c->u8_need || c->mem >= c->mem_end)
         return 0;
-    const unsigned char *p = c->mem, *end = c->mem_end, *nl = NULL;
-    size_t commas = 0;
-    for (const unsigned char *q = p; q < end; q++) {
-        unsigned char b = *q;
-        if (b == '\n') {
-            nl = q;
-            break;
-        }
-        if (b >= 0x7F || b == '"' || (b < 0x20 && b != '\t'))
-            return 0;
-        commas += b == ',';
-    }
-    if (!nl || nl == p || commas + 1 > KHUM_CSV_MAX_FIELDS)
+    const unsigned char *p = c->mem, *end = c->mem_end;
+    const unsigned char *nl = memchr(p, '\n', (size_t)(end - p));
+    if (!nl || nl == p)
         return 0;  /* no end of line in the buffer, or an empty line */
+    size_t commas = 0;
+    for (const unsigned char *q = p; q < nl; q++) {
+        if (plain_class[*q] == 0)
+            return 0;  /* a quote, a control byte or a non-ASCII byte */
+        commas += plain_class[*q] == 2;
+    }
+    if (commas + 1 > KHUM_CSV_MAX_FIELDS)
+        return 0;
     size_t len = (size_t)(nl - p);
     if (len > KHUM_CSV_MAX_FIELD)
         return 0;

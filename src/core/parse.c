@@ -37,7 +37,8 @@ bool khum_parse_u64(const char *s, uint64_t *out)
         if (*s < '0' || *s > '9')
             return false;
         unsigned d = (unsigned)(*s - '0');
-        if (v > (UINT64_MAX - d) / 10)
+        /* v * 10 + d overflows past UINT64_MAX = 18446744073709551615 */
+        if (v > UINT64_MAX / 10 || (v == UINT64_MAX / 10 && d > UINT64_MAX % 10))
             return false;
         v = v * 10 + d;
     }
