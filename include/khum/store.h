@@ -196,6 +196,8 @@ khum_code khum_store_put_official(khum_store *s, const char *election,
                                   const char *user, khum_err *err);
 khum_code khum_store_official_totals(khum_store *s, const char *election, khum_arena *a,
                                      khum_published_total **rows, size_t *n, khum_err *err);
+khum_code khum_store_is_official(khum_store *s, const char *election, const char *commune,
+                                  bool *official, khum_err *err);
 khum_code khum_store_official_communes(khum_store *s, const char *election, khum_arena *a,
                                        const char ***communes, size_t *n, khum_err *err);
 

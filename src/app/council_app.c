@@ -58,9 +58,14 @@ khum_code khum_app_commune_lists(khum_store *s, const khum_election *e, const kh
                                  khum_council_list **out, khum_err *err)
 {
     const khum_tally_commune *tc = tally_commune(t, ec->code);
-    if (!tc || !tc->allocated)
-        return khum_err_set(err, KHUM_ERR_CONFLICT, "CNL.309", "commune %s has no seats yet: "
-                            "its results are incomplete or wait for lots", ec->code);
+    bool official = false;
+    khum_code orc = khum_store_is_official(s, e->id, ec->code, &official, err);
+    if (orc)
+        return orc;
+    /* A council is formed once the commune's results are official. */
+    if (!tc || !tc->allocated || !official)
+        return khum_err_set(err, KHUM_ERR_CONFLICT, "CNL.309", "commune %s has no council "
+                            "yet: its results are not official (khum official)", ec->code);
     khum_candidate_row *rows;
     size_t n;
     khum_code rc = khum_store_commune_candidates(s, e->id, ec->code, a, &rows, &n, err);

@@ -539,3 +539,19 @@ khum_code khum_store_count_form_versions(khum_store *s, const char *election, in
     db_finalize(st);
     return r == DB_ERROR ? KHUM_ERR_STORE : KHUM_OK;
 }
+
+khum_code khum_store_is_official(khum_store *s, const char *election, const char *commune,
+                                  bool *official, khum_err *err)
+{
+    db_stmt *st;
+    khum_code rc = db_prepare(s->db, "SELECT 1 FROM commune_official WHERE election = ?"
+                                     " AND commune = ?", &st, err);
+    if (rc)
+        return rc;
+    db_bind_text(st, 1, election);
+    db_bind_text(st, 2, commune);
+    int r = db_step(st, err);
+    *official = r == DB_ROW;
+    db_finalize(st);
+    return r == DB_ERROR ? KHUM_ERR_STORE : KHUM_OK;
+}

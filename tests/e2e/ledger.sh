@@ -11,8 +11,9 @@ run 0 K import gazetteer "$KHUM_TESTDATA/mini-gazetteer" -q
 run 0 K import parties "$KHUM_SRC/data/parties/kh.csv" -q
 run 0 K election import "$F"
 run 0 K import results "$F/results.csv" -q
-run 0 K official --user nec
 run 0 K import candidates "$F/candidates.csv"; has out "candidates: 20 names"
+run 1 K council show 010201 --on 2017-06-25; has err "has no council yet: its results are not official (khum official) [CNL.309]"
+run 0 K official --user nec
 
 run 0 K council show 010201 --on 2017-06-25
 has out "CNRP 3, CPP 2"
