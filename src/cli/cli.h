@@ -63,6 +63,11 @@ int count_parse(int argc, char **argv, const char *cmd, const char *help, count_
 
 /* The election to work on: --election ID, or the only one stored. */
 int cli_load_election(khum_store *s, const char *id, khum_election *e);
+/* Open the database and load the election in one step (the store is closed
+ * again when loading fails); create: whether a missing database may be made. */
+int cli_open_election(const char *db_opt, const char *id, bool create, khum_store **s,
+                      khum_election *e);
+void cli_close_election(khum_store *s, khum_election *e);
 /* The acting user: --user NAME, else $KHUM_USER; NULL (and a message) when none. */
 const char *cli_user(const char *opt, const char *cmd);
 /* 12,345,678 */

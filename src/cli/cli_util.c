@@ -125,6 +125,25 @@ int cli_load_election(khum_store *s, const char *id, khum_election *e)
     return EXIT_OK;
 }
 
+int cli_open_election(const char *db_opt, const char *id, bool create, khum_store **s,
+                      khum_election *e)
+{
+    int st = create ? cli_open_store(db_opt, s) : cli_open_existing(db_opt, s);
+    if (st)
+        return st;
+    if ((st = cli_load_election(*s, id, e))) {
+        khum_store_close(*s);
+        *s = NULL;
+    }
+    return st;
+}
+
+void cli_close_election(khum_store *s, khum_election *e)
+{
+    khum_election_free(e);
+    khum_store_close(s);
+}
+
 const char *cli_user(const char *opt, const char *cmd)
 {
     if (opt && *opt)

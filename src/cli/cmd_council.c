@@ -175,30 +175,27 @@ int cmd_council(int argc, char **argv)
     today(day);
     const char *on = o.on ? o.on : day;
     khum_store *s;
-    if ((st = cli_open_existing(o.db, &s)))
-        return st;
     khum_election e;
-    if (!(st = cli_load_election(s, o.election, &e))) {
-        khum_err err;
-        khum_err_clear(&err);
-        khum_tally t;
-        khum_arena a;
-        khum_arena_init(&a, 0);
-        khum_council c;
-        khum_changes ch = {0};
-        if (khum_app_tally(s, &e, &t, &err)) {
+    if ((st = cli_open_election(o.db, o.election, false, &s, &e)))
+        return st;
+    khum_err err;
+    khum_err_clear(&err);
+    khum_tally t;
+    khum_arena a;
+    khum_arena_init(&a, 0);
+    khum_council c;
+    khum_changes ch = {0};
+    if (khum_app_tally(s, &e, &t, &err)) {
+        st = cli_fail(&err);
+    } else {
+        if (khum_app_council(s, &e, &t, commune, on, &o.rules, &a, &c, &ch, &err))
             st = cli_fail(&err);
-        } else {
-            if (khum_app_council(s, &e, &t, commune, on, &o.rules, &a, &c, &ch, &err))
-                st = cli_fail(&err);
-            else
-                print_council(&c, &ch, on);
-            khum_tally_free(&t);
-        }
-        khum_arena_free(&a);
-        khum_election_free(&e);
+        else
+            print_council(&c, &ch, on);
+        khum_tally_free(&t);
     }
-    khum_store_close(s);
+    khum_arena_free(&a);
+    cli_close_election(s, &e);
     return st;
 }
 
@@ -337,28 +334,25 @@ int cmd_ledger(int argc, char **argv)
     if (!strcmp(sub, "add") ? nargs != 1 : nargs != 0)
         return cli_usage_error("ledger", "wrong arguments for %s", sub);
     khum_store *s;
-    if ((st = cli_open_existing(o.db, &s)))
-        return st;
     khum_election e;
-    if (!(st = cli_load_election(s, o.election, &e))) {
-        if (!strcmp(sub, "add"))
-            st = ledger_add(s, &e, &o, argv[1 + optind]);
-        else if (!strcmp(sub, "show"))
-            st = ledger_show(s, &e, &o);
-        else {
-            ledger_query q = {o.commune, o.person, o.from, o.on, o.format, o.out, &o.rules};
-            if (!strcmp(sub, "seats") && o.by)
-                st = ledger_seats_by(s, &e, &q, !strcmp(o.by, "province") ? 1
-                                                : !strcmp(o.by, "district") ? 2 : 3);
-            else if (!strcmp(sub, "seats"))
-                st = ledger_seats(s, &e, &o);
-            else if (!strcmp(sub, "report"))
-                st = ledger_report(s, &e, &q);
-            else
-                st = ledger_export(s, &e, &q, !strcmp(sub, "changes"));
-        }
-        khum_election_free(&e);
+    if ((st = cli_open_election(o.db, o.election, false, &s, &e)))
+        return st;
+    if (!strcmp(sub, "add"))
+        st = ledger_add(s, &e, &o, argv[1 + optind]);
+    else if (!strcmp(sub, "show"))
+        st = ledger_show(s, &e, &o);
+    else {
+        ledger_query q = {o.commune, o.person, o.from, o.on, o.format, o.out, &o.rules};
+        if (!strcmp(sub, "seats") && o.by)
+            st = ledger_seats_by(s, &e, &q, !strcmp(o.by, "province") ? 1
+                                            : !strcmp(o.by, "district") ? 2 : 3);
+        else if (!strcmp(sub, "seats"))
+            st = ledger_seats(s, &e, &o);
+        else if (!strcmp(sub, "report"))
+            st = ledger_report(s, &e, &q);
+        else
+            st = ledger_export(s, &e, &q, !strcmp(sub, "changes"));
     }
-    khum_store_close(s);
+    cli_close_election(s, &e);
     return st;
 }

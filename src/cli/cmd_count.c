@@ -236,13 +236,9 @@ int cmd_entry(int argc, char **argv)
     if (subs[which].user && !(user = cli_user(o.user, "entry")))
         return EXIT_BAD;
     khum_store *s;
-    if ((st = cli_open_store(o.db, &s)))
-        return st;
     khum_election e;
-    if ((st = cli_load_election(s, o.election, &e))) {
-        khum_store_close(s);
+    if ((st = cli_open_election(o.db, o.election, true, &s, &e)))
         return st;
-    }
     khum_err err;
     khum_err_clear(&err);
     khum_entry_outcome out;
@@ -289,7 +285,6 @@ int cmd_entry(int argc, char **argv)
     if (rc)
         st = cli_fail(&err);
     khum_arena_free(&a);
-    khum_election_free(&e);
-    khum_store_close(s);
+    cli_close_election(s, &e);
     return st;
 }

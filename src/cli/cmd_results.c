@@ -192,20 +192,17 @@ int cmd_lots(int argc, char **argv)
     if (!user)
         return EXIT_BAD;
     khum_store *s;
-    if ((st = cli_open_store(o.db, &s)))
-        return st;
     khum_election e;
-    if (!(st = cli_load_election(s, o.election, &e))) {
-        khum_err err;
-        khum_err_clear(&err);
-        if (khum_app_draw_lots(s, &e, user, argv[optind], argv[optind + 1], &err))
-            st = cli_fail(&err);
-        else
-            printf("lots for commune %s recorded (seed '%s', by %s)\n", argv[optind],
-                   argv[optind + 1], user);
-        khum_election_free(&e);
-    }
-    khum_store_close(s);
+    if ((st = cli_open_election(o.db, o.election, true, &s, &e)))
+        return st;
+    khum_err err;
+    khum_err_clear(&err);
+    if (khum_app_draw_lots(s, &e, user, argv[optind], argv[optind + 1], &err))
+        st = cli_fail(&err);
+    else
+        printf("lots for commune %s recorded (seed '%s', by %s)\n", argv[optind],
+               argv[optind + 1], user);
+    cli_close_election(s, &e);
     return st;
 }
 
@@ -228,41 +225,38 @@ int cmd_official(int argc, char **argv)
     if (!user)
         return EXIT_BAD;
     khum_store *s;
-    if ((st = cli_open_store(o.db, &s)))
-        return st;
     khum_election e;
-    if (!(st = cli_load_election(s, o.election, &e))) {
-        khum_err err;
-        khum_err_clear(&err);
-        khum_diags problems = {0};
-        size_t done;
-        if (khum_app_make_official(s, &e, user, (const char *const *)argv + optind,
-                                   (size_t)(argc - optind), &done, &problems, &err)) {
-            for (size_t i = 0; i < problems.n && i < 50; i++)
-                cli_warn(&problems.items[i]);
-            if (problems.n > 50)
-                fprintf(stderr, "khum: ... and %zu more\n", problems.n - 50);
-            st = cli_fail(&err);
-        } else if (done == 0) {
-            printf("nothing to make official: no commune is complete and not yet official "
-                   "(khum entry list shows the forms still open)\n");
-        } else {
-            printf("%zu commune%s made official\n", done, done == 1 ? "" : "s");
-            khum_arena a;
-            khum_arena_init(&a, 0);
-            const char **off;
-            size_t noff;
-            if (argc == optind && !khum_store_official_communes(s, e.id, &a, &off, &noff, &err) &&
-                noff < e.ncommunes)
-                printf("%zu commune%s not ready yet: forms still open or lots to draw "
-                       "(khum entry list, khum tally --by commune)\n", e.ncommunes - noff,
-                       e.ncommunes - noff == 1 ? " is" : "s are");
-            khum_arena_free(&a);
-        }
-        khum_diags_free(&problems);
-        khum_election_free(&e);
+    if ((st = cli_open_election(o.db, o.election, true, &s, &e)))
+        return st;
+    khum_err err;
+    khum_err_clear(&err);
+    khum_diags problems = {0};
+    size_t done;
+    if (khum_app_make_official(s, &e, user, (const char *const *)argv + optind,
+                               (size_t)(argc - optind), &done, &problems, &err)) {
+        for (size_t i = 0; i < problems.n && i < 50; i++)
+            cli_warn(&problems.items[i]);
+        if (problems.n > 50)
+            fprintf(stderr, "khum: ... and %zu more\n", problems.n - 50);
+        st = cli_fail(&err);
+    } else if (done == 0) {
+        printf("nothing to make official: no commune is complete and not yet official "
+               "(khum entry list shows the forms still open)\n");
+    } else {
+        printf("%zu commune%s made official\n", done, done == 1 ? "" : "s");
+        khum_arena a;
+        khum_arena_init(&a, 0);
+        const char **off;
+        size_t noff;
+        if (argc == optind && !khum_store_official_communes(s, e.id, &a, &off, &noff, &err) &&
+            noff < e.ncommunes)
+            printf("%zu commune%s not ready yet: forms still open or lots to draw "
+                   "(khum entry list, khum tally --by commune)\n", e.ncommunes - noff,
+                   e.ncommunes - noff == 1 ? " is" : "s are");
+        khum_arena_free(&a);
     }
-    khum_store_close(s);
+    khum_diags_free(&problems);
+    cli_close_election(s, &e);
     return st;
 }
 
@@ -282,24 +276,21 @@ int cmd_reconcile(int argc, char **argv)
     if (argc != optind)
         return cli_usage_error("reconcile", "no arguments expected");
     khum_store *s;
-    if ((st = cli_open_existing(o.db, &s)))
-        return st;
     khum_election e;
-    if (!(st = cli_load_election(s, o.election, &e))) {
-        khum_err err;
-        khum_err_clear(&err);
-        khum_diags d = {0};
-        if (khum_app_reconcile(s, &e, &d, &err)) {
-            st = cli_fail(&err);
-        } else {
-            for (size_t i = 0; i < d.n; i++)
-                cli_warn(&d.items[i]);
-            printf("reconcile: %zu difference%s\n", d.n, d.n == 1 ? "" : "s");
-            st = d.n ? EXIT_FAIL : EXIT_OK;
-        }
-        khum_diags_free(&d);
-        khum_election_free(&e);
+    if ((st = cli_open_election(o.db, o.election, false, &s, &e)))
+        return st;
+    khum_err err;
+    khum_err_clear(&err);
+    khum_diags d = {0};
+    if (khum_app_reconcile(s, &e, &d, &err)) {
+        st = cli_fail(&err);
+    } else {
+        for (size_t i = 0; i < d.n; i++)
+            cli_warn(&d.items[i]);
+        printf("reconcile: %zu difference%s\n", d.n, d.n == 1 ? "" : "s");
+        st = d.n ? EXIT_FAIL : EXIT_OK;
     }
-    khum_store_close(s);
+    khum_diags_free(&d);
+    cli_close_election(s, &e);
     return st;
 }
