@@ -109,4 +109,37 @@ khum_code khum_app_record_event(khum_store *s, const khum_election *e,
                                 const khum_ledger_event *ev, const khum_council_rules *r,
                                 const char *user, int64_t *id, khum_err *err);
 
+/* ---- the audit log and users (audit_app.c, user_app.c) ------------------- */
+
+/* Append one audit event in a transaction of its own (a refused write, say). */
+khum_code khum_app_audit(khum_store *s, const char *actor, const char *type,
+                         const char *object, const char *area, const char *detail,
+                         khum_err *err);
+
+/* Add a user with a role, a scope (khum_scope_check) and a password. */
+khum_code khum_app_user_add(khum_store *s, const char *actor, const char *name,
+                            const char *role, const char *scope, const char *password,
+                            khum_err *err);
+/* Change a password, role/scope (NULL: unchanged) or disable; every change
+ * ends the user's sessions. */
+khum_code khum_app_user_change(khum_store *s, const char *actor, const char *name,
+                               const char *role, const char *scope, const char *password,
+                               int disabled, khum_err *err);
+
+typedef struct khum_session {
+    char token[65];          /* given to the client once; only its hash is stored */
+    char csrf[65];
+    const char *user, *role, *scope;  /* in the caller's arena */
+} khum_session;
+
+/* Check a password and open a session for ttl seconds. A wrong user, wrong
+ * password and a disabled user all fail alike with AUTH.502. */
+khum_code khum_app_login(khum_store *s, const char *name, const char *password, int ttl,
+                         khum_arena *a, khum_session *out, khum_err *err);
+/* The session of a token, with the user's role and scope (AUTH.501 when the
+ * token is unknown, expired or its user disabled). */
+khum_code khum_app_session(khum_store *s, const char *token, khum_arena *a,
+                           khum_session *out, khum_err *err);
+khum_code khum_app_logout(khum_store *s, const char *token, khum_err *err);
+
 #endif

@@ -21,6 +21,7 @@ typedef enum khum_code {
     KHUM_ERR_NOMEM,     /* out of memory (exit 1) */
     KHUM_ERR_TIE,       /* a tie decides a seat and no lots were given (exit 3) */
     KHUM_ERR_CONFLICT,  /* the request conflicts with the recorded state (exit 1) */
+    KHUM_ERR_AUTH,      /* not logged in, wrong password, or not allowed (exit 1) */
     KHUM_ERR_INTERNAL   /* a bug in khum (exit 1) */
 } khum_code;
 

@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "khum/arena.h"
+#include "khum/audit.h"
 #include "khum/council.h"
 #include "khum/count.h"
 #include "khum/err.h"
@@ -27,6 +28,10 @@ void khum_store_close(khum_store *s);
 const char *khum_store_backend(const khum_store *s);    /* "sqlite" */
 int khum_store_schema_version(const khum_store *s);
 int khum_store_schema_latest(void);                      /* migrations compiled in */
+
+/* The actor the audit log names when a call gives none ("system" until set),
+ * e.g. "cli:alice" for the imports of one command. */
+void khum_store_set_actor(khum_store *s, const char *actor);
 
 khum_code khum_store_begin(khum_store *s, khum_err *err);
 khum_code khum_store_commit(khum_store *s, khum_err *err);
@@ -218,6 +223,55 @@ khum_code khum_store_add_ledger_event(khum_store *s, const char *election,
  * every commune when commune is NULL; in (date, id) order. */
 khum_code khum_store_ledger_events(khum_store *s, const char *election, const char *commune,
                                    khum_arena *a, khum_ledger_event **ev, size_t *n,
+                                   khum_err *err);
+
+/* ---- the audit log, users and sessions (store_audit.c, store_users.c) ----- */
+
+/* Append an event (id, at, prev and hash are filled in) inside the caller's
+ * transaction; *id (may be NULL) gets its id. */
+khum_code khum_store_audit(khum_store *s, const khum_audit_event *ev, int64_t *id,
+                           khum_err *err);
+/* The newest event's id and hash (0 and GENESIS when the log is empty). The
+ * id doubles as the data version: every write appends an event. */
+khum_code khum_store_audit_head(khum_store *s, int64_t *id, char hash[KHUM_SHA256_HEX],
+                                khum_err *err);
+
+typedef struct khum_audit_filter {
+    const char *actor;      /* exact, NULL or "" for any */
+    const char *type;       /* exact or a prefix before '.', e.g. "form" */
+    const char *area;       /* code prefix: a province finds its communes' events */
+    int64_t after_id;       /* events with a greater id */
+    size_t limit;           /* 0: no limit */
+} khum_audit_filter;
+
+khum_code khum_store_audit_list(khum_store *s, const khum_audit_filter *f, khum_arena *a,
+                                khum_audit_event **ev, size_t *n, khum_err *err);
+/* Check the whole chain from the first event; head gets the last good hash. */
+khum_code khum_store_audit_verify(khum_store *s, size_t *checked,
+                                  char head[KHUM_SHA256_HEX], khum_err *err);
+
+typedef struct khum_user {
+    const char *name, *role, *scope, *pw_hash, *created, *updated;
+    bool disabled;
+} khum_user;
+
+/* Insert a new user (AUTH.511 when the name is taken) or, with update, change
+ * role, scope, password hash and disabled of an existing one (AUTH.512 when
+ * there is none). */
+khum_code khum_store_put_user(khum_store *s, const khum_user *u, bool update, khum_err *err);
+khum_code khum_store_get_user(khum_store *s, const char *name, khum_arena *a, khum_user *u,
+                              bool *found, khum_err *err);
+khum_code khum_store_list_users(khum_store *s, khum_arena *a, khum_user **rows, size_t *n,
+                                khum_err *err);
+
+khum_code khum_store_put_session(khum_store *s, const char *token_hash, const char *user,
+                                 const char *csrf, int64_t expires, khum_err *err);
+/* The session of a token hash that has not expired at now (found false otherwise). */
+khum_code khum_store_get_session(khum_store *s, const char *token_hash, int64_t now,
+                                 khum_arena *a, const char **user, const char **csrf,
+                                 bool *found, khum_err *err);
+/* Remove one session (token_hash) or every session of a user (user). */
+khum_code khum_store_drop_sessions(khum_store *s, const char *token_hash, const char *user,
                                    khum_err *err);
 
 #endif

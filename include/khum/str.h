@@ -19,6 +19,8 @@ typedef struct khum_buf {
 
 void khum_buf_init(khum_buf *b);
 void khum_buf_free(khum_buf *b);
+/* 12,345,678 (a thousands separator every three digits) */
+const char *khum_thousands(int64_t v, char buf[32]);
 void khum_buf_reset(khum_buf *b);                      /* len = 0, keeps memory */
 bool khum_buf_append(khum_buf *b, const void *p, size_t n);
 bool khum_buf_puts(khum_buf *b, const char *s);

@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "khum/app.h"
+#include "app_impl.h"
 
 khum_code khum_app_import_candidates(khum_store *s, const khum_election *e,
                                      const khum_candidate_row *rows, size_t n, khum_err *err)
@@ -37,6 +37,9 @@ khum_code khum_app_import_candidates(khum_store *s, const khum_election *e,
     if (rc)
         return rc;
     rc = khum_store_put_candidates(s, e->id, rows, n, err);
+    if (!rc)
+        rc = app_audit(s, NULL, "candidates.import", e->id, "", NULL,
+                       json_pack("{s:I}", "candidates", (json_int_t)n), err);
     if (!rc)
         rc = khum_store_commit(s, err);
     if (rc)
@@ -159,6 +162,25 @@ khum_code khum_app_mandate(khum_store *s, const khum_election *e, const khum_tal
     return rc;
 }
 
+static khum_code audit_event(khum_store *s, const khum_election *e,
+                             const khum_ledger_event *ev, const char *user, int64_t id,
+                             khum_err *err)
+{
+    char type[48], obj[128];
+    const char *where = ev->commune && *ev->commune ? ev->commune : "";
+    snprintf(type, sizeof type, "ledger.%s", khum_event_name(ev->type));
+    json_t *after = json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s}", "id", (json_int_t)id,
+                              "date", ev->date, "commune", where,
+                              "person", ev->person ? ev->person : "",
+                              "party", ev->party ? ev->party : "",
+                              "to_party", ev->to_party ? ev->to_party : "",
+                              "reference", ev->reference ? ev->reference : "");
+    if (after && ev->reverses > 0)
+        json_object_set_new(after, "reverses", json_integer(ev->reverses));
+    return app_audit(s, user, type, app_object(e->id, *where ? where : "nation", obj,
+                                               sizeof obj), where, NULL, after, err);
+}
+
 khum_code khum_app_record_event(khum_store *s, const khum_election *e,
                                 const khum_ledger_event *ev, const khum_council_rules *r,
                                 const char *user, int64_t *id, khum_err *err)
@@ -202,7 +224,12 @@ khum_code khum_app_record_event(khum_store *s, const khum_election *e,
         }
     }
     if (!rc && !(rc = khum_store_begin(s, err))) {
-        rc = khum_store_add_ledger_event(s, e->id, ev, user, id, err);
+        int64_t got = 0;
+        rc = khum_store_add_ledger_event(s, e->id, ev, user, &got, err);
+        if (!rc)
+            rc = audit_event(s, e, ev, user, got, err);
+        if (id)
+            *id = got;
         if (!rc)
             rc = khum_store_commit(s, err);
         if (rc)

@@ -5,9 +5,10 @@
  * the action is allowed and where it leads, stores the entry and the new
  * state, and logs the transition in form_event with who and when.
  */
+#include <stdio.h>
 #include <string.h>
 
-#include "khum/app.h"
+#include "app_impl.h"
 
 static khum_code begin(khum_store *s, khum_arena *a, khum_err *err)
 {
@@ -76,6 +77,18 @@ static khum_code save_state(khum_store *s, const khum_election *e, const char *s
         rc = khum_store_log_form_event(s, e->id, station, v->version,
                                        khum_entry_action_name(act), khum_form_state_name(from),
                                        khum_form_state_name(to), user, detail, err);
+    if (!rc) {
+        char type[48], obj[128];
+        snprintf(type, sizeof type, "form.%s", khum_entry_action_name(act));
+        json_t *after = json_pack("{s:s,s:i,s:I,s:I,s:I}", "state", khum_form_state_name(to),
+                                  "version", v->version, "first_entry", (json_int_t)v->first_entry,
+                                  "second_entry", (json_int_t)v->second_entry,
+                                  "accepted_entry", (json_int_t)v->accepted_entry);
+        if (after && detail && *detail)
+            json_object_set_new(after, "detail", json_string(detail));
+        rc = app_audit(s, user, type, app_object(e->id, station, obj, sizeof obj), station,
+                       json_pack("{s:s}", "state", khum_form_state_name(from)), after, err);
+    }
     return rc;
 }
 

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "khum/app.h"
+#include "app_impl.h"
 
 khum_code khum_app_import_election(khum_store *s, const khum_election *e, bool *existed,
                                    khum_err *err)
@@ -19,6 +19,11 @@ khum_code khum_app_import_election(khum_store *s, const khum_election *e, bool *
     if (rc)
         return rc;
     rc = khum_store_put_election(s, e, existed, err);
+    if (!rc && !*existed)
+        rc = app_audit(s, NULL, "election.import", e->id, "", NULL,
+                       json_pack("{s:s,s:I,s:I}", "hash", e->hash,
+                                 "communes", (json_int_t)e->ncommunes,
+                                 "stations", (json_int_t)e->nstations), err);
     if (!rc)
         rc = khum_store_commit(s, err);
     if (rc)
@@ -104,6 +109,7 @@ khum_code khum_app_import_forms(khum_store *s, const khum_election *e, const cha
         return rc;
     khum_arena a;
     khum_arena_init(&a, 0);
+    char obj[512];
     int64_t existing = 0;
     rc = khum_store_count_form_versions(s, e->id, &existing, err);
     for (size_t i = 0; i < n && !rc; i++) {
@@ -112,6 +118,9 @@ khum_code khum_app_import_forms(khum_store *s, const khum_election *e, const cha
         khum_arena_reset(&a);
     }
     khum_arena_free(&a);
+    if (!rc)
+        rc = app_audit(s, NULL, "results.import", app_object(e->id, source, obj, sizeof obj),
+                       "", NULL, json_pack("{s:I}", "forms", (json_int_t)n), err);
     if (!rc)
         rc = khum_store_commit(s, err);
     if (rc)
@@ -130,7 +139,11 @@ khum_code khum_app_draw_lots(khum_store *s, const khum_election *e, const char *
     khum_code rc = khum_store_begin(s, err);
     if (rc)
         return rc;
+    char obj[128];
     rc = khum_store_put_lots(s, e->id, commune, seed, user, err);
+    if (!rc)
+        rc = app_audit(s, user, "lots.draw", app_object(e->id, commune, obj, sizeof obj),
+                       commune, NULL, json_pack("{s:s}", "seed", seed), err);
     if (!rc)
         rc = khum_store_commit(s, err);
     if (rc)
@@ -373,6 +386,13 @@ khum_code khum_app_make_official(khum_store *s, const khum_election *e, const ch
             rc = khum_store_log_form_event(s, e->id, e->stations[ec->first_station + k].code,
                                            0, "make-official", "accepted", "official", user,
                                            targets[i], err);
+    }
+    if (!rc) {
+        json_t *list = json_array();
+        for (size_t i = 0; i < nt; i++)
+            json_array_append_new(list, json_string(targets[i]));
+        rc = app_audit(s, user, "results.official", e->id, nt == 1 ? targets[0] : "", NULL,
+                       json_pack("{s:o}", "communes", list), err);
     }
     if (!rc)
         rc = khum_store_commit(s, err);

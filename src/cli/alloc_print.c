@@ -264,5 +264,5 @@ void alloc_print_json(const alloc_output *o, khum_buf *b)
                              "districts", ds);
     if (o->rules->lots_seed)
         json_object_set_new(root, "lots_seed", json_string(o->rules->lots_seed));
-    cli_json_to_buf(root, 2, b);
+    khum_json_to_buf(root, 2, b);
 }

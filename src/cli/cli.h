@@ -12,6 +12,7 @@
 #include <stdio.h>
 
 #include "khum/count.h"
+#include "khum/json.h"
 #include "khum/err.h"
 #include "khum/store.h"
 
@@ -34,6 +35,8 @@ void cli_warn(const khum_err *w);
 /* The database path: --db, else $KHUM_DB, else "khum.db". */
 const char *cli_db_path(const char *opt);
 int cli_open_store(const char *db_opt, khum_store **out);
+/* Who the audit log names for this command: "cli:" and $KHUM_USER or $USER. */
+const char *cli_actor(char *buf, size_t cap);
 /* The same for commands that only read: a missing file is an error (DB.908),
  * not a new empty database. */
 int cli_open_existing(const char *db_opt, khum_store **out);
@@ -44,11 +47,10 @@ int cli_open_existing(const char *db_opt, khum_store **out);
 const char *cli_shared_dir(void);
 bool cli_shared_file(const char *rel, char *out, size_t cap);
 
-/* Serialize root (taking ownership) into b, with a final newline; on
- * failure marks b failed. */
-void cli_json_to_buf(json_t *root, int indent, khum_buf *b);
 /* Write b to path (stdout when NULL); reports and returns EXIT_FAIL on error. */
 int cli_write_out(const char *cmd, const char *path, const khum_buf *b);
+/* Write root (taking ownership) indented to stdout. */
+int cli_print_json(const char *cmd, json_t *root);
 
 /* True when stderr is a terminal (progress lines are shown only then). */
 bool cli_progress_enabled(void);
@@ -68,10 +70,11 @@ int cli_load_election(khum_store *s, const char *id, khum_election *e);
 int cli_open_election(const char *db_opt, const char *id, bool create, khum_store **s,
                       khum_election *e);
 void cli_close_election(khum_store *s, khum_election *e);
+/* tally_view_load, reporting a failure on stderr. */
+struct tally_view;
+int cli_view_load(khum_store *s, const char *election, struct tally_view *v);
 /* The acting user: --user NAME, else $KHUM_USER; NULL (and a message) when none. */
 const char *cli_user(const char *opt, const char *cmd);
-/* 12,345,678 */
-const char *cli_thousands(int64_t v, char buf[32]);
 /* Print the election line every report starts with (SYNTHETIC banner too). */
 void cli_print_election_head(FILE *out, const khum_election *e);
 
@@ -99,6 +102,12 @@ int cmd_geo(int argc, char **argv);
 int cmd_party(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_allocate(int argc, char **argv);
+int cmd_user(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
+int cmd_publish(int argc, char **argv);
+int cmd_keygen(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
 
 /* Import steps the demo reuses; each runs in its own transaction. */
 int import_gazetteer_dir(khum_store *s, const char *dir, bool quiet);

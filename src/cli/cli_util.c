@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "publish/tally_view.h"
 
 int cli_exit_status(khum_code c)
 {
@@ -57,12 +58,23 @@ const char *cli_db_path(const char *opt)
     return env && *env ? env : "khum.db";
 }
 
+const char *cli_actor(char *buf, size_t cap)
+{
+    const char *u = getenv("KHUM_USER");
+    if (!u || !*u)
+        u = getenv("USER");
+    snprintf(buf, cap, "cli:%s", u && *u ? u : "unknown");
+    return buf;
+}
+
 int cli_open_store(const char *db_opt, khum_store **out)
 {
     khum_err err;
     khum_err_clear(&err);
     if (khum_store_open(cli_db_path(db_opt), out, &err))
         return cli_fail(&err);
+    char actor[64];
+    khum_store_set_actor(*out, cli_actor(actor, sizeof actor));
     return EXIT_OK;
 }
 
@@ -125,6 +137,13 @@ int cli_load_election(khum_store *s, const char *id, khum_election *e)
     return EXIT_OK;
 }
 
+int cli_view_load(khum_store *s, const char *election, tally_view *v)
+{
+    khum_err err;
+    khum_err_clear(&err);
+    return tally_view_load(s, election, v, &err) ? cli_fail(&err) : EXIT_OK;
+}
+
 int cli_open_election(const char *db_opt, const char *id, bool create, khum_store **s,
                       khum_election *e)
 {
@@ -155,22 +174,6 @@ const char *cli_user(const char *opt, const char *cmd)
     return NULL;
 }
 
-const char *cli_thousands(int64_t v, char buf[32])
-{
-    char digits[24];
-    int n = snprintf(digits, sizeof digits, "%lld", (long long)(v < 0 ? -v : v));
-    int j = 0;
-    if (v < 0)
-        buf[j++] = '-';
-    for (int i = 0; i < n; i++) {
-        if (i && (n - i) % 3 == 0)
-            buf[j++] = ',';
-        buf[j++] = digits[i];
-    }
-    buf[j] = '\0';
-    return buf;
-}
-
 void cli_print_election_head(FILE *out, const khum_election *e)
 {
     char h[20];
@@ -183,17 +186,14 @@ void cli_print_election_head(FILE *out, const khum_election *e)
             khum_method_name(e->method), h);
 }
 
-void cli_json_to_buf(json_t *root, int indent, khum_buf *b)
+int cli_print_json(const char *cmd, json_t *root)
 {
-    char *text = root ? json_dumps(root, JSON_INDENT(indent)) : NULL;
-    if (text) {
-        khum_buf_puts(b, text);
-        khum_buf_putc(b, '\n');
-    } else {
-        b->failed = true;
-    }
-    free(text);
-    json_decref(root);
+    khum_buf b;
+    khum_buf_init(&b);
+    khum_json_to_buf(root, 2, &b);
+    int st = cli_write_out(cmd, NULL, &b);
+    khum_buf_free(&b);
+    return st;
 }
 
 int cli_write_out(const char *cmd, const char *path, const khum_buf *b)

@@ -90,10 +90,10 @@ static int election_show(khum_store *s, const char *id)
     char a[32], b[32];
     printf("  communes   %zu (%d of 5 seats, %d of 7, %d of 9, %d of 11)\n", e.ncommunes,
            sizes[0], sizes[1], sizes[2], sizes[3]);
-    printf("  seats      %s\n", cli_thousands(seats, a));
+    printf("  seats      %s\n", khum_thousands(seats, a));
     printf("  lists      %zu\n", e.nlists);
-    printf("  stations   %s, %s registered voters\n", cli_thousands((int64_t)e.nstations, a),
-           cli_thousands(reg, b));
+    printf("  stations   %s, %s registered voters\n", khum_thousands((int64_t)e.nstations, a),
+           khum_thousands(reg, b));
     printf("  tie rule   %s\n", e.tie_rule == KHUM_TIE_LOTS ? "lots" : "more votes, then lots");
     printf("  hash       %s\n", e.hash);
     khum_election_free(&e);

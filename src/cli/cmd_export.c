@@ -18,7 +18,7 @@
 #include "cli.h"
 #include "khum/app.h"
 #include "khum/csv.h"
-#include "tally_view.h"
+#include "publish/tally_view.h"
 
 static const char export_help[] =
     "usage: khum export --format nist-1500-100|openelections [--out FILE]\n"
@@ -150,7 +150,7 @@ static void export_nist(const tally_view *v, khum_buf *b)
                                        : complete ? "unofficial-complete" : "unofficial-partial",
                              "VendorApplicationId", "khum " KHUM_VERSION, "Notes", notes,
                              "Election", election, "GpUnit", units, "Party", parties);
-    cli_json_to_buf(root, 1, b);
+    khum_json_to_buf(root, 1, b);
 }
 
 typedef struct oe_row {
@@ -227,7 +227,7 @@ int cmd_export(int argc, char **argv)
     if (st)
         return st;
     tally_view v;
-    if (!(st = tally_view_load(s, election, &v))) {
+    if (!(st = cli_view_load(s, election, &v))) {
         khum_buf b;
         khum_buf_init(&b);
         if (!strcmp(format, "nist-1500-100"))

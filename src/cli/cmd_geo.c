@@ -98,11 +98,7 @@ static int geo_show(const char *db, const char *query, bool json, long limit)
         json_t *arr = json_array();
         for (size_t i = 0; i < n; i++)
             json_array_append_new(arr, info_json(&rows[i]));
-        khum_buf b;
-        khum_buf_init(&b);
-        cli_json_to_buf(arr, 2, &b);
-        st = cli_write_out("geo", NULL, &b);
-        khum_buf_free(&b);
+        st = cli_print_json("geo", arr);
     } else {
         for (size_t i = 0; i < n; i++) {
             if (i)

@@ -196,10 +196,10 @@ static void report(const khum_synth_out *o, const khum_synth_params *p, const pu
     char a[32], b[32];
     printf("SYNTHETIC %d election vs the published figures\n", p->year);
     printf("  %-22s %14s %14s\n", "", "synthetic", "published");
-    printf("  %-22s %14s %14s\n", "registered voters", cli_thousands(t.nation.registered, a),
-           cli_thousands(p->registered, b));
-    printf("  %-22s %14s %14s\n", "ballots cast", cli_thousands(t.nation.cast, a),
-           cli_thousands(p->cast, b));
+    printf("  %-22s %14s %14s\n", "registered voters", khum_thousands(t.nation.registered, a),
+           khum_thousands(p->registered, b));
+    printf("  %-22s %14s %14s\n", "ballots cast", khum_thousands(t.nation.cast, a),
+           khum_thousands(p->cast, b));
     printf("  %-22s %13.2f%% %13.2f%%\n", "turnout",
            100.0 * (double)t.nation.cast / (double)t.nation.registered,
            100.0 * (double)p->cast / (double)p->registered);
@@ -213,8 +213,8 @@ static void report(const khum_synth_out *o, const khum_synth_params *p, const pu
     for (size_t i = 0; i < pub->n; i++) {
         int k = khum_tally_party_index(&t, pub->ids[i]);
         printf("  %-8s %12s %12s %8d %8lld %8d\n", pub->ids[i],
-               cli_thousands(k >= 0 ? t.nation.votes[k] : 0, a),
-               cli_thousands(pub->parties[i].votes, b), k >= 0 ? t.nation.seats[k] : 0,
+               khum_thousands(k >= 0 ? t.nation.votes[k] : 0, a),
+               khum_thousands(pub->parties[i].votes, b), k >= 0 ? t.nation.seats[k] : 0,
                (long long)pub->seats[i], k >= 0 ? t.nation.chiefs[k] : 0);
     }
     printf("  (seats need not match: the per-commune votes behind them are not public)\n");

@@ -12,7 +12,7 @@
 
 #include "cli.h"
 #include "khum/app.h"
-#include "tally_view.h"
+#include "publish/tally_view.h"
 
 static const char tally_help[] =
     "usage: khum tally [--province P | --district D | --commune C | --by LEVEL]\n"
@@ -76,7 +76,7 @@ int cmd_tally(int argc, char **argv)
     if (st)
         return st;
     tally_view v;
-    if (!(st = tally_view_load(s, election, &v))) {
+    if (!(st = cli_view_load(s, election, &v))) {
         khum_buf b;
         khum_buf_init(&b);
         if (*area && !tally_view_area(&v, area)) {

@@ -78,7 +78,7 @@ static void put_popolo(const khum_election *e, const khum_memberships *m, khum_b
                              e->synthetic, "persons", persons, "organizations", orgs,
                              "memberships", mem);
     json_decref(seen);
-    cli_json_to_buf(root, 1, b);
+    khum_json_to_buf(root, 1, b);
 }
 
 /* Seats per party for every day from polling day to `to`. */

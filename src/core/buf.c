@@ -89,3 +89,19 @@ bool khum_buf_printf(khum_buf *b, const char *fmt, ...)
     b->len += (size_t)n;
     return true;
 }
+
+const char *khum_thousands(int64_t v, char buf[32])
+{
+    char digits[24];
+    int n = snprintf(digits, sizeof digits, "%lld", (long long)(v < 0 ? -v : v));
+    int j = 0;
+    if (v < 0)
+        buf[j++] = '-';
+    for (int i = 0; i < n; i++) {
+        if (i && (n - i) % 3 == 0)
+            buf[j++] = ',';
+        buf[j++] = digits[i];
+    }
+    buf[j] = '\0';
+    return buf;
+}

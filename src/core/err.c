@@ -98,6 +98,7 @@ const char *khum_code_name(khum_code c)
     case KHUM_ERR_NOMEM: return "out of memory";
     case KHUM_ERR_TIE: return "tie needs lots";
     case KHUM_ERR_CONFLICT: return "conflict";
+    case KHUM_ERR_AUTH: return "not allowed";
     case KHUM_ERR_INTERNAL: return "internal error";
     }
     return "unknown";

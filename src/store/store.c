@@ -6,6 +6,7 @@
  */
 #include "store_impl.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -54,6 +55,7 @@ khum_code khum_store_open(const char *uri, khum_store **out, khum_err *err)
     khum_store *s = calloc(1, sizeof *s);
     if (!s)
         return khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
+    snprintf(s->actor, sizeof s->actor, "system");
     khum_code rc = db_open(uri, &s->db, err);
     if (!rc && (rc = migrate(s, err)))
         khum_err_at(err, uri, 0, 0, NULL);
@@ -71,6 +73,11 @@ void khum_store_close(khum_store *s)
         return;
     db_close(s->db);
     free(s);
+}
+
+void khum_store_set_actor(khum_store *s, const char *actor)
+{
+    snprintf(s->actor, sizeof s->actor, "%s", actor && *actor ? actor : "system");
 }
 
 const char *khum_store_backend(const khum_store *s)

@@ -366,5 +366,13 @@ khum_code khum_store_log_import(khum_store *s, const char *kind, const char *sou
     db_bind_text(st, 3, sha256_hex);
     db_bind_int(st, 4, rows);
     db_bind_text(st, 5, when);
-    return store_run(st, err);
+    if ((rc = store_run(st, err)))
+        return rc;
+    /* The import is also an audit event: the chain then covers every write. */
+    char type[64], after[160];
+    snprintf(type, sizeof type, "import.%s", kind);
+    snprintf(after, sizeof after, "{\"rows\":%lld,\"sha256\":\"%s\"}", (long long)rows,
+             sha256_hex);
+    khum_audit_event ev = {.type = type, .object = source, .after = after};
+    return khum_store_audit(s, &ev, NULL, err);
 }

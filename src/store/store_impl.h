@@ -11,6 +11,7 @@
 struct khum_store {
     db_conn *db;
     int version;
+    char actor[64];     /* who the audit log names for imports (khum_store_set_actor) */
 };
 
 /* Run a prepared statement that returns no rows; finalizes it. */

@@ -1,5 +1,5 @@
 /*
- * tally_view.c: loading a tally with its context, and writing it as a text
+ * tally_view.c (publish): loading a tally with its context, and writing it as a text
  * table, CSV (one row per area and party) or JSON. Percentages are printed
  * from integers (basis points), never from floating point.
  */
@@ -7,31 +7,30 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
 #include "khum/app.h"
 #include "khum/csv.h"
+#include "khum/json.h"
 #include "tally_view.h"
 
-int tally_view_load(khum_store *s, const char *election, tally_view *v)
+khum_code tally_view_load(khum_store *s, const char *election, tally_view *v, khum_err *err)
 {
     memset(v, 0, sizeof *v);
     khum_arena_init(&v->arena, 0);
-    int st = cli_load_election(s, election, &v->e);
-    if (st) {
+    khum_election_init(&v->e);
+    khum_code rc;
+    if ((rc = khum_store_load_election(s, election, &v->e, err))) {
+        khum_election_free(&v->e);
         khum_arena_free(&v->arena);
-        return st;
+        return rc;
     }
-    khum_err err;
-    khum_err_clear(&err);
-    if (khum_app_tally(s, &v->e, &v->t, &err) ||
-        khum_store_area_names(s, &v->arena, &v->names, &v->nnames, &err) ||
-        khum_store_official_communes(s, v->e.id, &v->arena, &v->official, &v->nofficial, &err) ||
-        khum_store_all_explanations(s, v->e.id, &v->arena, &v->expl, &v->nexpl, &err) ||
-        khum_store_list_parties(s, &v->arena, &v->parties, &v->nparties, &err)) {
-        st = cli_fail(&err);
+    if ((rc = khum_app_tally(s, &v->e, &v->t, err)) ||
+        (rc = khum_store_area_names(s, &v->arena, &v->names, &v->nnames, err)) ||
+        (rc = khum_store_official_communes(s, v->e.id, &v->arena, &v->official,
+                                           &v->nofficial, err)) ||
+        (rc = khum_store_all_explanations(s, v->e.id, &v->arena, &v->expl, &v->nexpl, err)) ||
+        (rc = khum_store_list_parties(s, &v->arena, &v->parties, &v->nparties, err)))
         tally_view_free(v);
-    }
-    return st;
+    return rc;
 }
 
 void tally_view_free(tally_view *v)
@@ -95,7 +94,7 @@ void tally_view_status(const tally_view *v, const char *area, char *buf, size_t 
         snprintf(buf, cap, "provisional");
     else
         snprintf(buf, cap, "provisional (%s of %s communes official)",
-                 cli_thousands((int64_t)off, x), cli_thousands((int64_t)total, y));
+                 khum_thousands((int64_t)off, x), khum_thousands((int64_t)total, y));
 }
 
 /* 12.34 from a ratio, in integers. */
@@ -153,17 +152,17 @@ void tally_view_text(const tally_view *v, const char *area, khum_buf *b)
     khum_buf_printf(b, "%s (%s), election hash %s\n", v->e.id, v->e.date, h);
     static const char *const level[] = {"NATION", "PROVINCE", "DISTRICT", "COMMUNE"};
     khum_buf_printf(b, "%s %s %s: %s\n\n", level[a->level], area, tally_view_name(v, area), st);
-    khum_buf_printf(b, "  stations reported  %s of %s\n", cli_thousands(a->stations_reported, x),
-                    cli_thousands(a->stations_expected, y));
-    khum_buf_printf(b, "  registered voters  %s\n", cli_thousands(a->registered, x));
-    khum_buf_printf(b, "  ballots cast       %s (turnout %s %%)\n", cli_thousands(a->cast, x),
+    khum_buf_printf(b, "  stations reported  %s of %s\n", khum_thousands(a->stations_reported, x),
+                    khum_thousands(a->stations_expected, y));
+    khum_buf_printf(b, "  registered voters  %s\n", khum_thousands(a->registered, x));
+    khum_buf_printf(b, "  ballots cast       %s (turnout %s %%)\n", khum_thousands(a->cast, x),
                     pct(a->cast, a->registered, p1));
-    khum_buf_printf(b, "  valid ballots      %s\n", cli_thousands(a->valid, x));
-    khum_buf_printf(b, "  invalid ballots    %s (%s %% of cast)\n", cli_thousands(a->invalid, x),
+    khum_buf_printf(b, "  valid ballots      %s\n", khum_thousands(a->valid, x));
+    khum_buf_printf(b, "  invalid ballots    %s (%s %% of cast)\n", khum_thousands(a->invalid, x),
                     pct(a->invalid, a->cast, p2));
     if (a->level < 3)
         khum_buf_printf(b, "  communes allocated %s of %s\n",
-                        cli_thousands(a->communes_allocated, x), cli_thousands(a->communes, y));
+                        khum_thousands(a->communes_allocated, x), khum_thousands(a->communes, y));
     khum_buf_printf(b, "\n  %-10s %12s %8s %7s %8s\n", "party", "votes", "%", "seats",
                     a->level < 3 ? "communes" : "chief");
     /* parties by votes, most first */
@@ -181,11 +180,11 @@ void tally_view_text(const tally_view *v, const char *area, khum_buf *b)
         if (a->votes[p] == 0 && a->seats[p] == 0)
             continue;
         khum_buf_printf(b, "  %-10s %12s %8s %7d %8d\n", t->parties[p],
-                        cli_thousands(a->votes[p], x), pct(a->votes[p], a->valid, p1),
+                        khum_thousands(a->votes[p], x), pct(a->votes[p], a->valid, p1),
                         a->seats[p], a->chiefs[p]);
     }
     free(order);
-    khum_buf_printf(b, "  %-10s %12s %8s %7d %8s\n", "total", cli_thousands(a->valid, x),
+    khum_buf_printf(b, "  %-10s %12s %8s %7d %8s\n", "total", khum_thousands(a->valid, x),
                     "100.00", a->seats_total, "");
     if (a->level == 3)
         for (size_t i = 0; i < t->ncommunes; i++)
@@ -306,6 +305,6 @@ void tally_view_json(const tally_view *v, const char *area, int by, khum_buf *b)
     json_t *root = json_pack("{s:{s:s, s:s, s:s, s:s, s:b}, s:o, s:o}", "election", "id",
                              v->e.id, "date", v->e.date, "hash", v->e.hash, "hash_short", h,
                              "synthetic", v->e.synthetic, "areas", areas, "explanations", expl);
-    cli_json_to_buf(root, 1, b);
+    khum_json_to_buf(root, 1, b);
     free(list);
 }

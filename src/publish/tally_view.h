@@ -1,7 +1,7 @@
 /*
  * tally_view.h: a tally with what reports print around it: area names,
  * which communes are official, and the explanations of warnings. Shared by
- * `khum tally` and `khum export` (and, later, the server).
+ * `khum tally`, `khum export`, `khum publish` and the server.
  */
 #ifndef KHUM_TALLY_VIEW_H
 #define KHUM_TALLY_VIEW_H
@@ -23,7 +23,7 @@ typedef struct tally_view {
     size_t nparties;
 } tally_view;
 
-int tally_view_load(khum_store *s, const char *election, tally_view *v);
+khum_code tally_view_load(khum_store *s, const char *election, tally_view *v, khum_err *err);
 void tally_view_free(tally_view *v);
 const khum_tally_area *tally_view_area(const tally_view *v, const char *code);
 const char *tally_view_name(const tally_view *v, const char *code);

@@ -1,0 +1,60 @@
+/*
+ * audit.c: the hash of an audit event and the check of a chain of them
+ * (khum/audit.h gives the exact byte layout, so that an observer can
+ * recompute it with any SHA-256 tool).
+ */
+#include <inttypes.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "khum/audit.h"
+
+static void put_field(crypto_hash_sha256_state *st, const char *v)
+{
+    char head[32];
+    size_t len = v ? strlen(v) : 0;
+    int n = snprintf(head, sizeof head, "%zu:", len);
+    crypto_hash_sha256_update(st, (const unsigned char *)head, (size_t)n);
+    if (len)
+        crypto_hash_sha256_update(st, (const unsigned char *)v, len);
+    crypto_hash_sha256_update(st, (const unsigned char *)"\n", 1);
+}
+
+void khum_audit_hash(const khum_audit_event *ev, char out[KHUM_SHA256_HEX])
+{
+    crypto_hash_sha256_state st;
+    char id[32];
+    snprintf(id, sizeof id, "%" PRId64, ev->id);
+    crypto_hash_sha256_init(&st);
+    crypto_hash_sha256_update(&st, (const unsigned char *)"khum-audit-v1\n", 14);
+    const char *fields[] = {id, ev->at, ev->actor, ev->type, ev->object,
+                            ev->area, ev->before, ev->after, ev->prev};
+    for (size_t i = 0; i < sizeof fields / sizeof *fields; i++)
+        put_field(&st, fields[i]);
+    unsigned char d[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256_final(&st, d);
+    sodium_bin2hex(out, KHUM_SHA256_HEX, d, sizeof d);
+}
+
+khum_code khum_audit_check_chain(const khum_audit_event *ev, size_t n, const char *prev_hash,
+                                 size_t *checked, khum_err *err)
+{
+    const char *prev = prev_hash ? prev_hash : KHUM_AUDIT_GENESIS;
+    *checked = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(ev[i].prev, prev) != 0)
+            return khum_err_set(err, KHUM_ERR_INPUT, "AUD.502",
+                                "audit event %" PRId64 " does not chain to the event before "
+                                "it (an event was removed, inserted or changed)", ev[i].id);
+        char h[KHUM_SHA256_HEX];
+        khum_audit_hash(&ev[i], h);
+        if (strcmp(h, ev[i].hash) != 0)
+            return khum_err_set(err, KHUM_ERR_INPUT, "AUD.501",
+                                "audit event %" PRId64 " was changed: its hash does not "
+                                "match its fields", ev[i].id);
+        prev = ev[i].hash;
+        (*checked)++;
+    }
+    return KHUM_OK;
+}
