@@ -200,10 +200,10 @@ int cli_write_out(const char *cmd, const char *path, const khum_buf *b)
 {
     FILE *out = path ? fopen(path, "wb") : stdout;
     bool ok = out && !b->failed && fwrite(b->data, 1, b->len, out) == b->len;
-    if (out && out != stdout && fclose(out) != 0)
-        ok = false;
-    else if (out == stdout && fflush(stdout) != 0)
-        ok = false;
+    if (!path)
+        ok = fflush(stdout) == 0 && ok;
+    else if (out)
+        ok = fclose(out) == 0 && ok;
     if (!ok) {
         fprintf(stderr, "khum %s: cannot write %s\n", cmd, path ? path : "the output");
         return EXIT_FAIL;
