@@ -120,6 +120,10 @@ typedef struct khum_alloc_step {
     khum_tie_how tie;
 } khum_alloc_step;
 
+/* "quota", "average", ... and "", "order-only", "more-votes", "lot", "unresolved". */
+const char *khum_step_kind_name(khum_step_kind k);
+const char *khum_tie_how_name(khum_tie_how h);
+
 /* A tie that decided seats. */
 typedef struct khum_alloc_tie {
     int first_seat, nseats;       /* the seats at stake */

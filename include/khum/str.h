@@ -19,14 +19,14 @@ typedef struct khum_buf {
 
 void khum_buf_init(khum_buf *b);
 void khum_buf_free(khum_buf *b);
-/* 12,345,678 (a thousands separator every three digits) */
-const char *khum_thousands(int64_t v, char buf[32]);
 void khum_buf_reset(khum_buf *b);                      /* len = 0, keeps memory */
 bool khum_buf_append(khum_buf *b, const void *p, size_t n);
 bool khum_buf_puts(khum_buf *b, const char *s);
 bool khum_buf_putc(khum_buf *b, char c);
 bool khum_buf_printf(khum_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* 12,345,678 (a thousands separator every three digits) */
+const char *khum_thousands(int64_t v, char buf[32]);
 
 /* UTF-8. khum_utf8_check returns the byte offset of the first invalid
  * sequence (overlong forms, surrogates and code points above U+10FFFF are

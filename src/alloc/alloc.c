@@ -165,3 +165,26 @@ khum_code khum_alloc_run(const khum_alloc_rules *r, const khum_alloc_input *in,
     }
     }
 }
+
+const char *khum_tie_how_name(khum_tie_how h)
+{
+    switch (h) {
+    case KHUM_TIED_NOT: return "";
+    case KHUM_TIED_ORDER_ONLY: return "order-only";
+    case KHUM_TIED_MORE_VOTES: return "more-votes";
+    case KHUM_TIED_LOT: return "lot";
+    case KHUM_TIED_UNRESOLVED: return "unresolved";
+    }
+    return "";
+}
+
+const char *khum_step_kind_name(khum_step_kind k)
+{
+    switch (k) {
+    case KHUM_STEP_QUOTA: return "quota";
+    case KHUM_STEP_AVERAGE: return "average";
+    case KHUM_STEP_REMAINDER: return "remainder";
+    case KHUM_STEP_TAKEN_BACK: return "taken-back";
+    }
+    return "";
+}

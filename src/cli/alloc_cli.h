@@ -47,7 +47,5 @@ typedef struct alloc_output {
 
 void alloc_print_csv(const alloc_output *o, khum_buf *b);
 void alloc_print_json(const alloc_output *o, khum_buf *b);
-const char *alloc_tie_name(khum_tie_how h);
-const char *alloc_kind_name(khum_step_kind k);
 
 #endif

@@ -11,29 +11,6 @@
 #include "cli.h"
 #include "khum/csv.h"
 
-const char *alloc_tie_name(khum_tie_how h)
-{
-    switch (h) {
-    case KHUM_TIED_NOT: return "";
-    case KHUM_TIED_ORDER_ONLY: return "order-only";
-    case KHUM_TIED_MORE_VOTES: return "more-votes";
-    case KHUM_TIED_LOT: return "lot";
-    case KHUM_TIED_UNRESOLVED: return "unresolved";
-    }
-    return "";
-}
-
-const char *alloc_kind_name(khum_step_kind k)
-{
-    switch (k) {
-    case KHUM_STEP_QUOTA: return "quota";
-    case KHUM_STEP_AVERAGE: return "average";
-    case KHUM_STEP_REMAINDER: return "remainder";
-    case KHUM_STEP_TAKEN_BACK: return "taken-back";
-    }
-    return "";
-}
-
 static int64_t gcd64(int64_t a, int64_t b)
 {
     while (b) {
@@ -97,11 +74,11 @@ static void csv_protocol(const alloc_output *o, khum_buf *b)
             khum_csv_put_field(b, d->name, true);
             put_int(b, s->seat, false);
             khum_csv_put_field(b, d->parties[s->party].name, false);
-            khum_csv_put_field(b, alloc_kind_name(s->kind), false);
+            khum_csv_put_field(b, khum_step_kind_name(s->kind), false);
             put_frac_cols(b, s->value, true);
             khum_csv_put_field(b, s->runner_up >= 0 ? d->parties[s->runner_up].name : "", false);
             put_frac_cols(b, s->runner_value, s->runner_up >= 0);
-            khum_csv_put_field(b, alloc_tie_name(s->tie), false);
+            khum_csv_put_field(b, khum_tie_how_name(s->tie), false);
             khum_csv_end_row(b);
         }
     }
@@ -129,7 +106,7 @@ static void csv_protocol(const alloc_output *o, khum_buf *b)
             khum_csv_put_field(b, tied.data ? tied.data : "", false);
             khum_csv_put_field(b, lot.data ? lot.data : "", false);
             khum_csv_put_field(b, won.data ? won.data : "", false);
-            khum_csv_put_field(b, alloc_tie_name(tie->how), false);
+            khum_csv_put_field(b, khum_tie_how_name(tie->how), false);
             put_int(b, tie->draw, false);
             khum_csv_end_row(b);
             khum_buf_free(&tied);
@@ -204,7 +181,7 @@ static json_t *district_json(const alloc_output *o, const alloc_district *d)
             json_array_append_new(won, json_string(d->parties[tie->winners[k]].name));
         json_t *x = json_pack("{s:i, s:i, s:o, s:o, s:o, s:s}", "first_seat", tie->first_seat,
                               "seats", tie->nseats, "value", frac_json(tie->value), "tied",
-                              tied, "winners", won, "settled_by", alloc_tie_name(tie->how));
+                              tied, "winners", won, "settled_by", khum_tie_how_name(tie->how));
         if (tie->nlot) {
             json_t *lot = json_array();
             for (int k = 0; k < tie->nlot; k++)
@@ -221,14 +198,14 @@ static json_t *district_json(const alloc_output *o, const alloc_district *d)
         for (size_t k = 0; k < d->res.nsteps; k++) {
             const khum_alloc_step *s = &d->res.steps[k];
             json_t *x = json_pack("{s:i, s:s, s:s, s:o}", "seat", s->seat, "party",
-                                  d->parties[s->party].name, "kind", alloc_kind_name(s->kind),
+                                  d->parties[s->party].name, "kind", khum_step_kind_name(s->kind),
                                   "value", frac_json(s->value));
             if (s->runner_up >= 0) {
                 json_object_set_new(x, "runner_up", json_string(d->parties[s->runner_up].name));
                 json_object_set_new(x, "runner_up_value", frac_json(s->runner_value));
             }
             if (s->tie != KHUM_TIED_NOT)
-                json_object_set_new(x, "tie", json_string(alloc_tie_name(s->tie)));
+                json_object_set_new(x, "tie", json_string(khum_tie_how_name(s->tie)));
             json_array_append_new(steps, x);
         }
         json_object_set_new(j, "protocol", steps);

@@ -24,6 +24,7 @@ static const cli_cmd commands[] = {
     {"council", cmd_council, "a commune council on any date: members, posts, changes"},
     {"ledger", cmd_ledger, "the mandate ledger: record events, list them, seats on a date"},
     {"allocate", cmd_allocate, "allocate seats from a CSV of votes (D'Hondt, Cambodia, ...)"},
+    {"serve", cmd_serve, "serve the JSON API and the dashboard over HTTP"},
     {"user", cmd_user, "add, list, change or disable the users of the server"},
     {"audit", cmd_audit, "verify the hash-chained audit log, or show its events"},
     {"demo", cmd_demo, "build a database from the reference data and show it"},

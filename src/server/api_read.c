@@ -1,0 +1,543 @@
+/*
+ * api_read.c: the read endpoints (no login): elections, areas, results at
+ * every level, a commune's seats with protocol and margins, councils on a
+ * date, the ledger, form states, the audit log and publication bundles.
+ * Public answers are cached per URL and data version and carry an ETag.
+ */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "khum/publish.h"
+#include "srv.h"
+
+static enum MHD_Result add_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+                               const char *value)
+{
+    khum_buf *b = cls;
+    khum_buf_printf(b, "&%s=%s", key, value ? value : "");
+    return MHD_YES;
+}
+
+/* The cache key: method, path and every query argument in order. */
+static const char *cache_key(srv_req *r)
+{
+    khum_buf b;
+    khum_buf_init(&b);
+    khum_buf_printf(&b, "%s %s?", r->method, r->url);
+    MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, add_arg, &b);
+    const char *key = b.failed ? NULL : khum_arena_strdup(&r->arena, b.data);
+    khum_buf_free(&b);
+    return key;
+}
+
+static int level_of(const char *s)
+{
+    if (!s || !*s)
+        return -1;
+    return !strcmp(s, "nation") ? 0 : !strcmp(s, "province") ? 1 : !strcmp(s, "district") ? 2
+           : !strcmp(s, "commune") ? 3 : -2;
+}
+
+static void elections_list(srv_req *r)
+{
+    khum_election_row *rows;
+    size_t n;
+    khum_err err;
+    khum_err_clear(&err);
+    if (khum_store_list_elections(r->store, &r->arena, &rows, &n, &err)) {
+        srv_fail(r, 0, &err);
+        return;
+    }
+    json_t *arr = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(arr, json_pack("{s:s,s:s,s:s,s:i,s:s,s:b}", "id", rows[i].id,
+                                             "name", rows[i].name, "date", rows[i].date,
+                                             "mandate", rows[i].mandate, "hash", rows[i].hash,
+                                             "synthetic", rows[i].synthetic));
+    srv_json(r, 200, json_pack("{s:o}", "elections", arr));
+}
+
+static void election_show(srv_req *r, srv_election *el, srv_view *v)
+{
+    const khum_election *e = &el->e;
+    char h[20];
+    khum_hash_short(e->hash, h);
+    srv_json(r, 200, json_pack("{s:s,s:s,s:s,s:i,s:s,s:s,s:s,s:b,s:I,s:I,s:I,s:I,s:I,s:s,s:I}",
+                               "id", e->id, "name", e->name ? e->name : "", "date", e->date,
+                               "mandate", e->mandate, "method", khum_method_name(e->method),
+                               "hash", e->hash, "hash_short", h, "synthetic", e->synthetic,
+                               "communes", (json_int_t)e->ncommunes, "stations",
+                               (json_int_t)e->nstations, "official_communes",
+                               (json_int_t)v->v.nofficial, "stations_reported",
+                               (json_int_t)v->v.t.nation.stations_reported, "seats",
+                               (json_int_t)v->v.t.nation.seats_total, "status",
+                               v->v.nofficial == e->ncommunes ? "official" : "provisional",
+                               "data_version", (json_int_t)r->version));
+}
+
+static json_t *area_ref(const tally_view *v, const khum_tally_area *a)
+{
+    const char *name = a->level ? tally_view_name(v, a->code) : "";
+    return json_pack("{s:s,s:i,s:s,s:I,s:I,s:b}", "code", a->code, "level", a->level, "name",
+                     name ? name : "", "stations_expected", (json_int_t)a->stations_expected,
+                     "stations_reported", (json_int_t)a->stations_reported, "complete",
+                     a->complete);
+}
+
+static void areas(srv_req *r, srv_election *el, srv_view *v, const char *code)
+{
+    const tally_view *tv = &v->v;
+    size_t len = strlen(code);
+    json_t *kids = json_array();
+    json_t *self = len ? NULL : area_ref(tv, &tv->t.nation);
+    for (size_t i = 0; i < tv->t.nprovinces; i++) {
+        const khum_tally_area *a = &tv->t.provinces[i];
+        if (len == 0)
+            json_array_append_new(kids, area_ref(tv, a));
+        else if (!strcmp(a->code, code))
+            self = area_ref(tv, a);
+    }
+    for (size_t i = 0; len >= 2 && i < tv->t.ndistricts; i++) {
+        const khum_tally_area *a = &tv->t.districts[i];
+        if (len == 2 && !strncmp(a->code, code, 2))
+            json_array_append_new(kids, area_ref(tv, a));
+        else if (!strcmp(a->code, code))
+            self = area_ref(tv, a);
+    }
+    for (size_t i = 0; len >= 4 && i < tv->t.ncommunes; i++) {
+        const khum_tally_area *a = &tv->t.communes[i].area;
+        if (len == 4 && !strncmp(a->code, code, 4))
+            json_array_append_new(kids, area_ref(tv, a));
+        else if (!strcmp(a->code, code))
+            self = area_ref(tv, a);
+    }
+    const khum_election_commune *ec = len == 6 ? khum_election_commune_find(&el->e, code) : NULL;
+    for (size_t k = 0; ec && k < ec->nstations; k++) {
+        const khum_station *st = &el->e.stations[ec->first_station + k];
+        json_array_append_new(kids, json_pack("{s:s,s:i,s:I}", "code", st->code, "level", 4,
+                                              "registered", (json_int_t)st->registered));
+    }
+    if (!self) {
+        json_decref(kids);
+        srv_failf(r, 404, "GEO.210", NULL, "%s is not an area of election %s", code,
+                  el->e.id);
+        return;
+    }
+    json_object_set_new(self, "children", kids);
+    srv_json(r, 200, self);
+}
+
+static void results(srv_req *r, srv_view *v, const char *code)
+{
+    int by = level_of(srv_arg(r, "by"));
+    if (by == -2) {
+        srv_failf(r, 400, "HTTP.400", "by", "by is nation, province, district or commune");
+        return;
+    }
+    if (!tally_view_area(&v->v, code)) {
+        srv_failf(r, 404, "GEO.210", NULL, "%s is not an area of election %s", code,
+                  v->v.e.id);
+        return;
+    }
+    r->status = 200;
+    r->ctype = "application/json; charset=utf-8";
+    tally_view_json(&v->v, code, by, &r->out);
+}
+
+static const char *lots_seed(srv_req *r, const char *election, const char *commune)
+{
+    khum_commune_lots *lots;
+    size_t n;
+    khum_err err;
+    khum_err_clear(&err);
+    if (khum_store_list_lots(r->store, election, &r->arena, &lots, &n, &err))
+        return NULL;
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(lots[i].commune, commune))
+            return lots[i].seed;
+    return NULL;
+}
+
+static void seats(srv_req *r, srv_election *el, srv_view *v, const char *commune)
+{
+    const khum_election_commune *ec = khum_election_commune_find(&el->e, commune);
+    if (!ec) {
+        srv_failf(r, 404, "CNT.821", NULL, "commune %s is not in election %s", commune,
+                  el->e.id);
+        return;
+    }
+    size_t i = (size_t)(ec - el->e.communes);
+    json_t *o = khum_seats_json(&el->e, &v->v.t, i, lots_seed(r, el->e.id, commune),
+                                &r->arena);
+    if (!o) {
+        srv_failf(r, 500, "HTTP.500", NULL, "out of memory");
+        return;
+    }
+    json_object_set_new(o, "name", json_string(tally_view_name(&v->v, commune)));
+    srv_json(r, 200, o);
+}
+
+static json_t *changes_json(const khum_changes *ch)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; i < ch->n; i++) {
+        const khum_change *c = &ch->v[i];
+        json_array_append_new(arr, json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "event",
+                                             (json_int_t)c->event, "date", c->date, "commune",
+                                             c->commune ? c->commune : "", "what", c->what,
+                                             "person", c->person ? c->person : "", "name",
+                                             c->name ? c->name : "", "party",
+                                             c->party ? c->party : "", "post",
+                                             khum_post_name(c->post), "detail",
+                                             c->detail ? c->detail : ""));
+    }
+    return arr;
+}
+
+static void council(srv_req *r, srv_election *el, srv_view *v, const char *commune)
+{
+    const char *date = srv_arg(r, "date");
+    int y, m, d;
+    if (date && !khum_parse_date(date, &y, &m, &d)) {
+        srv_failf(r, 400, "HTTP.400", "date", "date is YYYY-MM-DD, not '%s'", date);
+        return;
+    }
+    khum_council_rules rules;
+    khum_council_rules_default(&rules);
+    rules.lots_seed = lots_seed(r, el->e.id, commune);
+    khum_council c;
+    khum_changes ch = {0};
+    khum_err err;
+    khum_err_clear(&err);
+    if (khum_app_council(r->store, &el->e, &v->v.t, commune, date, &rules, &r->arena, &c, &ch,
+                         &err)) {
+        srv_fail(r, 0, &err);
+        return;
+    }
+    json_t *members = json_array();
+    for (size_t i = 0; i < c.n; i++) {
+        const khum_member *mb = &c.m[i];
+        json_array_append_new(members, json_pack("{s:s,s:s,s:s,s:s,s:i,s:s,s:s,s:s}", "person",
+                                                 mb->person, "name", mb->name ? mb->name : "",
+                                                 "list_party", mb->list_party, "party",
+                                                 mb->party, "list_position", mb->list_pos,
+                                                 "post", khum_post_name(mb->post), "since",
+                                                 mb->since ? mb->since : "", "why",
+                                                 mb->why ? mb->why : ""));
+    }
+    srv_json(r, 200, json_pack("{s:s,s:s,s:s,s:i,s:i,s:o,s:o}", "commune", commune, "name",
+                               tally_view_name(&v->v, commune), "date",
+                               date ? date : "", "seats", c.seats, "vacant", c.vacant,
+                               "members", members, "changes", changes_json(&ch)));
+}
+
+static void ledger(srv_req *r, srv_election *el)
+{
+    const char *commune = srv_arg(r, "commune");
+    khum_ledger_event *ev;
+    size_t n;
+    khum_err err;
+    khum_err_clear(&err);
+    if (khum_store_ledger_events(r->store, el->e.id, commune && *commune ? commune : NULL,
+                                 &r->arena, &ev, &n, &err)) {
+        srv_fail(r, 0, &err);
+        return;
+    }
+    json_t *arr = json_array();
+    for (size_t i = 0; i < n; i++) {
+        json_t *decl = json_array();
+        for (size_t k = 0; k < ev[i].ndeclining; k++)
+            json_array_append_new(decl, json_string(ev[i].declining[k]));
+        json_array_append_new(arr, json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:o,s:I,s:s}", "id",
+                                             (json_int_t)ev[i].id, "date", ev[i].date, "type",
+                                             khum_event_name(ev[i].type), "commune",
+                                             ev[i].commune ? ev[i].commune : "", "person",
+                                             ev[i].person ? ev[i].person : "", "party",
+                                             ev[i].party ? ev[i].party : "", "to_party",
+                                             ev[i].to_party ? ev[i].to_party : "", "declining",
+                                             decl, "reverses", (json_int_t)ev[i].reverses,
+                                             "reference", ev[i].reference ? ev[i].reference : ""));
+    }
+    srv_json(r, 200, json_pack("{s:s,s:o}", "election", el->e.id, "events", arr));
+}
+
+static json_t *form_values(const khum_form *f)
+{
+    json_t *votes = json_object();
+    for (size_t i = 0; i < f->n; i++)
+        json_object_set_new(votes, f->party[i], json_integer(f->votes[i]));
+    return json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:o}", "registered",
+                     (json_int_t)f->registered, "received", (json_int_t)f->received, "cast",
+                     (json_int_t)f->cast, "spoiled", (json_int_t)f->spoiled, "unused",
+                     (json_int_t)f->unused, "valid", (json_int_t)f->valid, "invalid",
+                     (json_int_t)f->invalid, "votes", votes);
+}
+
+static json_t *checks_json(const khum_checks *c)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; i < c->n; i++)
+        json_array_append_new(arr, json_pack("{s:s,s:s,s:s,s:s}", "code", c->items[i].code,
+                                             "severity", c->items[i].severity ==
+                                             KHUM_CHECK_ERROR ? "error" : "warning",
+                                             "fields", c->items[i].fields, "message",
+                                             c->items[i].msg));
+    return arr;
+}
+
+/* A form's state. The values of entries that are not accepted yet are shown
+ * only to a coordinator or administrator, who must compare them. */
+static void form(srv_req *r, srv_election *el, const char *station, bool privileged)
+{
+    const khum_station *st = khum_election_station_find(&el->e, station);
+    if (!st) {
+        srv_failf(r, 404, "F.107", NULL, "station %s is not a polling station of election %s",
+                  station, el->e.id);
+        return;
+    }
+    khum_form_version fv;
+    khum_err err;
+    khum_err_clear(&err);
+    if (khum_store_form_version(r->store, el->e.id, station, 0, &r->arena, &fv, &err)) {
+        srv_fail(r, 0, &err);
+        return;
+    }
+    json_t *o = json_pack("{s:s,s:s,s:I,s:s,s:i}", "station", station, "commune", st->commune,
+                          "registered", (json_int_t)st->registered, "state",
+                          fv.exists ? khum_form_state_name(fv.state) : "empty", "version",
+                          fv.exists ? fv.version : 1);
+    if (fv.exists) {
+        json_object_set_new(o, "first_user", json_string(fv.first_user));
+        json_object_set_new(o, "second_user", json_string(fv.second_user));
+    }
+    int64_t ids[3] = {fv.accepted_entry, privileged ? fv.first_entry : 0,
+                      privileged ? fv.second_entry : 0};
+    const char *names[3] = {"accepted", "first", "second"};
+    for (int i = 0; i < 3; i++) {
+        khum_form f;
+        if (!ids[i] || khum_store_load_entry(r->store, ids[i], &r->arena, &f, &err))
+            continue;
+        json_t *vals = form_values(&f);
+        khum_checks c;
+        khum_form_check(&el->e, &f, &c);
+        json_object_set_new(vals, "checks", checks_json(&c));
+        json_object_set_new(o, names[i], vals);
+    }
+    const char **codes, **texts;
+    size_t n;
+    if (fv.exists && !khum_store_explanations(r->store, el->e.id, station, fv.version,
+                                              &r->arena, &codes, &texts, &n, &err)) {
+        json_t *ex = json_object();
+        for (size_t i = 0; i < n; i++)
+            json_object_set_new(ex, codes[i], json_string(texts[i]));
+        json_object_set_new(o, "explanations", ex);
+    }
+    srv_json(r, 200, o);
+}
+
+static void audit(srv_req *r, bool head_only)
+{
+    khum_err err;
+    khum_err_clear(&err);
+    char head[KHUM_SHA256_HEX];
+    int64_t id;
+    if (khum_store_audit_head(r->store, &id, head, &err)) {
+        srv_fail(r, 0, &err);
+        return;
+    }
+    if (head_only) {
+        srv_json(r, 200, json_pack("{s:I,s:s}", "id", (json_int_t)id, "hash", head));
+        return;
+    }
+    const char *after = srv_arg(r, "after"), *limit = srv_arg(r, "limit");
+    khum_audit_filter f = {.actor = srv_arg(r, "actor"), .type = srv_arg(r, "type"),
+                           .area = srv_arg(r, "area"),
+                           .after_id = after ? strtoll(after, NULL, 10) : 0,
+                           .limit = limit ? (size_t)strtoull(limit, NULL, 10) : 1000};
+    if (f.limit == 0 || f.limit > 10000)
+        f.limit = 10000;
+    khum_audit_event *ev;
+    size_t n;
+    if (khum_store_audit_list(r->store, &f, &r->arena, &ev, &n, &err)) {
+        srv_fail(r, 0, &err);
+        return;
+    }
+    json_t *arr = json_array();
+    for (size_t i = 0; i < n; i++) {
+        json_t *o = json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "id", (json_int_t)ev[i].id,
+                              "at", ev[i].at, "actor", ev[i].actor, "type", ev[i].type,
+                              "object", ev[i].object, "area", ev[i].area, "prev_hash",
+                              ev[i].prev, "hash", ev[i].hash);
+        json_object_set_new(o, "before", *ev[i].before ? json_loads(ev[i].before, 0, NULL)
+                                                      : json_null());
+        json_object_set_new(o, "after", *ev[i].after ? json_loads(ev[i].after, 0, NULL)
+                                                    : json_null());
+        json_array_append_new(arr, o);
+    }
+    srv_json(r, 200, json_pack("{s:I,s:s,s:o}", "head_id", (json_int_t)id, "head_hash", head,
+                               "events", arr));
+}
+
+static void publications(srv_req *r)
+{
+    const char *root = r->srv->pub;
+    if (!*root) {
+        srv_failf(r, 404, "SRV.705", NULL, "this server publishes no bundles (khum serve "
+                  "--publish DIR)");
+        return;
+    }
+    if (r->nseg >= 3) {  /* publications/VERSION/FILE */
+        char rel[600], real[PATH_MAX];
+        snprintf(rel, sizeof rel, "%s/%s", r->seg[1], r->seg[2]);
+        struct stat st;
+        int fd = srv_open_under(root, rel, &st, real, sizeof real);
+        if (fd < 0) {
+            srv_failf(r, 404, "HTTP.404", NULL, "no such file: %s", rel);
+            return;
+        }
+        FILE *f = fdopen(fd, "rb");
+        char buf[65536];
+        size_t n;
+        khum_buf_reset(&r->out);
+        while (f && (n = fread(buf, 1, sizeof buf, f)) > 0)
+            khum_buf_append(&r->out, buf, n);
+        if (f)
+            fclose(f);
+        else
+            close(fd);
+        r->status = 200;
+        const char *dot = strrchr(real, '.');
+        r->ctype = dot && !strcmp(dot, ".csv") ? "text/csv; charset=utf-8"
+                   : dot && !strcmp(dot, ".json") ? "application/json; charset=utf-8"
+                                                  : "text/plain; charset=utf-8";
+        return;
+    }
+    DIR *d = opendir(root);
+    json_t *arr = json_array();
+    struct dirent *de;
+    while (d && (de = readdir(d)))
+        if (de->d_name[0] == 'v' && strspn(de->d_name + 1, "0123456789") ==
+                                        strlen(de->d_name + 1) && de->d_name[1])
+            json_array_append_new(arr, json_string(de->d_name));
+    if (d)
+        closedir(d);
+
+    /* Names are v + zero-padded numbers: string order is version order. */
+    size_t n = json_array_size(arr);
+    for (size_t i = 1; i < n; i++)
+        for (size_t k = i; k > 0 && strcmp(json_string_value(json_array_get(arr, k - 1)),
+                                           json_string_value(json_array_get(arr, k))) > 0;
+             k--) {
+            json_t *a = json_incref(json_array_get(arr, k - 1));
+            json_array_set(arr, k - 1, json_array_get(arr, k));
+            json_array_set_new(arr, k, a);
+        }
+    char cur[64] = "";
+    FILE *f = fopen(khum_arena_printf(&r->arena, "%s/current", root), "r");
+    if (f) {
+        if (fgets(cur, sizeof cur, f))
+            cur[strcspn(cur, "\r\n")] = 0;
+        fclose(f);
+    }
+    srv_json(r, 200, json_pack("{s:s,s:o}", "current", cur, "versions", arr));
+}
+
+static void session_show(srv_req *r)
+{
+    if (!srv_session(r, true))
+        return;
+    srv_json(r, 200, json_pack("{s:s,s:s,s:s,s:s}", "user", r->sess.user, "role",
+                               r->sess.role, "scope", r->sess.scope, "csrf", r->sess.csrf));
+}
+
+/* Routes under /api/v1/elections/ID/ that need the election and its view. */
+static bool election_route(srv_req *r, const char *key)
+{
+    khum_err err;
+    khum_err_clear(&err);
+    const char *what = r->nseg >= 3 ? r->seg[2] : "";
+    const char *arg = r->nseg >= 4 ? r->seg[3] : "";
+    bool known = r->nseg == 2 || (r->nseg <= 4 && (!strcmp(what, "results") ||
+                                                   !strcmp(what, "areas"))) ||
+                 (r->nseg == 4 && (!strcmp(what, "seats") || !strcmp(what, "councils") ||
+                                   !strcmp(what, "forms"))) ||
+                 (r->nseg == 3 && !strcmp(what, "ledger"));
+    if (!known || r->probe)
+        return known;
+    srv_election *el;
+    if (srv_election_get(r, r->seg[1], &el, &err)) {
+        srv_fail(r, 0, &err);
+        return true;
+    }
+    if (!strcmp(what, "forms")) {   /* per user: not cached */
+        bool priv = srv_session(r, false) &&
+                    (!strcmp(r->sess.role, "coordinator") || !strcmp(r->sess.role, "admin"));
+        khum_buf_reset(&r->out);
+        form(r, el, arg, priv);
+        return true;
+    }
+    if (!strcmp(what, "ledger")) {
+        ledger(r, el);
+        srv_cache_put(r, key);
+        return true;
+    }
+    srv_view *v;
+    if (srv_view_get(r, el, &v, &err)) {
+        srv_fail(r, 0, &err);
+        return true;
+    }
+    if (r->nseg == 2)
+        election_show(r, el, v);
+    else if (!strcmp(what, "results"))
+        results(r, v, arg);
+    else if (!strcmp(what, "areas"))
+        areas(r, el, v, arg);
+    else if (!strcmp(what, "seats"))
+        seats(r, el, v, arg);
+    else
+        council(r, el, v, arg);
+    srv_view_put(r->srv, v);
+    srv_cache_put(r, key);
+    return true;
+}
+
+bool api_read(srv_req *r)
+{
+    const char *s0 = r->nseg ? r->seg[0] : "";
+    bool session = r->nseg == 1 && !strcmp(s0, "session");
+    bool known = (r->nseg == 1 && (!strcmp(s0, "health") || !strcmp(s0, "elections") ||
+                                   !strcmp(s0, "audit"))) ||
+                 (r->nseg >= 2 && !strcmp(s0, "elections")) ||
+                 (r->nseg == 2 && !strcmp(s0, "audit") && !strcmp(r->seg[1], "head")) ||
+                 (r->nseg >= 1 && r->nseg <= 3 && !strcmp(s0, "publications")) || session;
+    if (!known)
+        return false;
+    if (r->probe)
+        return !(r->nseg >= 2 && !strcmp(s0, "elections")) || election_route(r, NULL);
+    if (session) {
+        session_show(r);
+        return true;
+    }
+    const char *key = cache_key(r);
+    if (key && srv_cache_get(r, key))
+        return true;
+    if (!strcmp(s0, "health")) {
+        srv_json(r, 200, json_pack("{s:s,s:s,s:i,s:I}", "status", "ok", "backend",
+                                   khum_store_backend(r->store), "schema",
+                                   khum_store_schema_version(r->store), "data_version",
+                                   (json_int_t)r->version));
+        return true;
+    }
+    if (!strcmp(s0, "elections") && r->nseg == 1)
+        elections_list(r);
+    else if (!strcmp(s0, "elections"))
+        return election_route(r, key);
+    else if (!strcmp(s0, "audit"))
+        audit(r, r->nseg == 2);
+    else
+        publications(r);
+    srv_cache_put(r, key);
+    return true;
+}

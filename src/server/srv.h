@@ -1,0 +1,131 @@
+/*
+ * srv.h (internal to src/server): the server's state and one request.
+ * Everything shared between worker threads lives in khum_server behind its
+ * mutex: the store pool, the loaded elections with their tally views, the
+ * response cache and the login rate limits. There is no global state.
+ */
+#ifndef KHUM_SRV_H
+#define KHUM_SRV_H
+
+#include <jansson.h>
+#include <limits.h>
+#include <microhttpd.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <sys/stat.h>
+
+#include "khum/app.h"
+#include "khum/json.h"
+#include "khum/server.h"
+#include "publish/tally_view.h"
+
+#define SRV_MAX_ELECTIONS 16
+#define SRV_MAX_SEGS 8
+#define SRV_LIMIT_SLOTS 512
+
+/* A tally view of one data version, shared by the requests that use it. */
+typedef struct srv_view {
+    tally_view v;
+    int64_t version;
+    int refs;
+} srv_view;
+
+typedef struct srv_election {
+    khum_election e;          /* immutable once stored (ELE.707) */
+    srv_view *view;           /* newest view, or NULL */
+    pthread_mutex_t build;    /* one thread builds a view; the others wait for it */
+} srv_election;
+
+typedef struct srv_cached {
+    char *key, *body, *ctype;
+    size_t len;
+    int64_t version;
+    int status;
+    char etag[24];
+} srv_cached;
+
+typedef struct srv_limit {
+    char key[96];
+    int failures;
+    time_t since;
+} srv_limit;
+
+struct khum_server {
+    khum_server_opts o;
+    char db[PATH_MAX], web[PATH_MAX], pub[PATH_MAX];
+    struct MHD_Daemon *d;
+    int port;
+    pthread_mutex_t mu;
+    pthread_cond_t pool_cv;
+    khum_store **pool;
+    bool *busy;
+    int npool;
+    srv_election *el[SRV_MAX_ELECTIONS];
+    int nel;
+    srv_cached *cache;        /* open hash table of cache_cap slots */
+    size_t cache_cap, cache_n;
+    srv_limit limits[SRV_LIMIT_SLOTS];
+    atomic_int active;
+};
+
+typedef struct srv_req {
+    khum_server *srv;
+    struct MHD_Connection *conn;
+    const char *method, *url;
+    char *seg[SRV_MAX_SEGS];  /* the path after /api/v1/, split on '/' */
+    int nseg;
+    char pathbuf[1024];
+    const char *body;
+    size_t body_len;
+    khum_store *store;
+    khum_arena arena;
+    int64_t version;          /* data version when the request started */
+    bool probe;               /* only ask whether the route exists */
+    /* the response */
+    int status;
+    khum_buf out;
+    const char *ctype;
+    char cookie[256];
+    char etag[24];
+    bool cacheable;
+    int retry_after;
+    /* the session, when the request carries one */
+    khum_session sess;
+    bool via_cookie;
+} srv_req;
+
+/* Responses. srv_fail maps err->code to a status (400/401/403/404/409/422
+ * /429/500) unless status is given (non-zero). */
+void srv_json(srv_req *r, int status, json_t *body);
+void srv_fail(srv_req *r, int status, const khum_err *err);
+void srv_failf(srv_req *r, int status, const char *code, const char *field,
+               const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+const char *srv_arg(srv_req *r, const char *name);
+const char *srv_header(srv_req *r, const char *name);
+
+/* Open root/rel, refusing paths that resolve outside root (-1). */
+int srv_open_under(const char *root, const char *rel, struct stat *st, char *real,
+                   size_t cap);
+/* The session a request carries (Bearer token or cookie), if any; false
+ * with r->out set to the error when need is true and there is none. */
+bool srv_session(srv_req *r, bool need);
+
+/* srv_data.c: elections, views, the cache and login limits. */
+khum_code srv_election_get(srv_req *r, const char *id, srv_election **out, khum_err *err);
+khum_code srv_view_get(srv_req *r, srv_election *el, srv_view **out, khum_err *err);
+void srv_view_put(khum_server *s, srv_view *v);
+bool srv_cache_get(srv_req *r, const char *key);
+void srv_cache_put(srv_req *r, const char *key);
+void srv_cache_free(khum_server *s);
+void srv_elections_free(khum_server *s);
+/* Seconds to wait when key has failed too often, 0 when it may try. */
+int srv_limit_check(khum_server *s, const char *key, int max);
+void srv_limit_fail(khum_server *s, const char *key);
+void srv_limit_clear(khum_server *s, const char *key);
+
+/* api_read.c, api_write.c: true when the route exists (a response is set). */
+bool api_read(srv_req *r);
+bool api_write(srv_req *r);
+
+#endif

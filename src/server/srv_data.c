@@ -1,0 +1,282 @@
+/*
+ * srv_data.c: what the server keeps between requests. Elections are loaded
+ * once (a stored definition never changes). A tally view is built for one
+ * data version and shared; when the audit head moves on, the next request
+ * builds a new one and the old one is freed once its last reader is done.
+ * Read responses are cached by URL and data version. Login failures are
+ * counted per user and per address in a small table.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "khum/hash.h"
+#include "srv.h"
+
+khum_code srv_election_get(srv_req *r, const char *id, srv_election **out, khum_err *err)
+{
+    khum_server *s = r->srv;
+    pthread_mutex_lock(&s->mu);
+    for (int i = 0; i < s->nel; i++)
+        if (!strcmp(s->el[i]->e.id, id)) {
+            *out = s->el[i];
+            pthread_mutex_unlock(&s->mu);
+            return KHUM_OK;
+        }
+    pthread_mutex_unlock(&s->mu);
+    srv_election *el = calloc(1, sizeof *el);
+    if (!el)
+        return khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
+    khum_election_init(&el->e);
+    khum_code rc = khum_store_load_election(r->store, id, &el->e, err);
+    if (rc) {
+        khum_election_free(&el->e);
+        free(el);
+        return rc;
+    }
+    pthread_mutex_init(&el->build, NULL);
+    pthread_mutex_lock(&s->mu);
+    /* Another thread may have loaded it meanwhile: keep the first. */
+    for (int i = 0; i < s->nel; i++)
+        if (!strcmp(s->el[i]->e.id, id)) {
+            *out = s->el[i];
+            pthread_mutex_unlock(&s->mu);
+            khum_election_free(&el->e);
+            pthread_mutex_destroy(&el->build);
+            free(el);
+            return KHUM_OK;
+        }
+    if (s->nel == SRV_MAX_ELECTIONS) {
+        pthread_mutex_unlock(&s->mu);
+        khum_election_free(&el->e);
+        free(el);
+        return khum_err_set(err, KHUM_ERR_INTERNAL, "SRV.704", "this server holds at most %d "
+                            "elections", SRV_MAX_ELECTIONS);
+    }
+    s->el[s->nel++] = el;
+    *out = el;
+    pthread_mutex_unlock(&s->mu);
+    return KHUM_OK;
+}
+
+static srv_view *view_current(khum_server *s, srv_election *el, int64_t version)
+{
+    srv_view *v = NULL;
+    pthread_mutex_lock(&s->mu);
+    if (el->view && el->view->version >= version) {
+        v = el->view;
+        v->refs++;
+    }
+    pthread_mutex_unlock(&s->mu);
+    return v;
+}
+
+khum_code srv_view_get(srv_req *r, srv_election *el, srv_view **out, khum_err *err)
+{
+    khum_server *s = r->srv;
+    if ((*out = view_current(s, el, r->version)))
+        return KHUM_OK;
+    pthread_mutex_lock(&el->build);
+    if ((*out = view_current(s, el, r->version))) {
+        pthread_mutex_unlock(&el->build);
+        return KHUM_OK;
+    }
+    srv_view *v = calloc(1, sizeof *v);
+    khum_code rc = v ? tally_view_load(r->store, el->e.id, &v->v, err)
+                     : khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
+    if (rc) {
+        free(v);
+        pthread_mutex_unlock(&el->build);
+        return rc;
+    }
+    v->version = r->version;
+    v->refs = 2;  /* the election's and this request's */
+    pthread_mutex_lock(&s->mu);
+    srv_view *old = el->view;
+    el->view = v;
+    pthread_mutex_unlock(&s->mu);
+    if (old)
+        srv_view_put(s, old);
+    pthread_mutex_unlock(&el->build);
+    *out = v;
+    return KHUM_OK;
+}
+
+void srv_view_put(khum_server *s, srv_view *v)
+{
+    pthread_mutex_lock(&s->mu);
+    bool last = --v->refs == 0;
+    pthread_mutex_unlock(&s->mu);
+    if (last) {
+        tally_view_free(&v->v);
+        free(v);
+    }
+}
+
+void srv_elections_free(khum_server *s)
+{
+    for (int i = 0; i < s->nel; i++) {
+        if (s->el[i]->view)
+            srv_view_put(s, s->el[i]->view);
+        khum_election_free(&s->el[i]->e);
+        pthread_mutex_destroy(&s->el[i]->build);
+        free(s->el[i]);
+    }
+    s->nel = 0;
+}
+
+/* ---- the response cache ---------------------------------------------------------- */
+
+enum { CACHE_SLOTS = 8192 };
+
+static size_t slot_of(const char *key)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (const unsigned char *p = (const unsigned char *)key; *p; p++)
+        h = (h ^ *p) * 1099511628211ull;
+    return (size_t)(h % CACHE_SLOTS);
+}
+
+static void entry_free(srv_cached *c)
+{
+    free(c->key);
+    free(c->body);
+    memset(c, 0, sizeof *c);
+}
+
+bool srv_cache_get(srv_req *r, const char *key)
+{
+    khum_server *s = r->srv;
+    bool hit = false;
+    pthread_mutex_lock(&s->mu);
+    if (s->cache) {
+        size_t i = slot_of(key);
+        for (size_t k = 0; k < CACHE_SLOTS && s->cache[i].key; k++, i = (i + 1) % CACHE_SLOTS)
+            if (!strcmp(s->cache[i].key, key)) {
+                srv_cached *c = &s->cache[i];
+                if (c->version == r->version) {
+                    khum_buf_reset(&r->out);
+                    khum_buf_append(&r->out, c->body, c->len);
+                    r->status = c->status;
+                    r->ctype = c->ctype;
+                    memcpy(r->etag, c->etag, sizeof r->etag);
+                    hit = true;
+                }
+                break;
+            }
+    }
+    pthread_mutex_unlock(&s->mu);
+    return hit;
+}
+
+void srv_cache_put(srv_req *r, const char *key)
+{
+    khum_server *s = r->srv;
+    if (r->status != 200 || r->out.failed)
+        return;
+    char hex[KHUM_SHA256_HEX];
+    khum_sha256_hex(r->out.data, r->out.len, hex);
+    snprintf(r->etag, sizeof r->etag, "\"%.16s\"", hex);
+    pthread_mutex_lock(&s->mu);
+    if (!s->cache)
+        s->cache = calloc(CACHE_SLOTS, sizeof *s->cache);
+    if (s->cache && s->cache_n >= CACHE_SLOTS / 2) {  /* full: start again */
+        for (size_t i = 0; i < CACHE_SLOTS; i++)
+            entry_free(&s->cache[i]);
+        s->cache_n = 0;
+    }
+    if (s->cache) {
+        size_t i = slot_of(key);
+        while (s->cache[i].key && strcmp(s->cache[i].key, key))
+            i = (i + 1) % CACHE_SLOTS;
+        srv_cached *c = &s->cache[i];
+        if (!c->key)
+            s->cache_n++;
+        free(c->body);
+        free(c->key);
+        c->key = strdup(key);
+        c->body = malloc(r->out.len + 1);
+        if (c->key && c->body) {
+            memcpy(c->body, r->out.data, r->out.len);
+            c->len = r->out.len;
+            c->version = r->version;
+            c->status = r->status;
+            c->ctype = (char *)r->ctype;
+            memcpy(c->etag, r->etag, sizeof c->etag);
+        } else {
+            free(c->key);
+            free(c->body);
+            c->key = c->body = NULL;
+            s->cache_n--;
+        }
+    }
+    pthread_mutex_unlock(&s->mu);
+}
+
+void srv_cache_free(khum_server *s)
+{
+    for (size_t i = 0; s->cache && i < CACHE_SLOTS; i++)
+        entry_free(&s->cache[i]);
+    free(s->cache);
+    s->cache = NULL;
+}
+
+/* ---- login limits ------------------------------------------------------------------ */
+
+enum { LIMIT_WINDOW = 300 };
+
+static srv_limit *limit_slot(khum_server *s, const char *key, bool create)
+{
+    size_t i = slot_of(key) % SRV_LIMIT_SLOTS;
+    time_t now = time(NULL);
+    for (size_t k = 0; k < SRV_LIMIT_SLOTS; k++, i = (i + 1) % SRV_LIMIT_SLOTS) {
+        srv_limit *l = &s->limits[i];
+        if (!strcmp(l->key, key))
+            return l;
+        bool stale = l->key[0] && now - l->since > LIMIT_WINDOW;
+        if (create && (!l->key[0] || stale)) {
+            snprintf(l->key, sizeof l->key, "%s", key);
+            l->failures = 0;
+            l->since = now;
+            return l;
+        }
+        if (!l->key[0])
+            return NULL;
+    }
+    return NULL;
+}
+
+int srv_limit_check(khum_server *s, const char *key, int max)
+{
+    pthread_mutex_lock(&s->mu);
+    srv_limit *l = limit_slot(s, key, false);
+    int wait = 0;
+    time_t now = time(NULL);
+    if (l && now - l->since <= LIMIT_WINDOW && l->failures >= max)
+        wait = (int)(LIMIT_WINDOW - (now - l->since)) + 1;
+    pthread_mutex_unlock(&s->mu);
+    return wait;
+}
+
+void srv_limit_fail(khum_server *s, const char *key)
+{
+    pthread_mutex_lock(&s->mu);
+    srv_limit *l = limit_slot(s, key, true);
+    if (l) {
+        if (time(NULL) - l->since > LIMIT_WINDOW) {
+            l->failures = 0;
+            l->since = time(NULL);
+        }
+        l->failures++;
+    }
+    pthread_mutex_unlock(&s->mu);
+}
+
+void srv_limit_clear(khum_server *s, const char *key)
+{
+    pthread_mutex_lock(&s->mu);
+    srv_limit *l = limit_slot(s, key, false);
+    if (l)
+        l->failures = 0;
+    pthread_mutex_unlock(&s->mu);
+}
