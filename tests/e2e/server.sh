@@ -1,0 +1,141 @@
+# server.sh: `khum serve` end to end: reads (elections, areas, results,
+# seats, forms, audit head) with ETags and cache invalidation; two clerks
+# key one form (agree) and another (disagree), the coordinator resolves;
+# check failures answer 422 with their codes; the administrator makes the
+# results official; browser sessions need the CSRF token; failed logins are
+# rate-limited; and hostile input: malformed JSON, wrong types, huge
+# numbers, oversized bodies, long URLs, path traversal, SQL metacharacters,
+# invalid UTF-8. SIGTERM stops the server cleanly.
+. "$(dirname "$0")/lib/assert.sh"
+. "$(dirname "$0")/lib/http.sh"
+
+DB="$T/s.db"
+K() { "$KHUM" "$@" --db "$DB"; }
+run 0 K import gazetteer "$KHUM_TESTDATA/mini-gazetteer" -q
+run 0 K import parties "$KHUM_SRC/data/parties/kh.csv" -q
+run 0 K election import "$KHUM_TESTDATA/mini-election"
+PW=correct-horse-9
+for u in ann:clerk:010201 bob:clerk:0102 cid:clerk:0102 col:coordinator:01 adm:admin:; do
+    name=${u%%:*}; rest=${u#*:}; role=${rest%%:*}; scope=${rest#*:}
+    echo "$PW" | K user add "$name" --role "$role" --scope "$scope" >/dev/null 2>&1 ||
+        fail "user add $name"
+done
+mkdir -p "$T/web" "$T/secret"
+echo '<h1>khum</h1>' >"$T/web/index.html"
+echo TOPSECRET-CONTENT >"$T/secret/key.txt"
+start_server "$DB" --web "$T/web" --max-body 4096
+E=/api/v1/elections/kh-test-2022
+
+# Reads without login.
+req GET /api/v1/health; status 200 health; eq "$(json status)" ok "health"
+req GET /api/v1/elections; status 200 elections; eq "$(json elections.0.id)" kh-test-2022 "id"
+req GET $E; status 200 election; eq "$(json status)" provisional "status"
+eq "$(json stations_reported)" 0 "nothing reported yet"
+req GET $E/areas/010201; status 200 areas; eq "$(json children.1.code)" 010201-02 "stations"
+req GET $E/areas/99; status 404 "unknown area"; eq "$(json error.code)" GEO.210 "area code"
+req GET $E/results/010201; status 200 results
+req GET /api/v1/elections/nope; status 404 "unknown election"
+req GET /api/v1/nothing; status 404 "unknown endpoint"; eq "$(json error.code)" HTTP.404 "404 code"
+req DELETE $E/results; status 405 "wrong method"
+curl -s -D "$T/h" -o /dev/null "$BASE$E/results"
+etag=$(sed -n 's/^ETag: *\(.*\)\r$/\1/Ip' "$T/h")
+[ -n "$etag" ] || fail "results carry an ETag"
+req GET $E/results "" -H "If-None-Match: $etag"; status 304 "unchanged results"
+
+# Two clerks agree on 010201-01.
+for u in ann bob cid col adm; do login $u "$PW"; status 200 "login $u"; done
+F1='{"registered":500,"received":510,"cast":400,"spoiled":2,"unused":108,"valid":390,"invalid":10,"votes":{"CPP":200,"CNRP":150,"FCP":40}}'
+as ann POST $E/forms/010201-01/entries "$F1"; status 201 "first entry"
+eq "$(json state)" first-entered "after the first entry"
+as ann POST $E/forms/010201-01/entries "$F1"; status 409 "same clerk twice"
+eq "$(json error.code)" CNT.802 "same clerk code"
+as bob POST $E/forms/010201-01/entries "$F1"; status 201 "second entry"
+eq "$(json state)" accepted "entries agree"
+# The cache follows the data: the same ETag now gets a new body.
+req GET $E/results "" -H "If-None-Match: $etag"; status 200 "results changed"
+eq "$(json areas.0.stations_reported)" 1 "one station reported"
+
+# They disagree on 010201-02; the coordinator keeps the second entry.
+F2='{"registered":400,"received":410,"cast":300,"spoiled":0,"unused":110,"valid":294,"invalid":6,"votes":{"CPP":150,"CNRP":100,"FCP":44}}'
+F2b='{"registered":400,"received":410,"cast":300,"spoiled":0,"unused":110,"valid":294,"invalid":6,"votes":{"CPP":140,"CNRP":110,"FCP":44}}'
+as ann POST $E/forms/010201-02/entries "$F2b"; status 201 "first entry (wrong)"
+as cid POST $E/forms/010201-02/entries "$F2"; status 201 "second entry (right)"
+eq "$(json state)" entries-different "entries differ"; eq "$(json differs)" CNRP,CPP "which fields"
+as ann GET $E/forms/010201-02; hasnt out '"first":'
+as col GET $E/forms/010201-02; has out '"first":'; has out '"second":'
+as col POST $E/forms/010201-02/resolve '{"action":"keep-second"}'; status 200 resolve
+eq "$(json state)" accepted "resolved"
+as col POST $E/forms/010201-02/resolve '{"action":"explode"}'; status 400 "bad action"
+
+# A form that fails a check: 422 with its codes, nothing written.
+before=$(sql "$DB" "SELECT count(*) FROM form_entry")
+BAD='{"registered":600,"received":612,"cast":450,"spoiled":1,"unused":161,"valid":440,"invalid":9,"votes":{"CPP":300,"CNRP":140}}'
+as bob POST $E/forms/010202-01/entries "$BAD"; status 422 "failed check"
+eq "$(json error.code)" F.103 "valid + invalid != cast"; has out '"checks":'
+eq "$(sql "$DB" "SELECT count(*) FROM form_entry")" "$before" "nothing written on 422"
+# A warning (invalid above 5 %) needs an explanation; SQL metacharacters are data.
+W='{"registered":600,"received":612,"cast":450,"spoiled":1,"unused":161,"valid":420,"invalid":30,"votes":{"CPP":280,"CNRP":140}}'
+as bob POST $E/forms/010202-01/entries "$W"; status 201 "warning entry 1"
+as cid POST $E/forms/010202-01/entries "$W"; status 201 "warning entry 2"
+eq "$(json state)" needs-explanation "warning open"
+TXT="rain'); DROP TABLE form_entry; --"
+as col POST $E/forms/010202-01/explanations "{\"code\":\"W.201\",\"text\":\"$TXT\"}"
+status 200 explain; eq "$(json state)" accepted "explained"
+eq "$(sql "$DB" "SELECT text FROM form_explanation WHERE code = 'W.201'")" "$TXT" "text kept verbatim"
+
+# The administrator makes everything official; seats and councils answer.
+as col POST $E/official '{}'; status 403 "coordinator may not make official"
+as adm POST $E/official '{}'; status 200 official; eq "$(json made_official)" 2 "communes"
+req GET $E; eq "$(json status)" official "official now"
+req GET $E/seats/010201; status 200 seats; eq "$(json seats)" 5 "seats of 010201"
+has out '"protocol":'; has out '"margins":'
+
+# Browser sessions: cookie alone is not enough for a write.
+curl -s -c "$T/jar" -o "$T/out" -H 'Content-Type: application/json' \
+    --data "{\"user\":\"col\",\"password\":\"$PW\"}" "$BASE/api/v1/session"
+csrf=$(json csrf)
+grep -q "HttpOnly" "$T/jar" || fail "session cookie is HttpOnly"
+req POST $E/forms/010201-01/resolve '{"action":"keep-first"}' -b "$T/jar"
+status 403 "cookie without CSRF"; eq "$(json error.code)" AUTH.505 "csrf code"
+req POST $E/forms/010201-01/resolve '{"action":"keep-first"}' -b "$T/jar" -H "X-CSRF-Token: $csrf"
+status 409 "cookie with CSRF reaches the state machine"
+req GET /api/v1/session "" -b "$T/jar"; status 200 "who am I"; eq "$(json user)" col "session user"
+
+# Hostile input.
+as adm POST $E/lots '{"commune": '; status 400 "malformed JSON"; eq "$(json error.code)" REQ.101 "json code"
+as adm POST $E/lots '[1,2]'; status 400 "not an object"
+as adm POST $E/lots '{"commune": 12, "seed": "x"}'; status 400 "wrong type"
+eq "$(json error.field)" commune "field named"
+as bob POST $E/forms/010202-01/entries '{"registered":99999999999999999999999}'; status 400 "huge number"
+as bob POST $E/forms/010202-01/entries '{"registered":5000000000,"received":0,"cast":0,"spoiled":0,"unused":0,"valid":0,"invalid":0,"votes":{}}'
+status 400 "number out of range"; eq "$(json error.code)" REQ.106 "range code"
+big=$(head -c 6000 /dev/zero | tr '\0' 'a')
+as adm POST $E/lots "{\"commune\":\"$big\"}"; status 413 "oversized body"
+long=$(head -c 70000 /dev/zero | tr '\0' 'a')
+req GET "/api/v1/$long"; CHECKS=$((CHECKS + 1))
+case $STATUS in 414|431|400) ;; *) fail "long URL: $STATUS";; esac
+printf '{"commune":"01\377\376","seed":"x"}' >"$T/bad.json"
+STATUS=$(curl -s -o "$T/out" -w '%{http_code}' -H "Authorization: Bearer $TOKEN_adm" \
+    --data-binary @"$T/bad.json" "$BASE$E/lots")
+status 400 "invalid UTF-8"
+for p in /../secret/key.txt /%2e%2e/secret/key.txt /..%2fsecret/key.txt /web/../../secret/key.txt; do
+    STATUS=$(curl -s --path-as-is -o "$T/out" -w '%{http_code}' "$BASE$p")
+    status 404 "path traversal $p"; hasnt out TOPSECRET
+done
+req GET /; status 200 "dashboard index"; has out "<h1>khum</h1>"
+as adm POST "$E/forms/x'%20OR%201=1--/entries" "$F1"; status 404 "SQL in a station code"
+eq "$(sql "$DB" "SELECT count(*) FROM form_entry")" 6 "entries after the hostile round"
+
+# Failed logins are limited per user.
+for i in 1 2 3 4 5; do req POST /api/v1/session '{"user":"ann","password":"wrong-wrong"}'; done
+status 401 "wrong password"; eq "$(json error.code)" AUTH.502 "wrong password code"
+req POST /api/v1/session "{\"user\":\"ann\",\"password\":\"$PW\"}"; status 429 "rate-limited"
+req DELETE /api/v1/session "" -H "Authorization: Bearer $TOKEN_bob"; status 200 logout
+as bob POST $E/forms/010202-01/entries "$W"; status 401 "logged out"
+
+stop_server
+eq "$SRV_STATUS" 0 "clean stop on SIGTERM"
+has serve.log "finishing requests in flight"
+run 0 K audit verify; has out "audit log verified"
+run 0 K audit show --actor adm --type results; has out "results.official"
+finish
