@@ -173,6 +173,9 @@ khum_code khum_memberships_add(khum_memberships *out, const khum_council *formed
                                const char *formed_on, const khum_changes *changes,
                                khum_arena *a, khum_err *err);
 
+/* As CSV: person,name,commune,party,role,start,end,start_reason,end_reason. */
+void khum_memberships_csv(const khum_memberships *m, khum_buf *b);
+
 /* Days since 1970-01-01 of a YYYY-MM-DD date, and back. */
 long khum_date_days(const char *date);
 void khum_days_date(long days, char out[11]);

@@ -338,7 +338,7 @@ khum_code khum_app_make_official(khum_store *s, const khum_election *e, const ch
     }
     for (size_t i = 0; i < n; i++)
         if (!khum_election_commune_find(e, communes[i]))
-            problem(problems, "R.401", "commune %s is not in election %s%s", communes[i], "");
+            problem(problems, "R.401", "commune %s is not in election %s", communes[i], e->id);
     for (size_t i = 0; i < t.ncommunes; i++)
         if (in_list(targets, nt, t.communes[i].area.code))
             check_ready(e, &t.communes[i], stations, states, nst, problems);

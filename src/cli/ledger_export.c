@@ -29,17 +29,6 @@ static void put_changes(const khum_changes *ch, const char *person, const char *
     }
 }
 
-static void put_memberships(const khum_memberships *m, khum_buf *b)
-{
-    khum_buf_puts(b, "person,name,commune,party,role,start,end,start_reason,end_reason\n");
-    for (size_t i = 0; i < m->n; i++) {
-        const khum_membership *x = &m->v[i];
-        const char *row[] = {x->person, x->name, x->commune, x->party, x->role, x->start,
-                             x->end, x->start_reason, x->end_reason};
-        khum_csv_put_row(b, row, 9);
-    }
-}
-
 static void put_popolo(const khum_election *e, const khum_memberships *m, khum_buf *b)
 {
     json_t *persons = json_array(), *orgs = json_array(), *mem = json_array();
@@ -162,7 +151,7 @@ int ledger_export(khum_store *s, const khum_election *e, const ledger_query *q, 
     } else if (changes) {
         put_changes(&ch, q->person, q->from, to, &b);
     } else if (!strcmp(q->format, "memberships")) {
-        put_memberships(&m, &b);
+        khum_memberships_csv(&m, &b);
     } else if (!strcmp(q->format, "popolo")) {
         put_popolo(e, &m, &b);
     } else {

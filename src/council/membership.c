@@ -139,3 +139,14 @@ khum_code khum_memberships_add(khum_memberships *out, const khum_council *formed
     }
     return KHUM_OK;
 }
+
+void khum_memberships_csv(const khum_memberships *m, khum_buf *b)
+{
+    khum_buf_puts(b, "person,name,commune,party,role,start,end,start_reason,end_reason\n");
+    for (size_t i = 0; i < m->n; i++) {
+        const khum_membership *x = &m->v[i];
+        const char *row[] = {x->person, x->name, x->commune, x->party, x->role, x->start,
+                             x->end, x->start_reason, x->end_reason};
+        khum_csv_put_row(b, row, 9);
+    }
+}
