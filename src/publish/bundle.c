@@ -195,7 +195,14 @@ static khum_code put_ledger(khum_store *s, const tally_view *v, const char *unti
     khum_council_rules r;
     khum_council_rules_default(&r);
     if (v->nofficial == v->e.ncommunes && v->e.ncommunes) {
-        if ((rc = khum_app_mandate(s, &v->e, &v->t, NULL, until, &r, a, &m, &ch, err)))
+        rc = khum_app_mandate(s, &v->e, &v->t, NULL, until, &r, a, &m, &ch, err);
+        if (rc && !strcmp(err->rule, "CNL.308")) {
+            /* No candidate lists on record: results without councils. */
+            khum_err_clear(err);
+            m.n = 0;
+            rc = KHUM_OK;
+        }
+        if (rc)
             return rc;
     }
     khum_memberships_csv(&m, &c->data);

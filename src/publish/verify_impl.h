@@ -1,0 +1,66 @@
+/*
+ * verify_impl.h (internal to src/publish): the state of one verification:
+ * the election as the bundle defines it, the forms, and the areas recomputed
+ * from them.
+ */
+#ifndef KHUM_VERIFY_IMPL_H
+#define KHUM_VERIFY_IMPL_H
+
+#include <jansson.h>
+
+#include "khum/publish.h"
+
+#define VER_MAX_PARTIES 64
+
+typedef struct ver_area {
+    char code[16];             /* "" nation, 2, 4 or 6 digits */
+    int64_t registered, cast, valid, invalid, reported, expected;
+    int64_t votes[VER_MAX_PARTIES];
+    int seats[VER_MAX_PARTIES];   /* communes: recomputed */
+    bool seated;               /* communes: seats recomputed */
+} ver_area;
+
+typedef struct ver_commune {
+    const char *code;
+    int seats;
+    int lists[VER_MAX_PARTIES];   /* party indices */
+    int nlists;
+    ver_area *area;
+} ver_commune;
+
+typedef struct ver_station {
+    const char *code;
+    size_t commune;
+} ver_station;
+
+typedef struct ver_ctx {
+    khum_diags *out;
+    khum_verify_stats *st;
+    khum_arena arena;
+    json_t *manifest, *election;
+    const char *method, *tie_rule;
+    char parties[VER_MAX_PARTIES][32];
+    int nparties;
+    ver_commune *communes;
+    size_t ncommunes;
+    ver_station *stations;      /* sorted by code */
+    size_t nstations;
+    ver_area *areas;            /* sorted by code */
+    size_t nareas;
+} ver_ctx;
+
+void ver_diff(ver_ctx *v, const char *file, long line, const char *rule, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+int ver_party(ver_ctx *v, const char *name, bool add);
+ver_area *ver_area_find(ver_ctx *v, const char *code);
+
+/* verify_sums.c */
+bool ver_load(ver_ctx *v, khum_bundle *b);
+void ver_recompute(ver_ctx *v, khum_bundle *b);
+/* verify_seats.c: seats of one commune from its votes by the election's
+ * method; tied seats follow the bundle's choice among the tied lists
+ * (bundle_seats, per list) and are counted as lots. false: method unknown. */
+bool ver_seats(const char *method, const int64_t *votes, int n, int seats,
+               const int *bundle_seats, int *out, int *lots);
+
+#endif
