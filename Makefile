@@ -1,10 +1,11 @@
 # Top-level wrapper around CMake/CTest. The two commands a newcomer types:
-#   make demo    build, create khum.db from ../shared/data, show the summary
+#   make demo    build, create khum.db from ../shared/data, serve it on LISTEN
 #   make check   build with ASan+UBSan and run every test
 # `make` alone builds the release binary at build/khum.
 JOBS    ?= $(shell nproc 2>/dev/null || echo 2)
 SHARED  ?= $(or $(KHUM_SHARED),$(CURDIR)/../shared)
 DB      ?= khum.db
+LISTEN  ?= 127.0.0.1:8080
 
 .PHONY: all deps build check demo bench fuzz clean
 
@@ -31,6 +32,8 @@ check: deps build-asan/CMakeCache.txt
 
 demo: build
 	@KHUM_SHARED=$(SHARED) build/khum demo --db $(DB)
+	@echo "khum: the API is at http://$(LISTEN)/api/v1/ (docs/server.md); Ctrl-C stops"
+	@build/khum serve --db $(DB) --listen $(LISTEN)
 
 bench: build
 	@scripts/install-deps

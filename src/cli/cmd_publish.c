@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,7 +75,7 @@ int cmd_keygen(int argc, char **argv)
               argc == 2 && !strcmp(argv[1], "--help") ? stdout : stderr);
         return argc == 2 && !strcmp(argv[1], "--help") ? EXIT_OK : EXIT_BAD;
     }
-    char pk[65], sk[129], path[4096];
+    char pk[65], sk[129], line[160], path[4096];
     snprintf(path, sizeof path, "%s.key", argv[1]);
     struct stat st;
     if (stat(path, &st) == 0) {
@@ -82,18 +83,21 @@ int cmd_keygen(int argc, char **argv)
         return EXIT_FAIL;
     }
     khum_keypair_hex(pk, sk);
-    strcat(sk, "\n");
-    strcat(pk, "\n");
-    if (write_file(path, sk, strlen(sk), 0600)) {
+    snprintf(line, sizeof line, "%s\n", sk);
+    sodium_memzero(sk, sizeof sk);
+    int bad = write_file(path, line, strlen(line), 0600);
+    sodium_memzero(line, sizeof line);
+    if (bad) {
         fprintf(stderr, "khum: cannot write %s: %s\n", path, strerror(errno));
         return EXIT_FAIL;
     }
     snprintf(path, sizeof path, "%s.pub", argv[1]);
-    if (write_file(path, pk, strlen(pk), 0644)) {
+    snprintf(line, sizeof line, "%s\n", pk);
+    if (write_file(path, line, strlen(line), 0644)) {
         fprintf(stderr, "khum: cannot write %s: %s\n", path, strerror(errno));
         return EXIT_FAIL;
     }
-    printf("public key %s", pk);
+    printf("public key %s\n", pk);
     fprintf(stderr, "khum: wrote %s.key (secret) and %s.pub\n", argv[1], argv[1]);
     return EXIT_OK;
 }
