@@ -177,6 +177,14 @@ khum_code khum_store_put_explanation(khum_store *s, const char *election, const 
 khum_code khum_store_explanations(khum_store *s, const char *election, const char *station,
                                   int version, khum_arena *a, const char ***codes,
                                   const char ***texts, size_t *n, khum_err *err);
+/* Store n forms of an election that has no form yet, as one bulk import
+ * from source: entry ids first_id, first_id + 1, ... in order, version 1 in
+ * state[i] (accepted or needs-explanation), an "import" event each. The
+ * rows are those khum_store_add_entry, put_form_version and log_form_event
+ * write; only fewer, larger statements. */
+khum_code khum_store_put_forms_fresh(khum_store *s, const char *election, const khum_form *f,
+                                     const khum_form_state *state, size_t n,
+                                     const char *source, int64_t *first_id, khum_err *err);
 /* The result that counts for each station: its latest accepted or official
  * version. Forms live in arena a. */
 khum_code khum_store_current_forms(khum_store *s, const char *election, khum_arena *a,

@@ -32,13 +32,12 @@ khum_code khum_app_import_election(khum_store *s, const khum_election *e, bool *
 }
 
 static khum_code import_one(khum_store *s, const khum_election *e, const char *source,
-                            const khum_form *f, const char *expl, long line, bool fresh,
-                            khum_arena *a, khum_err *err)
+                            const khum_form *f, const char *expl, long line, khum_arena *a,
+                            khum_err *err)
 {
     khum_form_version v = {0};
     khum_code rc = KHUM_OK;
-    /* An election without any form yet needs no lookup per station. */
-    if (!fresh && (rc = khum_store_form_version(s, e->id, f->station, 0, a, &v, err)))
+    if ((rc = khum_store_form_version(s, e->id, f->station, 0, a, &v, err)))
         return rc;
     if (v.exists) {
         khum_err_set(err, KHUM_ERR_CONFLICT, "F.111", "station %s has a result already (state "
@@ -71,6 +70,43 @@ static khum_code import_one(khum_store *s, const khum_election *e, const char *s
     if (!rc)
         rc = khum_store_log_form_event(s, e->id, f->station, 1, "import", "empty",
                                        khum_form_state_name(nv.state), source, "", err);
+    return rc;
+}
+
+/* An election without any form yet: check every form, then store them all
+ * with multi-row statements (khum_store_put_forms_fresh), then the
+ * explanations of their warnings. */
+static khum_code import_fresh(khum_store *s, const khum_election *e, const char *source,
+                              const khum_form *forms, const char *const *explanation,
+                              const long *lines, size_t n, khum_err *err)
+{
+    khum_form_state *state = calloc(n + 1, sizeof *state);
+    if (!state)
+        return khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
+    khum_code rc = KHUM_OK;
+    khum_checks c;
+    for (size_t i = 0; i < n && !rc; i++) {
+        khum_form_check(e, &forms[i], &c);
+        if (c.errors) {  /* the caller checks first; this keeps the promise anyway */
+            rc = khum_err_set(err, KHUM_ERR_INPUT, c.items[0].code, "station %s: %s",
+                              forms[i].station, c.items[0].msg);
+            khum_err_at(err, source, lines ? lines[i] : 0, 0, NULL);
+        }
+        bool explained = explanation && explanation[i] && *explanation[i];
+        state[i] = c.warnings && !explained ? KHUM_FS_NEEDS_EXPLANATION : KHUM_FS_ACCEPTED;
+    }
+    int64_t first = 0;
+    if (!rc)
+        rc = khum_store_put_forms_fresh(s, e->id, forms, state, n, source, &first, err);
+    for (size_t i = 0; i < n && !rc; i++) {
+        if (!explanation || !explanation[i] || !*explanation[i])
+            continue;
+        khum_form_check(e, &forms[i], &c);
+        for (size_t k = 0; k < c.n && !rc; k++)
+            rc = khum_store_put_explanation(s, e->id, forms[i].station, 1, c.items[k].code,
+                                            explanation[i], source, err);
+    }
+    free(state);
     return rc;
 }
 
@@ -112,9 +148,11 @@ khum_code khum_app_import_forms(khum_store *s, const khum_election *e, const cha
     char obj[512];
     int64_t existing = 0;
     rc = khum_store_count_form_versions(s, e->id, &existing, err);
-    for (size_t i = 0; i < n && !rc; i++) {
+    if (!rc && existing == 0)
+        rc = import_fresh(s, e, source, forms, explanation, lines, n, err);
+    for (size_t i = 0; i < n && !rc && existing > 0; i++) {
         rc = import_one(s, e, source, &forms[i], explanation ? explanation[i] : "",
-                        lines ? lines[i] : 0, existing == 0, &a, err);
+                        lines ? lines[i] : 0, &a, err);
         khum_arena_reset(&a);
     }
     khum_arena_free(&a);

@@ -41,7 +41,9 @@ khum_code db_open(const char *path, db_conn **out, khum_err *err)
     db_conn *c = calloc(1, sizeof *c);
     if (!c)
         return khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
-    int rc = sqlite3_open_v2(path, &c->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+    /* NOMUTEX: a connection is used by one thread at a time (the server pools them). */
+    int rc = sqlite3_open_v2(path, &c->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+                                               SQLITE_OPEN_NOMUTEX, NULL);
     if (rc != SQLITE_OK) {
         khum_err_set(err, KHUM_ERR_STORE, "DB.902", "cannot open database: %s",
                      c->h ? sqlite3_errmsg(c->h) : sqlite3_errstr(rc));
@@ -53,7 +55,8 @@ khum_code db_open(const char *path, db_conn **out, khum_err *err)
     sqlite3_busy_timeout(c->h, 5000);
     sqlite3_extended_result_codes(c->h, 1);
     khum_code k = db_exec(c, "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; "
-                             "PRAGMA synchronous=FULL;", err);
+                             "PRAGMA synchronous=FULL; PRAGMA cache_size=-32768; "
+                             "PRAGMA temp_store=MEMORY;", err);
     if (k) {
         khum_err_at(err, path, 0, 0, NULL);
         db_close(c);

@@ -98,20 +98,18 @@ khum_code khum_store_add_entry(khum_store *s, const char *election, int version,
                                const char *user, const khum_form *f, int64_t *id,
                                khum_err *err)
 {
-    db_stmt *st, *vt;
+    db_stmt *st;
     khum_code rc = db_prepare(s->db,
         "INSERT INTO form_entry (election, station, version, slot, entered_by, entered_at,"
-        " registered, received, ballots_cast, spoiled, unused, valid, invalid)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id", &st, err);
+        " registered, received, ballots_cast, spoiled, unused, valid, invalid, votes)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id", &st, err);
     if (rc)
         return rc;
-    if ((rc = db_prepare(s->db, "INSERT INTO form_entry_votes (entry, party, votes)"
-                                " VALUES (?, ?, ?)", &vt, err))) {
-        db_finalize(st);
-        return rc;
-    }
     char now[32];
     store_now(now);
+    khum_buf votes;
+    khum_buf_init(&votes);
+    store_votes_json(f, &votes);
     db_bind_text(st, 1, election);
     db_bind_text(st, 2, f->station);
     db_bind_int(st, 3, version);
@@ -122,21 +120,15 @@ khum_code khum_store_add_entry(khum_store *s, const char *election, int version,
                             f->unused, f->valid, f->invalid};
     for (int i = 0; i < 7; i++)
         db_bind_int(st, 7 + i, nums[i]);
-    if (db_step(st, err) != DB_ROW) {
+    db_bind_text(st, 14, votes.failed ? "{}" : votes.data);
+    if (votes.failed)
+        rc = khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
+    else if (db_step(st, err) != DB_ROW)
         rc = err->code ? err->code : KHUM_ERR_STORE;
-    } else {
+    else
         *id = db_col_int(st, 0);
-        for (size_t i = 0; i < f->n && !rc; i++) {
-            db_reset(vt);
-            db_bind_int(vt, 1, *id);
-            db_bind_text(vt, 2, f->party[i]);
-            db_bind_int(vt, 3, f->votes[i]);
-            if (db_step(vt, err) == DB_ERROR)
-                rc = err->code;
-        }
-    }
     db_finalize(st);
-    db_finalize(vt);
+    khum_buf_free(&votes);
     return rc;
 }
 
@@ -147,8 +139,7 @@ khum_code khum_store_load_entry(khum_store *s, int64_t id, khum_arena *a, khum_f
     db_stmt *st;
     khum_code rc = db_prepare(s->db,
         "SELECT station, registered, received, ballots_cast, spoiled, unused, valid, invalid,"
-        " (SELECT count(*) FROM form_entry_votes WHERE entry = ?1)"
-        " FROM form_entry WHERE id = ?1", &st, err);
+        " votes FROM form_entry WHERE id = ?", &st, err);
     if (rc)
         return rc;
     db_bind_int(st, 1, id);
@@ -162,23 +153,11 @@ khum_code khum_store_load_entry(khum_store *s, int64_t id, khum_arena *a, khum_f
                       &f->unused, &f->valid, &f->invalid};
     for (int i = 0; i < 7; i++)
         *dst[i] = db_col_int(st, 1 + i);
-    size_t nv = (size_t)db_col_int(st, 8);
+    bool ok = f->station && store_votes_parse(db_col_text(st, 8), a, f);
     db_finalize(st);
-    f->party = khum_arena_alloc(a, (nv + 1) * sizeof *f->party);
-    f->votes = khum_arena_alloc(a, (nv + 1) * sizeof *f->votes);
-    if (!f->station || !f->party || !f->votes)
-        return khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
-    if ((rc = db_prepare(s->db, "SELECT party, votes FROM form_entry_votes WHERE entry = ?"
-                                " ORDER BY party", &st, err)))
-        return rc;
-    db_bind_int(st, 1, id);
-    int r;
-    while (f->n < nv && (r = db_step(st, err)) == DB_ROW) {
-        f->party[f->n] = khum_arena_strdup(a, db_col_text(st, 0));
-        f->votes[f->n++] = db_col_int(st, 1);
-    }
-    db_finalize(st);
-    return KHUM_OK;
+    return ok ? KHUM_OK : khum_err_set(err, KHUM_ERR_STORE, "DB.909", "form entry %lld: the "
+                                       "votes are not a JSON object of list: votes",
+                                       (long long)id);
 }
 
 khum_code khum_store_log_form_event(khum_store *s, const char *election, const char *station,
@@ -253,17 +232,16 @@ khum_code khum_store_explanations(khum_store *s, const char *election, const cha
 }
 
 /* The accepted entry of each station's latest accepted-or-official version,
- * with its votes: one row per vote, ordered by entry, in one pass. */
+ * in station order (the primary key's: no sort). */
 static const char current_sql[] =
     "SELECT e.id, e.station, e.registered, e.received, e.ballots_cast, e.spoiled, e.unused,"
-    " e.valid, e.invalid, w.party, w.votes"
+    " e.valid, e.invalid, e.votes"
     " FROM form_version v JOIN form_entry e ON e.id = v.accepted_entry"
-    " LEFT JOIN form_entry_votes w ON w.entry = e.id"
     " WHERE v.election = ?1 AND v.state IN ('accepted', 'official')"
     " AND NOT EXISTS (SELECT 1 FROM form_version x WHERE x.election = v.election"
     "  AND x.station = v.station AND x.version > v.version"
     "  AND x.state IN ('accepted', 'official'))"
-    " ORDER BY e.id";
+    " ORDER BY v.station, v.version";
 
 static bool grow_forms(khum_arena *a, khum_form **v, size_t n, size_t *cap)
 {
@@ -280,28 +258,6 @@ static bool grow_forms(khum_arena *a, khum_form **v, size_t n, size_t *cap)
     return true;
 }
 
-static bool add_vote(khum_arena *a, khum_form *f, size_t *cap, const char *party,
-                     int64_t votes)
-{
-    if (f->n == *cap) {
-        size_t nc = *cap ? *cap * 2 : 8;
-        const char **p = khum_arena_alloc(a, nc * sizeof *p);
-        int64_t *q = khum_arena_alloc(a, nc * sizeof *q);
-        if (!p || !q)
-            return false;
-        if (f->n) {
-            memcpy(p, f->party, f->n * sizeof *p);
-            memcpy(q, f->votes, f->n * sizeof *q);
-        }
-        f->party = p;
-        f->votes = q;
-        *cap = nc;
-    }
-    f->party[f->n] = khum_arena_strdup(a, party);
-    f->votes[f->n++] = votes;
-    return f->party[f->n - 1] != NULL;
-}
-
 khum_code khum_store_current_forms(khum_store *s, const char *election, khum_arena *a,
                                    khum_form **forms, size_t *n, khum_err *err)
 {
@@ -312,29 +268,23 @@ khum_code khum_store_current_forms(khum_store *s, const char *election, khum_are
     if (rc)
         return rc;
     db_bind_text(st, 1, election);
-    size_t cap = 0, vcap = 0;
-    int64_t last = -1;
+    size_t cap = 0;
     int r;
     while ((r = db_step(st, err)) == DB_ROW) {
-        int64_t id = db_col_int(st, 0);
-        if (id != last) {
-            if (!grow_forms(a, forms, *n, &cap)) {
-                rc = khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
-                break;
-            }
-            khum_form *f = &(*forms)[(*n)++];
-            memset(f, 0, sizeof *f);
-            f->station = khum_arena_strdup(a, db_col_text(st, 1));
-            int64_t *dst[] = {&f->registered, &f->received, &f->cast, &f->spoiled,
-                              &f->unused, &f->valid, &f->invalid};
-            for (int i = 0; i < 7; i++)
-                *dst[i] = db_col_int(st, 2 + i);
-            last = id;
-            vcap = 0;
-        }
-        if (!db_col_null(st, 9) &&
-            !add_vote(a, &(*forms)[*n - 1], &vcap, db_col_text(st, 9), db_col_int(st, 10))) {
+        if (!grow_forms(a, forms, *n, &cap)) {
             rc = khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
+            break;
+        }
+        khum_form *f = &(*forms)[(*n)++];
+        memset(f, 0, sizeof *f);
+        f->station = khum_arena_strdup(a, db_col_text(st, 1));
+        int64_t *dst[] = {&f->registered, &f->received, &f->cast, &f->spoiled,
+                          &f->unused, &f->valid, &f->invalid};
+        for (int i = 0; i < 7; i++)
+            *dst[i] = db_col_int(st, 2 + i);
+        if (!f->station || !store_votes_parse(db_col_text(st, 9), a, f)) {
+            rc = khum_err_set(err, KHUM_ERR_STORE, "DB.909", "form entry %lld: the votes are "
+                              "not a JSON object of list: votes", (long long)db_col_int(st, 0));
             break;
         }
     }

@@ -7,6 +7,7 @@
 
 #include "db.h"
 #include "khum/store.h"
+#include "khum/str.h"
 
 struct khum_store {
     db_conn *db;
@@ -21,6 +22,10 @@ static inline khum_code store_run(db_stmt *st, khum_err *err)
     db_finalize(st);
     return r == DB_ERROR ? (err ? err->code : KHUM_ERR_STORE) : KHUM_OK;
 }
+
+/* A form's votes as form_entry.votes JSON (keys sorted), and back (store_votes.c). */
+void store_votes_json(const khum_form *f, khum_buf *b);
+bool store_votes_parse(const char *s, khum_arena *a, khum_form *f);
 
 /* UTC time as 2026-11-21T05:00:00Z. */
 void store_now(char buf[32]);

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "khum/store.h"
+#include "store/store_impl.h"
 
 typedef struct fixture {
     char path[64];
@@ -86,6 +87,74 @@ static void test_newer_schema_refused(void **state)
     assert_int_equal(khum_store_open(f->path, &s, &err), KHUM_ERR_STORE);
     assert_string_equal(err.rule, "DB.906");
     assert_null(s);
+}
+
+extern const char *const khum_schema_migrations[];
+
+/* A database at schema 4 (votes in form_entry_votes rows) is migrated to 5
+ * (votes as JSON in the entry row) with every vote kept. */
+static void test_votes_migration(void **state)
+{
+    fixture *f = *state;
+    khum_store_close(f->s);
+    f->s = NULL;
+    unlink(f->path);
+    sqlite3 *h;
+    assert_int_equal(sqlite3_open(f->path, &h), SQLITE_OK);
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(sqlite3_exec(h, khum_schema_migrations[i], NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(h,
+        "PRAGMA user_version = 4;"
+        "INSERT INTO form_entry VALUES (7, 'e', '010201-01', 1, 1, 'ann', 't',"
+        " 500, 510, 400, 2, 108, 390, 10);"
+        "INSERT INTO form_entry VALUES (8, 'e', '010201-02', 1, 1, 'ann', 't',"
+        " 1, 1, 0, 0, 1, 0, 0);"
+        "INSERT INTO form_entry_votes VALUES (7, 'FCP', 40), (7, 'CPP', 200), (7, 'CNRP', 150);",
+        NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(h);
+    khum_err err;
+    khum_err_clear(&err);
+    assert_int_equal(khum_store_open(f->path, &f->s, &err), KHUM_OK);
+    assert_int_equal(khum_store_schema_version(f->s), khum_store_schema_latest());
+    khum_arena a;
+    khum_arena_init(&a, 0);
+    khum_form form;
+    assert_int_equal(khum_store_load_entry(f->s, 7, &a, &form, &err), KHUM_OK);
+    assert_int_equal(form.n, 3);
+    assert_string_equal(form.party[0], "CNRP");   /* sorted by list, as before */
+    assert_int_equal(form.votes[0], 150);
+    assert_string_equal(form.party[2], "FCP");
+    assert_int_equal(form.votes[2], 40);
+    assert_int_equal(form.valid, 390);
+    assert_int_equal(khum_store_load_entry(f->s, 8, &a, &form, &err), KHUM_OK);
+    assert_int_equal(form.n, 0);                  /* an entry without votes: {} */
+    khum_arena_free(&a);
+}
+
+/* Votes JSON: sorted keys, escapes written and read back (the slow path). */
+static void test_votes_json(void **state)
+{
+    const char *party[] = {"Z\"Q", "A", "M\\N"};
+    int64_t votes[] = {3, 1, 2};
+    khum_form f = {.station = "s", .n = 3, .party = party, .votes = votes};
+    khum_buf b;
+    khum_buf_init(&b);
+    store_votes_json(&f, &b);
+    assert_string_equal(b.data, "{\"A\":1,\"M\\\\N\":2,\"Z\\\"Q\":3}");
+    khum_arena a;
+    khum_arena_init(&a, 0);
+    khum_form g = {0};
+    assert_true(store_votes_parse(b.data, &a, &g));
+    assert_int_equal(g.n, 3);
+    assert_string_equal(g.party[1], "M\\N");
+    assert_string_equal(g.party[2], "Z\"Q");
+    assert_int_equal(g.votes[2], 3);
+    assert_true(store_votes_parse("{ \"A\" : 5 }", &a, &g));  /* spaces: jansson */
+    assert_int_equal(g.votes[0], 5);
+    assert_false(store_votes_parse("[1]", &a, &g));
+    assert_false(store_votes_parse("{\"A\":\"x\"}", &a, &g));
+    khum_buf_free(&b);
+    khum_arena_free(&a);
 }
 
 static void test_missing_parent_rolls_back(void **state)
@@ -193,6 +262,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_migrations, setup, teardown),
         cmocka_unit_test_setup_teardown(test_newer_schema_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_votes_migration, setup, teardown),
+        cmocka_unit_test(test_votes_json),
         cmocka_unit_test_setup_teardown(test_missing_parent_rolls_back, setup, teardown),
         cmocka_unit_test_setup_teardown(test_upsert_stats, setup, teardown),
         cmocka_unit_test_setup_teardown(test_parties_round_trip, setup, teardown),
