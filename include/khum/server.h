@@ -21,6 +21,7 @@ typedef struct khum_server_opts {
     int port;                 /* 0: any free port (khum_server_port tells which) */
     const char *web_dir;      /* static files served at /; NULL: none */
     const char *publish_dir;  /* bundles served at /api/v1/publications/; NULL: none */
+    const char *shared_dir;   /* reference data (province boundaries); NULL: none */
     int threads;              /* worker threads; 0: 2 x CPUs, at least 4 */
     size_t max_body;          /* request body limit in bytes; 0: 64 KiB */
     int session_ttl;          /* seconds; 0: 12 hours */

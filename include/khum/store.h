@@ -129,9 +129,11 @@ typedef struct khum_commune_pop {
 khum_code khum_store_commune_population(khum_store *s, khum_arena *a, khum_commune_pop **rows,
                                         size_t *n, khum_err *err);
 
-/* Latin names of every province, district and commune, sorted by code. */
+/* Names (Latin and Khmer) and centroid of every province, district and
+ * commune, sorted by code; lat/lon are NAN when the gazetteer has none. */
 typedef struct khum_area_name {
     const char *code, *name_latin, *name_km;
+    double lat, lon;
 } khum_area_name;
 
 khum_code khum_store_area_names(khum_store *s, khum_arena *a, khum_area_name **rows,

@@ -62,6 +62,28 @@ static void print_summary(khum_store *s, const char *db)
            "     build/khum council show --db %s 030802 --on 2017-07-01\n", db, db, db);
 }
 
+/* The mandate's turning point, replayed on the SYNTHETIC results: the CNRP
+ * dissolved on 16 November 2017, its seats redistributed to the parties that
+ * accept them (LDP, GDP and Khmer Power declined, rules.md section 6). */
+static int dissolve_2017(khum_store *s, const khum_election *e)
+{
+    static const char *const declining[] = {"LDP", "GDP", "KPP"};
+    khum_ledger_event ev = {.date = "2017-11-16", .type = KHUM_EV_DISSOLVE, .party = "CNRP",
+                            .declining = declining, .ndeclining = 3,
+                            .reference = "Supreme Court, 16 Nov 2017 (applied to SYNTHETIC "
+                                         "results)"};
+    khum_council_rules r;
+    khum_council_rules_default(&r);
+    khum_err err;
+    khum_err_clear(&err);
+    int64_t id;
+    if (khum_app_record_event(s, e, &ev, &r, "demo", &id, &err))
+        return cli_fail(&err);
+    printf("ledger: the CNRP dissolved on 2017-11-16, its seats redistributed (event %lld)\n",
+           (long long)id);
+    return EXIT_OK;
+}
+
 int cmd_demo(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -129,6 +151,8 @@ int cmd_demo(int argc, char **argv)
                 st = cli_fail(&err);
             else
                 printf("%zu communes made official\n", done);
+            if (!st && like == 2017)
+                st = dissolve_2017(s, &e);
             khum_election_free(&e);
         }
         khum_diags_free(&problems);

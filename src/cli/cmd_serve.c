@@ -73,6 +73,7 @@ int cmd_serve(int argc, char **argv)
         return cli_usage_error("serve", "--listen is HOST:PORT, e.g. 127.0.0.1:8080, not '%s'",
                                listen);
     o.host = host;
+    o.shared_dir = cli_shared_dir();
     struct stat st;
     if (!o.web_dir && stat("web/index.html", &st) == 0)
         o.web_dir = "web";

@@ -57,22 +57,28 @@ const khum_tally_area *tally_view_area(const tally_view *v, const char *code)
     return NULL;
 }
 
-const char *tally_view_name(const tally_view *v, const char *code)
+const khum_area_name *tally_view_names(const tally_view *v, const char *code)
 {
-    if (!*code)
-        return "Cambodia";
     size_t lo = 0, hi = v->nnames;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
         int c = strcmp(v->names[mid].code, code);
         if (c == 0)
-            return v->names[mid].name_latin;
+            return &v->names[mid];
         if (c < 0)
             lo = mid + 1;
         else
             hi = mid;
     }
-    return "";
+    return NULL;
+}
+
+const char *tally_view_name(const tally_view *v, const char *code)
+{
+    if (!*code)
+        return "Cambodia";
+    const khum_area_name *n = tally_view_names(v, code);
+    return n ? n->name_latin : "";
 }
 
 static size_t official_under(const tally_view *v, const char *area)

@@ -27,6 +27,8 @@ khum_code tally_view_load(khum_store *s, const char *election, tally_view *v, kh
 void tally_view_free(tally_view *v);
 const khum_tally_area *tally_view_area(const tally_view *v, const char *code);
 const char *tally_view_name(const tally_view *v, const char *code);
+/* The names and centroid of an area (NULL for the nation or an unknown code). */
+const khum_area_name *tally_view_names(const tally_view *v, const char *code);
 /* "official", or "provisional (12 of 1,646 communes official)" */
 void tally_view_status(const tally_view *v, const char *area, char *buf, size_t cap);
 void tally_view_text(const tally_view *v, const char *area, khum_buf *b);

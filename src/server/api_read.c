@@ -5,6 +5,8 @@
  * Public answers are cached per URL and data version and carry an ETag.
  */
 #include <dirent.h>
+#include <math.h>
+#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,13 +79,102 @@ static void election_show(srv_req *r, srv_election *el, srv_view *v)
                                "data_version", (json_int_t)r->version));
 }
 
+static json_t *coord(double x)
+{
+    return isnan(x) ? json_null() : json_real(x);
+}
+
 static json_t *area_ref(const tally_view *v, const khum_tally_area *a)
 {
-    const char *name = a->level ? tally_view_name(v, a->code) : "";
-    return json_pack("{s:s,s:i,s:s,s:I,s:I,s:b}", "code", a->code, "level", a->level, "name",
-                     name ? name : "", "stations_expected", (json_int_t)a->stations_expected,
-                     "stations_reported", (json_int_t)a->stations_reported, "complete",
-                     a->complete);
+    const khum_area_name *n = a->level ? tally_view_names(v, a->code) : NULL;
+    json_t *o = json_pack("{s:s,s:i,s:s,s:s,s:I,s:I,s:b}", "code", a->code, "level", a->level,
+                          "name", n ? n->name_latin : tally_view_name(v, a->code), "name_km",
+                          n ? n->name_km : "កម្ពុជា", "stations_expected",
+                          (json_int_t)a->stations_expected, "stations_reported",
+                          (json_int_t)a->stations_reported, "complete", a->complete);
+    json_object_set_new(o, "lat", coord(n ? n->lat : NAN));
+    json_object_set_new(o, "lon", coord(n ? n->lon : NAN));
+    return o;
+}
+
+/* Every commune: names, centroid, seats, the chief's party on polling day
+ * and the votes and seats per list, for the map and the search box. */
+static void communes(srv_req *r, srv_election *el, srv_view *v)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; i < v->v.t.ncommunes; i++) {
+        const khum_tally_commune *c = &v->v.t.communes[i];
+        json_t *o = area_ref(&v->v, &c->area);
+        json_object_set_new(o, "seats", json_integer(el->e.communes[i].seats));
+        json_object_set_new(o, "chief_party", c->chief_party >= 0
+                                                  ? json_string(v->v.t.parties[c->chief_party])
+                                                  : json_null());
+        json_t *lists = json_object();
+        for (size_t p = 0; p < v->v.t.nparties; p++)
+            if (c->area.votes[p] || c->area.seats[p])
+                json_object_set_new(lists, v->v.t.parties[p],
+                                    json_pack("[I,i]", (json_int_t)c->area.votes[p],
+                                              c->area.seats[p]));
+        json_object_set_new(o, "lists", lists);
+        json_array_append_new(arr, o);
+    }
+    srv_json(r, 200, json_pack("{s:s,s:o}", "election", el->e.id, "communes", arr));
+}
+
+/* Every membership of the mandate to today: seats and posts with their
+ * periods, as rows [person, commune, party, role, start, end, start_reason,
+ * end_reason] (end "" while current): the map's chiefs on any date, the
+ * party page's series and its defections are all read from these. */
+static void mandate(srv_req *r, srv_election *el, srv_view *v)
+{
+    char today[11];
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(today, sizeof today, "%Y-%m-%d", &tm);
+    const char *until = srv_arg(r, "until");
+    khum_council_rules rules;
+    khum_council_rules_default(&rules);
+    khum_memberships m = {0};
+    khum_changes ch = {0};
+    khum_err err;
+    khum_err_clear(&err);
+    if (khum_app_mandate(r->store, &el->e, &v->v.t, NULL, until ? until : today, &rules,
+                         &r->arena, &m, &ch, &err)) {
+        srv_fail(r, 0, &err);
+        return;
+    }
+    json_t *rows = json_array();
+    for (size_t i = 0; i < m.n; i++) {
+        const khum_membership *x = &m.v[i];
+        json_array_append_new(rows, json_pack("[s,s,s,s,s,s,s,s]", x->person, x->commune,
+                                              x->party, x->role, x->start, x->end,
+                                              x->start_reason, x->end_reason));
+    }
+    srv_json(r, 200, json_pack("{s:s,s:s,s:s,s:o}", "election", el->e.id, "from", el->e.date,
+                               "until", until ? until : today, "memberships", rows));
+}
+
+static void provinces_geojson(srv_req *r)
+{
+    char path[PATH_MAX + 64];
+    snprintf(path, sizeof path, "%s/data/voa-2018/cambodia_provinces.geojson", r->srv->shared);
+    FILE *f = *r->srv->shared ? fopen(path, "rb") : NULL;
+    if (!f) {
+        srv_failf(r, 404, "SRV.706", NULL, "the province boundaries are not available: khum "
+                  "serve reads data/voa-2018/cambodia_provinces.geojson from the reference "
+                  "data ($KHUM_SHARED; origin: github.com/VOANews/cambodia-election, see its "
+                  "SOURCE.md)");
+        return;
+    }
+    char buf[65536];
+    size_t n;
+    khum_buf_reset(&r->out);
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+        khum_buf_append(&r->out, buf, n);
+    fclose(f);
+    r->status = 200;
+    r->ctype = "application/geo+json";
 }
 
 static void areas(srv_req *r, srv_election *el, srv_view *v, const char *code)
@@ -444,6 +535,25 @@ static void publications(srv_req *r)
     srv_json(r, 200, json_pack("{s:s,s:o}", "current", cur, "versions", arr));
 }
 
+static void parties(srv_req *r)
+{
+    khum_party *p;
+    size_t n;
+    khum_err err;
+    khum_err_clear(&err);
+    if (khum_store_list_parties(r->store, &r->arena, &p, &n, &err)) {
+        srv_fail(r, 0, &err);
+        return;
+    }
+    json_t *arr = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(arr, json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}", "id", p[i].id,
+                                             "abbr", p[i].abbr, "name_en", p[i].name_en,
+                                             "name_km", p[i].name_km, "colour", p[i].colour,
+                                             "dissolved", p[i].dissolved ? p[i].dissolved : ""));
+    srv_json(r, 200, json_pack("{s:o}", "parties", arr));
+}
+
 static void session_show(srv_req *r)
 {
     if (!srv_session(r, true))
@@ -463,7 +573,8 @@ static bool election_route(srv_req *r, const char *key)
                                                    !strcmp(what, "areas"))) ||
                  (r->nseg == 4 && (!strcmp(what, "seats") || !strcmp(what, "councils") ||
                                    !strcmp(what, "forms"))) ||
-                 (r->nseg == 3 && !strcmp(what, "ledger"));
+                 (r->nseg == 3 && (!strcmp(what, "ledger") || !strcmp(what, "communes") ||
+                                   !strcmp(what, "mandate")));
     if (!known || r->probe)
         return known;
     srv_election *el;
@@ -496,6 +607,10 @@ static bool election_route(srv_req *r, const char *key)
         areas(r, el, v, arg);
     else if (!strcmp(what, "seats"))
         seats(r, el, v, arg);
+    else if (!strcmp(what, "communes"))
+        communes(r, el, v);
+    else if (!strcmp(what, "mandate"))
+        mandate(r, el, v);
     else
         council(r, el, v, arg);
     srv_view_put(r->srv, v);
@@ -508,10 +623,12 @@ bool api_read(srv_req *r)
     const char *s0 = r->nseg ? r->seg[0] : "";
     bool session = r->nseg == 1 && !strcmp(s0, "session");
     bool known = (r->nseg == 1 && (!strcmp(s0, "health") || !strcmp(s0, "elections") ||
-                                   !strcmp(s0, "audit"))) ||
+                                   !strcmp(s0, "audit") || !strcmp(s0, "parties"))) ||
                  (r->nseg >= 2 && !strcmp(s0, "elections")) ||
                  (r->nseg == 2 && !strcmp(s0, "audit") && !strcmp(r->seg[1], "head")) ||
-                 (r->nseg >= 1 && r->nseg <= 3 && !strcmp(s0, "publications")) || session;
+                 (r->nseg >= 1 && r->nseg <= 3 && !strcmp(s0, "publications")) ||
+                 (r->nseg == 2 && !strcmp(s0, "geo") && !strcmp(r->seg[1], "provinces")) ||
+                 session;
     if (!known)
         return false;
     if (r->probe)
@@ -532,10 +649,14 @@ bool api_read(srv_req *r)
     }
     if (!strcmp(s0, "elections") && r->nseg == 1)
         elections_list(r);
+    else if (!strcmp(s0, "parties"))
+        parties(r);
     else if (!strcmp(s0, "elections"))
         return election_route(r, key);
     else if (!strcmp(s0, "audit"))
         audit(r, r->nseg == 2);
+    else if (!strcmp(s0, "geo"))
+        provinces_geojson(r);
     else
         publications(r);
     srv_cache_put(r, key);

@@ -399,6 +399,7 @@ khum_code khum_server_start(const khum_server_opts *o, khum_server **out, khum_e
         s->o.threads = cpus > 2 ? (int)cpus * 2 : 4;
     }
     snprintf(s->db, sizeof s->db, "%s", o->db);
+    snprintf(s->shared, sizeof s->shared, "%s", o->shared_dir ? o->shared_dir : "");
     pthread_mutex_init(&s->mu, NULL);
     pthread_cond_init(&s->pool_cv, NULL);
     s->npool = s->o.threads;

@@ -53,7 +53,7 @@ typedef struct srv_limit {
 
 struct khum_server {
     khum_server_opts o;
-    char db[PATH_MAX], web[PATH_MAX], pub[PATH_MAX];
+    char db[PATH_MAX], web[PATH_MAX], pub[PATH_MAX], shared[PATH_MAX];
     struct MHD_Daemon *d;
     int port;
     pthread_mutex_t mu;

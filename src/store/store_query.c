@@ -4,6 +4,7 @@
  */
 #include "store_impl.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "khum/str.h"
@@ -225,7 +226,7 @@ khum_code khum_store_area_names(khum_store *s, khum_arena *a, khum_area_name **r
     db_stmt *st;
     if (!*rows)
         return khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
-    khum_code rc = db_prepare(s->db, "SELECT code, name_latin, name_km FROM area"
+    khum_code rc = db_prepare(s->db, "SELECT code, name_latin, name_km, lat, lon FROM area"
                                      " WHERE level < 4 ORDER BY code", &st, err);
     if (rc)
         return rc;
@@ -235,6 +236,8 @@ khum_code khum_store_area_names(khum_store *s, khum_arena *a, khum_area_name **r
         x->code = khum_arena_strdup(a, db_col_text(st, 0));
         x->name_latin = khum_arena_strdup(a, db_col_text(st, 1));
         x->name_km = khum_arena_strdup(a, db_col_text(st, 2));
+        x->lat = db_col_null(st, 3) ? NAN : db_col_double(st, 3);
+        x->lon = db_col_null(st, 4) ? NAN : db_col_double(st, 4);
     }
     db_finalize(st);
     return r == DB_ERROR ? KHUM_ERR_STORE : KHUM_OK;
