@@ -162,6 +162,30 @@ khum_code khum_app_mandate(khum_store *s, const khum_election *e, const khum_tal
     return rc;
 }
 
+/* A party is dissolved once: a second dissolution (not reversed) is refused. */
+static khum_code not_dissolved(khum_store *s, const khum_election *e, const char *party,
+                               khum_err *err)
+{
+    khum_arena a;
+    khum_arena_init(&a, 0);
+    khum_ledger_event *ev;
+    size_t n;
+    khum_code rc = khum_store_ledger_events(s, e->id, "", &a, &ev, &n, err);
+    for (size_t i = 0; !rc && i < n; i++) {
+        if (ev[i].type != KHUM_EV_DISSOLVE || strcmp(ev[i].party, party))
+            continue;
+        bool reversed = false;
+        for (size_t k = 0; k < n && !reversed; k++)
+            reversed = ev[k].type == KHUM_EV_REVERSE && ev[k].reverses == ev[i].id;
+        if (!reversed)
+            rc = khum_err_set(err, KHUM_ERR_CONFLICT, "LED.605", "party %s was dissolved "
+                              "already on %s (event %lld); reverse that event first",
+                              party, ev[i].date, (long long)ev[i].id);
+    }
+    khum_arena_free(&a);
+    return rc;
+}
+
 static khum_code audit_event(khum_store *s, const khum_election *e,
                              const khum_ledger_event *ev, const char *user, int64_t id,
                              khum_err *err)
@@ -195,9 +219,11 @@ khum_code khum_app_record_event(khum_store *s, const khum_election *e,
         (!ev->commune || !khum_election_commune_find(e, ev->commune)))
         return khum_err_set(err, KHUM_ERR_INPUT, "LED.602", "the event needs a commune of "
                             "election %s", e->id);
+    khum_code rc;
+    if (ev->type == KHUM_EV_DISSOLVE && (rc = not_dissolved(s, e, ev->party, err)))
+        return rc;
     khum_tally t;
-    khum_code rc = khum_app_tally(s, e, &t, err);
-    if (rc)
+    if ((rc = khum_app_tally(s, e, &t, err)))
         return rc;
     khum_arena a;
     khum_arena_init(&a, 0);

@@ -127,11 +127,15 @@ static void communes(srv_req *r, srv_election *el, srv_view *v)
  * party page's series and its defections are all read from these. */
 static void mandate(srv_req *r, srv_election *el, srv_view *v)
 {
-    char today[11];
+    /* The mandate runs five years from polling day (rules.md section 1), or to today. */
+    char today[11], end[32];
     time_t now = time(NULL);
     struct tm tm;
     gmtime_r(&now, &tm);
     strftime(today, sizeof today, "%Y-%m-%d", &tm);
+    snprintf(end, sizeof end, "%04d%s", atoi(el->e.date) + 5, el->e.date + 4);
+    if (strlen(end) == 10 && strcmp(end, today) < 0)
+        memcpy(today, end, sizeof today);
     const char *until = srv_arg(r, "until");
     khum_council_rules rules;
     khum_council_rules_default(&rules);
@@ -554,10 +558,14 @@ static void parties(srv_req *r)
     srv_json(r, 200, json_pack("{s:o}", "parties", arr));
 }
 
+/* Who is logged in: {"user": null} without a session (not 401: a page asks
+ * this before anyone logs in, and browsers log every 401 as an error). */
 static void session_show(srv_req *r)
 {
-    if (!srv_session(r, true))
+    if (!srv_session(r, false)) {
+        srv_json(r, 200, json_pack("{s:n}", "user"));
         return;
+    }
     srv_json(r, 200, json_pack("{s:s,s:s,s:s,s:s}", "user", r->sess.user, "role",
                                r->sess.role, "scope", r->sess.scope, "csrf", r->sess.csrf));
 }

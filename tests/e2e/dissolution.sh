@@ -1,7 +1,7 @@
-# dissolution.sh: on a SYNTHETIC national election like 2017 (the demo),
-# dissolving the party with the most opposition seats redistributes every one
-# of them, and the national total of seats stays the same, under both
-# divisors of rules.md §6.
+# dissolution.sh: on a SYNTHETIC national election like 2017 (the demo, which
+# records the CNRP's dissolution of 16 Nov 2017), the dissolution
+# redistributes every one of the party's seats and the national total stays
+# the same, under both divisors of rules.md §6; a party is dissolved once.
 . "$(dirname "$0")/lib/assert.sh"
 
 DB="$T/d.db"
@@ -11,7 +11,9 @@ run 0 K ledger seats --on 2017-07-01
 before=$(grep '^CNRP,' "$T/out" | cut -d, -f2)
 [ "${before:-0}" -gt 4000 ] || fail "the synthetic CNRP should hold thousands of seats, has '$before'"
 has out "total,11572,"
-run 0 K ledger add dissolve --party CNRP --date 2017-11-16 --declining LDP,GDP,KPP --reference "Supreme Court" --user nec
+run 0 K ledger show; has out "dissolve"
+run 1 K ledger add dissolve --party CNRP --date 2017-11-20 --reference "again" --user nec
+has err "party CNRP was dissolved already on 2017-11-16"; has err "[LED.605]"
 for div in all new; do
     run 0 K ledger seats --on 2017-12-01 --redistribution $div
     hasnt out "CNRP,"

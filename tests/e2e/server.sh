@@ -100,6 +100,7 @@ status 403 "cookie without CSRF"; eq "$(json error.code)" AUTH.505 "csrf code"
 req POST $E/forms/010201-01/resolve '{"action":"keep-first"}' -b "$T/jar" -H "X-CSRF-Token: $csrf"
 status 409 "cookie with CSRF reaches the state machine"
 req GET /api/v1/session "" -b "$T/jar"; status 200 "who am I"; eq "$(json user)" col "session user"
+req GET /api/v1/session; status 200 "no session"; eq "$(json user)" "" "no user without a session"
 
 # Hostile input.
 as adm POST $E/lots '{"commune": '; status 400 "malformed JSON"; eq "$(json error.code)" REQ.101 "json code"

@@ -1,0 +1,186 @@
+// dashboard.test.mjs: the dashboard in headless Chromium. Usage:
+//   node dashboard.test.mjs BASE_URL PASSWORD SCREENSHOT_DIR
+// Opens the overview, drills down to a commune, switches to Khmer, moves the
+// map's date slider across the 2017 dissolution and sees the commune change
+// colour, then two clerks key one form twice (agreeing) and another
+// (disagreeing) and the coordinator resolves it. Screenshots of each step;
+// any console error fails the test.
+import { chromium } from 'playwright-core';
+import assert from 'node:assert/strict';
+
+const [base, password, shots] = process.argv.slice(2);
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+const errors = [];
+let step = 0;
+
+async function newPage(width = 1280) {
+  const ctx = await browser.newContext({ viewport: { width, height: 900 }, acceptDownloads: true });
+  const page = await ctx.newPage();
+  page.on('console', m => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('pageerror', e => errors.push(String(e)));
+  return page;
+}
+async function shot(page, name) {
+  await page.screenshot({ path: `${shots}/${String(++step).padStart(2, '0')}-${name}.png`, fullPage: true });
+}
+async function visible(page, sel) {
+  assert.ok(await page.locator(sel).first().isVisible(), `${sel} is visible`);
+}
+async function ready(page, url) {
+  await page.goto(url);
+  await page.waitForSelector('body[data-ready="1"]', { timeout: 30000 });
+  await page.waitForSelector('main:not([aria-busy])');
+}
+const ok = msg => console.log('ok - ' + msg);
+
+try {
+  // 1. The overview of the 2017 story.
+  let page = await newPage();
+  await ready(page, `${base}/?election=kh-news-2017#/`);
+  await visible(page, '#election-hash');
+  assert.match(await page.textContent('#election-hash'), /^[0-9a-f]{4}-/);
+  assert.equal(await page.textContent('#status'), 'official');
+  await visible(page, '[data-card="turnout"]');
+  assert.match(await page.textContent('[data-table="parties-nation"]'), /CNRP/);
+  await visible(page, 'figure.chart svg');
+  await shot(page, 'overview');
+  ok('overview: hash, status, cards, party table and seat chart');
+
+  // A table downloads as CSV.
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.click('[data-csv="parties-nation"]')]);
+  const csv = await (await import('node:fs/promises')).readFile(await dl.path(), 'utf8');
+  assert.match(csv, /^party,votes,share,seats,chiefs\r\n/);
+  ok('a table downloads as CSV');
+
+  // 2. Drill down: province, district, commune.
+  await page.click('[data-table="provinces"] a');
+  await page.waitForSelector('[data-table^="districts-"]');
+  await page.click('[data-table^="districts-"] a');
+  await page.waitForSelector('[data-table^="communes-"]');
+  await page.click('[data-table^="communes-"] a');
+  await page.waitForSelector('[data-table="protocol-010201"]');
+  await visible(page, 'nav.crumbs');
+  await visible(page, '[data-table="council-010201"]');
+  await visible(page, '[data-table="timeline-010201"]');
+  await visible(page, '[data-table="forms-010201"]');
+  assert.match(await page.textContent('[data-table="timeline-010201"]'), /2017/);
+  await shot(page, 'commune');
+  ok('drill-down to commune 010201: protocol, council, timeline, forms');
+
+  // Search by Khmer name.
+  await page.goto(`${base}/?election=kh-news-2017#/`);
+  await page.waitForSelector('main:not([aria-busy])');
+  await page.fill('#search', 'បន្ទាយនាង');
+  await page.dispatchEvent('#search', 'change');
+  await page.waitForSelector('[data-table="protocol-010201"]');
+  assert.equal(await page.evaluate(() => location.hash), '#/commune/010201');
+  ok('search by Khmer name finds Banteay Neang');
+
+  // 3. Khmer.
+  await page.click('#lang');
+  await page.waitForSelector('html[lang="km"]');
+  await page.waitForSelector('main:not([aria-busy])');
+  assert.match(await page.textContent('header nav'), /ទិដ្ឋភាពទូទៅ/);
+  assert.match(await page.textContent('[data-card="registered"] .v'), /^[០-៩,]+$/, 'Khmer digits');
+  assert.match(await page.textContent('[data-table="timeline-010201"]'), /វិច្ឆិកា/, 'Khmer month names');
+  await shot(page, 'khmer');
+  await page.click('#lang');
+  await page.waitForSelector('html[lang="en"]');
+  ok('language switches to Khmer (strings and digits) and back');
+
+  // 4. The map across the dissolution.
+  await page.goto(`${base}/?election=kh-news-2017#/map`);
+  await page.waitForSelector('circle[data-commune="010201"]');
+  const colourOn = async day => {
+    await page.evaluate(d => {
+      const s = document.getElementById('map-slider');
+      s.value = String(Math.round((Date.parse(d) - Date.parse(s.dataset.from)) / 864e5));
+      s.dispatchEvent(new Event('input'));
+    }, day);
+    assert.equal(await page.getAttribute('#map-date', 'data-date'), day);
+    return page.getAttribute('circle[data-commune="010201"]', 'data-party');
+  };
+  assert.equal(await colourOn('2017-07-01'), 'CNRP');
+  await shot(page, 'map-before');
+  assert.equal(await colourOn('2017-12-01'), 'CPP');
+  await shot(page, 'map-after');
+  ok('map: commune 010201 turns from CNRP to CPP across 16 Nov 2017');
+
+  // Phone width.
+  const phone = await newPage(390);
+  await ready(phone, `${base}/?election=kh-news-2017#/commune/010201`);
+  await visible(phone, '[data-table="protocol-010201"]');
+  const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 1, `no horizontal scroll at phone width (${overflow})`);
+  await shot(phone, 'phone');
+  ok('phone width: no horizontal scrolling');
+
+  // 5. Two clerks key one form twice (agree), another (disagree); the coordinator resolves.
+  const key = async (user, station, f) => {
+    const p = await newPage();
+    await ready(p, `${base}/?election=kh-test-2022#/entry`);
+    await p.fill('#login-user', user);
+    await p.fill('#login-password', password);
+    await p.click('#login-submit');
+    await p.waitForSelector('#station');
+    await p.goto(`${base}/?election=kh-test-2022#/entry/${station}`);
+    await p.waitForSelector('#entry-form');
+    for (const [k, v] of Object.entries(f)) await p.fill(`#f-${k.replace(':', '-')}`, String(v));
+    await p.click('#save-entry');
+    await p.waitForSelector('[data-result], [data-error]');
+    return p;
+  };
+  const F1 = { registered: 500, received: 510, cast: 400, spoiled: 2, unused: 108, valid: 390, invalid: 10,
+               'votes:CPP': 200, 'votes:CNRP': 150, 'votes:FCP': 40 };
+  let p1 = await key('clerk1', '010201-01', F1);
+  assert.equal(await p1.getAttribute('[data-result]', 'data-result'), 'first-entered');
+  let p2 = await key('clerk2', '010201-01', F1);
+  assert.equal(await p2.getAttribute('[data-result]', 'data-result'), 'accepted');
+  await shot(p2, 'entries-agree');
+  ok('two clerks agree: the form is accepted');
+
+  // An inline check shows while typing.
+  const p3 = await newPage();
+  await ready(p3, `${base}/?election=kh-test-2022#/entry`);
+  await p3.fill('#login-user', 'clerk1');
+  await p3.fill('#login-password', password);
+  await p3.click('#login-submit');
+  await p3.waitForSelector('#station');
+  await p3.goto(`${base}/?election=kh-test-2022#/entry/010201-02`);
+  await p3.waitForSelector('#entry-form');
+  await p3.fill('#f-valid', '294');
+  await p3.fill('#f-votes-CPP', '1');
+  await p3.waitForSelector('#local-checks [data-code="F.102"]');
+  ok('inline check F.102 appears while typing');
+
+  const F2 = { registered: 400, received: 410, cast: 300, spoiled: 0, unused: 110, valid: 294, invalid: 6,
+               'votes:CPP': 150, 'votes:CNRP': 100, 'votes:FCP': 44 };
+  p1 = await key('clerk1', '010201-02', F2);
+  p2 = await key('clerk2', '010201-02', Object.assign({}, F2, { 'votes:CPP': 140, 'votes:CNRP': 110 }));
+  assert.equal(await p2.getAttribute('[data-result]', 'data-result'), 'entries-different');
+  ok('two clerks disagree: entries differ');
+
+  const pc = await newPage();
+  await ready(pc, `${base}/?election=kh-test-2022#/entry`);
+  await pc.fill('#login-user', 'coord');
+  await pc.fill('#login-password', password);
+  await pc.click('#login-submit');
+  await pc.waitForSelector('#station');
+  await pc.goto(`${base}/?election=kh-test-2022#/entry/010201-02`);
+  await pc.waitForSelector('[data-action="keep-first"]');
+  await visible(pc, '[data-table="entries-010201-02"]');
+  await shot(pc, 'coordinator');
+  await pc.click('[data-action="keep-first"]');
+  await pc.waitForSelector('#form-state[data-state="accepted"]');
+  await shot(pc, 'resolved');
+  ok('the coordinator keeps the first entry: accepted');
+
+  assert.deepEqual(errors, [], 'no console errors');
+  ok('no console errors');
+} catch (e) {
+  console.error('not ok - ' + (e && e.stack || e));
+  console.error('console errors:', errors);
+  process.exitCode = 1;
+} finally {
+  await browser.close();
+}

@@ -1,0 +1,43 @@
+# dashboard.sh: the dashboard in Debian's headless Chromium (playwright-core,
+# tests/browser/dashboard.test.mjs) against `khum serve` on loopback. The
+# database holds the 2017 story of tests/data/news-2017 (a CNRP chief until
+# the dissolution of 16 Nov 2017) and an election still being counted
+# (tests/data/mini-election) with two clerks and a coordinator.
+. "$(dirname "$0")/lib/assert.sh"
+. "$(dirname "$0")/lib/http.sh"
+
+PW_DIR="$KHUM_SRC/tests/browser"
+if ! command -v node >/dev/null || [ ! -x /usr/bin/chromium ] || [ ! -d "$PW_DIR/node_modules/playwright-core" ]; then
+    echo "dashboard.sh needs node, /usr/bin/chromium and tests/browser/node_modules" >&2
+    echo "(scripts/install-deps installs them; .ci/run does so)" >&2
+    exit 1
+fi
+DB="$T/w.db"
+K() { "$KHUM" "$@" --db "$DB"; }
+N="$KHUM_TESTDATA/news-2017"
+run 0 K import gazetteer "$KHUM_TESTDATA/mini-gazetteer" -q
+run 0 K import parties "$KHUM_SRC/data/parties/kh.csv" -q
+run 0 K election import "$N"
+run 0 K import results "$N/results.csv" -q
+run 0 K import candidates "$N/candidates.csv"
+run 0 K official --user nec
+run 0 K ledger add dissolve --party CNRP --date 2017-11-16 --reference "Supreme Court" --user nec
+run 0 K election import "$KHUM_TESTDATA/mini-election"
+PW=correct-horse-9
+for u in clerk1:clerk clerk2:clerk coord:coordinator; do
+    echo "$PW" | K user add "${u%%:*}" --role "${u#*:}" --scope 01 >/dev/null 2>&1 || fail "user ${u%%:*}"
+done
+start_server "$DB" --web "$KHUM_SRC/web"
+mkdir -p "$T/shots"
+CHECKS=$((CHECKS + 1))
+if ! node "$PW_DIR/dashboard.test.mjs" "$BASE" "$PW" "$T/shots" >"$T/node.log" 2>&1; then
+    fail "the browser test failed"
+fi
+cat "$T/node.log"
+# Keep the screenshots where CI can find them.
+mkdir -p "${KHUM_SHOTS:-/tmp/khum-dashboard-shots}" && cp "$T"/shots/*.png "${KHUM_SHOTS:-/tmp/khum-dashboard-shots}/" 2>/dev/null
+q="SELECT state FROM form_version WHERE election = 'kh-test-2022' AND station"
+eq "$(sql "$DB" "$q = '010201-01'")" accepted "the form keyed twice in the browser"
+eq "$(sql "$DB" "$q = '010201-02'")" accepted "the form resolved in the browser"
+stop_server
+finish

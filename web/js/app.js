@@ -1,0 +1,93 @@
+/* app.js: start-up and routing. Loads the election (the only one, or
+   ?election=ID), the parties and the communes (for names and search), then
+   shows the view the #fragment names; every view shows the election's short
+   hash and whether its figures are provisional or official. */
+'use strict';
+
+const App = {id: null, election: null, communes: [], names: {}, mandate: null, session: null};
+
+async function loadElection() {
+  const want = new URLSearchParams(location.search).get('election');
+  const list = await api('/elections');
+  if (!list.elections.length) throw new Error('no election in this database');
+  App.id = want || list.elections[list.elections.length - 1].id;
+  App.election = await api(`/elections/${App.id}`);
+  await Parties.load();
+  const c = await api(`/elections/${App.id}/communes`);
+  App.communes = c.communes;
+  const areas = await api(`/elections/${App.id}/areas`);
+  for (const p of areas.children) App.names[p.code] = p;
+  for (const x of App.communes) App.names[x.code] = x;
+  const provs = await Promise.all(areas.children.map(p => api(`/elections/${App.id}/areas/${p.code}`)));
+  for (const p of provs) for (const d of p.children) App.names[d.code] = d;
+}
+
+function electionLine() {
+  const e = App.election, line = document.getElementById('election-line');
+  const status = e.status === 'official' ? 'official' : 'provisional';
+  render(line, h('span', {}, `${I18N.t('election')}: ${e.name || e.id} · ${I18N.date(e.date)} · ${I18N.t('hash')} `),
+    h('code', {id: 'election-hash', title: e.hash, lang: 'en'}, e.hash_short), ' ',
+    h('span.badge.' + status, {id: 'status'}, I18N.t(status)));
+  const banner = document.getElementById('banner');
+  banner.hidden = !e.synthetic;
+  banner.textContent = I18N.t('synthetic');
+}
+
+function fillSearch() {
+  const list = document.getElementById('search-list');
+  render(list, ...App.communes.map(c => h('option', {value: `${c.name} · ${c.name_km} · ${c.code}`})));
+}
+
+function findCommune(q) {
+  const s = q.trim().toLowerCase();
+  if (!s) return null;
+  const code = s.match(/\b(\d{6})\b/);
+  if (code) return App.communes.find(c => c.code === code[1]);
+  return App.communes.find(c => c.name.toLowerCase() === s || c.name_km === q.trim())
+    || App.communes.find(c => c.name.toLowerCase().includes(s) || c.name_km.includes(q.trim()));
+}
+
+async function route() {
+  const main = document.getElementById('main');
+  const [, view, arg] = (location.hash.replace(/^#\/?/, '') || 'overview').match(/^([^/]*)\/?(.*)$/) || [];
+  document.querySelectorAll('header nav a').forEach(a => {
+    const target = a.getAttribute('href').replace(/^#\/?/, '') || 'overview';
+    a.classList.toggle('active', target === (view || 'overview') || (view === 'party' && target === 'parties'));
+  });
+  electionLine();
+  main.setAttribute('aria-busy', 'true');
+  try {
+    if (view === 'area' && arg) await viewArea(main, arg);
+    else if (view === 'commune' && arg) await viewCommune(main, arg);
+    else if (view === 'map') await viewMap(main);
+    else if (view === 'parties') await viewParties(main);
+    else if (view === 'party' && arg) await viewParty(main, arg);
+    else if (view === 'entry') await viewEntry(main, arg);
+    else await viewOverview(main);
+  } catch (e) {
+    render(main, h('h1', {}, I18N.t('error')), h('p', {role: 'alert'}, e.message));
+  }
+  main.removeAttribute('aria-busy');
+}
+
+async function start() {
+  I18N.set(I18N.lang);
+  const lang = document.getElementById('lang');
+  const label = () => { lang.textContent = I18N.lang === 'km' ? 'English' : 'ខ្មែរ'; };
+  label();
+  lang.addEventListener('click', () => { I18N.set(I18N.lang === 'km' ? 'en' : 'km'); label(); fillSearch(); route(); });
+  document.getElementById('search').addEventListener('change', e => {
+    const c = findCommune(e.target.value);
+    if (c) { location.hash = '#/commune/' + c.code; e.target.value = ''; }
+  });
+  try { await loadElection(); } catch (e) {
+    document.getElementById('main').replaceChildren(h('p', {role: 'alert'}, e.message));
+    return;
+  }
+  fillSearch();
+  window.addEventListener('hashchange', route);
+  await route();
+  document.body.dataset.ready = '1';
+}
+
+start();

@@ -1,0 +1,107 @@
+/* i18n.js: every string of the dashboard in English and Khmer, and numbers
+   and dates formatted for the chosen language (Khmer digits in Khmer). */
+'use strict';
+const STRINGS = {
+  en: {
+    app: 'khum', skip: 'Skip to content', overview: 'Overview', map: 'Map', parties: 'Parties',
+    entry: 'Data entry', search: 'Search', searchHint: 'Commune (Latin or ខ្មែរ)',
+    loading: 'Loading…', footer: 'khum: results, councils and their changes; every table can be downloaded as CSV.',
+    synthetic: 'SYNTHETIC DATA: invented results for demonstration, not a real election',
+    election: 'Election', hash: 'election hash', official: 'official', provisional: 'provisional',
+    registered: 'Registered voters', cast: 'Ballots cast', turnout: 'Turnout', valid: 'Valid ballots',
+    invalid: 'Invalid ballots', forms: 'Forms reported', seats: 'Seats', votes: 'Votes', share: 'Share',
+    chiefs: 'Communes won (chief)', party: 'Party', area: 'Area', name: 'Name', stations: 'Stations',
+    nation: 'Cambodia', province: 'Province', district: 'District', commune: 'Commune', station: 'Station',
+    provinces: 'Provinces', districts: 'Districts', communes: 'Communes', seatChart: 'Seats per party',
+    downloadCsv: 'Download CSV', council: 'Council', post: 'Post', since: 'Since', why: 'Why',
+    chief: 'Chief', 'first-deputy': 'First deputy', 'second-deputy': 'Second deputy', councillor: 'Councillor', none: '',
+    timeline: 'Changes during the mandate', date: 'Date', what: 'What', detail: 'Detail',
+    allocation: 'Seat allocation', quota: 'Quota', step: 'Seat', kind: 'By', value: 'Quotient',
+    runnerUp: 'Best loser', margins: 'Closest contest', votesToMove: 'votes to move the last seat',
+    form: 'Form', state: 'State', person: 'Person', list: 'List',
+    partyPage: 'Party', overTime: 'Seats and chiefs over the mandate', defections: 'Defections by month',
+    month: 'Month', joined: 'Joined', left: 'Left', mapTitle: 'Communes by the party of their chief',
+    mapHint: 'Move the date to replay the mandate; select a commune to open it.', onDate: 'On',
+    login: 'Log in', logout: 'Log out', user: 'User', password: 'Password', loggedAs: 'Logged in as',
+    stationCode: 'Station code', open: 'Open', submitEntry: 'Save entry', received: 'Ballots received',
+    spoiled: 'Spoiled', unused: 'Unused', entryFirst: 'First entry', entrySecond: 'Second entry',
+    keepFirst: 'Keep first', keepSecond: 'Keep second', rekeyFirst: 'Key first again', rekeySecond: 'Key second again',
+    explain: 'Explain', explanation: 'Explanation', checks: 'Checks', noChecks: 'No check fails.',
+    'empty': 'not entered', 'first-entered': 'first entry done', 'entries-different': 'entries differ',
+    'needs-explanation': 'needs an explanation', 'accepted': 'accepted (provisional)', 'official-state': 'official',
+    notFound: 'Not found', error: 'Error', protocolNote: 'Exact quotients; ties settled by the rule set, then by recorded lots.',
+    searchNone: 'No commune matches.', total: 'Total',
+  },
+  km: {
+    'w:quota': 'កូតា', 'w:average': 'មធ្យមភាគ', 'w:remainder': 'សំណល់', 'w:left': 'ចេញ',
+    'w:seated': 'ចូលកាន់អាសនៈ', 'w:post': 'តួនាទី', 'w:party': 'ប្តូរគណបក្ស', 'w:elected': 'ជាប់ឆ្នោត',
+    'w:redistribution': 'ការបែងចែកឡើងវិញ', 'w:replacement': 'អ្នកជំនួស', 'w:party dissolved': 'គណបក្សត្រូវរំលាយ',
+    'w:redistributed seat of a dissolved party': 'អាសនៈបែងចែកឡើងវិញនៃគណបក្សដែលត្រូវរំលាយ',
+    'w:posts derived again after the dissolution': 'តួនាទីកំណត់ឡើងវិញក្រោយការរំលាយ',
+    'w:order-only': 'លំដាប់ប៉ុណ្ណោះ', 'w:more-votes': 'សំឡេងច្រើនជាង', 'w:lot': 'ចាប់ឆ្នោត',
+    app: 'khum', skip: 'រំលងទៅខ្លឹមសារ', overview: 'ទិដ្ឋភាពទូទៅ', map: 'ផែនទី', parties: 'គណបក្ស',
+    entry: 'បញ្ចូលទិន្នន័យ', search: 'ស្វែងរក', searchHint: 'ឃុំ (ខ្មែរ ឬ Latin)',
+    loading: 'កំពុងផ្ទុក…', footer: 'khum៖ លទ្ធផល ក្រុមប្រឹក្សា និងការផ្លាស់ប្តូរ។ តារាងនីមួយៗអាចទាញយកជា CSV។',
+    synthetic: 'ទិន្នន័យសិប្បនិម្មិត៖ លទ្ធផលប្រឌិតសម្រាប់បង្ហាញ មិនមែនការបោះឆ្នោតពិតទេ',
+    election: 'ការបោះឆ្នោត', hash: 'ហាស់នៃការបោះឆ្នោត', official: 'ផ្លូវការ', provisional: 'បណ្ដោះអាសន្ន',
+    registered: 'អ្នកបោះឆ្នោតចុះឈ្មោះ', cast: 'សន្លឹកឆ្នោតបានបោះ', turnout: 'អត្រាចូលរួម', valid: 'សន្លឹកឆ្នោតត្រឹមត្រូវ',
+    invalid: 'សន្លឹកឆ្នោតមិនត្រឹមត្រូវ', forms: 'លទ្ធផលការិយាល័យបានទទួល', seats: 'អាសនៈ', votes: 'សំឡេងឆ្នោត', share: 'ភាគរយ',
+    chiefs: 'ឃុំដែលឈ្នះ (មេឃុំ)', party: 'គណបក្ស', area: 'តំបន់', name: 'ឈ្មោះ', stations: 'ការិយាល័យ',
+    nation: 'កម្ពុជា', province: 'ខេត្ត', district: 'ស្រុក', commune: 'ឃុំ', station: 'ការិយាល័យបោះឆ្នោត',
+    provinces: 'ខេត្ត', districts: 'ស្រុក', communes: 'ឃុំ', seatChart: 'អាសនៈតាមគណបក្ស',
+    downloadCsv: 'ទាញយក CSV', council: 'ក្រុមប្រឹក្សាឃុំ', post: 'តួនាទី', since: 'ចាប់ពី', why: 'មូលហេតុ',
+    chief: 'មេឃុំ', 'first-deputy': 'ជំទប់ទី១', 'second-deputy': 'ជំទប់ទី២', councillor: 'សមាជិកក្រុមប្រឹក្សា', none: '',
+    timeline: 'ការផ្លាស់ប្តូរក្នុងអាណត្តិ', date: 'កាលបរិច្ឆេទ', what: 'អ្វី', detail: 'ព័ត៌មានលម្អិត',
+    allocation: 'ការបែងចែកអាសនៈ', quota: 'កូតា', step: 'អាសនៈ', kind: 'តាម', value: 'ផលចែក',
+    runnerUp: 'អ្នកចាញ់ជិតបំផុត', margins: 'ការប្រកួតជិតបំផុត', votesToMove: 'សំឡេងដើម្បីផ្លាស់អាសនៈចុងក្រោយ',
+    form: 'សន្លឹកលទ្ធផល', state: 'ស្ថានភាព', person: 'បុគ្គល', list: 'បញ្ជី',
+    partyPage: 'គណបក្ស', overTime: 'អាសនៈ និងមេឃុំ ក្នុងអាណត្តិ', defections: 'ការប្តូរគណបក្សតាមខែ',
+    month: 'ខែ', joined: 'ចូល', left: 'ចេញ', mapTitle: 'ឃុំតាមគណបក្សរបស់មេឃុំ',
+    mapHint: 'ផ្លាស់ទីកាលបរិច្ឆេទ ដើម្បីមើលអាណត្តិឡើងវិញ ជ្រើសឃុំដើម្បីបើក។', onDate: 'នៅថ្ងៃ',
+    login: 'ចូល', logout: 'ចាកចេញ', user: 'អ្នកប្រើ', password: 'ពាក្យសម្ងាត់', loggedAs: 'បានចូលជា',
+    stationCode: 'លេខកូដការិយាល័យ', open: 'បើក', submitEntry: 'រក្សាទុក', received: 'សន្លឹកឆ្នោតបានទទួល',
+    spoiled: 'សន្លឹកខូច', unused: 'សន្លឹកមិនបានប្រើ', entryFirst: 'ការបញ្ចូលទី១', entrySecond: 'ការបញ្ចូលទី២',
+    keepFirst: 'យកទី១', keepSecond: 'យកទី២', rekeyFirst: 'បញ្ចូលទី១ម្តងទៀត', rekeySecond: 'បញ្ចូលទី២ម្តងទៀត',
+    explain: 'ពន្យល់', explanation: 'ការពន្យល់', checks: 'ការត្រួតពិនិត្យ', noChecks: 'គ្មានកំហុស។',
+    'empty': 'មិនទាន់បញ្ចូល', 'first-entered': 'បានបញ្ចូលលើកទី១', 'entries-different': 'ការបញ្ចូលខុសគ្នា',
+    'needs-explanation': 'ត្រូវការការពន្យល់', 'accepted': 'ទទួលយក (បណ្ដោះអាសន្ន)', 'official-state': 'ផ្លូវការ',
+    notFound: 'រកមិនឃើញ', error: 'កំហុស', protocolNote: 'ផលចែកពិតប្រាកដ ការស្មើគ្នាដោះស្រាយតាមច្បាប់ បន្ទាប់មកដោយការចាប់ឆ្នោត។',
+    searchNone: 'គ្មានឃុំត្រូវនឹងការស្វែងរក។', total: 'សរុប',
+  },
+};
+
+const I18N = {
+  lang: localStorage.getItem('khum-lang') === 'km' ? 'km' : 'en',
+  t(key) { return (STRINGS[this.lang] && STRINGS[this.lang][key]) ?? STRINGS.en[key] ?? key; },
+  /* Khmer digits by mapping, not by Intl: a browser without Khmer locale
+     data (Chromium's trimmed ICU) would print Latin digits otherwise. */
+  digits(text) { return this.lang === 'km' ? String(text).replace(/[0-9]/g, d => '០១២៣៤៥៦៧៨៩'[d]) : String(text); },
+  num(n, digits) {
+    if (n === null || n === undefined || n === '' || Number.isNaN(Number(n))) return '';
+    const opts = digits === undefined ? {} : {minimumFractionDigits: digits, maximumFractionDigits: digits};
+    return this.digits(new Intl.NumberFormat('en-GB', opts).format(n));
+  },
+  pct(part, whole) { return whole ? this.num(100 * part / whole, 2) + ' %' : ''; },
+  months: {
+    en: ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'],
+    km: ['មករា', 'កុម្ភៈ', 'មីនា', 'មេសា', 'ឧសភា', 'មិថុនា', 'កក្កដា', 'សីហា', 'កញ្ញា', 'តុលា', 'វិច្ឆិកា', 'ធ្នូ'],
+  },
+  date(iso) {
+    if (!iso) return '';
+    const [y, m, d] = iso.split('-').map(Number);
+    return this.digits(`${d} ${this.months[this.lang][m - 1]} ${y}`);
+  },
+  month(ym) {
+    const [y, m] = ym.split('-').map(Number);
+    return this.digits(`${this.months[this.lang][m - 1]} ${y}`);
+  },
+  /* A code from the data (a protocol step, a change, a reason) in words, when known. */
+  word(code) { return (STRINGS[this.lang] && STRINGS[this.lang]['w:' + code]) || code; },
+  set(lang) {
+    this.lang = lang;
+    localStorage.setItem('khum-lang', lang);
+    document.documentElement.lang = lang;
+    document.querySelectorAll('[data-i18n]').forEach(el => { el.textContent = this.t(el.dataset.i18n); });
+    document.querySelectorAll('[data-i18n-placeholder]').forEach(el => { el.placeholder = this.t(el.dataset.i18nPlaceholder); });
+  },
+};

@@ -1,0 +1,89 @@
+/* util.js: fetching the API, building elements and tables (each with its
+   CSV download), and the party registry's names and colours. */
+'use strict';
+const API = '/api/v1';
+
+async function api(path, opts = {}) {
+  const res = await fetch(API + path, Object.assign({credentials: 'same-origin'}, opts));
+  let body = null;
+  try { body = await res.json(); } catch (e) { body = null; }
+  if (!res.ok) {
+    const err = new Error(body && body.error ? `${body.error.message} [${body.error.code}]` : `HTTP ${res.status}`);
+    err.status = res.status;
+    err.body = body;
+    throw err;
+  }
+  return body;
+}
+
+/* h('tag.class', {attr: v}, children...): a DOM element; strings become text. */
+function h(spec, attrs, ...kids) {
+  const [tag, ...cls] = spec.split('.');
+  const el = document.createElement(tag);
+  if (cls.length) el.className = cls.join(' ');
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === null || v === undefined || v === false) continue;
+    if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
+    else if (k === 'text') el.textContent = v;
+    else el.setAttribute(k, v === true ? '' : v);
+  }
+  for (const kid of kids.flat()) {
+    if (kid === null || kid === undefined || kid === false) continue;
+    el.append(kid instanceof Node ? kid : document.createTextNode(String(kid)));
+  }
+  return el;
+}
+
+/* Replace el's children, leaving out the null, undefined and false that
+   optional parts of a view give (replaceChildren would print "null"). */
+function render(el, ...kids) {
+  el.replaceChildren(...kids.flat().filter(k => k !== null && k !== undefined && k !== false));
+}
+
+function csvField(v) {
+  const s = v === null || v === undefined ? '' : String(v);
+  return /[",\r\n]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
+}
+
+/* A table from columns [{key, label, num, fmt}] and rows of plain values,
+   with a link that downloads exactly those rows as CSV. */
+function table(name, columns, rows, caption) {
+  const head = h('tr', {}, columns.map(c => h('th' + (c.num ? '.n' : ''), {scope: 'col'}, c.label)));
+  const body = rows.map(r => h('tr', {}, columns.map(c => {
+    const v = r[c.key];
+    const shown = c.fmt ? c.fmt(v, r) : (c.num ? I18N.num(v) : v);
+    return h('td' + (c.num ? '.n' : ''), {}, shown);
+  })));
+  const csv = [columns.map(c => csvField(c.key)).join(',')]
+    .concat(rows.map(r => columns.map(c => csvField(r[c.key])).join(','))).join('\r\n') + '\r\n';
+  const link = h('a.dl', {href: '#', 'data-csv': name, onclick: e => {
+    e.preventDefault();
+    const url = URL.createObjectURL(new Blob([csv], {type: 'text/csv;charset=utf-8'}));
+    const a = h('a', {href: url, download: name + '.csv'});
+    document.body.append(a); a.click(); a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+  }}, I18N.t('downloadCsv'));
+  return h('div', {}, h('div.tablebox', {}, h('table', {'data-table': name},
+    caption ? h('caption.sr', {}, caption) : null, h('thead', {}, head), h('tbody', {}, body))), link);
+}
+
+const Parties = {
+  byId: {},
+  async load() {
+    const d = await api('/parties');
+    for (const p of d.parties) this.byId[p.id] = p;
+  },
+  colour(id) { return (this.byId[id] && this.byId[id].colour) || '#8a8f98'; },
+  name(id) {
+    const p = this.byId[id];
+    if (!p) return id;
+    return I18N.lang === 'km' && p.name_km ? p.name_km : p.abbr || id;
+  },
+  label(id) { return h('span', {}, h('span.swatch', {style: `background:${this.colour(id)}`}), this.name(id)); },
+};
+
+function areaName(a) {
+  if (!a) return '';
+  if (a.level === 0 || a.code === '') return I18N.t('nation');
+  return I18N.lang === 'km' && a.name_km ? a.name_km : a.name;
+}

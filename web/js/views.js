@@ -1,0 +1,186 @@
+/* views.js: the overview, a province or district, a commune (its forms,
+   seat allocation, council and timeline), and the parties with their seats
+   and chiefs over the mandate. Each view fetches what it shows. */
+'use strict';
+
+function partyRows(area) {
+  return (area.parties || []).filter(p => p.votes || p.seats)
+    .sort((a, b) => b.seats - a.seats || b.votes - a.votes)
+    .map(p => ({party: p.party, votes: p.votes, share: area.valid ? (100 * p.votes / area.valid).toFixed(2) : '',
+                seats: p.seats, chiefs: p.chiefs}));
+}
+
+function partyTable(name, area) {
+  return table(name, [
+    {key: 'party', label: I18N.t('party'), fmt: v => h('a', {href: '#/party/' + v}, Parties.label(v))},
+    {key: 'votes', label: I18N.t('votes'), num: true},
+    {key: 'share', label: I18N.t('share'), num: true, fmt: v => v === '' ? '' : I18N.num(+v, 2) + ' %'},
+    {key: 'seats', label: I18N.t('seats'), num: true},
+    {key: 'chiefs', label: I18N.t('chiefs'), num: true},
+  ], partyRows(area));
+}
+
+function cards(a) {
+  const c = (k, v) => h('div.card', {'data-card': k}, h('div.k', {}, I18N.t(k)), h('div.v', {}, v));
+  return h('div.cards', {},
+    c('registered', I18N.num(a.registered)), c('cast', I18N.num(a.cast)),
+    c('turnout', I18N.pct(a.cast, a.registered)), c('valid', I18N.num(a.valid)),
+    c('invalid', I18N.num(a.invalid) + ' (' + I18N.pct(a.invalid, a.cast) + ')'),
+    c('forms', I18N.num(a.stations_reported) + ' / ' + I18N.num(a.stations_expected)),
+    c('seats', I18N.num(a.seats)));
+}
+
+function crumbs(code) {
+  const parts = [h('a', {href: '#/'}, I18N.t('nation'))];
+  for (const len of [2, 4, 6]) {
+    if (code.length < len) break;
+    const sub = code.slice(0, len), n = App.names[sub];
+    const label = n ? areaName(n) : sub;
+    parts.push(len === code.length ? h('span', {'aria-current': 'page'}, label)
+      : h('a', {href: (len === 6 ? '#/commune/' : '#/area/') + sub}, label));
+  }
+  return h('nav.crumbs', {'aria-label': 'breadcrumbs'}, parts);
+}
+
+async function viewOverview(main) {
+  const [nat, prov] = await Promise.all([api(`/elections/${App.id}/results`),
+                                         api(`/elections/${App.id}/results?by=province`)]);
+  const a = nat.areas[0];
+  const bars = partyRows(a).filter(p => p.seats > 0)
+    .map(p => ({label: Parties.name(p.party), value: p.seats, colour: Parties.colour(p.party)}));
+  render(main, h('h1', {}, I18N.t('overview')), cards(a),
+    h('div.grid2', {}, h('div', {}, h('h2', {}, I18N.t('parties')), partyTable('parties-nation', a)),
+      barChart(I18N.t('seatChart'), bars)),
+    h('h2', {}, I18N.t('provinces')), areaTable('provinces', prov.areas, '#/area/'));
+}
+
+function areaTable(name, areas, prefix) {
+  return table(name, [
+    {key: 'area', label: I18N.t('area'), fmt: (v, r) => h('a', {href: prefix + v}, areaName(App.names[v] || r))},
+    {key: 'registered', label: I18N.t('registered'), num: true},
+    {key: 'cast', label: I18N.t('cast'), num: true},
+    {key: 'turnout', label: I18N.t('turnout'), num: true, fmt: v => I18N.num(+v, 2) + ' %'},
+    {key: 'stations', label: I18N.t('forms'), num: true, fmt: v => v},
+    {key: 'seats', label: I18N.t('seats'), num: true},
+    {key: 'first', label: I18N.t('chiefs'), fmt: v => v ? Parties.label(v) : ''},
+  ], areas.map(x => {
+    const top = (x.parties || []).slice().sort((p, q) => q.chiefs - p.chiefs || q.seats - p.seats)[0];
+    return {area: x.area, name: x.name, registered: x.registered, cast: x.cast,
+            turnout: x.registered ? (100 * x.cast / x.registered).toFixed(2) : '0',
+            stations: `${I18N.num(x.stations_reported)}/${I18N.num(x.stations_expected)}`,
+            seats: x.seats, first: top && top.chiefs ? top.party : ''};
+  }));
+}
+
+async function viewArea(main, code) {
+  const by = code.length === 2 ? 'district' : 'commune';
+  const [self, kids] = await Promise.all([api(`/elections/${App.id}/results/${code}`),
+                                          api(`/elections/${App.id}/results/${code}?by=${by}`)]);
+  const a = self.areas[0];
+  render(main, crumbs(code), h('h1', {}, areaName(App.names[code] || a)), cards(a),
+    h('h2', {}, I18N.t('parties')), partyTable('parties-' + code, a),
+    h('h2', {}, I18N.t(by === 'district' ? 'districts' : 'communes')),
+    areaTable(by + 's-' + code, kids.areas, by === 'district' ? '#/area/' : '#/commune/'));
+}
+
+function fracText(f) { return f ? f.text : ''; }
+const dec = v => v === '' || v === undefined ? '' : I18N.num(Number(v), 2);
+
+async function viewCommune(main, code) {
+  const today = new Date().toISOString().slice(0, 10);
+  const [res, area, seats, council] = await Promise.all([
+    api(`/elections/${App.id}/results/${code}`), api(`/elections/${App.id}/areas/${code}`),
+    api(`/elections/${App.id}/seats/${code}`),
+    api(`/elections/${App.id}/councils/${code}?date=${today}`).catch(e => ({error: e.message}))]);
+  const a = res.areas[0];
+  const forms = await Promise.all(area.children.map(s =>
+    api(`/elections/${App.id}/forms/${encodeURIComponent(s.code)}`).catch(() => ({station: s.code, state: 'empty'}))));
+  const parties = seats.lists.map(l => l.party);
+  const formRows = forms.map(f => {
+    const r = {station: f.station, state: f.state, registered: f.registered};
+    const acc = f.accepted || {};
+    for (const k of ['cast', 'valid', 'invalid']) r[k] = acc[k];
+    for (const p of parties) r['votes:' + p] = acc.votes ? acc.votes[p] : '';
+    return r;
+  });
+  const formCols = [{key: 'station', label: I18N.t('station')},
+    {key: 'state', label: I18N.t('state'), fmt: v => I18N.t(v === 'official' ? 'official-state' : v)},
+    {key: 'registered', label: I18N.t('registered'), num: true}, {key: 'cast', label: I18N.t('cast'), num: true},
+    {key: 'valid', label: I18N.t('valid'), num: true}, {key: 'invalid', label: I18N.t('invalid'), num: true}]
+    .concat(parties.map(p => ({key: 'votes:' + p, label: Parties.name(p), num: true})));
+  const proto = (seats.protocol || []).map(s => ({seat: s.seat, party: s.party, kind: s.kind,
+    value: fracText(s.value), exact: s.value ? s.value.exact : '', runner_up: s.runner_up || '',
+    runner_value: fracText(s.runner_value), tie: s.tie}));
+  const closest = (seats.margins || []).find(m => m.closest);
+  const members = council.members || [];
+  const changes = council.changes || [];
+  render(main, crumbs(code), h('h1', {}, areaName(App.names[code] || a)), cards(a),
+    h('h2', {}, I18N.t('parties')), partyTable('parties-' + code, a),
+    h('h2', {}, I18N.t('allocation')),
+    h('p.muted', {}, `${I18N.t('quota')}: ${dec(fracText(seats.quota))} · ${seats.method} · ${I18N.t('protocolNote')}`),
+    table('protocol-' + code, [
+      {key: 'seat', label: I18N.t('step'), num: true}, {key: 'party', label: I18N.t('party'), fmt: v => Parties.label(v)},
+      {key: 'kind', label: I18N.t('kind'), fmt: v => I18N.word(v)}, {key: 'value', label: I18N.t('value'), num: true, fmt: dec},
+      {key: 'runner_up', label: I18N.t('runnerUp'), fmt: v => v ? Parties.label(v) : ''},
+      {key: 'runner_value', label: I18N.t('value'), num: true, fmt: dec},
+      {key: 'tie', label: '', fmt: v => I18N.word(v)}], proto),
+    closest ? h('p', {'data-margin': ''}, `${I18N.t('margins')}: ${Parties.name(closest.holder)} / ${Parties.name(closest.challenger)}: `
+      + `${I18N.num(closest.votes_to_move)} ${I18N.t('votesToMove')}`) : null,
+    h('h2', {}, I18N.t('council') + ' · ' + I18N.date(today)),
+    council.error ? h('p.muted', {}, council.error) : table('council-' + code, [
+      {key: 'post', label: I18N.t('post'), fmt: v => I18N.t(v)}, {key: 'name', label: I18N.t('name')},
+      {key: 'party', label: I18N.t('party'), fmt: v => Parties.label(v)},
+      {key: 'list_party', label: I18N.t('list'), fmt: v => Parties.name(v)},
+      {key: 'since', label: I18N.t('since'), fmt: v => I18N.date(v)},
+      {key: 'why', label: I18N.t('why'), fmt: v => I18N.word(v)}],
+      members.slice().sort((x, y) => (x.post === 'none') - (y.post === 'none'))),
+    h('h2', {}, I18N.t('timeline')),
+    table('timeline-' + code, [{key: 'date', label: I18N.t('date'), fmt: v => I18N.date(v)},
+      {key: 'what', label: I18N.t('what'), fmt: v => I18N.word(v)}, {key: 'name', label: I18N.t('name')},
+      {key: 'party', label: I18N.t('party'), fmt: v => v ? Parties.label(v) : ''},
+      {key: 'detail', label: I18N.t('detail'), fmt: v => I18N.word(v)}], changes),
+    h('h2', {}, I18N.t('stations')), table('forms-' + code, formCols, formRows));
+}
+
+async function mandate() {
+  if (!App.mandate) App.mandate = await api(`/elections/${App.id}/mandate`);
+  return App.mandate;
+}
+
+async function viewParties(main) {
+  const nat = await api(`/elections/${App.id}/results`);
+  render(main, h('h1', {}, I18N.t('parties')), partyTable('parties-nation', nat.areas[0]));
+}
+
+/* Seats and chiefs of a party on the first of each month, and defections. */
+async function viewParty(main, id) {
+  const [m, ledger] = await Promise.all([mandate(), api(`/elections/${App.id}/ledger`)]);
+  const rows = m.memberships;  /* [person, commune, party, role, start, end, start_reason, end_reason] */
+  const months = [];
+  for (let d = new Date(m.from.slice(0, 7) + '-01T00:00:00Z'); d.toISOString().slice(0, 10) <= m.until;
+       d.setUTCMonth(d.getUTCMonth() + 1)) months.push(d.toISOString().slice(0, 10));
+  months[0] = m.from;
+  const count = (role, day) => rows.filter(r => r[2] === id && r[3] === role && r[4] <= day && (!r[5] || r[5] > day)).length;
+  const seats = months.map(d => [d, count('councillor', d)]);
+  const chiefs = months.map(d => [d, count('chief', d)]);
+  const partyOf = {};
+  for (const r of rows) if (r[3] === 'councillor' && !(r[0] in partyOf)) partyOf[r[0]] = r[2];
+  const byMonth = {};
+  for (const ev of ledger.events.filter(e => e.type === 'defect')) {
+    const mon = ev.date.slice(0, 7), from = partyOf[ev.person];
+    byMonth[mon] = byMonth[mon] || {month: mon, joined: 0, left: 0};
+    if (ev.to_party === id) byMonth[mon].joined++;
+    if (from === id) byMonth[mon].left++;
+  }
+  const defs = Object.values(byMonth).filter(x => x.joined || x.left).sort((a, b) => a.month < b.month ? -1 : 1);
+  render(main, h('nav.crumbs', {}, h('a', {href: '#/parties'}, I18N.t('parties'))),
+    h('h1', {}, Parties.label(id)),
+    lineChart(I18N.t('overTime'), [{label: I18N.t('seats'), colour: Parties.colour(id), points: seats},
+                                   {label: I18N.t('chiefs'), colour: '#444', points: chiefs}]),
+    table('series-' + id, [{key: 'date', label: I18N.t('date'), fmt: v => I18N.date(v)},
+      {key: 'seats', label: I18N.t('seats'), num: true}, {key: 'chiefs', label: I18N.t('chiefs'), num: true}],
+      months.map((d, i) => ({date: d, seats: seats[i][1], chiefs: chiefs[i][1]}))),
+    h('h2', {}, I18N.t('defections')),
+    table('defections-' + id, [{key: 'month', label: I18N.t('month'), fmt: v => I18N.month(v)},
+      {key: 'joined', label: I18N.t('joined'), num: true}, {key: 'left', label: I18N.t('left'), num: true}], defs));
+}
