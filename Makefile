@@ -24,11 +24,14 @@ build-asan/CMakeCache.txt:
 	@CC=clang cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DKHUM_SANITIZE=ON \
 	  -DKHUM_FUZZ=ON >/dev/null
 
+# The tests that keep data also run against a throwaway PostgreSQL server on
+# loopback (scripts/pg-start), unless KHUM_TEST_PG names one already.
 check: deps build-asan/CMakeCache.txt
 	@cmake --build build-asan -j $(JOBS)
-	@cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	@pg=$${KHUM_TEST_PG:-$$(scripts/pg-start)} && cd build-asan && \
+	  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	  KHUM_SHARED=$(SHARED) ctest --output-on-failure -j $(JOBS)
+	  KHUM_TEST_PG=$$pg KHUM_SHARED=$(SHARED) ctest --output-on-failure -j $(JOBS)
 
 demo: build
 	@KHUM_SHARED=$(SHARED) build/khum demo --db $(DB)

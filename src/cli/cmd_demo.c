@@ -120,9 +120,13 @@ int cmd_demo(int argc, char **argv)
         return EXIT_FAIL;
     snprintf(pumi, sizeof pumi, "%s/data/pumi", cli_shared_dir());
 
+    /* A SQLite demo is built beside the target and renamed over it; a
+     * PostgreSQL database (which should be empty) is filled in place. */
+    bool pg = !strncmp(db, "postgres", 8);
     char tmp[4200];
-    snprintf(tmp, sizeof tmp, "%s.building", db);
-    remove_db(tmp);
+    snprintf(tmp, sizeof tmp, pg ? "%s" : "%s.building", db);
+    if (!pg)
+        remove_db(tmp);
     khum_store *s;
     int st = cli_open_store(tmp, &s);
     if (st)
@@ -159,12 +163,14 @@ int cmd_demo(int argc, char **argv)
     }
     if (st) {
         khum_store_close(s);
-        remove_db(tmp);
+        if (!pg)
+            remove_db(tmp);
         return st;
     }
     khum_store_close(s);
-    remove_db(db);
-    if (rename(tmp, db) != 0) {
+    if (!pg)
+        remove_db(db);
+    if (!pg && rename(tmp, db) != 0) {
         perror("khum demo: rename");
         return EXIT_FAIL;
     }

@@ -1,8 +1,9 @@
 /*
  * db.h (internal to src/store): the small SQL driver interface the store is
  * written against: connect, prepare with '?' placeholders, bind, step, read
- * columns. SQLite is the driver today; a libpq driver can implement the same
- * calls (rewriting '?' to $n), so every query in the store is written once.
+ * columns. Two drivers implement it, SQLite (db_sqlite.c) and libpq
+ * (db_pg.c, which rewrites '?' to $n), so every query in the store is written
+ * once.
  */
 #ifndef KHUM_STORE_DB_H
 #define KHUM_STORE_DB_H
@@ -17,9 +18,15 @@ typedef struct db_stmt db_stmt;
 
 enum { DB_ROW = 1, DB_DONE = 0, DB_ERROR = -1 };
 
-khum_code db_open(const char *path, db_conn **out, khum_err *err);
+/* uri: a SQLite file path, or postgresql://user@host:port/dbname (libpq). */
+khum_code db_open(const char *uri, db_conn **out, khum_err *err);
 void db_close(db_conn *c);
+const char *db_backend(const db_conn *c);                       /* "sqlite", "postgresql" */
 khum_code db_exec(db_conn *c, const char *sql, khum_err *err);  /* several statements */
+/* Begin a write transaction that holds the one writer's lock from its start,
+ * so that two writers never interleave (SQLite BEGIN IMMEDIATE; PostgreSQL a
+ * transaction-scoped advisory lock). */
+khum_code db_begin(db_conn *c, khum_err *err);
 khum_code db_prepare(db_conn *c, const char *sql, db_stmt **out, khum_err *err);
 void db_finalize(db_stmt *s);
 void db_reset(db_stmt *s);

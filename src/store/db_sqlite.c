@@ -6,7 +6,7 @@
  * connection by their SQL text: the store prepares the same few statements
  * thousands of times during an import, and compiling SQL would dominate.
  */
-#include "db.h"
+#include "db_impl.h"
 
 #include <sqlite3.h>
 #include <stdbool.h>
@@ -16,31 +16,39 @@
 
 #define CACHE_SIZE 48
 
-struct db_stmt {
+typedef struct sq_conn sq_conn;
+
+typedef struct sq_stmt {
+    db_stmt base;
     sqlite3_stmt *h;
-    db_conn *c;
+    sq_conn *c;
     const char *sql;  /* the cached text, NULL when not cached */
     bool in_use;
-};
+} sq_stmt;
 
-struct db_conn {
+struct sq_conn {
+    db_conn base;
     sqlite3 *h;
-    db_stmt *cache[CACHE_SIZE];
+    sq_stmt *cache[CACHE_SIZE];
     size_t ncache;
 };
 
-static khum_code sql_fail(db_conn *c, khum_err *err, const char *what)
+static khum_code sq_exec(db_conn *dc, const char *sql, khum_err *err);
+static void sq_close(db_conn *dc);
+
+static khum_code sql_fail(sq_conn *c, khum_err *err, const char *what)
 {
     return khum_err_set(err, KHUM_ERR_STORE, "DB.901", "%s: %s", what,
                         c && c->h ? sqlite3_errmsg(c->h) : "cannot open");
 }
 
-khum_code db_open(const char *path, db_conn **out, khum_err *err)
+static khum_code sq_open(const char *path, db_conn **out, khum_err *err)
 {
     *out = NULL;
-    db_conn *c = calloc(1, sizeof *c);
+    sq_conn *c = calloc(1, sizeof *c);
     if (!c)
         return khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
+    c->base.drv = &db_sqlite_driver;
     /* NOMUTEX: a connection is used by one thread at a time (the server pools them). */
     int rc = sqlite3_open_v2(path, &c->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
                                                SQLITE_OPEN_NOMUTEX, NULL);
@@ -54,20 +62,21 @@ khum_code db_open(const char *path, db_conn **out, khum_err *err)
     }
     sqlite3_busy_timeout(c->h, 5000);
     sqlite3_extended_result_codes(c->h, 1);
-    khum_code k = db_exec(c, "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; "
+    khum_code k = sq_exec(&c->base, "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; "
                              "PRAGMA synchronous=FULL; PRAGMA cache_size=-32768; "
                              "PRAGMA temp_store=MEMORY;", err);
     if (k) {
         khum_err_at(err, path, 0, 0, NULL);
-        db_close(c);
+        sq_close(&c->base);
         return k;
     }
-    *out = c;
+    *out = &c->base;
     return KHUM_OK;
 }
 
-void db_close(db_conn *c)
+static void sq_close(db_conn *dc)
 {
+    sq_conn *c = (sq_conn *)dc;
     if (!c)
         return;
     for (size_t i = 0; i < c->ncache; i++) {
@@ -79,8 +88,9 @@ void db_close(db_conn *c)
     free(c);
 }
 
-khum_code db_exec(db_conn *c, const char *sql, khum_err *err)
+static khum_code sq_exec(db_conn *dc, const char *sql, khum_err *err)
 {
+    sq_conn *c = (sq_conn *)dc;
     char *msg = NULL;
     if (sqlite3_exec(c->h, sql, NULL, NULL, &msg) != SQLITE_OK) {
         khum_err_set(err, KHUM_ERR_STORE, "DB.901", "%s", msg ? msg : sqlite3_errmsg(c->h));
@@ -90,34 +100,37 @@ khum_code db_exec(db_conn *c, const char *sql, khum_err *err)
     return KHUM_OK;
 }
 
-khum_code db_prepare(db_conn *c, const char *sql, db_stmt **out, khum_err *err)
+static khum_code sq_prepare(db_conn *dc, const char *sql, db_stmt **out, khum_err *err)
 {
+    sq_conn *c = (sq_conn *)dc;
     *out = NULL;
     for (size_t i = 0; i < c->ncache; i++) {
-        db_stmt *s = c->cache[i];
+        sq_stmt *s = c->cache[i];
         if (!s->in_use && strcmp(s->sql, sql) == 0) {
             s->in_use = true;
-            *out = s;
+            *out = &s->base;
             return KHUM_OK;
         }
     }
-    db_stmt *s = calloc(1, sizeof *s);
+    sq_stmt *s = calloc(1, sizeof *s);
     if (!s)
         return khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
     if (sqlite3_prepare_v2(c->h, sql, -1, &s->h, NULL) != SQLITE_OK) {
         free(s);
         return sql_fail(c, err, "cannot prepare statement");
     }
+    s->base.drv = &db_sqlite_driver;
     s->c = c;
     s->in_use = true;
     if (c->ncache < CACHE_SIZE && (s->sql = strdup(sql)) != NULL)
         c->cache[c->ncache++] = s;
-    *out = s;
+    *out = &s->base;
     return KHUM_OK;
 }
 
-void db_finalize(db_stmt *s)
+static void sq_finalize(db_stmt *ds)
 {
+    sq_stmt *s = (sq_stmt *)ds;
     if (!s)
         return;
     if (s->sql) {  /* cached: keep it compiled for the next caller */
@@ -130,26 +143,30 @@ void db_finalize(db_stmt *s)
     free(s);
 }
 
-void db_reset(db_stmt *s)
+static void sq_reset(db_stmt *ds)
 {
+    sq_stmt *s = (sq_stmt *)ds;
     sqlite3_reset(s->h);
     sqlite3_clear_bindings(s->h);
 }
 
-void db_bind_text(db_stmt *s, int i, const char *v)
+static void sq_bind_text(db_stmt *ds, int i, const char *v)
 {
+    sq_stmt *s = (sq_stmt *)ds;
     if (v)
         sqlite3_bind_text(s->h, i, v, -1, SQLITE_TRANSIENT);
     else
         sqlite3_bind_null(s->h, i);
 }
 
-void db_bind_int(db_stmt *s, int i, int64_t v) { sqlite3_bind_int64(s->h, i, v); }
-void db_bind_double(db_stmt *s, int i, double v) { sqlite3_bind_double(s->h, i, v); }
-void db_bind_null(db_stmt *s, int i) { sqlite3_bind_null(s->h, i); }
+#define SQ(s) ((sq_stmt *)(s))
+static void sq_bind_int(db_stmt *s, int i, int64_t v) { sqlite3_bind_int64(SQ(s)->h, i, v); }
+static void sq_bind_double(db_stmt *s, int i, double v) { sqlite3_bind_double(SQ(s)->h, i, v); }
+static void sq_bind_null(db_stmt *s, int i) { sqlite3_bind_null(SQ(s)->h, i); }
 
-int db_step(db_stmt *s, khum_err *err)
+static int sq_step(db_stmt *ds, khum_err *err)
 {
+    sq_stmt *s = (sq_stmt *)ds;
     int rc = sqlite3_step(s->h);
     if (rc == SQLITE_ROW)
         return DB_ROW;
@@ -169,30 +186,43 @@ int db_step(db_stmt *s, khum_err *err)
     return DB_ERROR;
 }
 
-const char *db_col_text(db_stmt *s, int i)
+static const char *sq_col_text(db_stmt *s, int i)
 {
-    const unsigned char *t = sqlite3_column_text(s->h, i);
+    const unsigned char *t = sqlite3_column_text(SQ(s)->h, i);
     return t ? (const char *)t : "";
 }
 
-int64_t db_col_int(db_stmt *s, int i) { return sqlite3_column_int64(s->h, i); }
-double db_col_double(db_stmt *s, int i) { return sqlite3_column_double(s->h, i); }
-bool db_col_null(db_stmt *s, int i) { return sqlite3_column_type(s->h, i) == SQLITE_NULL; }
-int64_t db_changes(db_conn *c) { return sqlite3_changes(c->h); }
+static int64_t sq_col_int(db_stmt *s, int i) { return sqlite3_column_int64(SQ(s)->h, i); }
+static double sq_col_double(db_stmt *s, int i) { return sqlite3_column_double(SQ(s)->h, i); }
+static bool sq_col_null(db_stmt *s, int i) { return sqlite3_column_type(SQ(s)->h, i) == SQLITE_NULL; }
+static int64_t sq_changes(db_conn *c) { return sqlite3_changes(((sq_conn *)c)->h); }
 
-int db_user_version(db_conn *c, khum_err *err)
+static int sq_user_version(db_conn *c, khum_err *err)
 {
     db_stmt *s;
-    if (db_prepare(c, "PRAGMA user_version", &s, err))
+    if (sq_prepare(c, "PRAGMA user_version", &s, err))
         return -1;
-    int v = db_step(s, err) == DB_ROW ? (int)db_col_int(s, 0) : -1;
-    db_finalize(s);
+    int v = sq_step(s, err) == DB_ROW ? (int)sq_col_int(s, 0) : -1;
+    sq_finalize(s);
     return v;
 }
 
-khum_code db_set_user_version(db_conn *c, int v, khum_err *err)
+static khum_code sq_set_user_version(db_conn *c, int v, khum_err *err)
 {
     char sql[64];
     snprintf(sql, sizeof sql, "PRAGMA user_version = %d", v);
-    return db_exec(c, sql, err);
+    return sq_exec(c, sql, err);
 }
+
+/* One writer at a time: BEGIN IMMEDIATE takes the write lock at once, so a
+ * transaction never fails half-way to upgrade its lock. */
+static khum_code sq_begin(db_conn *c, khum_err *err)
+{
+    return sq_exec(c, "BEGIN IMMEDIATE", err);
+}
+
+const db_driver db_sqlite_driver = {
+    "sqlite", sq_open, sq_close, sq_exec, sq_begin, sq_prepare, sq_finalize, sq_reset,
+    sq_bind_text, sq_bind_int, sq_bind_double, sq_bind_null, sq_step, sq_col_text, sq_col_int,
+    sq_col_double, sq_col_null, sq_changes, sq_user_version, sq_set_user_version,
+};

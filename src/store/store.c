@@ -28,11 +28,19 @@ static khum_code migrate(khum_store *s, khum_err *err)
         return khum_err_set(err, KHUM_ERR_STORE, "DB.906",
                             "the database has schema version %d, newer than this khum "
                             "knows (%d): upgrade khum", v, latest);
+    bool pg = strcmp(db_backend(s->db), "postgresql") == 0;
     for (int i = v; i < latest; i++) {
         khum_code rc;
-        if ((rc = db_exec(s->db, "BEGIN IMMEDIATE", err)))
+        char *sql = pg ? store_schema_pg(khum_schema_migrations[i]) : NULL;
+        if (pg && !sql)
+            return khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
+        if ((rc = db_begin(s->db, err))) {
+            free(sql);
             return rc;
-        if ((rc = db_exec(s->db, khum_schema_migrations[i], err)) ||
+        }
+        rc = db_exec(s->db, pg ? sql : khum_schema_migrations[i], err);
+        free(sql);
+        if (rc ||
             (rc = db_set_user_version(s->db, i + 1, err))) {
             db_exec(s->db, "ROLLBACK", NULL);
             return rc;
@@ -47,9 +55,6 @@ static khum_code migrate(khum_store *s, khum_err *err)
 khum_code khum_store_open(const char *uri, khum_store **out, khum_err *err)
 {
     *out = NULL;
-    if (strncmp(uri, "postgresql://", 13) == 0 || strncmp(uri, "postgres://", 11) == 0)
-        return khum_err_set(err, KHUM_ERR_USAGE, "DB.907",
-                            "the PostgreSQL backend is not built yet: use a SQLite file path");
     if (strncmp(uri, "sqlite:", 7) == 0)
         uri += 7;
     khum_store *s = calloc(1, sizeof *s);
@@ -82,8 +87,7 @@ void khum_store_set_actor(khum_store *s, const char *actor)
 
 const char *khum_store_backend(const khum_store *s)
 {
-    (void)s;
-    return "sqlite";
+    return db_backend(s->db);
 }
 
 int khum_store_schema_version(const khum_store *s)
@@ -93,9 +97,9 @@ int khum_store_schema_version(const khum_store *s)
 
 khum_code khum_store_begin(khum_store *s, khum_err *err)
 {
-    /* IMMEDIATE: take the write lock now, so a concurrent writer waits here
-     * rather than failing half-way through an import. */
-    return db_exec(s->db, "BEGIN IMMEDIATE", err);
+    /* Take the writers' lock now, so a concurrent writer waits here rather
+     * than failing half-way through an import. */
+    return db_begin(s->db, err);
 }
 
 khum_code khum_store_commit(khum_store *s, khum_err *err)

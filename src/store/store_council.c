@@ -183,7 +183,7 @@ khum_code khum_store_ledger_events(khum_store *s, const char *election, const ch
         "SELECT id, effective_date, type, commune, person, party, to_party, declining,"
         " coalesce(reverses, 0), reference, (SELECT count(*) FROM ledger_event"
         " WHERE election = ?1) FROM ledger_event WHERE election = ?1"
-        " AND (?2 IS NULL OR commune = ?2 OR commune = '')"
+        " AND (CAST(?2 AS TEXT) IS NULL OR commune = ?2 OR commune = '')"
         " ORDER BY effective_date, id", &st, err);
     if (rc)
         return rc;

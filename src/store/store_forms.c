@@ -100,9 +100,12 @@ khum_code khum_store_add_entry(khum_store *s, const char *election, int version,
 {
     db_stmt *st;
     khum_code rc = db_prepare(s->db,
-        "INSERT INTO form_entry (election, station, version, slot, entered_by, entered_at,"
+        /* The id is given, not defaulted: bulk imports assign ids themselves, and
+         * a PostgreSQL identity would not know of them. */
+        "INSERT INTO form_entry (id, election, station, version, slot, entered_by, entered_at,"
         " registered, received, ballots_cast, spoiled, unused, valid, invalid, votes)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id", &st, err);
+        " VALUES ((SELECT coalesce(max(id), 0) + 1 FROM form_entry),"
+        " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id", &st, err);
     if (rc)
         return rc;
     char now[32];

@@ -79,11 +79,11 @@ static const char *const upsert_area_sql =
     "              ELSE excluded.iso3166_2 END,"
     "  lat = COALESCE(excluded.lat, area.lat), lon = COALESCE(excluded.lon, area.lon),"
     "  search_key = excluded.search_key"
-    " WHERE area.name_km IS NOT excluded.name_km OR area.name_latin IS NOT excluded.name_latin"
-    "  OR (excluded.name_ungegn <> '' AND area.name_ungegn IS NOT excluded.name_ungegn)"
-    "  OR (excluded.unit_km <> '' AND area.unit_km IS NOT excluded.unit_km)"
-    "  OR (excluded.lat IS NOT NULL AND (area.lat IS NOT excluded.lat"
-    "      OR area.lon IS NOT excluded.lon))";
+    " WHERE area.name_km IS DISTINCT FROM excluded.name_km OR area.name_latin IS DISTINCT FROM excluded.name_latin"
+    "  OR (excluded.name_ungegn <> '' AND area.name_ungegn IS DISTINCT FROM excluded.name_ungegn)"
+    "  OR (excluded.unit_km <> '' AND area.unit_km IS DISTINCT FROM excluded.unit_km)"
+    "  OR (excluded.lat IS NOT NULL AND (area.lat IS DISTINCT FROM excluded.lat"
+    "      OR area.lon IS DISTINCT FROM excluded.lon))";
 
 static khum_code put_unit(khum_store *s, db_stmt *ins, db_stmt *parent, const khum_unit *u,
                           khum_buf *key, bool *changed, khum_err *err)
@@ -283,10 +283,10 @@ khum_code khum_store_put_parties(khum_store *s, const khum_party *rows, size_t n
         " abbr = excluded.abbr, name_km = excluded.name_km, name_en = excluded.name_en,"
         " colour = excluded.colour, registered = excluded.registered,"
         " dissolved = excluded.dissolved"
-        " WHERE party.abbr IS NOT excluded.abbr OR party.name_km IS NOT excluded.name_km"
-        " OR party.name_en IS NOT excluded.name_en OR party.colour IS NOT excluded.colour"
-        " OR party.registered IS NOT excluded.registered"
-        " OR party.dissolved IS NOT excluded.dissolved", &ins, err);
+        " WHERE party.abbr IS DISTINCT FROM excluded.abbr OR party.name_km IS DISTINCT FROM excluded.name_km"
+        " OR party.name_en IS DISTINCT FROM excluded.name_en OR party.colour IS DISTINCT FROM excluded.colour"
+        " OR party.registered IS DISTINCT FROM excluded.registered"
+        " OR party.dissolved IS DISTINCT FROM excluded.dissolved", &ins, err);
     if (rc)
         return rc;
     size_t changed = 0;

@@ -27,6 +27,9 @@ static inline khum_code store_run(db_stmt *st, khum_err *err)
 void store_votes_json(const khum_form *f, khum_buf *b);
 bool store_votes_parse(const char *s, khum_arena *a, khum_form *f);
 
+/* A migration in PostgreSQL's dialect (schema_pg.c); the caller frees it. */
+char *store_schema_pg(const char *sql);
+
 /* UTC time as 2026-11-21T05:00:00Z. */
 void store_now(char buf[32]);
 

@@ -18,7 +18,7 @@ run 2 "$KHUM" import population --check p.csv; has err "--check goes with gazett
 run 2 "$KHUM" init --bogus
 run 2 "$KHUM" geo find x;               has err "unknown subcommand 'find'"
 run 2 "$KHUM" party list extra
-run 2 "$KHUM" init --db postgresql://u@localhost/khum; has err "[DB.907]"
+run 1 "$KHUM" init --db postgresql://u@127.0.0.1:1/khum; has err "cannot connect to PostgreSQL"; has err "[DB.902]"
 run 1 "$KHUM" tally --db "$T/typo.db";  has err "no such database"
 [ ! -e "$T/typo.db" ] || fail "a read-only command created a database"
 run 0 "$KHUM" init --db "$T/new.db";    has out "schema version"

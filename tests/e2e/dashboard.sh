@@ -12,7 +12,7 @@ if ! command -v node >/dev/null || [ ! -x /usr/bin/chromium ] || [ ! -d "$PW_DIR
     echo "(scripts/install-deps installs them; .ci/run does so)" >&2
     exit 1
 fi
-DB="$T/w.db"
+DB=$(newdb w)
 K() { "$KHUM" "$@" --db "$DB"; }
 N="$KHUM_TESTDATA/news-2017"
 run 0 K import gazetteer "$KHUM_TESTDATA/mini-gazetteer" -q

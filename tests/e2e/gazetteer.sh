@@ -3,7 +3,7 @@
 # and the rule code, exit 2, and leave the database exactly as it was.
 . "$(dirname "$0")/lib/assert.sh"
 
-DB="$T/g.db"
+DB=$(newdb g)
 MINI="$KHUM_TESTDATA/mini-gazetteer"
 run 0 "$KHUM" import gazetteer --db "$DB" "$MINI"
 has out "gazetteer: 1 provinces, 1 districts, 2 communes, 3 villages (7 new, 0 updated, 0 unchanged)"
@@ -12,7 +12,7 @@ eq "$(sql "$DB" "SELECT count(*) FROM import_log WHERE kind = 'gazetteer'")" 4 "
 run 0 "$KHUM" import gazetteer --db "$DB" "$MINI"
 has out "(0 new, 0 updated, 7 unchanged)"
 
-snapshot() { sqlite3 "$DB" .dump | sha256sum; }
+snapshot() { dbdump "$DB" | sha256sum; }
 before=$(snapshot)
 
 # bad_variant FILE LINE_TO_APPEND EXPECTED_TEXT: copy the mini gazetteer,

@@ -4,7 +4,7 @@
 # 16 November 2017. Read under the law and with defector_keeps_seat.
 . "$(dirname "$0")/lib/assert.sh"
 
-DB="$T/l.db"
+DB=$(newdb l)
 F="$KHUM_TESTDATA/news-2017"
 K() { "$KHUM" "$@" --db "$DB"; }
 run 0 K import gazetteer "$KHUM_TESTDATA/mini-gazetteer" -q

@@ -4,7 +4,7 @@
 # fail verification with their codes.
 . "$(dirname "$0")/lib/assert.sh"
 
-DB="$T/p.db"
+DB=$(newdb p)
 K() { "$KHUM" "$@" --db "$DB"; }
 run 0 K import gazetteer "$KHUM_TESTDATA/mini-gazetteer" -q
 run 0 K import parties "$KHUM_SRC/data/parties/kh.csv" -q

@@ -3,7 +3,7 @@
 # given when the reference data is missing.
 . "$(dirname "$0")/lib/assert.sh"
 
-DB="$T/demo.db"
+DB=$(newdb demo)
 run 0 "$KHUM" demo --db "$DB"
 has out "provinces       25"
 has out "districts      210"
@@ -24,17 +24,17 @@ run 1 "$KHUM" geo show --db "$DB" "Atlantis";   has err "no province, district, 
 
 # The raw NCDD export of Kampong Cham: strict import refuses the bad row...
 NCDD="$KHUM_SHARED/data/pumi/ncdd_gazetteer_kampong_cham_2023-03-02.csv"
-before=$(sqlite3 "$DB" .dump | sha256sum)
+before=$(dbdump "$DB" | sha256sum)
 run 2 "$KHUM" import gazetteer --db "$DB" --ncdd "$NCDD"
 has err "ncdd_gazetteer_kampong_cham_2023-03-02.csv:580:6: village code '30802' must have 7 or 8 digits (column 'Code') [GEO.201]"
-eq "$(sqlite3 "$DB" .dump | sha256sum)" "$before" "database unchanged"
+eq "$(dbdump "$DB" | sha256sum)" "$before" "database unchanged"
 # ...and --check compares it with the pumi data: two known differences.
 run 1 "$KHUM" import gazetteer --db "$DB" --ncdd "$NCDD" --check --accept-valid
 has out "check: province 03: 1066 units in the file, 1067 in the database, 2 differences"
 has err "commune 031310: Khmer name 'សូរ្យសែន' differs from 'សូរសែន្យ' [GEO.212]"
 has err "village 03080215 (Ti Dobbram) is in the reference but not in this input [GEO.210]"
 has err "1 row rejected and skipped"
-eq "$(sqlite3 "$DB" .dump | sha256sum)" "$before" "--check writes nothing"
+eq "$(dbdump "$DB" | sha256sum)" "$before" "--check writes nothing"
 
 # Population on its own lists every unmatched code with its line.
 run 0 "$KHUM" import population --db "$DB" "$KHUM_SHARED/data/odc-2011/commune_population_2011.csv"

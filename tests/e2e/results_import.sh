@@ -4,7 +4,7 @@
 # up to the published totals.
 . "$(dirname "$0")/lib/assert.sh"
 
-DB="$T/r.db"
+DB=$(newdb r)
 ELE="$KHUM_TESTDATA/mini-election"
 K() { "$KHUM" "$@" --db "$DB"; }
 run 0 K import gazetteer "$KHUM_TESTDATA/mini-gazetteer" -q
@@ -26,7 +26,7 @@ run 1 K import results "$ELE/results.csv"; has err "station 010201-01 has a resu
 eq "$(sql "$DB" "SELECT count(*) FROM form_entry")" 1 "the second file changed nothing"
 
 # A tie for the last seat of 010202 (CPP 300, CNRP 300, 7 seats).
-DB="$T/tie.db"
+DB=$(newdb tie)
 run 0 K import gazetteer "$KHUM_TESTDATA/mini-gazetteer" -q
 run 0 K import parties "$KHUM_SRC/data/parties/kh.csv" -q
 run 0 K election import "$ELE"
@@ -40,7 +40,7 @@ run 0 K tally --commune 010202; has out "(tie)"
 eq "$(sql "$DB" "SELECT value FROM official_total WHERE area = '010202' AND field = 'seats'")" 7 "seats after the lot"
 
 # A SYNTHETIC national election adds up to the published totals exactly.
-DB="$T/s.db"
+DB=$(newdb s)
 run 0 "$KHUM" demo --db "$DB" --no-election
 run 0 K synth --like 2022 --seed 3 --out "$T/syn" --load
 has out "SYNTHETIC election synthetic-kh-commune-2022-s3"

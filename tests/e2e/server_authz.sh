@@ -7,7 +7,7 @@
 . "$(dirname "$0")/lib/assert.sh"
 . "$(dirname "$0")/lib/http.sh"
 
-DB="$T/s.db"
+DB=$(newdb s)
 K() { "$KHUM" "$@" --db "$DB"; }
 run 0 K import gazetteer "$KHUM_TESTDATA/mini-gazetteer" -q
 run 0 K import parties "$KHUM_SRC/data/parties/kh.csv" -q

@@ -10,7 +10,7 @@
 
 ROUNDS=${KHUM_CRASH_ROUNDS:-6}
 NST=240
-DB="$T/c.db"
+DB=$(newdb c)
 K() { "$KHUM" "$@" --db "$DB"; }
 run 0 K import gazetteer "$KHUM_TESTDATA/mini-gazetteer" -q
 run 0 K import parties "$KHUM_SRC/data/parties/kh.csv" -q
@@ -59,7 +59,7 @@ while [ $r -le $ROUNDS ]; do
     sleep "$(awk -v s="$r$$" 'BEGIN { srand(s); printf "%.2f", 0.3 + rand() * 0.9 }')"
     kill -9 "$SRV_PID"; wait "$SRV_PID" 2>/dev/null; SRV_PID=""
     wait $w1 $w2 $w3 $w4
-    eq "$(sql "$DB" 'PRAGMA integrity_check')" ok "integrity after kill $r"
+    [ "$BACKEND" = sqlite ] && eq "$(sql "$DB" 'PRAGMA integrity_check')" ok "integrity after kill $r"
     r=$((r + 1))
 done
 acked=$(cat "$T"/ack.* | wc -l)
@@ -89,18 +89,19 @@ awk -v n=$NIMP 'BEGIN { print "station,commune,registered"
     for (i = 1; i <= n; i++) printf "010201-%05d,010201,500\n", i }' >"$EI/stations.csv"
 awk -v n=$NIMP 'BEGIN { print "station,registered,received,cast,spoiled,unused,valid,invalid,CPP,CNRP,explanation"
     for (i = 1; i <= n; i++) printf "010201-%05d,500,500,400,0,100,390,10,200,190,\n", i }' >"$T/results.csv"
-K2() { "$KHUM" "$@" --db "$T/i.db"; }
+DB2=$(newdb i)
+K2() { "$KHUM" "$@" --db "$DB2"; }
 run 0 K2 import gazetteer "$KHUM_TESTDATA/mini-gazetteer" -q
 run 0 K2 import parties "$KHUM_SRC/data/parties/kh.csv" -q
 run 0 K2 election import "$EI"
-head0=$("$KHUM" audit head --db "$T/i.db")
+head0=$("$KHUM" audit head --db "$DB2")
 K2 import results "$T/results.csv" --election crashimp --user importer -q >/dev/null 2>&1 &
 ip=$!
 sleep 0.1
 kill -9 $ip 2>/dev/null
 wait $ip 2>/dev/null
-n=$(sql "$T/i.db" "SELECT count(*) FROM form_version")
-head1=$("$KHUM" audit head --db "$T/i.db")
+n=$(sql "$DB2" "SELECT count(*) FROM form_version")
+head1=$("$KHUM" audit head --db "$DB2")
 # All or nothing: either the kill came first and nothing changed, or the
 # import had committed and everything is there with its one audit event.
 if [ "$n" = 0 ]; then
@@ -112,5 +113,5 @@ else
     eq "${head1%% *}" $((${head0%% *} + 1)) "one audit event for the import"
 fi
 echo "import: killed mid-file: $killed" >&2
-eq "$(sql "$T/i.db" 'PRAGMA integrity_check')" ok "integrity after the killed import"
+[ "$BACKEND" = sqlite ] && eq "$(sql "$DB2" 'PRAGMA integrity_check')" ok "integrity after the killed import"
 finish

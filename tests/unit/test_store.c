@@ -5,6 +5,7 @@
  */
 #include "testutil.h"
 
+#include <libpq-fe.h>
 #include <sqlite3.h>
 #include <unistd.h>
 
@@ -12,13 +13,54 @@
 #include "store/store_impl.h"
 
 typedef struct fixture {
-    char path[64];
+    char path[256];
+    char pgname[64];      /* the PostgreSQL database made for this test, "" for SQLite */
     khum_store *s;
 } fixture;
+
+/* KHUM_TEST_BACKEND=postgresql: every test that is not about SQLite itself
+ * runs on a new PostgreSQL database made from KHUM_TEST_PG. */
+static bool on_pg(void)
+{
+    const char *b = getenv("KHUM_TEST_BACKEND");
+    return b && strcmp(b, "postgresql") == 0;
+}
+
+static int pg_admin(const char *sql)
+{
+    const char *uri = getenv("KHUM_TEST_PG");
+    PGconn *c = uri ? PQconnectdb(uri) : NULL;
+    int ok = c && PQstatus(c) == CONNECTION_OK;
+    if (ok) {
+        PGresult *r = PQexec(c, sql);
+        ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+        if (!ok)
+            fprintf(stderr, "%s: %s", sql, PQerrorMessage(c));
+        PQclear(r);
+    }
+    PQfinish(c);
+    return ok ? 0 : -1;
+}
 
 static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
+    if (on_pg()) {
+        static int serial;
+        char sql[128];
+        snprintf(f->pgname, sizeof f->pgname, "unit_store_%d_%d", (int)getpid(), serial++);
+        snprintf(sql, sizeof sql, "CREATE DATABASE %s", f->pgname);
+        const char *uri = getenv("KHUM_TEST_PG");
+        if (!uri || pg_admin(sql))
+            return -1;
+        snprintf(f->path, sizeof f->path, "%.*s/%s", (int)(strrchr(uri, '/') - uri), uri,
+                 f->pgname);
+        khum_err err;
+        if (khum_store_open(f->path, &f->s, &err))
+            return -1;
+        *state = f;
+        return 0;
+    }
     snprintf(f->path, sizeof f->path, "/tmp/khum-test-store-XXXXXX");
     int fd = mkstemp(f->path);
     if (fd < 0)
@@ -36,7 +78,14 @@ static int teardown(void **state)
 {
     fixture *f = *state;
     khum_store_close(f->s);
-    char side[80];
+    if (*f->pgname) {
+        char sql[128];
+        snprintf(sql, sizeof sql, "DROP DATABASE %s WITH (FORCE)", f->pgname);
+        pg_admin(sql);
+        free(f);
+        return 0;
+    }
+    char side[300];
     unlink(f->path);
     snprintf(side, sizeof side, "%s-wal", f->path);
     unlink(side);
@@ -76,6 +125,8 @@ static void test_migrations(void **state)
 
 static void test_newer_schema_refused(void **state)
 {
+    if (on_pg())
+        skip();  /* about SQLite files themselves */
     fixture *f = *state;
     sqlite3 *h;
     assert_int_equal(sqlite3_open(f->path, &h), SQLITE_OK);
@@ -95,6 +146,8 @@ extern const char *const khum_schema_migrations[];
  * (votes as JSON in the entry row) with every vote kept. */
 static void test_votes_migration(void **state)
 {
+    if (on_pg())
+        skip();  /* about SQLite files themselves */
     fixture *f = *state;
     khum_store_close(f->s);
     f->s = NULL;

@@ -39,7 +39,13 @@ CREATE TABLE audit_event (
 CREATE INDEX audit_event_actor ON audit_event(actor);
 CREATE INDEX audit_event_type ON audit_event(type);
 
+-- @sqlite
 CREATE TRIGGER audit_event_no_update BEFORE UPDATE ON audit_event
 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 CREATE TRIGGER audit_event_no_delete BEFORE DELETE ON audit_event
 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+-- @end
+--pg CREATE FUNCTION khum_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS
+--pg $$ BEGIN RAISE EXCEPTION 'the audit log is append-only'; END $$;
+--pg CREATE TRIGGER audit_event_no_change BEFORE UPDATE OR DELETE ON audit_event
+--pg FOR EACH ROW EXECUTE FUNCTION khum_audit_append_only();

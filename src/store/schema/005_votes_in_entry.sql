@@ -7,9 +7,14 @@
 
 ALTER TABLE form_entry ADD COLUMN votes TEXT NOT NULL DEFAULT '{}';
 
+-- @sqlite
 UPDATE form_entry SET votes = coalesce(
     (SELECT json_group_object(party, votes)
      FROM (SELECT party, votes FROM form_entry_votes w
            WHERE w.entry = form_entry.id ORDER BY party)), '{}');
+-- @end
+--pg UPDATE form_entry SET votes = coalesce(
+--pg     (SELECT replace(json_object_agg(party, votes ORDER BY party)::text, ' ', '')
+--pg      FROM form_entry_votes w WHERE w.entry = form_entry.id), '{}');
 
 DROP TABLE form_entry_votes;

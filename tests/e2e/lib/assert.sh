@@ -4,7 +4,6 @@ set -u
 : "${KHUM:?KHUM must name the khum binary}"
 : "${KHUM_TESTDATA:?}"
 T=$(mktemp -d /tmp/khum-e2e.XXXXXX)
-trap 'rm -rf "$T"' EXIT
 FAILS=0
 CHECKS=0
 
@@ -38,8 +37,46 @@ eq() {
     [ "$1" = "$2" ] || fail "$3: got '$1', wanted '$2'"
 }
 
-# sql DB QUERY: one value from the database (sqlite3 CLI).
-sql() { sqlite3 "$1" "$2"; }
+# The backend under test: KHUM_TEST_BACKEND=postgresql runs the same script
+# against PostgreSQL (KHUM_TEST_PG names a database of a role that may
+# create databases; scripts/pg-start makes one), otherwise SQLite files.
+BACKEND=${KHUM_TEST_BACKEND:-sqlite}
+PG_DBS=""
+# newdb NAME: a new, empty database: a file in $T, or a PostgreSQL database.
+newdb() {
+    if [ "$BACKEND" = postgresql ]; then
+        if [ -z "${KHUM_TEST_PG:-}" ]; then
+            echo "KHUM_TEST_PG must name a PostgreSQL database (scripts/pg-start)" >&2
+            echo "postgresql://KHUM_TEST_PG-is-not-set@127.0.0.1:1/none"
+            return 1
+        fi
+        name="t_$(date +%s%N | tail -c 10)_$$_$1"
+        psql "$KHUM_TEST_PG" -qAt -c "CREATE DATABASE $name" >/dev/null || fail "createdb $name"
+        PG_DBS="$PG_DBS $name"
+        echo "${KHUM_TEST_PG%/*}/$name"
+    else
+        echo "$T/$1.db"
+    fi
+}
+drop_pg_dbs() {
+    for d in $PG_DBS; do psql "$KHUM_TEST_PG" -qAt -c "DROP DATABASE IF EXISTS $d WITH (FORCE)" >/dev/null 2>&1; done
+}
+trap 'drop_pg_dbs; rm -rf "$T"' EXIT
+
+# sql DB QUERY: one value from the database (sqlite3 or psql).
+sql() {
+    case $1 in
+    postgres*) psql "$1" -qAt -c "$2" ;;
+    *) sqlite3 "$1" "$2" ;;
+    esac
+}
+# dbdump DB: every table's rows, to compare before and after.
+dbdump() {
+    case $1 in
+    postgres*) pg_dump --data-only --inserts --no-owner "$1" | grep '^INSERT' | sort ;;
+    *) sqlite3 "$1" .dump ;;
+    esac
+}
 
 finish() {
     if [ "$FAILS" -ne 0 ]; then

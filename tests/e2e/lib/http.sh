@@ -18,7 +18,7 @@ stop_server() {
     SRV_STATUS=$?
     SRV_PID=""
 }
-trap 'kill -9 $SRV_PID 2>/dev/null; [ "$FAILS" -ne 0 ] && [ -s "$T/serve.log" ] && tail -30 "$T/serve.log" >&2; rm -rf "$T"' EXIT
+trap 'kill -9 $SRV_PID 2>/dev/null; [ "$FAILS" -ne 0 ] && [ -s "$T/serve.log" ] && tail -30 "$T/serve.log" >&2; drop_pg_dbs; rm -rf "$T"' EXIT
 
 # req METHOD PATH [BODY] [curl options...]
 req() {
