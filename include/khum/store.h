@@ -284,4 +284,24 @@ khum_code khum_store_get_session(khum_store *s, const char *token_hash, int64_t 
 khum_code khum_store_drop_sessions(khum_store *s, const char *token_hash, const char *user,
                                    khum_err *err);
 
+/* ---- moving a deployment (store_copy.c) ------------------------------------ */
+
+typedef struct khum_copy_stats {
+    size_t tables;
+    int64_t rows;
+    size_t audit_events;
+    char audit_head[KHUM_SHA256_HEX];
+} khum_copy_stats;
+
+/* Copy every table of from into to (empty, same schema version: DB.911,
+ * DB.912) in one transaction, then verify (khum_store_copy_verify). progress
+ * (may be NULL) is called after each table. */
+khum_code khum_store_copy(khum_store *from, khum_store *to, khum_copy_stats *st,
+                          void (*progress)(const char *table, int64_t rows, void *arg),
+                          void *arg, khum_err *err);
+/* Every table has as many rows in both, the copy's audit chain verifies and
+ * ends in the source's head (DB.913 otherwise). */
+khum_code khum_store_copy_verify(khum_store *from, khum_store *to, khum_copy_stats *st,
+                                 khum_err *err);
+
 #endif

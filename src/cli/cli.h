@@ -105,6 +105,7 @@ int cmd_allocate(int argc, char **argv);
 int cmd_user(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
+int cmd_db(int argc, char **argv);
 int cmd_publish(int argc, char **argv);
 int cmd_keygen(int argc, char **argv);
 int cmd_verify(int argc, char **argv);

@@ -24,6 +24,7 @@ static const cli_cmd commands[] = {
     {"council", cmd_council, "a commune council on any date: members, posts, changes"},
     {"ledger", cmd_ledger, "the mandate ledger: record events, list them, seats on a date"},
     {"allocate", cmd_allocate, "allocate seats from a CSV of votes (D'Hondt, Cambodia, ...)"},
+    {"db", cmd_db, "migrate a database, or copy a deployment between SQLite and PostgreSQL"},
     {"serve", cmd_serve, "serve the JSON API and the dashboard over HTTP"},
     {"keygen", cmd_keygen, "make the commission's Ed25519 key pair for signing bundles"},
     {"publish", cmd_publish, "write a signed, versioned bundle of the official data"},

@@ -36,6 +36,8 @@ const char *db_col_text(db_stmt *s, int i) { return s->drv->col_text(s, i); }
 int64_t db_col_int(db_stmt *s, int i) { return s->drv->col_int(s, i); }
 double db_col_double(db_stmt *s, int i) { return s->drv->col_double(s, i); }
 bool db_col_null(db_stmt *s, int i) { return s->drv->col_null(s, i); }
+int db_col_count(db_stmt *s) { return s->drv->col_count(s); }
+const char *db_col_name(db_stmt *s, int i) { return s->drv->col_name(s, i); }
 int64_t db_changes(db_conn *c) { return c->drv->changes(c); }
 int db_user_version(db_conn *c, khum_err *err) { return c->drv->user_version(c, err); }
 khum_code db_set_user_version(db_conn *c, int v, khum_err *err)

@@ -41,6 +41,9 @@ const char *db_col_text(db_stmt *s, int i);  /* "" for NULL */
 int64_t db_col_int(db_stmt *s, int i);
 double db_col_double(db_stmt *s, int i);
 bool db_col_null(db_stmt *s, int i);
+/* Columns of the result (after the first db_step for PostgreSQL). */
+int db_col_count(db_stmt *s);
+const char *db_col_name(db_stmt *s, int i);
 int64_t db_changes(db_conn *c);
 
 int db_user_version(db_conn *c, khum_err *err);          /* -1 on error */

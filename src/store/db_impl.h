@@ -34,6 +34,8 @@ typedef struct db_driver {
     int64_t (*col_int)(db_stmt *s, int i);
     double (*col_double)(db_stmt *s, int i);
     bool (*col_null)(db_stmt *s, int i);
+    int (*col_count)(db_stmt *s);
+    const char *(*col_name)(db_stmt *s, int i);
     int64_t (*changes)(db_conn *c);
     int (*user_version)(db_conn *c, khum_err *err);
     khum_code (*set_user_version)(db_conn *c, int v, khum_err *err);

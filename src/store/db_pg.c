@@ -330,6 +330,8 @@ static bool pg_col_null(db_stmt *ds, int i)
     return !s->res || s->row < 0 || s->row >= s->nrows || PQgetisnull(s->res, s->row, i);
 }
 
+static int pg_col_count(db_stmt *s) { return PS(s)->res ? PQnfields(PS(s)->res) : 0; }
+static const char *pg_col_name(db_stmt *s, int i) { return PS(s)->res ? PQfname(PS(s)->res, i) : ""; }
 static int64_t pg_changes(db_conn *c) { return PC(c)->changes; }
 
 /* The schema version lives in a one-row table (SQLite keeps it in a pragma). */
@@ -357,5 +359,5 @@ static khum_code pg_set_user_version(db_conn *c, int v, khum_err *err)
 const db_driver db_pg_driver = {
     "postgresql", pg_open, pg_close, pg_exec, pg_begin, pg_prepare, pg_finalize, pg_reset,
     pg_bind_text, pg_bind_int, pg_bind_double, pg_bind_null, pg_step, pg_col_text, pg_col_int,
-    pg_col_double, pg_col_null, pg_changes, pg_user_version, pg_set_user_version,
+    pg_col_double, pg_col_null, pg_col_count, pg_col_name, pg_changes, pg_user_version, pg_set_user_version,
 };

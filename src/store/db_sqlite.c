@@ -195,6 +195,8 @@ static const char *sq_col_text(db_stmt *s, int i)
 static int64_t sq_col_int(db_stmt *s, int i) { return sqlite3_column_int64(SQ(s)->h, i); }
 static double sq_col_double(db_stmt *s, int i) { return sqlite3_column_double(SQ(s)->h, i); }
 static bool sq_col_null(db_stmt *s, int i) { return sqlite3_column_type(SQ(s)->h, i) == SQLITE_NULL; }
+static int sq_col_count(db_stmt *s) { return sqlite3_column_count(SQ(s)->h); }
+static const char *sq_col_name(db_stmt *s, int i) { return sqlite3_column_name(SQ(s)->h, i); }
 static int64_t sq_changes(db_conn *c) { return sqlite3_changes(((sq_conn *)c)->h); }
 
 static int sq_user_version(db_conn *c, khum_err *err)
@@ -224,5 +226,5 @@ static khum_code sq_begin(db_conn *c, khum_err *err)
 const db_driver db_sqlite_driver = {
     "sqlite", sq_open, sq_close, sq_exec, sq_begin, sq_prepare, sq_finalize, sq_reset,
     sq_bind_text, sq_bind_int, sq_bind_double, sq_bind_null, sq_step, sq_col_text, sq_col_int,
-    sq_col_double, sq_col_null, sq_changes, sq_user_version, sq_set_user_version,
+    sq_col_double, sq_col_null, sq_col_count, sq_col_name, sq_changes, sq_user_version, sq_set_user_version,
 };

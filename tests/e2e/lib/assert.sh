@@ -41,7 +41,6 @@ eq() {
 # against PostgreSQL (KHUM_TEST_PG names a database of a role that may
 # create databases; scripts/pg-start makes one), otherwise SQLite files.
 BACKEND=${KHUM_TEST_BACKEND:-sqlite}
-PG_DBS=""
 # newdb NAME: a new, empty database: a file in $T, or a PostgreSQL database.
 newdb() {
     if [ "$BACKEND" = postgresql ]; then
@@ -52,14 +51,15 @@ newdb() {
         fi
         name="t_$(date +%s%N | tail -c 10)_$$_$1"
         psql "$KHUM_TEST_PG" -qAt -c "CREATE DATABASE $name" >/dev/null || fail "createdb $name"
-        PG_DBS="$PG_DBS $name"
+        echo "$name" >>"$T/pg-databases"   # newdb runs in a subshell: keep the names in a file
         echo "${KHUM_TEST_PG%/*}/$name"
     else
         echo "$T/$1.db"
     fi
 }
 drop_pg_dbs() {
-    for d in $PG_DBS; do psql "$KHUM_TEST_PG" -qAt -c "DROP DATABASE IF EXISTS $d WITH (FORCE)" >/dev/null 2>&1; done
+    [ -f "$T/pg-databases" ] || return 0
+    for d in $(cat "$T/pg-databases"); do psql "$KHUM_TEST_PG" -qAt -c "DROP DATABASE IF EXISTS $d WITH (FORCE)" >/dev/null 2>&1; done
 }
 trap 'drop_pg_dbs; rm -rf "$T"' EXIT
 
