@@ -103,6 +103,9 @@ typedef struct khum_check {
 } khum_check;
 
 #define KHUM_MAX_CHECKS 24
+/* No figure of one polling station's form can exceed this (F.113): a station
+ * serves at most a few thousand voters, and checks multiply figures by 100. */
+#define KHUM_FORM_MAX 1000000000LL
 
 typedef struct khum_checks {
     khum_check items[KHUM_MAX_CHECKS];

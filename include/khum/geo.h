@@ -87,7 +87,9 @@ typedef struct khum_population {
 } khum_population;
 
 /* Columns: Com_Code|commune|commune_code, TT_Both|population,
- * optional Both_UP_18|adults and Commune|name. */
+ * optional Both_UP_18|adults and Commune|name. *rows is malloc'd (the
+ * caller frees it), its strings live in a; the same for council sizes and
+ * parties below. */
 khum_code khum_population_read(khum_csv *csv, khum_arena *a, khum_population **rows,
                                size_t *n, khum_err *err);
 

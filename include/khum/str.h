@@ -25,6 +25,9 @@ bool khum_buf_puts(khum_buf *b, const char *s);
 bool khum_buf_putc(khum_buf *b, char c);
 bool khum_buf_printf(khum_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* qsort that accepts an empty (even NULL) array: qsort's arguments must not
+ * be NULL even when there is nothing to sort. */
+void khum_sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *));
 /* 12,345,678 (a thousands separator every three digits) */
 const char *khum_thousands(int64_t v, char buf[32]);
 

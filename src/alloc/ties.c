@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "engine.h"
+#include "khum/str.h"
 
 typedef struct ranked {
     int party;
@@ -106,7 +107,7 @@ khum_code alloc_resolve_tie(alloc_ctx *c, const int *t, int n, int need, khum_fr
      * put back in name order below before anything depends on their order). */
     int sure = 0, lo = 0, hi = n;  /* rk[lo, hi) still tied after the rule */
     if (c->r->tie_rule == KHUM_TIE_MORE_VOTES) {
-        qsort(rk, (size_t)n, sizeof *rk, lowest ? by_votes_asc : by_votes_desc);
+        khum_sort(rk, (size_t)n, sizeof *rk, lowest ? by_votes_asc : by_votes_desc);
         int64_t edge = rk[need - 1].votes;
         while (lo < n && rk[lo].votes != edge)
             lo++;
@@ -134,7 +135,7 @@ khum_code alloc_resolve_tie(alloc_ctx *c, const int *t, int n, int need, khum_fr
         for (int i = lo; i < hi; i++)
             khum_alloc_lot_key(c->r->lots_seed, c->in->district ? c->in->district : "", draw,
                                c->in->parties[rk[i].party].name, rk[i].key);
-        qsort(rk + lo, (size_t)group, sizeof *rk, by_key);
+        khum_sort(rk + lo, (size_t)group, sizeof *rk, by_key);
         for (int i = lo; i < lo + left; i++)
             chosen[sure++] = rk[i].party;
         *how = KHUM_TIED_LOT;

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "app_impl.h"
+#include "khum/str.h"
 
 khum_code khum_app_import_election(khum_store *s, const khum_election *e, bool *existed,
                                    khum_err *err)
@@ -123,7 +124,7 @@ static khum_code check_batch(const khum_form *forms, size_t n, khum_err *err)
         return khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
     for (size_t i = 0; i < n; i++)
         st[i] = forms[i].station;
-    qsort(st, n, sizeof *st, cmp_str_ptr);
+    khum_sort(st, n, sizeof *st, cmp_str_ptr);
     khum_code rc = KHUM_OK;
     for (size_t i = 1; i < n && !rc; i++)
         if (strcmp(st[i], st[i - 1]) == 0)

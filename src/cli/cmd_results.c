@@ -12,6 +12,7 @@
 
 #include "cli.h"
 #include "khum/app.h"
+#include "khum/str.h"
 
 typedef struct rows {
     khum_form *f;
@@ -58,7 +59,7 @@ static size_t reject_duplicates(rows *r, const char *path, khum_arena *a, bool *
     if (!sorted)
         return 0;
     memcpy(sorted, r->f, r->n * sizeof *sorted);
-    qsort(sorted, r->n, sizeof *sorted, cmp_station);
+    khum_sort(sorted, r->n, sizeof *sorted, cmp_station);
     for (size_t i = 1; i < r->n; i++) {
         if (strcmp(sorted[i].station, sorted[i - 1].station) != 0)
             continue;

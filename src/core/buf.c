@@ -105,3 +105,9 @@ const char *khum_thousands(int64_t v, char buf[32])
     buf[j] = '\0';
     return buf;
 }
+
+void khum_sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+    if (n > 1)
+        qsort(base, n, size, cmp);
+}

@@ -95,7 +95,7 @@ khum_code khum_candidates_read(khum_csv *csv, int poll_year, khum_arena *a,
     }
     if (r < 0)
         return err->code;
-    qsort(*rows, *n, sizeof **rows, cmp_cand);
+    khum_sort(*rows, *n, sizeof **rows, cmp_cand);
     const char *src = khum_csv_name(csv);
     for (size_t i = 0; i < *n; i++) {  /* positions 1..n without gaps or repeats */
         const khum_candidate_row *x = &(*rows)[i];
@@ -114,7 +114,7 @@ khum_code khum_candidates_read(khum_csv *csv, int poll_year, khum_arena *a,
         return khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
     for (size_t i = 0; i < *n; i++)
         byp[i] = &(*rows)[i];
-    qsort(byp, *n, sizeof *byp, cmp_person);
+    khum_sort(byp, *n, sizeof *byp, cmp_person);
     for (size_t i = 1; i < *n && !rc; i++)
         if (!strcmp(byp[i]->person, byp[i - 1]->person)) {
             char msg[200];

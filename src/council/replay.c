@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "khum/council.h"
+#include "khum/str.h"
 
 static int by_date_id(const void *pa, const void *pb)
 {
@@ -44,7 +45,7 @@ khum_code khum_ledger_replay(const char *commune, int seats, const khum_council_
         return khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
     for (size_t i = 0; i < nevents; i++)
         order[i] = &events[i];
-    qsort(order, nevents, sizeof *order, by_date_id);
+    khum_sort(order, nevents, sizeof *order, by_date_id);
     for (size_t i = 0; i < nevents && !rc; i++) {
         const khum_ledger_event *ev = order[i];
         if (strcmp(ev->date, as_of) > 0)

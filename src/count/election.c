@@ -127,7 +127,7 @@ static khum_code dup_error(khum_err *err, const char *rule, const char *src, lon
 
 static khum_code sort_communes(khum_election *e, khum_err *err)
 {
-    qsort(e->communes, e->ncommunes, sizeof *e->communes, commune_cmp);
+    khum_sort(e->communes, e->ncommunes, sizeof *e->communes, commune_cmp);
     for (size_t i = 1; i < e->ncommunes; i++) {
         const khum_election_commune *a = &e->communes[i - 1], *b = &e->communes[i];
         if (strcmp(a->code, b->code) == 0) {
@@ -309,7 +309,7 @@ static int by_code_cmp(const void *a, const void *b)
 
 static khum_code check_lists(khum_election *e, khum_err *err)
 {
-    qsort(e->lists, e->nlists, sizeof *e->lists, list_cmp);
+    khum_sort(e->lists, e->nlists, sizeof *e->lists, list_cmp);
     for (size_t i = 1; i < e->nlists; i++) {
         const khum_contest_list *a = &e->lists[i - 1], *b = &e->lists[i];
         if (strcmp(a->commune, b->commune) == 0 && a->ballot_no == b->ballot_no) {
@@ -336,7 +336,7 @@ static khum_code check_lists(khum_election *e, khum_err *err)
 
 static khum_code index_stations(khum_election *e, khum_err *err)
 {
-    qsort(e->stations, e->nstations, sizeof *e->stations, station_cmp);
+    khum_sort(e->stations, e->nstations, sizeof *e->stations, station_cmp);
     by_code *order = malloc((e->nstations + 1) * sizeof *order);
     e->station_order = khum_arena_alloc(&e->arena, (e->nstations + 1) * sizeof(size_t));
     if (!order || !e->station_order) {
@@ -345,7 +345,7 @@ static khum_code index_stations(khum_election *e, khum_err *err)
     }
     for (size_t i = 0; i < e->nstations; i++)
         order[i] = (by_code){i, e->stations[i].code};
-    qsort(order, e->nstations, sizeof *order, by_code_cmp);
+    khum_sort(order, e->nstations, sizeof *order, by_code_cmp);
     for (size_t i = 0; i < e->nstations; i++) {
         e->station_order[i] = order[i].idx;
         if (i && strcmp(order[i].code, order[i - 1].code) == 0) {

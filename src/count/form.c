@@ -85,7 +85,22 @@ void khum_form_check(const khum_election *e, const khum_form *f, khum_checks *ou
         {"registered", f->registered}, {"received", f->received}, {"cast", f->cast},
         {"spoiled", f->spoiled}, {"unused", f->unused}, {"valid", f->valid},
         {"invalid", f->invalid}};
-    bool negative = false;
+    bool negative = false, huge = false;
+    for (size_t i = 0; i < sizeof nums / sizeof *nums; i++)
+        if (nums[i].v > KHUM_FORM_MAX) {
+            add(out, "F.113", nums[i].name, "%s is %lld, more than a polling station can have "
+                "(at most %lld)", nums[i].name, (long long)nums[i].v, (long long)KHUM_FORM_MAX);
+            huge = true;
+        }
+    for (size_t i = 0; i < f->n; i++)
+        if (f->votes[i] > KHUM_FORM_MAX) {
+            add(out, "F.113", f->party[i], "votes for %s are %lld, more than a polling station "
+                "can have (at most %lld)", f->party[i], (long long)f->votes[i],
+                (long long)KHUM_FORM_MAX);
+            huge = true;
+        }
+    if (huge)
+        return;  /* no sum or ratio of such numbers means anything (or fits in 64 bits) */
     for (size_t i = 0; i < sizeof nums / sizeof *nums; i++)
         if (nums[i].v < 0) {
             add(out, "F.101", nums[i].name, "%s is negative (%lld)", nums[i].name,

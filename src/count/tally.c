@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "khum/count.h"
+#include "khum/str.h"
 
 static int cmp_str(const void *a, const void *b)
 {
@@ -66,7 +67,7 @@ static khum_code collect_parties(const khum_election *e, khum_tally *t)
         return KHUM_ERR_NOMEM;
     for (size_t i = 0; i < e->nlists; i++)
         all[i] = e->lists[i].party;
-    qsort(all, e->nlists, sizeof *all, cmp_str);
+    khum_sort(all, e->nlists, sizeof *all, cmp_str);
     size_t n = 0;
     for (size_t i = 0; i < e->nlists; i++)
         if (n == 0 || strcmp(all[n - 1], all[i]) != 0)

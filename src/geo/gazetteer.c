@@ -5,6 +5,7 @@
  * and leaves parents before children, the order the store inserts them in.
  */
 #include "khum/geo.h"
+#include "khum/str.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -209,7 +210,8 @@ khum_code khum_gazetteer_read_pumi(khum_gazetteer *g, khum_level l, khum_csv *cs
 
 khum_code khum_gazetteer_check(khum_gazetteer *g, khum_err *err)
 {
-    qsort(g->units, g->n, sizeof *g->units, unit_cmp);
+    if (g->n)  /* qsort with a NULL array is undefined even for no element */
+        khum_sort(g->units, g->n, sizeof *g->units, unit_cmp);
     bool present[5] = {false};
     for (size_t i = 0; i < g->n; i++)
         present[g->units[i].level] = true;

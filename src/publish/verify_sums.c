@@ -65,7 +65,7 @@ static bool make_areas(ver_ctx *v)
         }
     }
     v->nareas = n;
-    qsort(v->areas, n, sizeof *v->areas, by_code);
+    khum_sort(v->areas, n, sizeof *v->areas, by_code);
     for (size_t i = 0; i < v->ncommunes; i++)
         v->communes[i].area = ver_area_find(v, v->communes[i].code);
     return true;
@@ -111,7 +111,7 @@ bool ver_load(ver_ctx *v, khum_bundle *b)
     }
     if (!make_areas(v))
         return false;
-    qsort(v->stations, v->nstations, sizeof *v->stations, by_station);
+    khum_sort(v->stations, v->nstations, sizeof *v->stations, by_station);
     for (size_t k = 0; k < v->ncommunes; k++) {
         const char *code = v->communes[k].code;
         char p[3], d[5];

@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "khum/synth.h"
+#include "khum/str.h"
 
 typedef struct rng {
     uint64_t s;
@@ -117,7 +118,7 @@ static int64_t median(const khum_synth_commune *c, size_t n, const char *prefix,
             v[k++] = adults ? c[i].adults : c[i].population;
     int64_t m = -1;
     if (k) {
-        qsort(v, k, sizeof *v, cmp_i64);
+        khum_sort(v, k, sizeof *v, cmp_i64);
         m = v[k / 2];
     }
     free(v);
@@ -130,7 +131,7 @@ static khum_code take_communes(work *w, const khum_synth_commune *in, size_t n, 
     if (!w->c)
         return khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
     memcpy(w->c, in, n * sizeof *w->c);
-    qsort(w->c, n, sizeof *w->c, by_code);
+    khum_sort(w->c, n, sizeof *w->c, by_code);
     w->n = n;
     size_t drop = n > (size_t)w->p->communes ? n - (size_t)w->p->communes : 0;
     while (drop > 0) {  /* leave out communes without census data, chosen by the seed */
@@ -191,7 +192,7 @@ static khum_code council_sizes(work *w, int *seats, khum_err *err)
         return khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
     for (size_t i = 0; i < w->n; i++)
         r[i] = (ranked){i, w->c[i].population};
-    qsort(r, w->n, sizeof *r, by_pop_desc);
+    khum_sort(r, w->n, sizeof *r, by_pop_desc);
     for (int64_t k = 0; k < n; k++)
         seats[r[k].i] = k < n11 ? 11 : k < n11 + n9 ? 9 : k < n11 + n9 + n7 ? 7 : 5;
     free(r);
@@ -279,7 +280,7 @@ static khum_code build(work *w, const int *seats, khum_synth_out *out, khum_err 
         po[i] = (party_order){i, p->parties[i].votes};
         total_votes += p->parties[i].votes;
     }
-    qsort(po, np, sizeof *po, by_votes_desc);
+    khum_sort(po, np, sizeof *po, by_votes_desc);
     for (size_t i = 0; i < np; i++) {
         ids[i] = khum_arena_strdup(a, p->parties[po[i].i].id);
         share[i] = (double)po[i].votes / (double)(total_votes ? total_votes : 1);

@@ -41,6 +41,7 @@ G="received=612 spoiled=1 unused=161"
 chk F.101 010202-01 registered=600 $G cast=450 valid=440 invalid=10 CPP=-1 CNRP=441
 chk F.102 010202-01 registered=600 $G cast=450 valid=440 invalid=10 CPP=300 CNRP=141
 chk F.103 010202-01 registered=600 $G cast=450 valid=440 invalid=11 CPP=300 CNRP=140
+chk F.113 010202-01 registered=600 $G cast=450 valid=440 invalid=10 CPP=300 CNRP=5000000000
 chk F.104 010202-01 registered=600 received=600 spoiled=1 unused=161 cast=450 valid=440 invalid=10 CPP=300 CNRP=140
 chk F.105 010202-01 registered=600 received=712 spoiled=1 unused=61 cast=650 valid=640 invalid=10 CPP=500 CNRP=140
 chk F.106 010202-01 registered=600 $G cast=450 valid=440 invalid=10 CPP=300 CNRP=130 FCP=10
