@@ -29,6 +29,7 @@ typedef struct sq_stmt {
 struct sq_conn {
     db_conn base;
     sqlite3 *h;
+    int ro_cause;       /* opened read-only because of: 0 no, SQLITE_FULL, SQLITE_READONLY */
     sq_stmt *cache[CACHE_SIZE];
     size_t ncache;
 };
@@ -36,10 +37,76 @@ struct sq_conn {
 static khum_code sq_exec(db_conn *dc, const char *sql, khum_err *err);
 static void sq_close(db_conn *dc);
 
+/* An SQLite result code as a khum error: constraint → DB.903 (conflict),
+ * full disk → DB.904, read-only → DB.905, anything else DB.901. A connection
+ * that had to open read-only because the disk was full says so. */
+static khum_code sq_error(sq_conn *c, int rc, const char *msg, khum_err *err)
+{
+    int prim = rc & 0xff;
+    if (prim == SQLITE_READONLY && c && c->ro_cause == SQLITE_FULL)
+        prim = SQLITE_FULL;
+    if (prim == SQLITE_CONSTRAINT)
+        return khum_err_set(err, KHUM_ERR_CONFLICT, "DB.903", "%s", msg);
+    if (prim == SQLITE_FULL)
+        return khum_err_set(err, KHUM_ERR_STORE, "DB.904", "the disk is full: nothing was "
+                            "written (free space, then try again)");
+    if (prim == SQLITE_READONLY)
+        return khum_err_set(err, KHUM_ERR_STORE, "DB.905", "the database is read-only (a "
+                            "read-only file system, or no permission to write the file): "
+                            "nothing was written");
+    return khum_err_set(err, KHUM_ERR_STORE, "DB.901", "%s", msg);
+}
+
 static khum_code sql_fail(sq_conn *c, khum_err *err, const char *what)
 {
     return khum_err_set(err, KHUM_ERR_STORE, "DB.901", "%s: %s", what,
                         c && c->h ? sqlite3_errmsg(c->h) : "cannot open");
+}
+
+/* file:PATH?QUERY with the path's URI metacharacters escaped. */
+static void file_uri(char *buf, size_t cap, const char *path, const char *query)
+{
+    size_t n = (size_t)snprintf(buf, cap, "file:");
+    for (const char *p = path; *p && n + 4 < cap; p++)
+        n += (size_t)(strchr("?#%", *p) ? snprintf(buf + n, cap - n, "%%%02X", (unsigned char)*p)
+                                        : snprintf(buf + n, cap - n, "%c", *p));
+    snprintf(buf + n, cap - n, "?%s", query);
+}
+
+/* Open path read-write, or when the file or its file system is read-only,
+ * read-only (mode=ro, then immutable=1 for read-only media, where SQLite
+ * cannot even make its shared-memory file): reads go on, and a write fails
+ * with DB.905 instead of the database failing to open at all. */
+static int open_handle(const char *path, sqlite3 **h, int *ro_cause)
+{
+    *ro_cause = 0;
+    int rc = sqlite3_open_v2(path, h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+                                          SQLITE_OPEN_NOMUTEX, NULL);
+    int wal = SQLITE_READONLY;
+    if (rc == SQLITE_OK && sqlite3_db_readonly(*h, "main") != 1) {
+        sqlite3_extended_result_codes(*h, 1);
+        wal = sqlite3_exec(*h, "PRAGMA journal_mode=WAL", NULL, NULL, NULL);
+        if (wal == SQLITE_OK)
+            return SQLITE_OK;
+        /* Without room for the write-ahead log a full disk looks like an I/O error. */
+        wal = (wal & 0xff) == SQLITE_FULL || (wal & 0xff) == SQLITE_IOERR ? SQLITE_FULL
+                                                                         : SQLITE_READONLY;
+    }
+    char uri[4200];
+    static const char *const modes[] = {"mode=ro", "immutable=1"};
+    for (int i = 0; i < 2; i++) {
+        sqlite3_close(*h);
+        *h = NULL;
+        file_uri(uri, sizeof uri, path, modes[i]);
+        rc = sqlite3_open_v2(uri, h, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX,
+                             NULL);
+        if (rc == SQLITE_OK &&
+            sqlite3_exec(*h, "SELECT count(*) FROM sqlite_schema", NULL, NULL, NULL) == SQLITE_OK) {
+            *ro_cause = wal;
+            return SQLITE_OK;
+        }
+    }
+    return rc == SQLITE_OK ? SQLITE_CANTOPEN : rc;
 }
 
 static khum_code sq_open(const char *path, db_conn **out, khum_err *err)
@@ -50,8 +117,7 @@ static khum_code sq_open(const char *path, db_conn **out, khum_err *err)
         return khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
     c->base.drv = &db_sqlite_driver;
     /* NOMUTEX: a connection is used by one thread at a time (the server pools them). */
-    int rc = sqlite3_open_v2(path, &c->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-                                               SQLITE_OPEN_NOMUTEX, NULL);
+    int rc = open_handle(path, &c->h, &c->ro_cause);
     if (rc != SQLITE_OK) {
         khum_err_set(err, KHUM_ERR_STORE, "DB.902", "cannot open database: %s",
                      c->h ? sqlite3_errmsg(c->h) : sqlite3_errstr(rc));
@@ -62,9 +128,8 @@ static khum_code sq_open(const char *path, db_conn **out, khum_err *err)
     }
     sqlite3_busy_timeout(c->h, 5000);
     sqlite3_extended_result_codes(c->h, 1);
-    khum_code k = sq_exec(&c->base, "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; "
-                             "PRAGMA synchronous=FULL; PRAGMA cache_size=-32768; "
-                             "PRAGMA temp_store=MEMORY;", err);
+    khum_code k = sq_exec(&c->base, "PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL;"
+                                    " PRAGMA cache_size=-32768; PRAGMA temp_store=MEMORY;", err);
     if (k) {
         khum_err_at(err, path, 0, 0, NULL);
         sq_close(&c->base);
@@ -92,10 +157,12 @@ static khum_code sq_exec(db_conn *dc, const char *sql, khum_err *err)
 {
     sq_conn *c = (sq_conn *)dc;
     char *msg = NULL;
-    if (sqlite3_exec(c->h, sql, NULL, NULL, &msg) != SQLITE_OK) {
-        khum_err_set(err, KHUM_ERR_STORE, "DB.901", "%s", msg ? msg : sqlite3_errmsg(c->h));
+    int rc = sqlite3_exec(c->h, sql, NULL, NULL, &msg);
+    if (rc != SQLITE_OK) {
+        khum_code k = sq_error(c, sqlite3_extended_errcode(c->h), msg ? msg : sqlite3_errmsg(c->h),
+                               err);
         sqlite3_free(msg);
-        return KHUM_ERR_STORE;
+        return k;
     }
     return KHUM_OK;
 }
@@ -172,17 +239,7 @@ static int sq_step(db_stmt *ds, khum_err *err)
         return DB_ROW;
     if (rc == SQLITE_DONE)
         return DB_DONE;
-    const char *rule = "DB.901";
-    khum_code code = KHUM_ERR_STORE;
-    if ((rc & 0xff) == SQLITE_CONSTRAINT) {
-        rule = "DB.903";
-        code = KHUM_ERR_CONFLICT;
-    } else if ((rc & 0xff) == SQLITE_FULL) {
-        rule = "DB.904";
-    } else if ((rc & 0xff) == SQLITE_READONLY) {
-        rule = "DB.905";
-    }
-    khum_err_set(err, code, rule, "%s", sqlite3_errmsg(s->c->h));
+    sq_error(s->c, sqlite3_extended_errcode(s->c->h), sqlite3_errmsg(s->c->h), err);
     return DB_ERROR;
 }
 
