@@ -36,7 +36,7 @@ req GET $E/areas/99; status 404 "unknown area"; eq "$(json error.code)" GEO.210 
 req GET $E/results/010201; status 200 results
 req GET /api/v1/elections/nope; status 404 "unknown election"
 req GET /api/v1/nothing; status 404 "unknown endpoint"; eq "$(json error.code)" HTTP.404 "404 code"
-req DELETE $E/results; status 405 "wrong method"
+req DELETE $E/results; status 405 "wrong method"; eq "$(json error.code)" HTTP.405 "405 code"
 curl -s -D "$T/h" -o /dev/null "$BASE$E/results"
 etag=$(sed -n 's/^ETag: *\(.*\)\r$/\1/Ip' "$T/h")
 [ -n "$etag" ] || fail "results carry an ETag"
@@ -66,6 +66,7 @@ as col GET $E/forms/010201-02; has out '"first":'; has out '"second":'
 as col POST $E/forms/010201-02/resolve '{"action":"keep-second"}'; status 200 resolve
 eq "$(json state)" accepted "resolved"
 as col POST $E/forms/010201-02/resolve '{"action":"explode"}'; status 400 "bad action"
+eq "$(json error.code)" REQ.107 "unknown action code"
 
 # A form that fails a check: 422 with its codes, nothing written.
 before=$(sql "$DB" "SELECT count(*) FROM form_entry")
@@ -104,17 +105,25 @@ req GET /api/v1/session; status 200 "no session"; eq "$(json user)" "" "no user 
 
 # Hostile input.
 as adm POST $E/lots '{"commune": '; status 400 "malformed JSON"; eq "$(json error.code)" REQ.101 "json code"
-as adm POST $E/lots '[1,2]'; status 400 "not an object"
-as adm POST $E/lots '{"commune": 12, "seed": "x"}'; status 400 "wrong type"
+as adm POST $E/lots '[1,2]'; status 400 "not an object"; eq "$(json error.code)" REQ.102 "array code"
+as adm POST $E/lots '{"seed": "x"}'; status 400 "missing field"; eq "$(json error.code)" REQ.103 "missing code"
+long=$(head -c 2100 /dev/zero | tr '\0' 'b')
+as adm POST $E/lots "{\"commune\":\"010201\",\"seed\":\"$long\"}"; status 400 "too long"
+eq "$(json error.code)" REQ.105 "too long code"
+req GET "$E/results?by=galaxy"; status 400 "bad query"; eq "$(json error.code)" HTTP.400 "query code"
+req GET /api/v1/publications; status 404 "no bundles"; eq "$(json error.code)" SRV.705 "no publish dir"
+as adm POST $E/lots '{"commune": 12, "seed": "x"}'; status 400 "wrong type"; eq "$(json error.code)" REQ.104 "type code"
 eq "$(json error.field)" commune "field named"
 as bob POST $E/forms/010202-01/entries '{"registered":99999999999999999999999}'; status 400 "huge number"
 as bob POST $E/forms/010202-01/entries '{"registered":5000000000,"received":0,"cast":0,"spoiled":0,"unused":0,"valid":0,"invalid":0,"votes":{}}'
 status 400 "number out of range"; eq "$(json error.code)" REQ.106 "range code"
 big=$(head -c 6000 /dev/zero | tr '\0' 'a')
-as adm POST $E/lots "{\"commune\":\"$big\"}"; status 413 "oversized body"
+as adm POST $E/lots "{\"commune\":\"$big\"}"; status 413 "oversized body"; eq "$(json error.code)" HTTP.413 "413 code"
 long=$(head -c 70000 /dev/zero | tr '\0' 'a')
 req GET "/api/v1/$long"; CHECKS=$((CHECKS + 1))
 case $STATUS in 414|431|400) ;; *) fail "long URL: $STATUS";; esac
+req GET "/api/v1/elections/$(head -c 1100 /dev/zero | tr '\0' 'c')"; status 414 "URL over 1 KiB"
+eq "$(json error.code)" HTTP.414 "414 code"
 printf '{"commune":"01\377\376","seed":"x"}' >"$T/bad.json"
 STATUS=$(curl -s -o "$T/out" -w '%{http_code}' -H "Authorization: Bearer $TOKEN_adm" \
     --data-binary @"$T/bad.json" "$BASE$E/lots")
@@ -160,9 +169,14 @@ eq "$(sql "$DB" "SELECT seed FROM commune_lots WHERE commune = '010201'")" "$SQL
 for i in 1 2 3 4 5; do req POST /api/v1/session '{"user":"ann","password":"wrong-wrong"}'; done
 status 401 "wrong password"; eq "$(json error.code)" AUTH.502 "wrong password code"
 req POST /api/v1/session "{\"user\":\"ann\",\"password\":\"$PW\"}"; status 429 "rate-limited"
+eq "$(json error.code)" AUTH.506 "rate limit code"
 req DELETE /api/v1/session "" -H "Authorization: Bearer $TOKEN_bob"; status 200 logout
 as bob POST $E/forms/010202-01/entries "$W"; status 401 "logged out"
 
+# Refusals at start-up.
+run 2 "$KHUM" serve --db "$DB" --listen localhost:0; has err "[SRV.701]"
+run 1 "$KHUM" serve --db "$DB" --listen 127.0.0.1:0 --web "$T/no-such-dir"; has err "[SRV.702]"
+run 1 "$KHUM" serve --db "$DB" --listen "127.0.0.1:$PORT"; has err "[SRV.703]"
 stop_server
 eq "$SRV_STATUS" 0 "clean stop on SIGTERM"
 has serve.log "finishing requests in flight"
