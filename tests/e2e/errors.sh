@@ -91,6 +91,38 @@ run 0 K official --election kh-news-2017 --user nec
 refused 1 CNL.308 K council show 010201 --on 2017-07-01 --election kh-news-2017
 refused 2 LED.602 K ledger add dissolve --date 2017-12-01 --election kh-news-2017 --user nec
 
+# The chief's post waits for lots when the two first lists have equal votes
+# (CPP 250, CNRP 250, FCP 110: seats 2, 2, 1 with no tie, the chief tied).
+C=$(newdb chief)
+KC() { "$KHUM" "$@" --db "$C"; }
+run 0 KC import gazetteer "$KHUM_TESTDATA/mini-gazetteer" -q
+run 0 KC import parties "$KHUM_SRC/data/parties/kh.csv" -q
+run 0 KC election import "$KHUM_TESTDATA/mini-election"
+printf '%s\n' 'station,registered,received,cast,spoiled,unused,valid,invalid,CPP,CNRP,FCP,explanation' \
+    '010201-01,500,510,400,2,108,390,10,150,150,90,' '010201-02,400,410,230,0,180,220,10,100,100,20,' >"$E/chief.csv"
+run 0 KC import results "$E/chief.csv" --user clerk -q
+before=$(dbdump "$C" | sha256sum)
+run 1 KC official 010201 --user nec; has err "[R.406]"
+eq "$(dbdump "$C" | sha256sum)" "$before" "R.406 writes nothing"
+
+# A bundle cannot be written where a file is in the way.
+"$KHUM" keygen "$E/k" >/dev/null 2>&1
+: >"$E/afile"
+refused 1 IO.951 K publish --election kh-test-2022 --out "$E/afile/pub" --key "$E/k.key"
+# A gazetteer export with a village the database does not have (--check).
+printf '%s\n' '"List of Gazetter Code for ""Banteay Meanchey""",,,,,,' ',,,,,,' \
+    'Type,Code,"Name (Khmer)","Name (Latin)",Reference,"Official Note","Note (by Checker)"' \
+    'ស្រុក,0102,មង្គលបុរី,Mongkol Borey,,,' \
+    'ឃុំ,010201,បន្ទាយនាង,Banteay Neang,,,' 'ភូមិ,01020199,ថ្មី,Thmei,,,' >"$E/ncdd.csv"
+before=$(dbdump "$DB" | sha256sum)
+run 1 K import gazetteer --ncdd "$E/ncdd.csv" --check
+has err "[GEO.211]"; has err "01020199"
+eq "$(dbdump "$DB" | sha256sum)" "$before" "--check writes nothing"
+# Synthetic elections: no published figures for the year, no gazetteer.
+refused 2 SYN.901 K synth --like 2019
+EMPTY=$(newdb empty)
+run 2 "$KHUM" synth --like 2022 --db "$EMPTY"; has err "[SYN.902]"
+
 # The audit log, changed behind khum's back.
 if [ "$BACKEND" = sqlite ]; then
     cp "$DB" "$T/tampered.db"

@@ -68,6 +68,12 @@ static void test_posts(void **state)
     assert_string_equal(holder(&c, KHUM_POST_CHIEF), "CPP-1");
     assert_string_equal(holder(&c, KHUM_POST_DEPUTY1), "CPP-2");
     assert_string_equal(holder(&c, KHUM_POST_DEPUTY2), "CNRP-1");
+    /* A reversal is never applied as an event: the ledger is replayed without
+     * the reversed one (LED.604, a caller's bug). */
+    khum_ledger_event rev = {.date = "2017-08-01", .type = KHUM_EV_REVERSE, .reverses = 1};
+    khum_err_clear(&err);
+    assert_int_equal(khum_council_apply(&c, &rev, &r, &a, NULL, &err), KHUM_ERR_USAGE);
+    assert_string_equal(err.rule, "LED.604");
     /* One list with every seat: all three posts from it, in list order */
     khum_council_list one[] = {lst(&a, "A", 900, 5, 10), lst(&a, "B", 90, 0, 10)};
     assert_int_equal(khum_council_form("010201", 5, one, 2, &r, "2017-06-25", &a, &c, &err),

@@ -213,6 +213,23 @@ static khum_form mk(const char *station, int64_t reg, int64_t cast, int64_t inva
                        party, votes};
 }
 
+/* The state machine's own refusals: an explanation owed (CNT.804) and a
+ * state it does not know (CNT.800, a caller's bug). */
+static void test_state_machine_refusals(void **state)
+{
+    (void)state;
+    khum_form_state to;
+    khum_err err;
+    khum_err_clear(&err);
+    assert_int_not_equal(khum_entry_next(KHUM_FS_NEEDS_EXPLANATION, KHUM_ACT_MAKE_OFFICIAL, false,
+                                         false, true, &to, &err), KHUM_OK);
+    assert_string_equal(err.rule, "CNT.804");
+    khum_err_clear(&err);
+    assert_int_equal(khum_entry_next((khum_form_state)99, KHUM_ACT_ENTER, false, false, false,
+                                     &to, &err), KHUM_ERR_INTERNAL);
+    assert_string_equal(err.rule, "CNT.800");
+}
+
 static void test_tally_and_reconcile(void **state)
 {
     (void)state;
@@ -261,6 +278,12 @@ static void test_tally_and_reconcile(void **state)
     assert_string_equal(d.items[0].rule, "R.403");
     assert_non_null(strstr(d.items[0].msg, "010201"));
     khum_diags_free(&d);
+    /* Stored totals of an area the election lacks (R.401) or of an unknown kind (R.402). */
+    khum_published_total odd[] = {{"0199", "valid", 1}, {"010201", "colour", 2}};
+    assert_int_equal(khum_tally_reconcile(&t, odd, 2, &d, NULL), 2);
+    assert_string_equal(d.items[0].rule, "R.401");
+    assert_string_equal(d.items[1].rule, "R.402");
+    khum_diags_free(&d);
     khum_tally_free(&t);
 
     /* A tie for the last seat waits for lots, and a seed settles it. */
@@ -284,6 +307,7 @@ int main(void)
         cmocka_unit_test(test_election_rules_and_hash),
         cmocka_unit_test(test_every_check_code),
         cmocka_unit_test(test_state_machine),
+        cmocka_unit_test(test_state_machine_refusals),
         cmocka_unit_test(test_tally_and_reconcile),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

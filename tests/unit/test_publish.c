@@ -40,6 +40,10 @@ static void results(khum_bundle *b, const char *name, const char *area, const ch
     add(b, name, buf);
 }
 
+/* Files to replace in the next make_bundle (name, content), for the cases
+ * that need a broken file signed as if it were right. */
+static const char *swap_name, *swap_text;
+
 /* A one-station, one-commune bundle signed with sk. */
 static void make_bundle(khum_bundle *b, const fixture *x, const char *sk)
 {
@@ -63,6 +67,11 @@ static void make_bundle(khum_bundle *b, const fixture *x, const char *sk)
              "{\"party\":\"A\",\"seats\":%d},{\"party\":\"B\",\"seats\":%d},"
              "{\"party\":\"C\",\"seats\":%d}]}]}", x->seats[0], x->seats[1], x->seats[2]);
     add(b, "seats.json", buf);
+    khum_bundle_file *sw = swap_name ? khum_bundle_find(b, swap_name) : NULL;
+    if (sw) {
+        khum_buf_reset(&sw->data);
+        khum_buf_puts(&sw->data, swap_text);
+    }
     json_t *files = json_array();
     for (size_t i = 0; i < b->n; i++) {
         char hex[KHUM_SHA256_HEX];
@@ -134,6 +143,53 @@ static void verify_good_and_tampered(void **state)
     assert_int_equal(verify(&b, other, "VER.901"), 1);
 }
 
+static void swapped(const char *sk, const char *pk, const char *name, const char *text,
+                    const char *rule)
+{
+    fixture good = {{12000, 28000, 60000}, {0, 1, 4}, 100000, 100000};
+    khum_bundle b;
+    swap_name = name;
+    swap_text = text;
+    make_bundle(&b, &good, sk);
+    swap_name = swap_text = NULL;
+    verify(&b, pk, rule);
+}
+
+/* Every VER code a bundle can earn, each from one broken file signed as if
+ * it were right (the key holder's mistake or fraud, not a transport error). */
+static void verify_codes(void **state)
+{
+    char pk[65], sk[129];
+    khum_keypair_hex(pk, sk);
+    swapped(sk, pk, "election.json", "[]", "VER.906");
+    swapped(sk, pk, "forms.csv", "station,commune,state,registered,received,cast,spoiled,unused,"
+            "valid,invalid\n019999-01,019999,official,1,1,1,0,0,1,0\n", "VER.912");
+    swapped(sk, pk, "form_votes.csv", "station,party,votes\n010201-01,Z,100000\n", "VER.913");
+    swapped(sk, pk, "results_district.csv", "area,level,registered,cast,valid,invalid,"
+            "stations_reported,stations_expected,party,votes,seats\n9999,district,1,1,1,0,1,1,A,1,0\n",
+            "VER.914");
+    swapped(sk, pk, "results_nation.csv", "area,party\n,A\n", "VER.907");
+    swapped(sk, pk, "election.json", "{\"id\":\"t\",\"method\":\"hare\",\"communes\":[{\"code\":"
+            "\"010201\",\"seats\":5,\"lists\":[\"A\",\"B\",\"C\"],\"stations\":[{\"code\":"
+            "\"010201-01\",\"registered\":200000}]}]}", "VER.930");
+    /* A manifest without its file list, signed. */
+    khum_bundle b;
+    memset(&b, 0, sizeof b);
+    khum_bundle_file *m = khum_bundle_add(&b, "manifest.json");
+    khum_buf_puts(&m->data, "{\"version\":1}");
+    khum_err err;
+    khum_err_clear(&err);
+    assert_int_equal(khum_bundle_sign(&b, sk, &err), KHUM_OK);
+    verify(&b, pk, "VER.905");
+    /* Keys that are not keys. */
+    memset(&b, 0, sizeof b);
+    khum_bundle_add(&b, "manifest.json");
+    assert_int_equal(khum_bundle_sign(&b, "not-a-key", &err), KHUM_ERR_INPUT);
+    assert_string_equal(err.rule, "VER.920");
+    khum_bundle_add(&b, "manifest.sig");
+    verify(&b, "xyz", "VER.921");
+}
+
 static void check_seats(const char *method, const int64_t *v, int n, int s, const int *want,
                         const int *bundle, int want_lots)
 {
@@ -170,6 +226,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(verify_good_and_tampered),
         cmocka_unit_test(verifier_seats_rules_vectors),
+        cmocka_unit_test(verify_codes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
