@@ -60,7 +60,7 @@ static int status_of(const khum_err *e)
 
 void srv_fail(srv_req *r, int status, const khum_err *err)
 {
-    int st = status ? status : status_of(err);
+    int st = status ? status : !strcmp(err->rule, "SRV.704") ? 503 : status_of(err);
     json_t *e = json_pack("{s:s,s:s,s:i}", "code", *err->rule ? err->rule : "HTTP.500",
                           "message", err->msg, "status", st);
     if (*err->field)

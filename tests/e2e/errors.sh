@@ -4,6 +4,7 @@
 # codes of the server, the bundles and the library's internal checks are
 # asserted in server.sh, publish.sh, test_publish.c and the unit tests.
 . "$(dirname "$0")/lib/assert.sh"
+. "$(dirname "$0")/lib/http.sh"
 
 DB=$(newdb e)
 K() { "$KHUM" "$@" --db "$DB"; }
@@ -122,6 +123,17 @@ eq "$(dbdump "$DB" | sha256sum)" "$before" "--check writes nothing"
 refused 2 SYN.901 K synth --like 2019
 EMPTY=$(newdb empty)
 run 2 "$KHUM" synth --like 2022 --db "$EMPTY"; has err "[SYN.902]"
+
+# The server: no reference data for the map (SRV.706), and more elections
+# than one server holds (SRV.704, 503).
+i=1; while [ $i -le 16 ]; do mk "$E/m$i" "many-$i" 010201 CPP; run 0 K election import "$E/m$i"; i=$((i + 1)); done
+KHUM_SHARED="$T/none" start_server "$DB"
+req GET /api/v1/geo/provinces; status 404 "no boundaries"; eq "$(json error.code)" SRV.706 "SRV.706"
+n=0; for id in kh-test-2022 kh-news-2017 $(i=1; while [ $i -le 16 ]; do echo many-$i; i=$((i + 1)); done); do
+    req GET "/api/v1/elections/$id"; [ "$STATUS" = 503 ] && n=$((n + 1)) && last=$(json error.code)
+done
+eq "$n" 2 "elections beyond the 16 a server holds"; eq "${last:-}" SRV.704 "SRV.704"
+stop_server
 
 # The audit log, changed behind khum's back.
 if [ "$BACKEND" = sqlite ]; then

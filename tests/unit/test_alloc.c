@@ -237,6 +237,17 @@ static void test_edges(void **state)
     /* empty input */
     assert_int_equal(run_parties(&a, z, 0, 5, &r, &res, &err), KHUM_ERR_INPUT);
     assert_string_equal(err.rule, "ALC.609");
+    /* votes out of range, from a library caller */
+    khum_alloc_party neg[] = {{"A", -1, true, -1}, {"B", 5, true, -1}};
+    assert_int_equal(run_parties(&a, neg, 2, 5, &r, &res, &err), KHUM_ERR_INPUT);
+    assert_string_equal(err.rule, "ALC.610");
+    /* a Sainte-Lague first divisor out of range */
+    khum_alloc_rules sl = r;
+    sl.method = KHUM_METHOD_SAINTE_LAGUE;
+    sl.first_div_num = 0;
+    sl.first_div_den = 1;
+    assert_int_equal(run_parties(&a, z, 2, 5, &sl, &res, &err), KHUM_ERR_USAGE);
+    assert_string_equal(err.rule, "ALC.613");
     /* duplicate names */
     khum_alloc_party dup[] = {{"A", 10, true, -1}, {"A", 5, true, -1}};
     assert_int_equal(run_parties(&a, dup, 2, 5, &r, &res, &err), KHUM_ERR_INPUT);

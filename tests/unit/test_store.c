@@ -9,6 +9,7 @@
 #include <sqlite3.h>
 #include <unistd.h>
 
+#include "khum/hash.h"
 #include "khum/store.h"
 #include "store/store_impl.h"
 
@@ -210,6 +211,90 @@ static void test_votes_json(void **state)
     khum_arena_free(&a);
 }
 
+/* The store's own failures: an entry that does not exist (CNT.810), a row
+ * that breaks a constraint (DB.903), a statement that fails (DB.901), a
+ * file that cannot be read to the end (IO.802). */
+static void test_store_failures(void **state)
+{
+    fixture *f = *state;
+    khum_arena a;
+    khum_arena_init(&a, 0);
+    khum_form form;
+    khum_err err;
+    khum_err_clear(&err);
+    assert_int_equal(khum_store_load_entry(f->s, 999999, &a, &form, &err), KHUM_ERR_NOTFOUND);
+    assert_string_equal(err.rule, "CNT.810");
+    khum_ledger_event ev = {.date = "2022-07-01", .type = KHUM_EV_RESIGN, .commune = "010201",
+                            .person = "p"};
+    int64_t id;
+    assert_int_equal(khum_store_begin(f->s, &err), KHUM_OK);
+    khum_err_clear(&err);
+    assert_int_equal(khum_store_add_ledger_event(f->s, "no-such-election", &ev, "u", &id, &err),
+                     KHUM_ERR_CONFLICT);  /* the election's foreign key */
+    assert_string_equal(err.rule, "DB.903");
+    khum_store_rollback(f->s);
+    char hex[KHUM_SHA256_HEX];
+    khum_err_clear(&err);
+    assert_int_equal(khum_sha256_file("/tmp", hex, &err), KHUM_ERR_IO);  /* a directory */
+    assert_string_equal(err.rule, "IO.802");
+    khum_arena_free(&a);
+}
+
+/* A statement that fails outright: a table gone behind the store's back. */
+static void test_statement_failure(void **state)
+{
+    if (on_pg())
+        skip();  /* drops a table with SQLite's own tool */
+    fixture *f = *state;
+    sqlite3 *h;
+    assert_int_equal(sqlite3_open(f->path, &h), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(h, "DROP TABLE party", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(h);
+    khum_arena a;
+    khum_arena_init(&a, 0);
+    khum_party *rows;
+    size_t n;
+    khum_err err;
+    khum_err_clear(&err);
+    assert_int_equal(khum_store_list_parties(f->s, &a, &rows, &n, &err), KHUM_ERR_STORE);
+    assert_string_equal(err.rule, "DB.901");
+    khum_arena_free(&a);
+}
+
+/* A copy whose target lost a row does not verify (DB.913). */
+static void test_copy_verify(void **state)
+{
+    if (on_pg())
+        skip();  /* both ends are SQLite files here; e2e db_copy.sh crosses backends */
+    fixture *f = *state;
+    khum_err err;
+    khum_err_clear(&err);
+    khum_party p = {.id = "ZZ", .abbr = "ZZ", .name_km = "", .name_en = "Z", .colour = "",
+                    .registered = "", .dissolved = ""};
+    khum_upsert_stats st;
+    assert_int_equal(khum_store_begin(f->s, &err), KHUM_OK);
+    assert_int_equal(khum_store_put_parties(f->s, &p, 1, &st, &err), KHUM_OK);
+    assert_int_equal(khum_store_commit(f->s, &err), KHUM_OK);
+    char other[320];
+    snprintf(other, sizeof other, "%s-copy", f->path);
+    unlink(other);
+    khum_store *b;
+    assert_int_equal(khum_store_open(other, &b, &err), KHUM_OK);
+    khum_copy_stats cs;
+    assert_int_equal(khum_store_copy(f->s, b, &cs, NULL, NULL, &err), KHUM_OK);
+    khum_store_close(b);
+    sqlite3 *h;
+    assert_int_equal(sqlite3_open(other, &h), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(h, "DELETE FROM party", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(h);
+    assert_int_equal(khum_store_open(other, &b, &err), KHUM_OK);
+    khum_err_clear(&err);
+    assert_int_equal(khum_store_copy_verify(f->s, b, &cs, &err), KHUM_ERR_STORE);
+    assert_string_equal(err.rule, "DB.913");
+    khum_store_close(b);
+    unlink(other);
+}
+
 static void test_missing_parent_rolls_back(void **state)
 {
     fixture *f = *state;
@@ -317,6 +402,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_newer_schema_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_votes_migration, setup, teardown),
         cmocka_unit_test(test_votes_json),
+        cmocka_unit_test_setup_teardown(test_store_failures, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_statement_failure, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_copy_verify, setup, teardown),
         cmocka_unit_test_setup_teardown(test_missing_parent_rolls_back, setup, teardown),
         cmocka_unit_test_setup_teardown(test_upsert_stats, setup, teardown),
         cmocka_unit_test_setup_teardown(test_parties_round_trip, setup, teardown),
