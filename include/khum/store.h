@@ -293,8 +293,8 @@ typedef struct khum_copy_stats {
     char audit_head[KHUM_SHA256_HEX];
 } khum_copy_stats;
 
-/* Copy every table of from into to (empty, same schema version: DB.911,
- * DB.912) in one transaction, then verify (khum_store_copy_verify). progress
+/* Copy every table of from into to (which must be empty: DB.912) in one
+ * transaction, then verify (khum_store_copy_verify). progress
  * (may be NULL) is called after each table. */
 khum_code khum_store_copy(khum_store *from, khum_store *to, khum_copy_stats *st,
                           void (*progress)(const char *table, int64_t rows, void *arg),

@@ -261,6 +261,33 @@ static void test_statement_failure(void **state)
     khum_arena_free(&a);
 }
 
+/* PostgreSQL giving up one of two conflicting serializable transactions is
+ * DB.910, a conflict (409 through the server): the client tries again. */
+static void test_serialization_failure(void **state)
+{
+    if (!on_pg())
+        skip();  /* a PostgreSQL error */
+    fixture *f = *state;
+    khum_store *b;
+    khum_err err;
+    khum_err_clear(&err);
+    assert_int_equal(khum_store_open(f->path, &b, &err), KHUM_OK);
+    db_conn *x = f->s->db, *y = b->db;
+    assert_int_equal(db_exec(x, "CREATE TABLE ser (v INTEGER)", &err), KHUM_OK);
+    /* Write skew: each reads what the other writes. */
+    assert_int_equal(db_exec(x, "BEGIN ISOLATION LEVEL SERIALIZABLE;"
+                                " SELECT count(*) FROM ser WHERE v = 2", &err), KHUM_OK);
+    assert_int_equal(db_exec(y, "BEGIN ISOLATION LEVEL SERIALIZABLE;"
+                                " SELECT count(*) FROM ser WHERE v = 1", &err), KHUM_OK);
+    assert_int_equal(db_exec(x, "INSERT INTO ser VALUES (1)", &err), KHUM_OK);
+    assert_int_equal(db_exec(y, "INSERT INTO ser VALUES (2)", &err), KHUM_OK);
+    assert_int_equal(db_exec(x, "COMMIT", &err), KHUM_OK);
+    khum_err_clear(&err);
+    assert_int_equal(db_exec(y, "COMMIT", &err), KHUM_ERR_CONFLICT);
+    assert_string_equal(err.rule, "DB.910");
+    khum_store_close(b);
+}
+
 /* A copy whose target lost a row does not verify (DB.913). */
 static void test_copy_verify(void **state)
 {
@@ -405,6 +432,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_store_failures, setup, teardown),
         cmocka_unit_test_setup_teardown(test_statement_failure, setup, teardown),
         cmocka_unit_test_setup_teardown(test_copy_verify, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_serialization_failure, setup, teardown),
         cmocka_unit_test_setup_teardown(test_missing_parent_rolls_back, setup, teardown),
         cmocka_unit_test_setup_teardown(test_upsert_stats, setup, teardown),
         cmocka_unit_test_setup_teardown(test_parties_round_trip, setup, teardown),
