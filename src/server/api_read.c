@@ -370,18 +370,6 @@ static json_t *form_values(const khum_form *f)
                      (json_int_t)f->invalid, "votes", votes);
 }
 
-static json_t *checks_json(const khum_checks *c)
-{
-    json_t *arr = json_array();
-    for (size_t i = 0; i < c->n; i++)
-        json_array_append_new(arr, json_pack("{s:s,s:s,s:s,s:s}", "code", c->items[i].code,
-                                             "severity", c->items[i].severity ==
-                                             KHUM_CHECK_ERROR ? "error" : "warning",
-                                             "fields", c->items[i].fields, "message",
-                                             c->items[i].msg));
-    return arr;
-}
-
 /* A form's state. The values of entries that are not accepted yet are shown
  * only to a coordinator or administrator, who must compare them. */
 static void form(srv_req *r, srv_election *el, const char *station, bool privileged)
@@ -417,7 +405,7 @@ static void form(srv_req *r, srv_election *el, const char *station, bool privile
         json_t *vals = form_values(&f);
         khum_checks c;
         khum_form_check(&el->e, &f, &c);
-        json_object_set_new(vals, "checks", checks_json(&c));
+        json_object_set_new(vals, "checks", srv_checks_json(&c));
         json_object_set_new(o, names[i], vals);
     }
     const char **codes, **texts;

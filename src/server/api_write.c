@@ -213,23 +213,11 @@ static bool allowed(srv_req *r, khum_action act, const char *object)
 
 /* ---- forms ------------------------------------------------------------------------------ */
 
-static json_t *checks_array(const khum_checks *c)
-{
-    json_t *arr = json_array();
-    for (size_t i = 0; i < c->n; i++)
-        json_array_append_new(arr, json_pack("{s:s,s:s,s:s,s:s}", "code", c->items[i].code,
-                                             "severity", c->items[i].severity ==
-                                             KHUM_CHECK_ERROR ? "error" : "warning",
-                                             "fields", c->items[i].fields, "message",
-                                             c->items[i].msg));
-    return arr;
-}
-
 static void outcome(srv_req *r, int status, const char *station, const khum_entry_outcome *o)
 {
     json_t *j = json_pack("{s:s,s:i,s:s,s:s,s:o}", "station", station, "version", o->version,
                           "from", khum_form_state_name(o->from), "state",
-                          khum_form_state_name(o->to), "checks", checks_array(&o->checks));
+                          khum_form_state_name(o->to), "checks", srv_checks_json(&o->checks));
     if (o->entry)
         json_object_set_new(j, "entry", json_integer(o->entry));
     if (o->diff[0])
@@ -245,7 +233,7 @@ static void refused(srv_req *r, const khum_err *err, const khum_checks *c)
         return;
     json_t *j = json_pack("{s:{s:s,s:s,s:i,s:o},s:o}", "error", "code", err->rule, "message",
                           err->msg, "status", 422, "field", json_null(), "checks",
-                          checks_array(c));
+                          srv_checks_json(c));
     srv_json(r, 422, j);
 }
 

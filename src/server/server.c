@@ -41,6 +41,18 @@ void srv_json(srv_req *r, int status, json_t *body)
     khum_json_to_buf(body, 0, &r->out);
 }
 
+json_t *srv_checks_json(const khum_checks *c)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; i < c->n; i++)
+        json_array_append_new(arr, json_pack("{s:s,s:s,s:s,s:s}", "code", c->items[i].code,
+                                             "severity", c->items[i].severity ==
+                                             KHUM_CHECK_ERROR ? "error" : "warning",
+                                             "fields", c->items[i].fields, "message",
+                                             c->items[i].msg));
+    return arr;
+}
+
 static int status_of(const khum_err *e)
 {
     switch (e->code) {
@@ -412,12 +424,14 @@ khum_code khum_server_start(const khum_server_opts *o, khum_server **out, khum_e
     }
     struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)o->port)};
     if (inet_pton(AF_INET, s->o.host, &addr.sin_addr) != 1) {
+        /* the message first: stopping frees s */
+        khum_err_set(err, KHUM_ERR_USAGE, "SRV.701", "cannot listen on '%s': give an IPv4 "
+                     "address such as 127.0.0.1 or 0.0.0.0", s->o.host);
         khum_server_stop(s);
-        return khum_err_set(err, KHUM_ERR_USAGE, "SRV.701", "cannot listen on '%s': give an "
-                            "IPv4 address such as 127.0.0.1 or 0.0.0.0", s->o.host);
+        return KHUM_ERR_USAGE;
     }
-    s->d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL_LINUX_ONLY | MHD_USE_ITC |
-                                MHD_USE_ERROR_LOG,
+    s->d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL_LINUX_ONLY |
+                                MHD_USE_ITC | MHD_USE_ERROR_LOG,
                             0, NULL, NULL, on_request, s,
                             MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
                             MHD_OPTION_THREAD_POOL_SIZE, (unsigned)s->o.threads,

@@ -102,6 +102,8 @@ void srv_fail(srv_req *r, int status, const khum_err *err);
 void srv_failf(srv_req *r, int status, const char *code, const char *field,
                const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 const char *srv_arg(srv_req *r, const char *name);
+/* A form's checks as [{code, severity, fields, message}]. */
+json_t *srv_checks_json(const khum_checks *c);
 const char *srv_header(srv_req *r, const char *name);
 
 /* Open root/rel, refusing paths that resolve outside root (-1). */

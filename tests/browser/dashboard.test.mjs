@@ -116,7 +116,7 @@ try {
   ok('phone width: no horizontal scrolling');
 
   // 5. Two clerks key one form twice (agree), another (disagree); the coordinator resolves.
-  const key = async (user, station, f) => {
+  const login = async (user, station, wait) => {
     const p = await newPage();
     await ready(p, `${base}/?election=kh-test-2022#/entry`);
     await p.fill('#login-user', user);
@@ -124,7 +124,11 @@ try {
     await p.click('#login-submit');
     await p.waitForSelector('#station');
     await p.goto(`${base}/?election=kh-test-2022#/entry/${station}`);
-    await p.waitForSelector('#entry-form');
+    await p.waitForSelector(wait);
+    return p;
+  };
+  const key = async (user, station, f) => {
+    const p = await login(user, station, '#entry-form');
     for (const [k, v] of Object.entries(f)) await p.fill(`#f-${k.replace(':', '-')}`, String(v));
     await p.click('#save-entry');
     await p.waitForSelector('[data-result], [data-error]');
@@ -140,14 +144,7 @@ try {
   ok('two clerks agree: the form is accepted');
 
   // An inline check shows while typing.
-  const p3 = await newPage();
-  await ready(p3, `${base}/?election=kh-test-2022#/entry`);
-  await p3.fill('#login-user', 'clerk1');
-  await p3.fill('#login-password', password);
-  await p3.click('#login-submit');
-  await p3.waitForSelector('#station');
-  await p3.goto(`${base}/?election=kh-test-2022#/entry/010201-02`);
-  await p3.waitForSelector('#entry-form');
+  const p3 = await login('clerk1', '010201-02', '#entry-form');
   await p3.fill('#f-valid', '294');
   await p3.fill('#f-votes-CPP', '1');
   await p3.waitForSelector('#local-checks [data-code="F.102"]');
@@ -160,14 +157,7 @@ try {
   assert.equal(await p2.getAttribute('[data-result]', 'data-result'), 'entries-different');
   ok('two clerks disagree: entries differ');
 
-  const pc = await newPage();
-  await ready(pc, `${base}/?election=kh-test-2022#/entry`);
-  await pc.fill('#login-user', 'coord');
-  await pc.fill('#login-password', password);
-  await pc.click('#login-submit');
-  await pc.waitForSelector('#station');
-  await pc.goto(`${base}/?election=kh-test-2022#/entry/010201-02`);
-  await pc.waitForSelector('[data-action="keep-first"]');
+  const pc = await login('coord', '010201-02', '[data-action="keep-first"]');
   await visible(pc, '[data-table="entries-010201-02"]');
   await shot(pc, 'coordinator');
   await pc.click('[data-action="keep-first"]');
