@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "khum/auth.h"
 #include "khum/publish.h"
 #include "srv.h"
 
@@ -579,8 +580,11 @@ static bool election_route(srv_req *r, const char *key)
         return true;
     }
     if (!strcmp(what, "forms")) {   /* per user: not cached */
+        /* The two entries' figures: to whoever may settle them (khum/auth.h). */
+        khum_err no;
         bool priv = srv_session(r, false) &&
-                    (!strcmp(r->sess.role, "coordinator") || !strcmp(r->sess.role, "admin"));
+                    khum_auth_allows(khum_role_parse(r->sess.role), r->sess.scope,
+                                     KHUM_DO_RESOLVE, arg, &no) == KHUM_OK;
         khum_buf_reset(&r->out);
         form(r, el, arg, priv);
         return true;

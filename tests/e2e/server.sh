@@ -63,6 +63,7 @@ as cid POST $E/forms/010201-02/entries "$F2"; status 201 "second entry (right)"
 eq "$(json state)" entries-different "entries differ"; eq "$(json differs)" CNRP,CPP "which fields"
 as ann GET $E/forms/010201-02; hasnt out '"first":'
 as col GET $E/forms/010201-02; has out '"first":'; has out '"second":'
+as adm GET $E/forms/010201-02; has out '"first":'
 as col POST $E/forms/010201-02/resolve '{"action":"keep-second"}'; status 200 resolve
 eq "$(json state)" accepted "resolved"
 as col POST $E/forms/010201-02/resolve '{"action":"explode"}'; status 400 "bad action"
