@@ -20,7 +20,7 @@
 #include "khum/str.h"
 
 #define PG_CACHE 160
-#define PG_MAX_PARAMS 1024
+#define PG_MAX_PARAMS 65535  /* the protocol's limit */
 
 typedef struct pg_conn pg_conn;
 
@@ -214,7 +214,13 @@ static khum_code pg_prepare(db_conn *dc, const char *sql, db_stmt **out, khum_er
     pg_stmt *s = calloc(1, sizeof *s);
     int n = 0;
     char *text = s ? translate(sql, &n) : NULL;
-    if (!s || !text || n > PG_MAX_PARAMS || !(s->vals = calloc((size_t)n + 1, sizeof *s->vals))) {
+    if (n > PG_MAX_PARAMS) {
+        free(text);
+        free(s);
+        return khum_err_set(err, KHUM_ERR_STORE, "DB.901", "a statement with %d parameters "
+                            "(PostgreSQL takes at most %d)", n, PG_MAX_PARAMS);
+    }
+    if (!s || !text || !(s->vals = calloc((size_t)n + 1, sizeof *s->vals))) {
         free(text);
         free(s);
         return khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");

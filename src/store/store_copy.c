@@ -9,6 +9,7 @@
 #include "store_impl.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "khum/str.h"
@@ -37,6 +38,51 @@ static int64_t count_rows(khum_store *s, const char *table, khum_err *err)
     return n;
 }
 
+/* Rows are inserted a batch at a time (one statement of up to BATCH rows):
+ * over a network, one round trip per row would make a national copy take
+ * minutes. */
+enum { BATCH = 256, MAX_PARAMS = 30000 };
+
+typedef struct batch {
+    khum_arena a;
+    const char **vals;        /* rows x ncol values, NULL for SQL NULL */
+    size_t rows, cap;
+    int ncol;
+    khum_buf head, sql;       /* "INSERT INTO t (cols) VALUES ", and the statement */
+} batch;
+
+static khum_code flush(khum_store *to, batch *b, khum_err *err)
+{
+    if (b->rows == 0)
+        return KHUM_OK;
+    khum_buf_reset(&b->sql);
+    khum_buf_append(&b->sql, b->head.data, b->head.len);
+    for (size_t r = 0; r < b->rows; r++) {
+        khum_buf_puts(&b->sql, r ? ",(" : "(");
+        for (int i = 0; i < b->ncol; i++)
+            khum_buf_puts(&b->sql, i ? ",?" : "?");
+        khum_buf_putc(&b->sql, ')');
+    }
+    if (b->sql.failed)
+        return khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
+    db_stmt *st;
+    khum_code rc = db_prepare(to->db, b->sql.data, &st, err);
+    if (rc)
+        return rc;
+    for (size_t k = 0; k < b->rows * (size_t)b->ncol; k++) {
+        if (b->vals[k])
+            db_bind_text(st, (int)k + 1, b->vals[k]);
+        else
+            db_bind_null(st, (int)k + 1);
+    }
+    if (db_step(st, err) == DB_ERROR)
+        rc = err->code ? err->code : KHUM_ERR_STORE;
+    db_finalize(st);
+    b->rows = 0;
+    khum_arena_reset(&b->a);
+    return rc;
+}
+
 static khum_code copy_table(khum_store *from, khum_store *to, const char *table,
                             bool identity, int64_t *rows, khum_err *err)
 {
@@ -45,50 +91,48 @@ static khum_code copy_table(khum_store *from, khum_store *to, const char *table,
      * ids (a ledger event may reverse an earlier one) by id. */
     snprintf(sql, sizeof sql, "SELECT * FROM %s%s", table,
              !strcmp(table, "area") ? " ORDER BY level, code" : identity ? " ORDER BY id" : "");
-    db_stmt *src, *dst = NULL;
+    db_stmt *src;
     khum_code rc = db_prepare(from->db, sql, &src, err);
     if (rc)
         return rc;
-    khum_buf ins;
-    khum_buf_init(&ins);
-    int r, ncol = 0;
+    batch b = {0};
+    khum_arena_init(&b.a, 0);
+    khum_buf_init(&b.head);
+    khum_buf_init(&b.sql);
+    int r;
     *rows = 0;
     while (!rc && (r = db_step(src, err)) == DB_ROW) {
-        if (!dst) {  /* the INSERT, from the source's columns */
-            ncol = db_col_count(src);
-            khum_buf_printf(&ins, "INSERT INTO %s (", table);
-            for (int i = 0; i < ncol; i++)
-                khum_buf_printf(&ins, "%s%s", i ? ", " : "", db_col_name(src, i));
-            khum_buf_puts(&ins, ") VALUES (");
-            for (int i = 0; i < ncol; i++)
-                khum_buf_puts(&ins, i ? ", ?" : "?");
-            khum_buf_putc(&ins, ')');
-            if (ins.failed) {
+        if (!b.ncol) {  /* the INSERT's head, from the source's columns */
+            b.ncol = db_col_count(src);
+            b.cap = (size_t)(MAX_PARAMS / b.ncol < BATCH ? MAX_PARAMS / b.ncol : BATCH);
+            b.vals = calloc(b.cap * (size_t)b.ncol, sizeof *b.vals);
+            khum_buf_printf(&b.head, "INSERT INTO %s (", table);
+            for (int i = 0; i < b.ncol; i++)
+                khum_buf_printf(&b.head, "%s%s", i ? ", " : "", db_col_name(src, i));
+            khum_buf_puts(&b.head, ") VALUES ");
+            if (!b.vals || b.head.failed) {
                 rc = khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
                 break;
             }
-            if ((rc = db_prepare(to->db, ins.data, &dst, err)))
-                break;
-        } else {
-            db_reset(dst);
         }
-        for (int i = 0; i < ncol; i++) {
-            if (db_col_null(src, i))
-                db_bind_null(dst, i + 1);
-            else
-                db_bind_text(dst, i + 1, db_col_text(src, i));
-        }
-        if (db_step(dst, err) == DB_ERROR)
-            rc = err->code ? err->code : KHUM_ERR_STORE;
+        const char **row = &b.vals[b.rows * (size_t)b.ncol];
+        for (int i = 0; i < b.ncol; i++)
+            row[i] = db_col_null(src, i) ? NULL : khum_arena_strdup(&b.a, db_col_text(src, i));
         (*rows)++;
+        if (++b.rows == b.cap)
+            rc = flush(to, &b, err);
     }
     if (!rc && r == DB_ERROR)
         rc = KHUM_ERR_STORE;
+    if (!rc)
+        rc = flush(to, &b, err);
     if (rc && !*err->field)
         khum_err_at(err, NULL, 0, 0, table);
     db_finalize(src);
-    db_finalize(dst);
-    khum_buf_free(&ins);
+    free(b.vals);
+    khum_buf_free(&b.head);
+    khum_buf_free(&b.sql);
+    khum_arena_free(&b.a);
     return rc;
 }
 
