@@ -1,8 +1,8 @@
 /*
  * store_copy.c: moving a whole deployment between databases (SQLite file to
- * PostgreSQL and back). Every table is copied row by row in the order the
- * migrations create them (parents before children), in one transaction on
- * the target, which must be empty and at the same schema version. Then the
+ * PostgreSQL and back). Every table is copied, a batch of rows per
+ * statement, in the order the migrations create them (parents before
+ * children), in one transaction on the target, which must be empty. Then the
  * copy is verified: every table's row count, and the audit chain verified on
  * the target ending in the source's head.
  */
