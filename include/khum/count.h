@@ -91,7 +91,15 @@ typedef struct khum_form {
     size_t n;                         /* party vote entries */
     const char **party;               /* party ids */
     int64_t *votes;
+    /* The station, when whoever made the form looked it up (the reader does):
+     * NULL, or an element of an election's stations whose code is station
+     * itself (the same pointer), which checks and tallies then trust. */
+    const khum_station *st;
 } khum_form;
+
+/* The station of f in e: f->st when it is e's and names f->station, else a
+ * lookup. */
+const khum_station *khum_form_station(const khum_election *e, const khum_form *f);
 
 typedef enum khum_severity { KHUM_CHECK_ERROR, KHUM_CHECK_WARNING } khum_severity;
 

@@ -307,6 +307,23 @@ static int by_code_cmp(const void *a, const void *b)
     return strcmp(((const by_code *)a)->code, ((const by_code *)b)->code);
 }
 
+/* One pointer per party name across all lists, so that checks and tallies
+ * compare pointers before names. A few dozen parties at most: a small table. */
+static void intern_parties(khum_election *e)
+{
+    const char *seen[256];
+    size_t n = 0;
+    for (size_t i = 0; i < e->nlists; i++) {
+        size_t k = 0;
+        while (k < n && strcmp(seen[k], e->lists[i].party) != 0)
+            k++;
+        if (k == n && n < sizeof seen / sizeof *seen)
+            seen[n++] = e->lists[i].party;
+        if (k < n)
+            e->lists[i].party = seen[k];
+    }
+}
+
 static khum_code check_lists(khum_election *e, khum_err *err)
 {
     khum_sort(e->lists, e->nlists, sizeof *e->lists, list_cmp);
@@ -331,6 +348,7 @@ static khum_code check_lists(khum_election *e, khum_err *err)
                 long a = e->lists[i].line, b = e->lists[j].line;
                 return dup_error(err, "ELE.704", e->src[1], a > b ? a : b, a < b ? a : b, what);
             }
+    intern_parties(e);
     return KHUM_OK;
 }
 

@@ -44,8 +44,21 @@ bool khum_checks_has(const khum_checks *c, const char *code)
     return false;
 }
 
+const khum_station *khum_form_station(const khum_election *e, const khum_form *f)
+{
+    if (f->st && f->st >= e->stations && f->st < e->stations + e->nstations &&
+        f->st->code == f->station)
+        return f->st;
+    return khum_election_station_find(e, f->station);
+}
+
+/* Party names are interned per election (khum_election_finish) and the
+ * reader hands out those pointers: compare pointers first, names after. */
 static bool contests(const khum_election *e, const khum_election_commune *ec, const char *party)
 {
+    for (size_t i = 0; i < ec->nlists; i++)
+        if (e->lists[ec->first_list + i].party == party)
+            return true;
     for (size_t i = 0; i < ec->nlists; i++)
         if (strcmp(e->lists[ec->first_list + i].party, party) == 0)
             return true;
@@ -63,6 +76,8 @@ static void check_lists(const khum_election *e, const khum_election_commune *ec,
         const char *party = e->lists[ec->first_list + k].party;
         bool given = false;
         for (size_t i = 0; i < f->n && !given; i++)
+            given = f->party[i] == party;
+        for (size_t i = 0; i < f->n && !given; i++)
             given = strcmp(f->party[i], party) == 0;
         if (!given)
             add(out, "F.108", party, "no votes given for %s, which contests commune %s", party,
@@ -75,7 +90,7 @@ void khum_form_check(const khum_election *e, const khum_form *f, khum_checks *ou
     /* Only the counters: clearing all 24 message buffers (8.8 KB) per form
      * was a fifth of the time of a national tabulation. */
     out->n = out->errors = out->warnings = 0;
-    const khum_station *st = khum_election_station_find(e, f->station);
+    const khum_station *st = khum_form_station(e, f);
     if (!st) {
         add(out, "F.107", "station", "station %s is not a polling station of election %s",
             f->station, e->id);
@@ -195,6 +210,7 @@ bool khum_form_equal(const khum_form *a, const khum_form *b, char *diff, size_t 
 struct khum_form_reader {
     khum_csv *csv;
     khum_arena *a;
+    const khum_election *e;
     int col[8];               /* station .. invalid */
     int cexpl;
     int *pcol;                /* party columns */
@@ -219,6 +235,7 @@ khum_code khum_form_reader_open(khum_csv *csv, const khum_election *e, khum_aren
         return rc;
     r->csv = csv;
     r->a = a;
+    r->e = e;
     r->cexpl = khum_csv_col(csv, "explanation");
     r->pcol = khum_arena_calloc(a, e->nlists + 1, sizeof *r->pcol);
     r->pname = khum_arena_calloc(a, e->nlists + 1, sizeof *r->pname);
@@ -257,11 +274,16 @@ int khum_form_reader_next(khum_form_reader *r, khum_form *f, const char **explan
     if (rc <= 0)
         return rc;
     memset(f, 0, sizeof *f);
-    f->station = khum_arena_strdup(r->a, khum_csv_get(r->csv, (size_t)r->col[0]));
+    /* The election's own station code when it has the station: no copy, and
+     * the checks and the tally need not look it up again. */
+    const char *code = khum_csv_get(r->csv, (size_t)r->col[0]);
+    const khum_station *st = khum_election_station_find(r->e, code);
+    f->st = st;
+    f->station = st ? st->code : khum_arena_strdup(r->a, code);
     f->party = khum_arena_alloc(r->a, (r->np + 1) * sizeof *f->party);
     f->votes = khum_arena_alloc(r->a, (r->np + 1) * sizeof *f->votes);
-    *explanation = khum_arena_strdup(r->a, r->cexpl >= 0
-                                               ? khum_csv_get(r->csv, (size_t)r->cexpl) : "");
+    const char *x = r->cexpl >= 0 ? khum_csv_get(r->csv, (size_t)r->cexpl) : "";
+    *explanation = *x ? khum_arena_strdup(r->a, x) : "";
     if (!f->station || !f->party || !f->votes || !*explanation) {
         khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
         return -1;

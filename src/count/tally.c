@@ -204,7 +204,7 @@ khum_code khum_tally_run(const khum_election *e, const khum_form *forms, size_t 
     const char *cache_ptr[32] = {0};
     int cache_idx[32];
     for (size_t f = 0; f < nforms; f++) {
-        const khum_station *st = khum_election_station_find(e, forms[f].station);
+        const khum_station *st = khum_form_station(e, &forms[f]);
         if (!st)
             return khum_err_set(err, KHUM_ERR_INPUT, "F.107", "station %s is not in election %s",
                                 forms[f].station, e->id);

@@ -98,7 +98,7 @@ static void good_form(fx *x)
     x->votes[0] = 200;
     x->votes[1] = 150;
     x->votes[2] = 40;
-    x->f = (khum_form){"010201-01", 500, 510, 400, 2, 108, 390, 10, 3, x->party, x->votes};
+    x->f = (khum_form){"010201-01", 500, 510, 400, 2, 108, 390, 10, 3, x->party, x->votes, NULL};
 }
 
 static void want_check(fx *x, const char *code, bool only_warnings)
@@ -210,7 +210,7 @@ static khum_form mk(const char *station, int64_t reg, int64_t cast, int64_t inva
     for (size_t i = 0; i < n; i++)
         valid += votes[i];
     return (khum_form){station, reg, reg + 10, cast, 0, reg + 10 - cast, valid, invalid, n,
-                       party, votes};
+                       party, votes, NULL};
 }
 
 /* The state machine's own refusals: an explanation owed (CNT.804) and a
