@@ -24,6 +24,8 @@
 typedef struct khum_store khum_store;
 
 khum_code khum_store_open(const char *uri, khum_store **out, khum_err *err);
+/* Does uri name a PostgreSQL database (postgresql:// or postgres://)? */
+bool khum_store_uri_is_postgres(const char *uri);
 void khum_store_close(khum_store *s);
 const char *khum_store_backend(const khum_store *s);    /* "sqlite" */
 int khum_store_schema_version(const khum_store *s);

@@ -82,7 +82,7 @@ int cli_open_existing(const char *db_opt, khum_store **out)
 {
     const char *path = cli_db_path(db_opt);
     struct stat st;
-    if (strncmp(path, "postgresql://", 13) != 0 && strncmp(path, "postgres://", 11) != 0 &&
+    if (!khum_store_uri_is_postgres(path) &&
         stat(strncmp(path, "sqlite:", 7) == 0 ? path + 7 : path, &st) != 0) {
         fprintf(stderr, "khum: %s: no such database (create one with khum init, khum demo or "
                 "an import) [DB.908]\n", path);

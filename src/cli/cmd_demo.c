@@ -122,7 +122,7 @@ int cmd_demo(int argc, char **argv)
 
     /* A SQLite demo is built beside the target and renamed over it; a
      * PostgreSQL database (which should be empty) is filled in place. */
-    bool pg = !strncmp(db, "postgres", 8);
+    bool pg = khum_store_uri_is_postgres(db);
     char tmp[4200];
     snprintf(tmp, sizeof tmp, pg ? "%s" : "%s.building", db);
     if (!pg)

@@ -6,10 +6,11 @@
  */
 #include <dirent.h>
 #include <math.h>
-#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "khum/auth.h"
 #include "khum/publish.h"
@@ -160,6 +161,19 @@ static void mandate(srv_req *r, srv_election *el, srv_view *v)
                                "until", until ? until : today, "memberships", rows));
 }
 
+/* The whole of f into r's answer (f is closed). */
+static void answer_file(srv_req *r, FILE *f, const char *ctype)
+{
+    char buf[65536];
+    size_t n;
+    khum_buf_reset(&r->out);
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+        khum_buf_append(&r->out, buf, n);
+    fclose(f);
+    r->status = 200;
+    r->ctype = ctype;
+}
+
 static void provinces_geojson(srv_req *r)
 {
     char path[PATH_MAX + 64];
@@ -172,14 +186,7 @@ static void provinces_geojson(srv_req *r)
                   "SOURCE.md)");
         return;
     }
-    char buf[65536];
-    size_t n;
-    khum_buf_reset(&r->out);
-    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-        khum_buf_append(&r->out, buf, n);
-    fclose(f);
-    r->status = 200;
-    r->ctype = "application/geo+json";
+    answer_file(r, f, "application/geo+json");
 }
 
 static void areas(srv_req *r, srv_election *el, srv_view *v, const char *code)
@@ -464,6 +471,12 @@ static void audit(srv_req *r, bool head_only)
                                "events", arr));
 }
 
+static int is_version(const struct dirent *de)
+{
+    return de->d_name[0] == 'v' && de->d_name[1] &&
+           strspn(de->d_name + 1, "0123456789") == strlen(de->d_name + 1);
+}
+
 static void publications(srv_req *r)
 {
     const char *root = r->srv->pub;
@@ -482,42 +495,27 @@ static void publications(srv_req *r)
             return;
         }
         FILE *f = fdopen(fd, "rb");
-        char buf[65536];
-        size_t n;
-        khum_buf_reset(&r->out);
-        while (f && (n = fread(buf, 1, sizeof buf, f)) > 0)
-            khum_buf_append(&r->out, buf, n);
-        if (f)
-            fclose(f);
-        else
+        if (!f) {
             close(fd);
-        r->status = 200;
+            srv_failf(r, 500, "HTTP.500", NULL, "cannot read %s", rel);
+            return;
+        }
         const char *dot = strrchr(real, '.');
-        r->ctype = dot && !strcmp(dot, ".csv") ? "text/csv; charset=utf-8"
-                   : dot && !strcmp(dot, ".json") ? "application/json; charset=utf-8"
-                                                  : "text/plain; charset=utf-8";
+        answer_file(r, f, dot && !strcmp(dot, ".csv") ? "text/csv; charset=utf-8"
+                          : dot && !strcmp(dot, ".json") ? "application/json; charset=utf-8"
+                                                         : "text/plain; charset=utf-8");
         return;
     }
-    DIR *d = opendir(root);
+    /* Names are v + zero-padded numbers: sorted by name is sorted by version. */
+    struct dirent **list;
+    int n = scandir(root, &list, is_version, alphasort);
     json_t *arr = json_array();
-    struct dirent *de;
-    while (d && (de = readdir(d)))
-        if (de->d_name[0] == 'v' && strspn(de->d_name + 1, "0123456789") ==
-                                        strlen(de->d_name + 1) && de->d_name[1])
-            json_array_append_new(arr, json_string(de->d_name));
-    if (d)
-        closedir(d);
-
-    /* Names are v + zero-padded numbers: string order is version order. */
-    size_t n = json_array_size(arr);
-    for (size_t i = 1; i < n; i++)
-        for (size_t k = i; k > 0 && strcmp(json_string_value(json_array_get(arr, k - 1)),
-                                           json_string_value(json_array_get(arr, k))) > 0;
-             k--) {
-            json_t *a = json_incref(json_array_get(arr, k - 1));
-            json_array_set(arr, k - 1, json_array_get(arr, k));
-            json_array_set_new(arr, k, a);
-        }
+    for (int i = 0; i < n; i++) {
+        json_array_append_new(arr, json_string(list[i]->d_name));
+        free(list[i]);
+    }
+    if (n >= 0)
+        free(list);
     char cur[64] = "";
     FILE *f = fopen(khum_arena_printf(&r->arena, "%s/current", root), "r");
     if (f) {

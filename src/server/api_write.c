@@ -39,6 +39,7 @@ bool srv_session(srv_req *r, bool need)
             srv_failf(r, 401, "AUTH.501", NULL, "log in first (POST /api/v1/session)");
         return false;
     }
+    r->token = token;
     if (!hex64(token) || khum_app_session(r->store, token, &r->arena, &r->sess, &err)) {
         if (!*err.rule)
             khum_err_set(&err, KHUM_ERR_AUTH, "AUTH.501", "the session has ended or is "
@@ -167,14 +168,9 @@ static void logout(srv_req *r)
 {
     if (!srv_session(r, true))
         return;
-    const char *auth = srv_header(r, "Authorization");
-    const char *token = auth && !strncmp(auth, "Bearer ", 7)
-                            ? auth + 7
-                            : MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND,
-                                                          "khum_session");
     khum_err err;
     khum_err_clear(&err);
-    if (khum_app_logout(r->store, token, &err)) {
+    if (khum_app_logout(r->store, r->token, &err)) {
         srv_fail(r, 0, &err);
         return;
     }

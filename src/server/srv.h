@@ -92,6 +92,7 @@ typedef struct srv_req {
     int retry_after;
     /* the session, when the request carries one */
     khum_session sess;
+    const char *token;        /* the session's token, as the request carried it */
     bool via_cookie;
 } srv_req;
 

@@ -7,14 +7,14 @@
 
 #include "db_impl.h"
 
-static bool is_pg(const char *uri)
+bool db_uri_is_pg(const char *uri)
 {
     return strncmp(uri, "postgresql://", 13) == 0 || strncmp(uri, "postgres://", 11) == 0;
 }
 
 khum_code db_open(const char *uri, db_conn **out, khum_err *err)
 {
-    return (is_pg(uri) ? &db_pg_driver : &db_sqlite_driver)->open(uri, out, err);
+    return (db_uri_is_pg(uri) ? &db_pg_driver : &db_sqlite_driver)->open(uri, out, err);
 }
 
 const char *db_backend(const db_conn *c) { return c->drv->name; }

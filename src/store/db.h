@@ -20,6 +20,7 @@ enum { DB_ROW = 1, DB_DONE = 0, DB_ERROR = -1 };
 
 /* uri: a SQLite file path, or postgresql://user@host:port/dbname (libpq). */
 khum_code db_open(const char *uri, db_conn **out, khum_err *err);
+bool db_uri_is_pg(const char *uri);   /* postgresql:// or postgres:// */
 void db_close(db_conn *c);
 const char *db_backend(const db_conn *c);                       /* "sqlite", "postgresql" */
 khum_code db_exec(db_conn *c, const char *sql, khum_err *err);  /* several statements */

@@ -80,6 +80,11 @@ void khum_store_close(khum_store *s)
     free(s);
 }
 
+bool khum_store_uri_is_postgres(const char *uri)
+{
+    return db_uri_is_pg(uri);
+}
+
 void khum_store_set_actor(khum_store *s, const char *actor)
 {
     snprintf(s->actor, sizeof s->actor, "%s", actor && *actor ? actor : "system");
