@@ -224,13 +224,8 @@ static void outcome(srv_req *r, int status, const char *station, const khum_entr
 /* A check failed: 422 with every check of the form. */
 static void refused(srv_req *r, const khum_err *err, const khum_checks *c)
 {
-    srv_fail(r, 0, err);
-    if (err->code != KHUM_ERR_INPUT || !c->n)
-        return;
-    json_t *j = json_pack("{s:{s:s,s:s,s:i,s:o},s:o}", "error", "code", err->rule, "message",
-                          err->msg, "status", 422, "field", json_null(), "checks",
-                          srv_checks_json(c));
-    srv_json(r, 422, j);
+    bool checks = err->code == KHUM_ERR_INPUT && c->n;
+    srv_fail_with(r, 0, err, "checks", checks ? srv_checks_json(c) : NULL);
 }
 
 static bool read_form(srv_req *r, json_t *b, const char *station, khum_form *f)
@@ -369,18 +364,11 @@ static void official(srv_req *r, srv_election *el)
     khum_err_clear(&err);
     if (khum_app_make_official(r->store, &el->e, r->sess.user, communes, n, &done, &problems,
                                &err)) {
-        srv_fail(r, 0, &err);
         json_t *arr = json_array();
         for (size_t i = 0; i < problems.n && i < 200; i++)
             json_array_append_new(arr, json_pack("{s:s,s:s}", "code", problems.items[i].rule,
                                                  "message", problems.items[i].msg));
-        json_t *root = json_loadb(r->out.data, r->out.len, 0, NULL);
-        if (root) {
-            json_object_set_new(json_object_get(root, "error"), "problems", arr);
-            srv_json(r, r->status, root);
-        } else {
-            json_decref(arr);
-        }
+        srv_fail_with(r, 0, &err, "problems", arr);
     } else {
         srv_json(r, 200, json_pack("{s:I}", "made_official", (json_int_t)done));
     }

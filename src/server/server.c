@@ -66,21 +66,29 @@ static int status_of(const khum_err *e)
         if (!strcmp(e->rule, "AUTH.501") || !strcmp(e->rule, "AUTH.502"))
             return 401;
         return !strcmp(e->rule, "AUTH.506") ? 429 : 403;
-    default: return 500;
+    default:  /* a server over its limit of elections is busy, not broken */
+        return !strcmp(e->rule, "SRV.704") ? 503 : 500;
     }
+}
+
+void srv_fail_with(srv_req *r, int status, const khum_err *err, const char *name,
+                   json_t *extra)
+{
+    int st = status ? status : status_of(err);
+    json_t *e = json_pack("{s:s,s:s,s:i}", "code", *err->rule ? err->rule : "HTTP.500",
+                          "message", err->msg, "status", st);
+    json_object_set_new(e, "field", *err->field ? json_string(err->field) : json_null());
+    if (name && extra)
+        json_object_set_new(e, name, extra);
+    else if (extra)
+        json_decref(extra);
+    srv_json(r, st, json_pack("{s:o}", "error", e));
+    r->cacheable = false;
 }
 
 void srv_fail(srv_req *r, int status, const khum_err *err)
 {
-    int st = status ? status : !strcmp(err->rule, "SRV.704") ? 503 : status_of(err);
-    json_t *e = json_pack("{s:s,s:s,s:i}", "code", *err->rule ? err->rule : "HTTP.500",
-                          "message", err->msg, "status", st);
-    if (*err->field)
-        json_object_set_new(e, "field", json_string(err->field));
-    else
-        json_object_set_new(e, "field", json_null());
-    srv_json(r, st, json_pack("{s:o}", "error", e));
-    r->cacheable = false;
+    srv_fail_with(r, status, err, NULL, NULL);
 }
 
 void srv_failf(srv_req *r, int status, const char *code, const char *field, const char *fmt,

@@ -100,6 +100,9 @@ typedef struct srv_req {
  * /429/500) unless status is given (non-zero). */
 void srv_json(srv_req *r, int status, json_t *body);
 void srv_fail(srv_req *r, int status, const khum_err *err);
+/* The same with one more member of the error object (checks, problems). */
+void srv_fail_with(srv_req *r, int status, const khum_err *err, const char *name,
+                   json_t *extra);
 void srv_failf(srv_req *r, int status, const char *code, const char *field,
                const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 const char *srv_arg(srv_req *r, const char *name);
