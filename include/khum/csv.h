@@ -37,6 +37,11 @@ int khum_csv_next(khum_csv *c, khum_err *err);
 size_t khum_csv_count(const khum_csv *c);              /* fields in the record */
 const char *khum_csv_get(const khum_csv *c, size_t i); /* "" when i >= count */
 size_t khum_csv_len(const khum_csv *c, size_t i);
+/* Fields cols[0..n) of the record at once, for readers that take many per
+ * row: s[k] and len[k] as khum_csv_get and khum_csv_len give them ("" and 0
+ * for a column that is -1 or beyond the record). */
+void khum_csv_get_many(const khum_csv *c, const int *cols, size_t n, const char **s,
+                       size_t *len);
 long khum_csv_line(const khum_csv *c);                 /* line the record starts on */
 long khum_csv_field_line(const khum_csv *c, size_t i);
 long khum_csv_field_col(const khum_csv *c, size_t i);
@@ -49,6 +54,13 @@ khum_code khum_csv_read_header(khum_csv *c, khum_err *err);
 /* Use the record just read as the header (for files with title lines). */
 khum_code khum_csv_header_from_record(khum_csv *c, khum_err *err);
 void khum_csv_allow_ragged(khum_csv *c, bool allow);
+/* For a piece of a file read on its own (records cut at line ends): take
+ * the header of the reader that read the file's first line, and count lines
+ * from the piece's first line in the whole file, so messages name the line
+ * of the file. */
+khum_code khum_csv_use_header(khum_csv *c, const khum_csv *from, khum_err *err);
+bool khum_csv_has_header(const khum_csv *c);
+void khum_csv_first_line(khum_csv *c, long line);
 /* Index of a column by name (ASCII case-insensitive, blanks trimmed); names
  * may list aliases separated by '|', e.g. "commune|commune_code|Com_Code".
  * -1 when absent. */

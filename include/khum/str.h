@@ -20,6 +20,8 @@ typedef struct khum_buf {
 void khum_buf_init(khum_buf *b);
 void khum_buf_free(khum_buf *b);
 void khum_buf_reset(khum_buf *b);                      /* len = 0, keeps memory */
+/* Room for extra more bytes (and the NUL) without another allocation. */
+bool khum_buf_reserve(khum_buf *b, size_t extra);
 bool khum_buf_append(khum_buf *b, const void *p, size_t n);
 bool khum_buf_puts(khum_buf *b, const char *s);
 bool khum_buf_putc(khum_buf *b, char c);

@@ -30,7 +30,7 @@ void khum_buf_reset(khum_buf *b)
         b->data[0] = '\0';
 }
 
-static bool reserve(khum_buf *b, size_t extra)
+bool khum_buf_reserve(khum_buf *b, size_t extra)
 {
     if (b->failed)
         return false;
@@ -56,7 +56,7 @@ static bool reserve(khum_buf *b, size_t extra)
 
 bool khum_buf_append(khum_buf *b, const void *p, size_t n)
 {
-    if (!reserve(b, n))
+    if (!khum_buf_reserve(b, n))
         return false;
     if (n)
         memcpy(b->data + b->len, p, n);
@@ -81,7 +81,7 @@ bool khum_buf_printf(khum_buf *b, const char *fmt, ...)
     va_start(ap, fmt);
     int n = vsnprintf(NULL, 0, fmt, ap);
     va_end(ap);
-    if (n < 0 || !reserve(b, (size_t)n))
+    if (n < 0 || !khum_buf_reserve(b, (size_t)n))
         return false;
     va_start(ap, fmt);
     vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);

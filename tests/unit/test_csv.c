@@ -233,6 +233,65 @@ static void test_writer_quotes_leading_bom(void **state)
     khum_buf_free(&b);
 }
 
+/* The whole-line fast path against a plain splitter: random lines of plain
+ * bytes, commas and (now and then) a byte it must leave to the state machine
+ * (quote, CR, DEL, UTF-8), long and short, so that commas fall on every
+ * position of its 8-byte lanes and 64-byte words. Fields, lines and columns
+ * must be what the state machine would give. */
+static void test_fast_path_against_plain_split(void **state)
+{
+    (void)state;
+    static const char alphabet[] = "0123456789abcXYZ -_.;:\t,,,,,";
+    uint32_t seed = 12345;
+    for (int round = 0; round < 400; round++) {
+        khum_buf text;
+        khum_buf_init(&text);
+        int lines = 1 + round % 5;
+        for (int l = 0; l < lines; l++) {
+            seed = seed * 1103515245u + 12345u;
+            size_t len = 1 + (seed >> 8) % (round < 200 ? 40 : 300);
+            for (size_t i = 0; i < len; i++) {
+                seed = seed * 1103515245u + 12345u;
+                char ch = alphabet[(seed >> 16) % (sizeof alphabet - 1)];
+                khum_buf_putc(&text, ch);
+            }
+            if (round % 7 == 3 && l == lines / 2)
+                khum_buf_puts(&text, round % 2 ? "\x7f" : "\xc3\xa9");  /* slow path */
+            khum_buf_putc(&text, '\n');
+        }
+        khum_csv *c = khum_csv_open_mem("p.csv", text.data, text.len);
+        const char *line = text.data;
+        khum_err err;
+        for (int l = 1; l <= lines; l++) {
+            assert_int_equal(khum_csv_next(c, &err), 1);
+            assert_int_equal(khum_csv_line(c), l);
+            const char *end = strchr(line, '\n');
+            const char *f = line;
+            size_t k = 0;
+            for (;;) {
+                const char *comma = memchr(f, ',', (size_t)(end - f));
+                const char *fe = comma ? comma : end;
+                assert_true(k < khum_csv_count(c));
+                assert_int_equal(khum_csv_len(c, k), fe - f);
+                assert_memory_equal(khum_csv_get(c, k), f, (size_t)(fe - f));
+                assert_int_equal(khum_csv_get(c, k)[fe - f], '\0');
+                assert_int_equal(khum_csv_field_line(c, k), l);
+                if (!strchr(line, '\x7f') && !strchr(line, '\xc3'))
+                    assert_int_equal(khum_csv_field_col(c, k), f - line + 1);
+                k++;
+                if (!comma)
+                    break;
+                f = comma + 1;
+            }
+            assert_int_equal(khum_csv_count(c), k);
+            line = end + 1;
+        }
+        assert_int_equal(khum_csv_next(c, &err), 0);
+        khum_csv_close(c);
+        khum_buf_free(&text);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -247,6 +306,7 @@ int main(void)
         cmocka_unit_test(test_stream_chunk_boundary),
         cmocka_unit_test(test_writer_round_trip),
         cmocka_unit_test(test_writer_quotes_leading_bom),
+        cmocka_unit_test(test_fast_path_against_plain_split),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
