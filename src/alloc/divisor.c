@@ -45,7 +45,10 @@ khum_code alloc_add_step(alloc_ctx *c, int seat, int party, khum_step_kind kind,
 {
     khum_alloc_result *res = c->res;
     if (res->nsteps == c->steps_cap) {
-        size_t cap = c->steps_cap ? c->steps_cap * 2 : 16;
+        /* A district needs about one step per seat: start there, so that
+         * 1,652 communes do not each reserve room for 16. */
+        size_t cap = c->steps_cap ? c->steps_cap * 2
+                                  : (size_t)(c->in->seats > 4 ? c->in->seats + 1 : 5);
         khum_alloc_step *p = khum_arena_alloc(c->a, cap * sizeof *p);
         if (!p)
             return khum_err_set(c->err, KHUM_ERR_NOMEM, "", "out of memory");

@@ -216,6 +216,16 @@ struct khum_form_reader {
     int *pcol;                /* party columns */
     const char **pname;
     size_t np;
+    int *cols;                /* the columns taken from each row: station, the 7
+                               * figures, explanation (-1 when absent), parties */
+    size_t ncols;
+    const char **text;        /* the current row's fields (cols order) */
+    size_t *len;
+    const khum_station *last; /* the station of the previous row */
+    const char **last_party;  /* the party names of the previous form */
+    size_t last_n;
+    int64_t *votes;           /* one row's votes before they are copied out */
+    const char **party;
 };
 
 static const char *const form_cols[8] = {"station", "registered", "received", "cast",
@@ -225,7 +235,7 @@ khum_code khum_form_reader_open(khum_csv *csv, const khum_election *e, khum_aren
                                 khum_form_reader **out, khum_err *err)
 {
     *out = NULL;
-    khum_code rc = khum_csv_read_header(csv, err);
+    khum_code rc = khum_csv_has_header(csv) ? KHUM_OK : khum_csv_read_header(csv, err);
     if (rc)
         return rc;
     khum_form_reader *r = khum_arena_calloc(a, 1, sizeof *r);
@@ -239,7 +249,9 @@ khum_code khum_form_reader_open(khum_csv *csv, const khum_election *e, khum_aren
     r->cexpl = khum_csv_col(csv, "explanation");
     r->pcol = khum_arena_calloc(a, e->nlists + 1, sizeof *r->pcol);
     r->pname = khum_arena_calloc(a, e->nlists + 1, sizeof *r->pname);
-    if (!r->pcol || !r->pname)
+    r->votes = khum_arena_calloc(a, e->nlists + 1, sizeof *r->votes);
+    r->party = khum_arena_calloc(a, e->nlists + 1, sizeof *r->party);
+    if (!r->pcol || !r->pname || !r->votes || !r->party)
         return khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
     /* A column is a party column when its name is a party of the election. */
     for (size_t i = 0; i < e->nlists; i++) {
@@ -253,54 +265,140 @@ khum_code khum_form_reader_open(khum_csv *csv, const khum_election *e, khum_aren
             r->pname[r->np++] = p;
         }
     }
+    r->ncols = 9 + r->np;
+    r->cols = khum_arena_alloc(a, r->ncols * sizeof *r->cols);
+    r->text = khum_arena_alloc(a, r->ncols * sizeof *r->text);
+    r->len = khum_arena_alloc(a, r->ncols * sizeof *r->len);
+    if (!r->cols || !r->text || !r->len)
+        return khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
+    memcpy(r->cols, r->col, 8 * sizeof *r->cols);
+    r->cols[8] = r->cexpl;
+    memcpy(r->cols + 9, r->pcol, r->np * sizeof *r->cols);
     *out = r;
     return KHUM_OK;
 }
 
-static bool number(khum_form_reader *r, int col, int64_t *v, khum_err *err)
+static bool number_slow(khum_form_reader *r, size_t k, int64_t *v, khum_err *err)
 {
-    const char *s = khum_csv_get(r->csv, (size_t)col);
+    const char *s = r->text[k];
     if (khum_parse_i64(s, v))
         return true;
-    khum_csv_field_error(r->csv, (size_t)col, err, KHUM_ERR_INPUT, "F.110",
+    khum_csv_field_error(r->csv, (size_t)r->cols[k], err, KHUM_ERR_INPUT, "F.110",
                          "'%s' is not a whole number", s);
     return false;
 }
 
-int khum_form_reader_next(khum_form_reader *r, khum_form *f, const char **explanation,
+/* A field of digits only, at most 18 of them, cannot overflow: parse it in
+ * place; anything else (a sign, blanks, a huge figure) takes the strict
+ * general parser, which also gives the error. */
+static inline bool number(khum_form_reader *r, size_t k, int64_t *v, khum_err *err)
+{
+    const char *s = r->text[k];
+    size_t len = r->len[k];
+    if (len == 0 || len > 18)
+        return number_slow(r, k, v, err);
+    int64_t x = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned d = (unsigned)(s[i] - '0');
+        if (d > 9)
+            return number_slow(r, k, v, err);
+        x = x * 10 + d;
+    }
+    *v = x;
+    return true;
+}
+
+/* strcmp for the short codes of stations, without a call */
+static inline bool same_code(const char *a, const char *b)
+{
+    while (*a && *a == *b)
+        a++, b++;
+    return *a == *b;
+}
+
+/* Files list a commune's stations in order, so the station after the
+ * previous row's is tried before the hash table. */
+static const khum_station *row_station(khum_form_reader *r, const char *code)
+{
+    const khum_election *e = r->e;
+    if (r->last && r->last + 1 < e->stations + e->nstations &&
+        same_code(r->last[1].code, code))
+        return ++r->last;
+    const khum_station *st = khum_election_station_find(e, code);
+    if (st)
+        r->last = st;
+    return st;
+}
+
+int khum_form_reader_view(khum_form_reader *r, khum_form *f, const char **explanation,
                           khum_err *err)
 {
     int rc = khum_csv_next(r->csv, err);
     if (rc <= 0)
         return rc;
+    khum_csv_get_many(r->csv, r->cols, r->ncols, r->text, r->len);
     memset(f, 0, sizeof *f);
-    /* The election's own station code when it has the station: no copy, and
-     * the checks and the tally need not look it up again. */
-    const char *code = khum_csv_get(r->csv, (size_t)r->col[0]);
-    const khum_station *st = khum_election_station_find(r->e, code);
+    /* The election's own station code when it has the station: the checks
+     * and the tally need not look it up again. */
+    const khum_station *st = row_station(r, r->text[0]);
     f->st = st;
-    f->station = st ? st->code : khum_arena_strdup(r->a, code);
-    f->party = khum_arena_alloc(r->a, (r->np + 1) * sizeof *f->party);
-    f->votes = khum_arena_alloc(r->a, (r->np + 1) * sizeof *f->votes);
-    const char *x = r->cexpl >= 0 ? khum_csv_get(r->csv, (size_t)r->cexpl) : "";
-    *explanation = *x ? khum_arena_strdup(r->a, x) : "";
-    if (!f->station || !f->party || !f->votes || !*explanation) {
-        khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
-        return -1;
-    }
+    f->station = st ? st->code : r->text[0];
+    *explanation = r->text[8];
     int64_t *dst[7] = {&f->registered, &f->received, &f->cast, &f->spoiled, &f->unused,
                        &f->valid, &f->invalid};
-    for (int k = 0; k < 7; k++)
-        if (!number(r, r->col[k + 1], dst[k], err))
+    for (size_t k = 0; k < 7; k++)
+        if (!number(r, k + 1, dst[k], err))
             return -1;
+    size_t n = 0;
     for (size_t k = 0; k < r->np; k++) {
-        if (khum_csv_len(r->csv, (size_t)r->pcol[k]) == 0)
+        if (r->len[9 + k] == 0)
             continue;  /* the party does not contest here */
-        if (!number(r, r->pcol[k], &f->votes[f->n], err))
+        if (!number(r, 9 + k, &r->votes[n], err))
             return -1;
-        f->party[f->n++] = r->pname[k];
+        r->party[n++] = r->pname[k];
     }
+    f->n = n;
+    f->party = r->party;
+    f->votes = r->votes;
     return 1;
+}
+
+/* The party names of this row: the previous form's array when they are the
+ * same (every station of a commune has the same lists), so a national file
+ * keeps one array per commune rather than one per form. */
+static const char **kept_parties(khum_form_reader *r, size_t n)
+{
+    if (r->last_party && r->last_n == n &&
+        memcmp(r->last_party, r->party, n * sizeof *r->party) == 0)
+        return r->last_party;
+    const char **p = khum_arena_alloc(r->a, (n + 1) * sizeof *p);
+    if (p) {
+        memcpy(p, r->party, n * sizeof *p);
+        r->last_party = p;
+        r->last_n = n;
+    }
+    return p;
+}
+
+int khum_form_reader_next(khum_form_reader *r, khum_form *f, const char **explanation,
+                          khum_err *err)
+{
+    int rc = khum_form_reader_view(r, f, explanation, err);
+    if (rc <= 0)
+        return rc;
+    if (!f->st && !(f->station = khum_arena_strdup(r->a, f->station)))
+        goto nomem;
+    if (**explanation && !(*explanation = khum_arena_strdup(r->a, *explanation)))
+        goto nomem;
+    int64_t *votes = khum_arena_alloc(r->a, (f->n + 1) * sizeof *votes);
+    if (!votes || !(f->party = kept_parties(r, f->n)))
+        goto nomem;
+    memcpy(votes, f->votes, f->n * sizeof *votes);
+    f->votes = votes;
+    return 1;
+nomem:
+    khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
+    return -1;
 }
 
 long khum_form_reader_line(const khum_form_reader *r)
