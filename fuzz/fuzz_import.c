@@ -67,6 +67,15 @@ static void forms(const char *d, size_t n, khum_err *err)
     }
     khum_csv_close(c);
     khum_arena_free(&a);
+    /* the same text tabulated without keeping forms */
+    khum_tally t;
+    khum_tally_csv_report rep;
+    rc = khum_tally_csv(&e, "results.csv", d, n, 2, NULL, 0, &t, &rep, err);
+    must_have_rule(rc, err);
+    if (!rc && (rep.forms > rep.rows || rep.forms + rep.rejected.n < rep.rows))
+        abort();  /* every row read is tallied or has a rejection */
+    khum_tally_free(&t);
+    khum_tally_csv_report_free(&rep);
     khum_election_free(&e);
 }
 

@@ -131,13 +131,20 @@ bool khum_form_equal(const khum_form *a, const khum_form *b, char *diff, size_t 
 /* Read result forms from a CSV: station, registered, received, cast,
  * spoiled, unused, valid, invalid, then one column per party id of the
  * election (empty when the party does not contest that commune), optional
- * explanation; other columns are ignored. Forms live in arena a. */
+ * explanation; other columns are ignored (the header is read first, unless
+ * csv has one already: khum_csv_use_header). Forms live in arena a; forms of
+ * one commune share one array of party names, so treat them as read-only. */
 typedef struct khum_form_reader khum_form_reader;
 khum_code khum_form_reader_open(khum_csv *csv, const khum_election *e, khum_arena *a,
                                 khum_form_reader **out, khum_err *err);
 /* 1 a form was read (its explanation in *explanation, "" when none), 0 at
  * the end, -1 on a malformed row (err set; the reader can go on). */
 int khum_form_reader_next(khum_form_reader *r, khum_form *f, const char **explanation,
+                          khum_err *err);
+/* The same without copying anything: the form's station, explanation, party
+ * names and votes point into the reader and the CSV record, valid until the
+ * next call. For callers that check and sum each form and keep none. */
+int khum_form_reader_view(khum_form_reader *r, khum_form *f, const char **explanation,
                           khum_err *err);
 void khum_form_reader_close(khum_form_reader *r);
 long khum_form_reader_line(const khum_form_reader *r);  /* line of the last row read */
@@ -208,6 +215,9 @@ typedef struct khum_tally {
     khum_tally_area *districts, *provinces;
     size_t ndistricts, nprovinces;
     khum_tally_area nation;
+    const char **pslot;               /* tally.c's own: party name pointer -> index */
+    int *pslot_index;
+    size_t pslot_mask;
 } khum_tally;
 
 /* Lots recorded for a commune (seed drawn by the commission). */
@@ -221,8 +231,40 @@ typedef struct khum_commune_lots {
 khum_code khum_tally_run(const khum_election *e, const khum_form *forms, size_t nforms,
                          const khum_commune_lots *lots, size_t nlots, khum_tally *t,
                          khum_err *err);
+/* The same one form at a time, for callers that keep no forms: begin, add
+ * each accepted form once, end (sums the levels and allocates). After an
+ * error, khum_tally_free is still the one thing to call. */
+khum_code khum_tally_begin(const khum_election *e, khum_tally *t, khum_err *err);
+khum_code khum_tally_add(khum_tally *t, const khum_election *e, const khum_form *f,
+                         khum_err *err);
+khum_code khum_tally_end(khum_tally *t, const khum_election *e, const khum_commune_lots *lots,
+                         size_t nlots, khum_err *err);
 void khum_tally_free(khum_tally *t);
 int khum_tally_party_index(const khum_tally *t, const char *party);
+/* The same, quicker for the party name pointers of the election (which the
+ * form reader hands out) once khum_tally_begin has indexed them. */
+int khum_tally_party_of(const khum_tally *t, const char *party);
+
+/* Tabulate a results CSV held in memory (columns as for khum_form_reader)
+ * without keeping a form: each row read, checked and added as
+ * khum_form_reader_view, khum_form_check and khum_tally_add would, then
+ * khum_tally_end. A row with an error (F.1xx), and each later row of a
+ * station already tallied (F.112), is left out and listed in rep->rejected
+ * by line. A file without any quote character is cut at line ends into up
+ * to `threads` pieces (at least 64 KB each) read at once; the answer is the
+ * same for any number. Fails on text that cannot be read as CSV (CSV.1xx). */
+typedef struct khum_tally_csv_report {
+    size_t rows, forms;               /* rows read; forms tallied */
+    size_t warnings;                  /* tallied forms with a warning (W.2xx) */
+    size_t pieces;                    /* the pieces the file was read in */
+    khum_diags rejected;              /* one per error of a left-out row */
+} khum_tally_csv_report;
+
+khum_code khum_tally_csv(const khum_election *e, const char *name, const char *data,
+                         size_t len, unsigned threads, const khum_commune_lots *lots,
+                         size_t nlots, khum_tally *t, khum_tally_csv_report *rep,
+                         khum_err *err);
+void khum_tally_csv_report_free(khum_tally_csv_report *rep);
 
 /* Reconciliation: recompute every level from the forms and compare with
  * published totals (one row per area code and field); each difference is an

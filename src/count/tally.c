@@ -15,6 +15,7 @@
 
 #include "khum/count.h"
 #include "khum/str.h"
+#include "tally_impl.h"
 
 static int cmp_str(const void *a, const void *b)
 {
@@ -95,7 +96,7 @@ static void find_chief(const khum_election *e, const khum_election_commune *ec,
     int tied = 0;
     char best_key[65] = "", key[65];
     for (size_t k = 0; k < ec->nlists; k++) {
-        int p = khum_tally_party_index(t, e->lists[ec->first_list + k].party);
+        int p = khum_tally_party_of(t, e->lists[ec->first_list + k].party);
         if (c->area.seats[p] == 0)
             continue;
         int64_t v = c->area.votes[p];
@@ -129,7 +130,7 @@ static khum_code allocate_commune(const khum_election *e, const khum_election_co
         return khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
     for (size_t k = 0; k < ec->nlists; k++) {
         const char *party = e->lists[ec->first_list + k].party;
-        parties[k] = (khum_alloc_party){party, c->area.votes[khum_tally_party_index(t, party)],
+        parties[k] = (khum_alloc_party){party, c->area.votes[khum_tally_party_of(t, party)],
                                         true, -1};
     }
     khum_alloc_rules r;
@@ -148,7 +149,7 @@ static khum_code allocate_commune(const khum_election *e, const khum_election_co
         return KHUM_OK;
     c->allocated = true;
     for (size_t k = 0; k < ec->nlists; k++) {
-        int p = khum_tally_party_index(t, parties[k].name);
+        int p = khum_tally_party_of(t, parties[k].name);
         c->area.seats[p] = c->alloc.seats[k];
         c->area.seats_total += c->alloc.seats[k];
     }
@@ -180,14 +181,58 @@ static khum_code make_level(khum_tally *t, size_t len, int level, khum_tally_are
     return KHUM_OK;
 }
 
-khum_code khum_tally_run(const khum_election *e, const khum_form *forms, size_t nforms,
-                         const khum_commune_lots *lots, size_t nlots, khum_tally *t,
-                         khum_err *err)
+/* Party name pointer -> index: the reader and the election hand out one
+ * interned pointer per party, so a small open-addressing table over those
+ * pointers saves a search per vote; other pointers fall back to the search. */
+static khum_code index_parties(const khum_election *e, khum_tally *t)
+{
+    size_t cap = 16;
+    while (cap < 4 * e->nlists)
+        cap *= 2;
+    t->pslot = khum_arena_calloc(&t->arena, cap, sizeof *t->pslot);
+    t->pslot_index = khum_arena_calloc(&t->arena, cap, sizeof *t->pslot_index);
+    if (!t->pslot || !t->pslot_index)
+        return KHUM_ERR_NOMEM;
+    t->pslot_mask = cap - 1;
+    for (size_t i = 0; i < e->nlists; i++) {
+        const char *name = e->lists[i].party;
+        size_t k = ((uintptr_t)name >> 3) & t->pslot_mask;
+        while (t->pslot[k] && t->pslot[k] != name)
+            k = (k + 1) & t->pslot_mask;
+        t->pslot[k] = name;
+        t->pslot_index[k] = khum_tally_party_index(t, name);
+    }
+    return KHUM_OK;
+}
+
+int khum_tally_party_of(const khum_tally *t, const char *name)
+{
+    if (!t->pslot)
+        return khum_tally_party_index(t, name);
+    for (size_t k = ((uintptr_t)name >> 3) & t->pslot_mask; t->pslot[k];
+         k = (k + 1) & t->pslot_mask)
+        if (t->pslot[k] == name)
+            return t->pslot_index[k];
+    return khum_tally_party_index(t, name);
+}
+
+khum_code tally_begin_parties(const khum_election *e, khum_tally *t, khum_err *err)
 {
     memset(t, 0, sizeof *t);
     khum_arena_init(&t->arena, 0);
-    if (collect_parties(e, t))
+    if (collect_parties(e, t) || index_parties(e, t))
         return khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
+    return KHUM_OK;
+}
+
+khum_code khum_tally_begin(const khum_election *e, khum_tally *t, khum_err *err)
+{
+    khum_code rc = tally_begin_parties(e, t, err);
+    return rc ? rc : tally_begin_communes(e, t, err);
+}
+
+khum_code tally_begin_communes(const khum_election *e, khum_tally *t, khum_err *err)
+{
     t->ncommunes = e->ncommunes;
     t->communes = khum_arena_calloc(&t->arena, e->ncommunes + 1, sizeof *t->communes);
     if (!t->communes)
@@ -199,39 +244,36 @@ khum_code khum_tally_run(const khum_election *e, const khum_form *forms, size_t 
         t->communes[i].area.stations_expected = (int64_t)ec->nstations;
         t->communes[i].chief_party = -1;
     }
-    /* Forms read from one file share a party-name pointer per column: a
-     * small cache from pointer to index saves a search per vote. */
-    const char *cache_ptr[32] = {0};
-    int cache_idx[32];
-    for (size_t f = 0; f < nforms; f++) {
-        const khum_station *st = khum_form_station(e, &forms[f]);
-        if (!st)
-            return khum_err_set(err, KHUM_ERR_INPUT, "F.107", "station %s is not in election %s",
-                                forms[f].station, e->id);
-        khum_tally_area *a = &t->communes[st->commune_index].area;
-        a->registered += forms[f].registered;
-        a->received += forms[f].received;
-        a->cast += forms[f].cast;
-        a->spoiled += forms[f].spoiled;
-        a->unused += forms[f].unused;
-        a->valid += forms[f].valid;
-        a->invalid += forms[f].invalid;
-        a->stations_reported++;
-        for (size_t k = 0; k < forms[f].n; k++) {
-            const char *name = forms[f].party[k];
-            size_t slot = ((uintptr_t)name >> 4) & 31;
-            int p;
-            if (cache_ptr[slot] == name) {
-                p = cache_idx[slot];
-            } else {
-                p = khum_tally_party_index(t, name);
-                cache_ptr[slot] = name;
-                cache_idx[slot] = p;
-            }
-            if (p >= 0)
-                a->votes[p] += forms[f].votes[k];
-        }
+    return KHUM_OK;
+}
+
+khum_code khum_tally_add(khum_tally *t, const khum_election *e, const khum_form *f,
+                         khum_err *err)
+{
+    const khum_station *st = khum_form_station(e, f);
+    if (!st)
+        return khum_err_set(err, KHUM_ERR_INPUT, "F.107", "station %s is not in election %s",
+                            f->station, e->id);
+    khum_tally_area *a = &t->communes[st->commune_index].area;
+    a->registered += f->registered;
+    a->received += f->received;
+    a->cast += f->cast;
+    a->spoiled += f->spoiled;
+    a->unused += f->unused;
+    a->valid += f->valid;
+    a->invalid += f->invalid;
+    a->stations_reported++;
+    for (size_t k = 0; k < f->n; k++) {
+        int p = khum_tally_party_of(t, f->party[k]);
+        if (p >= 0)
+            a->votes[p] += f->votes[k];
     }
+    return KHUM_OK;
+}
+
+khum_code khum_tally_end(khum_tally *t, const khum_election *e, const khum_commune_lots *lots,
+                         size_t nlots, khum_err *err)
+{
     for (size_t i = 0; i < e->ncommunes; i++) {
         khum_tally_commune *c = &t->communes[i];
         if (c->area.stations_reported != c->area.stations_expected)
@@ -255,6 +297,16 @@ khum_code khum_tally_run(const khum_election *e, const khum_form *forms, size_t 
         t->provinces[i].complete = t->provinces[i].communes_allocated == t->provinces[i].communes;
     t->nation.complete = t->nation.communes_allocated == t->nation.communes;
     return KHUM_OK;
+}
+
+khum_code khum_tally_run(const khum_election *e, const khum_form *forms, size_t nforms,
+                         const khum_commune_lots *lots, size_t nlots, khum_tally *t,
+                         khum_err *err)
+{
+    khum_code rc = khum_tally_begin(e, t, err);
+    for (size_t f = 0; f < nforms && !rc; f++)
+        rc = khum_tally_add(t, e, &forms[f], err);
+    return rc ? rc : khum_tally_end(t, e, lots, nlots, err);
 }
 
 void khum_tally_free(khum_tally *t)
