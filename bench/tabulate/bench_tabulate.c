@@ -1,7 +1,10 @@
 /*
  * bench_tabulate.c: from the CSV of every station form of a SYNTHETIC
  * national election to seats in every commune and the national table,
- * (a) in memory: read and check the forms, sum them, allocate every commune;
+ * (a) in memory: khum_tally_csv on the file mapped into memory: each row
+ *     read, checked and summed into its commune, nothing kept, the file cut
+ *     into one piece per processor; then every commune allocated. Timed on
+ *     its first run and as the best of five, on one thread and on all;
  * (b) through the SQLite store: import the forms (one transaction, every
  *     row checked and stored with its entry, state and event), then tabulate
  *     from the database.
@@ -14,8 +17,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "khum/app.h"
 
@@ -75,6 +82,30 @@ static khum_form *read_forms(const khum_election *e, const char *dir, khum_arena
     return v;
 }
 
+/* The results file mapped (read ahead in one call) and tabulated. */
+static void in_memory(const khum_election *e, const char *dir, unsigned threads, khum_tally *t,
+                      khum_tally_csv_report *rep)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/results.csv", dir);
+    int fd = open(path, O_RDONLY);
+    struct stat sb;
+    if (fd < 0 || fstat(fd, &sb) < 0 || sb.st_size == 0) {
+        perror(path);
+        exit(1);
+    }
+    void *data = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+    close(fd);
+    if (data == MAP_FAILED) {
+        perror(path);
+        exit(1);
+    }
+    khum_err err;
+    if (khum_tally_csv(e, path, data, (size_t)sb.st_size, threads, NULL, 0, t, rep, &err))
+        die(&err);
+    munmap(data, (size_t)sb.st_size);
+}
+
 static void print_seats(const char *label, const khum_tally *t)
 {
     printf("%s seats:", label);
@@ -104,28 +135,44 @@ int main(int argc, char **argv)
         khum_csv_close(c[i]);
 
     /* (a) in memory */
-    double t0 = now();
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    unsigned all = cpus > 1 ? (unsigned)cpus : 1;
+    double first = 0, best1 = 1e9, bestn = 1e9;
+    khum_tally t;
+    khum_tally_csv_report rep;
+    for (int run = 0; run < 10; run++) {
+        unsigned threads = run % 2 ? 1 : all;  /* alternate, so noise hits both alike */
+        double t0 = now();
+        in_memory(&e, argv[1], threads, &t, &rep);
+        double dt = now() - t0;
+        if (run == 0)
+            first = dt;
+        if (threads == 1 && dt < best1)
+            best1 = dt;
+        if (threads == all && dt < bestn)
+            bestn = dt;
+        if (run < 9) {
+            khum_tally_free(&t);
+            khum_tally_csv_report_free(&rep);
+        }
+    }
+    printf("memory: %zu forms (%zu rejected), %zu communes, %zu pieces: first run %.1f ms, "
+           "best of 5 %.1f ms on %u threads, %.1f ms on 1\n", rep.forms, rep.rejected.n,
+           t.ncommunes, rep.pieces, first * 1e3, bestn * 1e3, all, best1 * 1e3);
+    print_seats("memory", &t);
+    khum_tally_free(&t);
+    khum_tally_csv_report_free(&rep);
     khum_arena a;
     khum_arena_init(&a, 0);
     size_t n;
     const char **expl;
-    khum_form *forms = read_forms(&e, argv[1], &a, &n, &expl);
-    double tr = now() - t0;
-    khum_tally t;
-    if (khum_tally_run(&e, forms, n, NULL, 0, &t, &err))
-        die(&err);
-    double ta = now() - t0;
-    printf("memory: %zu forms, %zu communes: read and check %.1f ms, tabulate %.1f ms, "
-           "total %.1f ms\n", n, t.ncommunes, tr * 1e3, (ta - tr) * 1e3, ta * 1e3);
-    print_seats("memory", &t);
-    khum_tally_free(&t);
+    khum_form *forms;
 
     /* (b) through the store */
     khum_store *s;
     if (khum_store_open(argv[2], &s, &err))
         die(&err);
-    t0 = now();
-    khum_arena_reset(&a);
+    double t0 = now();
     forms = read_forms(&e, argv[1], &a, &n, &expl);
     if (khum_app_import_forms(s, &e, "bench", forms, expl, NULL, n, &err))
         die(&err);
