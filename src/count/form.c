@@ -207,18 +207,18 @@ bool khum_form_equal(const khum_form *a, const khum_form *b, char *diff, size_t 
 
 /* ---- reader ---------------------------------------------------------- */
 
+/* The columns a reader takes from each row, in this order: station and the
+ * 7 figures (form_cols), the explanation (-1 when absent), then the parties. */
+enum { COL_EXPLANATION = 8, COL_PARTIES = 9 };
+
 struct khum_form_reader {
     khum_csv *csv;
     khum_arena *a;
     const khum_election *e;
-    int col[8];               /* station .. invalid */
-    int cexpl;
-    int *pcol;                /* party columns */
-    const char **pname;
-    size_t np;
-    int *cols;                /* the columns taken from each row: station, the 7
-                               * figures, explanation (-1 when absent), parties */
+    int *cols;                /* column of each field taken, in the order above */
     size_t ncols;
+    const char **pname;       /* the party of each party column */
+    size_t np;
     const char **text;        /* the current row's fields (cols order) */
     size_t *len;
     const khum_station *last; /* the station of the previous row */
@@ -239,41 +239,34 @@ khum_code khum_form_reader_open(khum_csv *csv, const khum_election *e, khum_aren
     if (rc)
         return rc;
     khum_form_reader *r = khum_arena_calloc(a, 1, sizeof *r);
-    if (!r)
+    size_t most = COL_PARTIES + e->nlists;
+    if (!r || !(r->cols = khum_arena_alloc(a, most * sizeof *r->cols)) ||
+        !(r->text = khum_arena_alloc(a, most * sizeof *r->text)) ||
+        !(r->len = khum_arena_alloc(a, most * sizeof *r->len)) ||
+        !(r->pname = khum_arena_calloc(a, e->nlists + 1, sizeof *r->pname)) ||
+        !(r->votes = khum_arena_calloc(a, e->nlists + 1, sizeof *r->votes)) ||
+        !(r->party = khum_arena_calloc(a, e->nlists + 1, sizeof *r->party)))
         return khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
-    if ((rc = khum_csv_require(csv, form_cols, r->col, 8, err)))
+    if ((rc = khum_csv_require(csv, form_cols, r->cols, 8, err)))
         return rc;
     r->csv = csv;
     r->a = a;
     r->e = e;
-    r->cexpl = khum_csv_col(csv, "explanation");
-    r->pcol = khum_arena_calloc(a, e->nlists + 1, sizeof *r->pcol);
-    r->pname = khum_arena_calloc(a, e->nlists + 1, sizeof *r->pname);
-    r->votes = khum_arena_calloc(a, e->nlists + 1, sizeof *r->votes);
-    r->party = khum_arena_calloc(a, e->nlists + 1, sizeof *r->party);
-    if (!r->pcol || !r->pname || !r->votes || !r->party)
-        return khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
+    r->cols[COL_EXPLANATION] = khum_csv_col(csv, "explanation");
     /* A column is a party column when its name is a party of the election. */
+    int *pcol = r->cols + COL_PARTIES;
     for (size_t i = 0; i < e->nlists; i++) {
         const char *p = e->lists[i].party;
         int c = khum_csv_col(csv, p);
         bool seen = false;
         for (size_t k = 0; k < r->np && !seen; k++)
-            seen = r->pcol[k] == c;
+            seen = pcol[k] == c;
         if (c >= 0 && !seen) {
-            r->pcol[r->np] = c;
+            pcol[r->np] = c;
             r->pname[r->np++] = p;
         }
     }
-    r->ncols = 9 + r->np;
-    r->cols = khum_arena_alloc(a, r->ncols * sizeof *r->cols);
-    r->text = khum_arena_alloc(a, r->ncols * sizeof *r->text);
-    r->len = khum_arena_alloc(a, r->ncols * sizeof *r->len);
-    if (!r->cols || !r->text || !r->len)
-        return khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
-    memcpy(r->cols, r->col, 8 * sizeof *r->cols);
-    r->cols[8] = r->cexpl;
-    memcpy(r->cols + 9, r->pcol, r->np * sizeof *r->cols);
+    r->ncols = COL_PARTIES + r->np;
     *out = r;
     return KHUM_OK;
 }
@@ -343,7 +336,7 @@ int khum_form_reader_view(khum_form_reader *r, khum_form *f, const char **explan
     const khum_station *st = row_station(r, r->text[0]);
     f->st = st;
     f->station = st ? st->code : r->text[0];
-    *explanation = r->text[8];
+    *explanation = r->text[COL_EXPLANATION];
     int64_t *dst[7] = {&f->registered, &f->received, &f->cast, &f->spoiled, &f->unused,
                        &f->valid, &f->invalid};
     for (size_t k = 0; k < 7; k++)
@@ -351,9 +344,9 @@ int khum_form_reader_view(khum_form_reader *r, khum_form *f, const char **explan
             return -1;
     size_t n = 0;
     for (size_t k = 0; k < r->np; k++) {
-        if (r->len[9 + k] == 0)
+        if (r->len[COL_PARTIES + k] == 0)
             continue;  /* the party does not contest here */
-        if (!number(r, 9 + k, &r->votes[n], err))
+        if (!number(r, COL_PARTIES + k, &r->votes[n], err))
             return -1;
         r->party[n++] = r->pname[k];
     }

@@ -32,7 +32,7 @@ typedef struct piece {
     const khum_csv *head;       /* the reader of the header (NULL: read it here) */
     const khum_tally *t;        /* for party indices only: shared, read-only */
     int64_t *sums;              /* per commune: SUM_FIELDS figures, then the votes */
-    uint32_t *row_at;           /* per station: 1 + offset of its tallied row, 0 none */
+    size_t *row_at;             /* per station: 1 + offset of its tallied row, 0 none */
     khum_tally_csv_report rep;
     khum_code rc;               /* a failure that stops the whole file */
     khum_err err;
@@ -119,7 +119,7 @@ static void take_row(piece *p, khum_form_reader *r, const khum_form *f, size_t a
         reject(p, "F.112", "station", line, f->station, DUPLICATE);
         return;
     }
-    p->row_at[s] = (uint32_t)(at + 1);
+    p->row_at[s] = at + 1;
     p->rep.forms++;
     p->rep.warnings += c.warnings > 0;
     sum_form(p, f, st, 1);
