@@ -1,10 +1,10 @@
 # Top-level wrapper around CMake/CTest. The two commands a newcomer types:
-#   make demo    build, create khum.db from ../shared/data, serve it on LISTEN
+#   make demo    build, create demo.db from ../shared/data, serve it on LISTEN
 #   make check   build with ASan+UBSan and run every test
 # `make` alone builds the release binary at build/khum.
 JOBS    ?= $(shell nproc 2>/dev/null || echo 2)
 SHARED  ?= $(or $(KHUM_SHARED),$(CURDIR)/../shared)
-DB      ?= khum.db
+DB      ?= demo.db
 LISTEN  ?= 127.0.0.1:8080
 
 .PHONY: all deps build check demo bench fuzz clean

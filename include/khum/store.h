@@ -26,6 +26,15 @@ typedef struct khum_store khum_store;
 khum_code khum_store_open(const char *uri, khum_store **out, khum_err *err);
 /* Does uri name a PostgreSQL database (postgresql:// or postgres://)? */
 bool khum_store_uri_is_postgres(const char *uri);
+
+/* What a database holds, looked at without changing anything in it: nothing
+ * (no table, or khum's schema with no row), what `khum demo` built (its
+ * audit log opens with a KHUM_DEMO_EVENT and every election is SYNTHETIC),
+ * or anything else (another program's database, a real election). A file
+ * that is not a database is KHUM_DB_OTHER. */
+typedef enum khum_db_kind { KHUM_DB_EMPTY, KHUM_DB_DEMO, KHUM_DB_OTHER } khum_db_kind;
+#define KHUM_DEMO_EVENT "demo.build"
+khum_code khum_store_probe(const char *uri, khum_db_kind *kind, khum_err *err);
 void khum_store_close(khum_store *s);
 const char *khum_store_backend(const khum_store *s);    /* "sqlite" */
 int khum_store_schema_version(const khum_store *s);

@@ -5,11 +5,14 @@
  * national election like 2017 (or 2022) over it, enter every station's form,
  * make the results official and print the national table. The database is
  * built beside the target and renamed over it only when complete, so an
- * interrupted demo never leaves a half-built file behind.
+ * interrupted demo never leaves a half-built file behind. It replaces only an
+ * empty database or one an earlier demo built (khum_store_probe), never one
+ * holding anything else: the default is demo.db, not khum.db.
  */
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -21,13 +24,16 @@ extern const size_t khum_builtin_parties_kh_len[];
 static const char demo_help[] =
     "usage: khum demo [--db PATH] [--like 2017|2022] [--seed N] [--no-election]\n"
     "\n"
-    "Build a database (default khum.db) from the reference data in\n"
+    "Build a database (default demo.db) from the reference data in\n"
     "$KHUM_SHARED/data (default ../shared/data): the gazetteer of provinces,\n"
     "districts, communes and villages, the 2011 commune population, and the\n"
     "built-in registry of Cambodian parties. Then generate a SYNTHETIC national\n"
     "election like 2017 (default) or 2022, enter every station's form, make the\n"
     "results official and print the national table.\n"
-    "An existing file at PATH is replaced.\n";
+    "An existing database at PATH is replaced only if an earlier khum demo built\n"
+    "it; anything else there (an election, another program's data, any other\n"
+    "file) is refused and left as it was (DB.914). A PostgreSQL database must be\n"
+    "empty. $KHUM_DB is not used: give --db to build elsewhere.\n";
 
 static void remove_db(const char *path)
 {
@@ -37,6 +43,43 @@ static void remove_db(const char *path)
     unlink(side);
     snprintf(side, sizeof side, "%s-shm", path);
     unlink(side);
+}
+
+/* May the demo build at db? Only over nothing, or over an earlier demo (a
+ * PostgreSQL database is filled in place, so it must be empty). */
+static int check_target(const char *db, bool pg)
+{
+    struct stat st;
+    if (!pg && (stat(db, &st) != 0 || (S_ISREG(st.st_mode) && st.st_size == 0)))
+        return EXIT_OK;   /* nothing there to lose */
+    khum_err err;
+    khum_err_clear(&err);
+    khum_db_kind kind;
+    if (!pg && !S_ISREG(st.st_mode))
+        kind = KHUM_DB_OTHER;
+    else if (khum_store_probe(db, &kind, &err))
+        return cli_fail(&err);
+    if (kind == KHUM_DB_EMPTY || (kind == KHUM_DB_DEMO && !pg))
+        return EXIT_OK;
+    khum_err_set(&err, KHUM_ERR_INPUT, "DB.914",
+                 "%s holds %s: khum demo replaces only a database an earlier demo built, so "
+                 "nothing was changed (give --db a new path)", db,
+                 kind == KHUM_DB_DEMO ? "an earlier demo, and a PostgreSQL database is filled "
+                                        "in place: drop and create it empty"
+                                      : "data khum demo did not make");
+    return cli_fail(&err);
+}
+
+/* The demo's first write: what marks the database as one a demo built. */
+static int mark_demo(khum_store *s, const char *db)
+{
+    khum_err err;
+    khum_err_clear(&err);
+    if (khum_app_audit(s, "demo", KHUM_DEMO_EVENT, db, "",
+                       "{\"synthetic\":true,\"note\":\"built by khum demo: may be replaced by "
+                       "the next khum demo\"}", &err))
+        return cli_fail(&err);
+    return EXIT_OK;
 }
 
 static void print_summary(khum_store *s, const char *db)
@@ -112,7 +155,12 @@ int cmd_demo(int argc, char **argv)
     }
     if (optind != argc)
         return cli_usage_error("demo", "unexpected argument '%s'", argv[optind]);
-    db = cli_db_path(db);
+    if (!db)
+        db = "demo.db";
+    bool pg = khum_store_uri_is_postgres(db);
+    int st = check_target(db, pg);
+    if (st)
+        return st;
 
     char pumi[4096], pop[4096], probe[4096];
     if (!cli_shared_file("data/pumi/communes.csv", probe, sizeof probe) ||
@@ -122,15 +170,19 @@ int cmd_demo(int argc, char **argv)
 
     /* A SQLite demo is built beside the target and renamed over it; a
      * PostgreSQL database (which should be empty) is filled in place. */
-    bool pg = khum_store_uri_is_postgres(db);
     char tmp[4200];
     snprintf(tmp, sizeof tmp, pg ? "%s" : "%s.building", db);
     if (!pg)
         remove_db(tmp);
     khum_store *s;
-    int st = cli_open_store(tmp, &s);
-    if (st)
+    if ((st = cli_open_store(tmp, &s)))
         return st;
+    if ((st = mark_demo(s, db))) {
+        khum_store_close(s);
+        if (!pg)
+            remove_db(tmp);
+        return st;
+    }
     printf("Building %s from %s/data (public reference data, see each SOURCE.md)\n", db,
            cli_shared_dir());
     if (!(st = import_gazetteer_dir(s, pumi, false)) &&

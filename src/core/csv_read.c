@@ -131,15 +131,23 @@ static bool refill(khum_csv *c, khum_err *err, bool *ioerr)
     return true;
 }
 
+/* 0 when a byte is ready, else -1 at end (-2 on read error). */
+static inline __attribute__((always_inline)) int have_byte(khum_csv *c, khum_err *err)
+{
+    if (c->mem < c->mem_end)
+        return 0;
+    bool ioerr = false;
+    return refill(c, err, &ioerr) ? 0 : ioerr ? -2 : -1;
+}
+
 /* Next raw byte, or -1 at end (-2 on read error). Tracks line and column:
- * CR, LF and CRLF each end one line; the column counts characters. */
+ * CR, LF and CRLF each end one line; the column counts characters. (Not
+ * recursive: a compiler at -O0 cannot inline a function that calls itself.) */
 static inline __attribute__((always_inline)) int get_byte(khum_csv *c, khum_err *err)
 {
-    if (c->mem >= c->mem_end) {
-        bool ioerr = false;
-        if (!refill(c, err, &ioerr))
-            return ioerr ? -2 : -1;
-    }
+    int r = have_byte(c, err);
+    if (r)
+        return r;
     if (!c->started) {
         c->started = true;
         /* Skip a UTF-8 byte-order mark; it is not part of the first name. */
@@ -147,8 +155,8 @@ static inline __attribute__((always_inline)) int get_byte(khum_csv *c, khum_err 
             c->mem[2] == 0xBF) {
             c->mem += 3;
             c->consumed += 3;
-            if (c->mem >= c->mem_end)
-                return get_byte(c, err);
+            if ((r = have_byte(c, err)))
+                return r;
         }
     }
     int b = *c->mem++;

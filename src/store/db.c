@@ -17,6 +17,11 @@ khum_code db_open(const char *uri, db_conn **out, khum_err *err)
     return (db_uri_is_pg(uri) ? &db_pg_driver : &db_sqlite_driver)->open(uri, out, err);
 }
 
+khum_code db_open_readonly(const char *uri, db_conn **out, khum_err *err)
+{
+    return (db_uri_is_pg(uri) ? &db_pg_driver : &db_sqlite_driver)->open_readonly(uri, out, err);
+}
+
 const char *db_backend(const db_conn *c) { return c->drv->name; }
 void db_close(db_conn *c) { if (c) c->drv->close(c); }
 khum_code db_exec(db_conn *c, const char *sql, khum_err *err) { return c->drv->exec(c, sql, err); }

@@ -20,6 +20,9 @@ enum { DB_ROW = 1, DB_DONE = 0, DB_ERROR = -1 };
 
 /* uri: a SQLite file path, or postgresql://user@host:port/dbname (libpq). */
 khum_code db_open(const char *uri, db_conn **out, khum_err *err);
+/* The same, for reading only: nothing in the database is changed, not even
+ * SQLite's journal mode (to look at a database khum may not own). */
+khum_code db_open_readonly(const char *uri, db_conn **out, khum_err *err);
 bool db_uri_is_pg(const char *uri);   /* postgresql:// or postgres:// */
 void db_close(db_conn *c);
 const char *db_backend(const db_conn *c);                       /* "sqlite", "postgresql" */

@@ -39,6 +39,9 @@ typedef struct db_driver {
     int64_t (*changes)(db_conn *c);
     int (*user_version)(db_conn *c, khum_err *err);
     khum_code (*set_user_version)(db_conn *c, int v, khum_err *err);
+    /* Open for reading only, changing nothing in the database (no journal
+     * mode, no schema table): to look at a database khum may not own. */
+    khum_code (*open_readonly)(const char *uri, db_conn **out, khum_err *err);
 } db_driver;
 
 extern const db_driver db_sqlite_driver;

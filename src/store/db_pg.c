@@ -366,4 +366,5 @@ const db_driver db_pg_driver = {
     "postgresql", pg_open, pg_close, pg_exec, pg_begin, pg_prepare, pg_finalize, pg_reset,
     pg_bind_text, pg_bind_int, pg_bind_double, pg_bind_null, pg_step, pg_col_text, pg_col_int,
     pg_col_double, pg_col_null, pg_col_count, pg_col_name, pg_changes, pg_user_version, pg_set_user_version,
+    pg_open,  /* a libpq connection changes nothing by opening */
 };

@@ -139,6 +139,32 @@ static khum_code sq_open(const char *path, db_conn **out, khum_err *err)
     return KHUM_OK;
 }
 
+/* mode=ro: SQLite neither creates the file nor switches its journal mode. */
+static khum_code sq_open_readonly(const char *path, db_conn **out, khum_err *err)
+{
+    *out = NULL;
+    sq_conn *c = calloc(1, sizeof *c);
+    if (!c)
+        return khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
+    c->base.drv = &db_sqlite_driver;
+    c->ro_cause = SQLITE_READONLY;
+    char uri[4200];
+    file_uri(uri, sizeof uri, path, "mode=ro");
+    int rc = sqlite3_open_v2(uri, &c->h, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI |
+                                             SQLITE_OPEN_NOMUTEX, NULL);
+    if (rc != SQLITE_OK) {
+        khum_err_set(err, KHUM_ERR_STORE, "DB.902", "cannot open database: %s",
+                     c->h ? sqlite3_errmsg(c->h) : sqlite3_errstr(rc));
+        khum_err_at(err, path, 0, 0, NULL);
+        sq_close(&c->base);
+        return KHUM_ERR_STORE;
+    }
+    sqlite3_busy_timeout(c->h, 5000);
+    sqlite3_extended_result_codes(c->h, 1);
+    *out = &c->base;
+    return KHUM_OK;
+}
+
 static void sq_close(db_conn *dc)
 {
     sq_conn *c = (sq_conn *)dc;
@@ -284,4 +310,5 @@ const db_driver db_sqlite_driver = {
     "sqlite", sq_open, sq_close, sq_exec, sq_begin, sq_prepare, sq_finalize, sq_reset,
     sq_bind_text, sq_bind_int, sq_bind_double, sq_bind_null, sq_step, sq_col_text, sq_col_int,
     sq_col_double, sq_col_null, sq_col_count, sq_col_name, sq_changes, sq_user_version, sq_set_user_version,
+    sq_open_readonly,
 };
