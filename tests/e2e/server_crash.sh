@@ -55,7 +55,13 @@ while [ $r -le $ROUNDS ]; do
     # c1 and c2 key stations 1-120 (second entries), c3 and c4 121-240.
     writer c1 1 120 & w1=$!; writer c2 1 120 & w2=$!
     writer c3 121 240 & w3=$!; writer c4 121 240 & w4=$!
-    # A random moment between 0.3 and 1.2 s.
+    # A random moment 0.3 to 1.2 s after this round's first acknowledgement
+    # (logins hash passwords with Argon2id: on a loaded machine under ASan the
+    # first entry may take seconds; waiting for it keeps every round a test).
+    before=$(cat "$T"/ack.* | wc -l); waited=0
+    while [ "$(cat "$T"/ack.* | wc -l)" -eq "$before" ] && [ $waited -lt 300 ]; do
+        sleep 0.1; waited=$((waited + 1))
+    done
     sleep "$(awk -v s="$r$$" 'BEGIN { srand(s); printf "%.2f", 0.3 + rand() * 0.9 }')"
     kill -9 "$SRV_PID"; wait "$SRV_PID" 2>/dev/null; SRV_PID=""
     wait $w1 $w2 $w3 $w4
