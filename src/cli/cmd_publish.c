@@ -8,6 +8,7 @@
  * new manifest names the previous one's SHA-256 (a chain `khum verify`
  * checks whole). The secret key is only ever read from its file.
  */
+#define _GNU_SOURCE   /* renameat2(RENAME_NOREPLACE) where the C library has it */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
