@@ -3,7 +3,9 @@
  * built once; each input replaces one of its files (the first byte picks
  * which) and the manifest is rebuilt and signed again with the bundle's own
  * key, so that the fuzzed content reaches the recomputation rather than
- * stopping at the hash check. The verifier must never crash; a refusal must
+ * stopping at the hash check. The same input, signed as the manifest of
+ * version folder v000001, goes through the chain check too (reading
+ * `version` and `previous`). The verifier must never crash; a refusal must
  * come with at least one difference carrying a VER rule code.
  */
 #include <jansson.h>
@@ -56,6 +58,36 @@ static void sign(khum_bundle *b)
         abort();
 }
 
+static void refused_with_ver(khum_code rc, const khum_diags *d)
+{
+    if (rc != KHUM_OK && (d->n == 0 || strncmp(d->items[0].rule, "VER.", 4) != 0))
+        abort();
+    if (rc == KHUM_OK && d->n != 0)
+        abort();
+}
+
+/* The input as version 1's manifest, signed: a chain of one. */
+static void check_chain(const uint8_t *data, size_t size)
+{
+    khum_bundle b = {0};
+    khum_bundle_file *m = khum_bundle_add(&b, "manifest.json");
+    khum_buf_append(&m->data, data, size);
+    khum_err err;
+    khum_err_clear(&err);
+    if (khum_bundle_sign(&b, sk, &err))
+        abort();
+    khum_chain c = {0};
+    khum_chain_version *v = khum_chain_add(&c, "v000001");
+    khum_buf_append(&v->manifest, b.f[0].data.data, b.f[0].data.len);
+    khum_buf_append(&v->sig, b.f[1].data.data, b.f[1].data.len);
+    khum_diags d = {0};
+    khum_chain_stats st;
+    refused_with_ver(khum_chain_verify(&c, pk, &d, &st, &err), &d);
+    khum_diags_free(&d);
+    khum_chain_free(&c);
+    khum_bundle_free(&b);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -77,12 +109,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     khum_verify_stats st;
     khum_err err;
     khum_err_clear(&err);
-    khum_code rc = khum_bundle_verify(&b, pk, &d, &st, &err);
-    if (rc != KHUM_OK && (d.n == 0 || strncmp(d.items[0].rule, "VER.", 4) != 0))
-        abort();
-    if (rc == KHUM_OK && d.n != 0)
-        abort();
+    refused_with_ver(khum_bundle_verify(&b, pk, &d, &st, &err), &d);
     khum_diags_free(&d);
     khum_bundle_free(&b);
+    check_chain(data + 1, size - 1);
     return 0;
 }

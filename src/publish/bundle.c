@@ -2,8 +2,10 @@
  * bundle.c: a publication bundle of one election, built in memory: the
  * definition, every station form, results at every level, seats with their
  * protocols, lots, the ledger and the councils, and a manifest listing each
- * file's SHA-256. Signing adds an Ed25519 signature of the manifest's bytes.
- * Writing the files (and the `current` pointer) is the caller's business.
+ * file's SHA-256 and the SHA-256 of the previous version's manifest (so the
+ * versions form a chain, checked by verify_chain.c). Signing adds an Ed25519
+ * signature of the manifest's bytes. Writing the files (and the `current`
+ * pointer) is the caller's business.
  */
 #include <sodium.h>
 #include <stdio.h>
@@ -227,8 +229,10 @@ static void put_readme(const tally_view *v, khum_bundle *b)
         "seats.json          every commune's allocation: protocol, ties, lots, margins\n"
         "lots.csv            seeds of lots drawn\n"
         "ledger.csv          the mandate ledger; councils.csv the memberships it gives\n"
-        "manifest.json       every file's SHA-256; manifest.sig its Ed25519 signature\n"
-        "Check it offline with: khum verify DIR --key PUBLIC_KEY\n",
+        "manifest.json       every file's SHA-256, and the previous version's manifest's\n"
+        "                    (the versions form a chain); manifest.sig its Ed25519 signature\n"
+        "Check it offline with: khum verify DIR --key PUBLIC_KEY (DIR: this folder, or the\n"
+        "publication folder holding every version and `current`)\n",
         KHUM_BUNDLE_FORMAT, v->e.id, v->e.hash);
 }
 
@@ -245,9 +249,21 @@ static khum_code put_explanations(const tally_view *v, khum_bundle *b, khum_err 
     return KHUM_OK;
 }
 
-static khum_code put_manifest(khum_store *s, const tally_view *v, int version,
-                              const char *created, khum_bundle *b, khum_err *err)
+/* `previous` of version 1 is null: the chain starts there. */
+static json_t *previous_json(int version, const char *previous_sha256)
 {
+    if (version <= 1 || !previous_sha256)
+        return json_null();
+    return json_pack("{s:i,s:s}", "version", version - 1, "sha256", previous_sha256);
+}
+
+static khum_code put_manifest(khum_store *s, const tally_view *v, int version,
+                              const char *previous_sha256, const char *created, khum_bundle *b,
+                              khum_err *err)
+{
+    if (version > 1 && !previous_sha256)
+        return khum_err_set(err, KHUM_ERR_INTERNAL, "", "version %d needs its previous "
+                            "manifest's SHA-256", version);
     int64_t head_id;
     char head[KHUM_SHA256_HEX];
     khum_code rc = khum_store_audit_head(s, &head_id, head, err);
@@ -264,8 +280,9 @@ static khum_code put_manifest(khum_store *s, const tally_view *v, int version,
                                                (json_int_t)b->f[i].data.len, "sha256", hex));
     }
     put_json(b, "manifest.json",
-             json_pack("{s:s,s:i,s:s,s:{s:s,s:s,s:b},s:s,s:{s:I,s:s},s:o}", "format",
-                       KHUM_BUNDLE_FORMAT, "version", version, "created", created, "election",
+             json_pack("{s:s,s:i,s:o,s:s,s:{s:s,s:s,s:b},s:s,s:{s:I,s:s},s:o}", "format",
+                       KHUM_BUNDLE_FORMAT, "version", version, "previous",
+                       previous_json(version, previous_sha256), "created", created, "election",
                        "id", v->e.id, "hash", v->e.hash, "synthetic", v->e.synthetic, "status",
                        v->nofficial == v->e.ncommunes ? "official" : "provisional",
                        "audit_head", "id", (json_int_t)head_id, "hash", head, "files", files));
@@ -273,7 +290,8 @@ static khum_code put_manifest(khum_store *s, const tally_view *v, int version,
 }
 
 khum_code khum_bundle_build(khum_store *s, const char *election, int version,
-                            const char *created, khum_bundle *b, khum_err *err)
+                            const char *previous_sha256, const char *created, khum_bundle *b,
+                            khum_err *err)
 {
     memset(b, 0, sizeof *b);
     tally_view v;
@@ -290,7 +308,7 @@ khum_code khum_bundle_build(khum_store *s, const char *election, int version,
         if (!(rc = put_seats_lots(s, &v, b, &a, err)) &&
             !(rc = put_ledger(s, &v, until, b, &a, err))) {
             put_readme(&v, b);
-            rc = put_manifest(s, &v, version, created, b, err);
+            rc = put_manifest(s, &v, version, previous_sha256, created, b, err);
         }
     }
     khum_arena_free(&a);
@@ -309,6 +327,19 @@ void khum_keypair_hex(char pk[65], char sk[129])
     sodium_bin2hex(pk, 65, p, sizeof p);
     sodium_bin2hex(sk, 129, k, sizeof k);
     sodium_memzero(k, sizeof k);
+}
+
+bool khum_public_key_of(const char *sk_hex, char pk[65])
+{
+    unsigned char sk[crypto_sign_SECRETKEYBYTES], p[crypto_sign_PUBLICKEYBYTES];
+    size_t len = 0;
+    bool ok = sodium_init() >= 0 &&
+              !sodium_hex2bin(sk, sizeof sk, sk_hex, strlen(sk_hex), " \n", &len, NULL) &&
+              len == sizeof sk && !crypto_sign_ed25519_sk_to_pk(p, sk);
+    if (ok)
+        sodium_bin2hex(pk, 65, p, sizeof p);
+    sodium_memzero(sk, sizeof sk);
+    return ok;
 }
 
 khum_code khum_bundle_sign(khum_bundle *b, const char *sk_hex, khum_err *err)

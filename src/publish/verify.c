@@ -16,40 +16,61 @@
 #include "khum/hash.h"
 #include "verify_impl.h"
 
-void ver_diff(ver_ctx *v, const char *file, long line, const char *rule, const char *fmt, ...)
+void ver_vreport(khum_diags *out, const char *file, long line, const char *rule,
+                 const char *fmt, va_list ap)
 {
     khum_err e;
     khum_err_clear(&e);
-    va_list ap;
-    va_start(ap, fmt);
     vsnprintf(e.msg, sizeof e.msg, fmt, ap);
-    va_end(ap);
     e.code = KHUM_ERR_INPUT;
     snprintf(e.rule, sizeof e.rule, "%s", rule);
     khum_err_at(&e, file, line, 0, NULL);
-    khum_diags_add(v->out, &e);
+    khum_diags_add(out, &e);
+}
+
+void ver_diff(ver_ctx *v, const char *file, long line, const char *rule, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    ver_vreport(v->out, file, line, rule, fmt, ap);
+    va_end(ap);
     v->st->differences++;
+}
+
+bool ver_public_key(const char *pk_hex, unsigned char pk[32])
+{
+    size_t len = 0;
+    return sodium_init() >= 0 && pk_hex &&
+           !sodium_hex2bin(pk, 32, pk_hex, strlen(pk_hex), " \n", &len, NULL) && len == 32;
+}
+
+bool ver_signed(const khum_buf *manifest, const khum_buf *sig, const unsigned char pk[32])
+{
+    unsigned char s[crypto_sign_BYTES];
+    size_t len = 0;
+    return !sodium_hex2bin(s, sizeof s, sig->data ? sig->data : "", sig->len, " \n", &len,
+                           NULL) &&
+           len == sizeof s &&
+           !crypto_sign_verify_detached(s, (const unsigned char *)(manifest->data ? manifest->data
+                                                                                 : ""),
+                                        manifest->len, pk);
 }
 
 static bool check_signature(ver_ctx *v, khum_bundle *b, const char *pk_hex)
 {
     khum_bundle_file *m = khum_bundle_find(b, "manifest.json");
     khum_bundle_file *s = khum_bundle_find(b, "manifest.sig");
-    unsigned char pk[crypto_sign_PUBLICKEYBYTES], sig[crypto_sign_BYTES];
-    size_t pl = 0, sl = 0;
+    unsigned char pk[crypto_sign_PUBLICKEYBYTES];
     if (!m || !s) {
         ver_diff(v, m ? "manifest.sig" : "manifest.json", 0, "VER.902",
                  "the bundle has no %s", m ? "manifest.sig" : "manifest.json");
         return false;
     }
-    if (sodium_init() < 0 ||
-        sodium_hex2bin(pk, sizeof pk, pk_hex, strlen(pk_hex), " \n", &pl, NULL) || pl != sizeof pk) {
+    if (!ver_public_key(pk_hex, pk)) {
         ver_diff(v, "", 0, "VER.921", "the public key is not 64 hex digits (khum keygen)");
         return false;
     }
-    if (sodium_hex2bin(sig, sizeof sig, s->data.data ? s->data.data : "", s->data.len, " \n",
-                       &sl, NULL) || sl != sizeof sig ||
-        crypto_sign_verify_detached(sig, (const unsigned char *)m->data.data, m->data.len, pk)) {
+    if (!ver_signed(&m->data, &s->data, pk)) {
         ver_diff(v, "manifest.sig", 1, "VER.901", "the signature does not match manifest.json "
                  "and this public key: the manifest was changed or signed by another key");
         return false;

@@ -7,6 +7,7 @@
 #define KHUM_VERIFY_IMPL_H
 
 #include <jansson.h>
+#include <stdarg.h>
 
 #include "khum/publish.h"
 
@@ -49,10 +50,18 @@ typedef struct ver_ctx {
     size_t nareas;
 } ver_ctx;
 
+/* One difference found (file, rule, message) added to out. */
+void ver_vreport(khum_diags *out, const char *file, long line, const char *rule,
+                 const char *fmt, va_list ap);
 void ver_diff(ver_ctx *v, const char *file, long line, const char *rule, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
 int ver_party(ver_ctx *v, const char *name, bool add);
 ver_area *ver_area_find(ver_ctx *v, const char *code);
+
+/* verify.c: pk_hex as the 32 bytes of a public key; whether sig (hex) is
+ * the Ed25519 signature of manifest's bytes by pk. */
+bool ver_public_key(const char *pk_hex, unsigned char pk[32]);
+bool ver_signed(const khum_buf *manifest, const khum_buf *sig, const unsigned char pk[32]);
 
 /* verify_sums.c */
 bool ver_load(ver_ctx *v, khum_bundle *b);

@@ -3,7 +3,9 @@
  * (not by khum publish, so that the verifier is tested on its own): a good
  * bundle verifies; a changed total, seat or form re-signed by the key
  * holder is still caught by the recomputation; and the verifier's own seat
- * allocation gives every worked vector of rules.md §2.
+ * allocation gives every worked vector of rules.md §2. The chain of versions:
+ * rolled back, relabelled, a broken link signed by the key holder and a
+ * missing version are each caught.
  */
 #include "testutil.h"
 
@@ -221,12 +223,189 @@ static void verifier_seats_rules_vectors(void **state)
     assert_false(ver_seats("hare", (int64_t[]){1, 2, 3}, 3, 2, NULL, got, &lots));
 }
 
+/* ---- the chain of versions -------------------------------------------------- */
+
+/* A version in folder `folder` whose signed manifest says `version` and
+ * names `previous` (NULL: none) as the previous manifest's SHA-256. */
+static void chain_put(khum_chain *c, const char *folder, int version, const char *previous,
+                      const char *sk)
+{
+    khum_bundle b = {0};
+    khum_bundle_file *m = khum_bundle_add(&b, "manifest.json");
+    if (previous)
+        khum_buf_printf(&m->data, "{\"version\":%d,\"previous\":{\"version\":%d,\"sha256\":"
+                        "\"%s\"},\"files\":[]}", version, version - 1, previous);
+    else
+        khum_buf_printf(&m->data, "{\"version\":%d,\"previous\":null,\"files\":[]}", version);
+    khum_err err;
+    khum_err_clear(&err);
+    assert_int_equal(khum_bundle_sign(&b, sk, &err), KHUM_OK);
+    khum_chain_version *v = khum_chain_add(c, folder);
+    assert_non_null(v);
+    khum_buf_append(&v->manifest, b.f[0].data.data, b.f[0].data.len);
+    khum_buf_append(&v->sig, b.f[1].data.data, b.f[1].data.len);
+    khum_bundle_free(&b);
+}
+
+/* The SHA-256 of the manifest in c's version i: what the next one names. */
+static const char *link_of(const khum_chain *c, size_t i, char hex[KHUM_SHA256_HEX])
+{
+    khum_sha256_hex(c->v[i].manifest.data, c->v[i].manifest.len, hex);
+    return hex;
+}
+
+/* v000001..v000003, properly linked, current v000003. */
+static void good_chain(khum_chain *c, const char *sk)
+{
+    char h[KHUM_SHA256_HEX];
+    memset(c, 0, sizeof *c);
+    c->publication = true;
+    snprintf(c->current, sizeof c->current, "v000003");
+    chain_put(c, "v000001", 1, NULL, sk);
+    chain_put(c, "v000002", 2, link_of(c, 0, h), sk);
+    chain_put(c, "v000003", 3, link_of(c, 1, h), sk);
+}
+
+/* Check c, free it; every finding's rule must be want (NULL: none). */
+static size_t chain_check(khum_chain *c, const char *pk, const char *want)
+{
+    khum_diags d = {0};
+    khum_chain_stats st;
+    khum_err err;
+    khum_err_clear(&err);
+    khum_code rc = khum_chain_verify(c, pk, &d, &st, &err);
+    size_t n = d.n;
+    bool found = !want && n == 0;
+    for (size_t i = 0; i < d.n; i++) {
+        found |= want && !strcmp(d.items[i].rule, want);
+        if (!want || strcmp(d.items[i].rule, want))
+            fprintf(stderr, "  %s: %s [%s]\n", d.items[i].file, d.items[i].msg, d.items[i].rule);
+    }
+    assert_true(found);
+    assert_int_equal(rc != KHUM_OK, n > 0);
+    khum_diags_free(&d);
+    khum_chain_free(c);
+    return n;
+}
+
+static void chain_intact_and_rolled_back(void **state)
+{
+    char pk[65], sk[129];
+    khum_keypair_hex(pk, sk);
+    khum_chain c;
+    good_chain(&c, sk);
+    khum_chain_stats st;
+    khum_diags d = {0};
+    khum_err err;
+    assert_int_equal(khum_chain_verify(&c, pk, &d, &st, &err), KHUM_OK);
+    assert_int_equal(st.versions, 3);
+    assert_int_equal(st.newest, 3);
+    khum_chain_free(&c);
+
+    good_chain(&c, sk);   /* `current` pointed back at v000001 */
+    snprintf(c.current, sizeof c.current, "v000001");
+    assert_int_equal(chain_check(&c, pk, "VER.944"), 1);
+    good_chain(&c, sk);
+    c.current[0] = 0;
+    assert_int_equal(chain_check(&c, pk, "VER.945"), 1);
+    good_chain(&c, sk);
+    snprintf(c.current, sizeof c.current, "v000004");
+    assert_int_equal(chain_check(&c, pk, "VER.945"), 1);
+    good_chain(&c, sk);   /* alone, a version folder needs no `current` */
+    c.publication = false;
+    c.current[0] = 0;
+    chain_check(&c, pk, NULL);
+}
+
+static void chain_relabelled(void **state)
+{
+    char pk[65], sk[129];
+    khum_keypair_hex(pk, sk);
+    khum_chain c;
+    good_chain(&c, sk);   /* a copy of version 1 as v000009, made current */
+    chain_put(&c, "v000009", 1, NULL, sk);
+    snprintf(c.current, sizeof c.current, "v000009");
+    khum_diags d = {0};
+    khum_chain_stats st;
+    khum_err err;
+    khum_err_clear(&err);
+    assert_int_equal(khum_chain_verify(&c, pk, &d, &st, &err), KHUM_ERR_INPUT);
+    assert_string_equal(err.rule, "VER.941");
+    assert_string_equal(err.file, "v000009/manifest.json");
+    assert_int_equal(d.n, 2);   /* and v000004 to v000008 missing */
+    assert_string_equal(d.items[1].rule, "VER.942");
+    khum_diags_free(&d);
+    khum_chain_free(&c);
+    /* Alone too: a version folder's name is checked against its manifest. */
+    memset(&c, 0, sizeof c);
+    chain_put(&c, "v000009", 1, NULL, sk);
+    assert_int_equal(chain_check(&c, pk, "VER.941"), 1);
+    /* A folder that is not named for any version is not relabelled. */
+    memset(&c, 0, sizeof c);
+    chain_put(&c, "latest", 1, NULL, sk);
+    chain_check(&c, pk, NULL);
+}
+
+static void chain_broken_link_and_missing_version(void **state)
+{
+    char pk[65], sk[129], h[KHUM_SHA256_HEX];
+    khum_keypair_hex(pk, sk);
+    khum_chain c;
+    /* v000002 re-signed by the key holder with a wrong previous hash. */
+    memset(&c, 0, sizeof c);
+    c.publication = true;
+    snprintf(c.current, sizeof c.current, "v000002");
+    chain_put(&c, "v000001", 1, NULL, sk);
+    chain_put(&c, "v000002", 2, "00000000000000000000000000000000"
+                                "00000000000000000000000000000000", sk);
+    assert_int_equal(chain_check(&c, pk, "VER.943"), 1);
+    /* Version 2 naming no previous version, version 1 naming one. */
+    memset(&c, 0, sizeof c);
+    chain_put(&c, "v000002", 2, NULL, sk);
+    assert_int_equal(chain_check(&c, pk, "VER.943"), 1);
+    memset(&c, 0, sizeof c);
+    chain_put(&c, "v000001", 1, "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+              sk);
+    assert_int_equal(chain_check(&c, pk, "VER.943"), 1);
+    /* v000002 removed: v000003 still links to it, but it is missing. */
+    good_chain(&c, sk);
+    khum_buf_free(&c.v[1].manifest);
+    khum_buf_free(&c.v[1].sig);
+    c.v[1] = c.v[2];
+    c.n = 2;
+    assert_int_equal(chain_check(&c, pk, "VER.942"), 1);
+    /* v000001 replaced by another version 1: v000002's link no longer holds. */
+    good_chain(&c, sk);
+    khum_buf_puts(&c.v[0].manifest, " ");
+    khum_buf_reset(&c.v[0].sig);
+    khum_bundle b = {0};
+    khum_bundle_file *m = khum_bundle_add(&b, "manifest.json");
+    khum_buf_append(&m->data, c.v[0].manifest.data, c.v[0].manifest.len);
+    khum_err err;
+    assert_int_equal(khum_bundle_sign(&b, sk, &err), KHUM_OK);
+    khum_buf_append(&c.v[0].sig, b.f[1].data.data, b.f[1].data.len);
+    khum_bundle_free(&b);
+    assert_int_equal(chain_check(&c, pk, "VER.943"), 1);
+    /* Another key's manifest in the chain. */
+    char opk[65], osk[129];
+    khum_keypair_hex(opk, osk);
+    good_chain(&c, sk);
+    khum_chain_free(&c);
+    memset(&c, 0, sizeof c);
+    chain_put(&c, "v000001", 1, NULL, sk);
+    chain_put(&c, "v000002", 2, link_of(&c, 0, h), osk);
+    chain_check(&c, pk, "VER.901");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(verify_good_and_tampered),
         cmocka_unit_test(verifier_seats_rules_vectors),
         cmocka_unit_test(verify_codes),
+        cmocka_unit_test(chain_intact_and_rolled_back),
+        cmocka_unit_test(chain_relabelled),
+        cmocka_unit_test(chain_broken_link_and_missing_version),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
