@@ -160,8 +160,8 @@ int cmd_publish(int argc, char **argv)
     static const struct option opts[] = {
         {"db", required_argument, 0, 'd'}, {"election", required_argument, 0, 'e'},
         {"out", required_argument, 0, 'o'}, {"key", required_argument, 0, 'k'},
-        {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
-    const char *db = NULL, *election = NULL, *out = NULL, *keyarg = NULL;
+        {"user", required_argument, 0, 'u'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+    const char *db = NULL, *election = NULL, *out = NULL, *keyarg = NULL, *user = NULL;
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -170,8 +170,10 @@ int cmd_publish(int argc, char **argv)
         case 'e': election = optarg; break;
         case 'o': out = optarg; break;
         case 'k': keyarg = optarg; break;
+        case 'u': user = optarg; break;
         case 'h':
-            fputs("usage: khum publish --out DIR --key SECRET_KEY [--election ID] [--db PATH]\n"
+            fputs("usage: khum publish --out DIR --key SECRET_KEY --user ADMIN [--election ID]\n"
+                  "                    [--db PATH]\n"
                   "\n"
                   "Write a new, immutable version DIR/vNNNNNN of the election's data (station\n"
                   "forms, results at every level, seats with protocols and lots, ledger,\n"
@@ -194,6 +196,8 @@ int cmd_publish(int argc, char **argv)
     }
     khum_store *s;
     int st = cli_open_existing(db, &s);
+    if (!st && (st = cli_authorize(s, user, KHUM_DO_PUBLISH, "", "publish", NULL)))
+        khum_store_close(s);
     if (st)
         return st;
     khum_err err;

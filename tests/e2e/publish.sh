@@ -7,9 +7,10 @@
 DB=$(newdb p)
 K() { "$KHUM" "$@" --db "$DB"; }
 run 0 K import gazetteer "$KHUM_TESTDATA/mini-gazetteer" -q
+adduser "$DB" chair admin
 run 0 K import parties "$KHUM_SRC/data/parties/kh.csv" -q
 run 0 K election import "$KHUM_TESTDATA/mini-election"
-run 0 K import results "$KHUM_TESTDATA/mini-election/results.csv" --user clerk -q
+run 0 K import results "$KHUM_TESTDATA/mini-election/results.csv" --user chair -q
 run 0 K official --user chair
 run 0 "$KHUM" keygen "$T/ncec"; has out "public key "
 run 1 "$KHUM" keygen "$T/ncec"; has err "[VER.922]"
