@@ -5,6 +5,7 @@
 # the gazetteer; the first administrator is added without --user, and only
 # while there is none. Every refusal writes nothing (compared by a dump).
 . "$(dirname "$0")/lib/assert.sh"
+. "$(dirname "$0")/lib/http.sh"
 
 refused() {  # STATUS CODE CMD...: fails with STATUS, names CODE, writes nothing
     want=$1; code=$2; shift 2
@@ -94,7 +95,21 @@ refused 1 "[AUTH.515]" K entry enter 010201-02 $F3 $E --user clerk1
 run 0 K user enable clerk1
 run 0 K entry enter 010201-02 $F3 $E --user clerk1
 
+# The server makes the same checks (khum_app_authorize and the operations):
+# coord2 keys the second, different entry of 010201-02, so may not settle it
+# through the API either; coord1 may.
+F4="registered=400 received=410 cast=300 spoiled=0 unused=110 valid=294 invalid=6 CPP=140 CNRP=110 FCP=44"
+run 0 K entry enter 010201-02 $F4 $E --user coord2; has out "entries-different"
+start_server "$DB"
+for u in coord1 coord2 journalist2; do login $u "$PW"; status 200 "login $u"; done
+A=/api/v1/elections/kh-test-2022/forms/010201-02/resolve
+as coord2 POST $A '{"action":"keep-first"}'; status 403 "the keyer settles"
+eq "$(json error.code)" CNT.807 "separation of duties on the server"
+as journalist2 POST $A '{"action":"keep-first"}'; status 403 "an observer settles"
+as coord1 POST $A '{"action":"keep-first"}'; status 200 "another coordinator settles"
+stop_server
+
 # The audit log names the user who acted.
-eq "$(sql "$DB" "SELECT count(*) FROM audit_event WHERE actor = 'coord2'")" 2 "coord2's two writes"
+eq "$(sql "$DB" "SELECT count(*) FROM audit_event WHERE actor = 'coord2'")" 3 "coord2's three writes"
 run 0 K audit verify
 finish
