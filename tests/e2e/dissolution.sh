@@ -4,7 +4,7 @@
 # the same, under both divisors of rules.md §6; a party is dissolved once.
 . "$(dirname "$0")/lib/assert.sh"
 
-DB=$(emptydb d)   # the demo adds its own administrator, "demo"
+DB=$(newdb d --empty)   # the demo adds its own administrator, "demo"
 run 0 "$KHUM" demo --db "$DB"
 K() { "$KHUM" "$@" --db "$DB"; }
 run 0 K ledger seats --on 2017-07-01

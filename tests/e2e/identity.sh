@@ -17,7 +17,7 @@ refused() {  # STATUS CODE CMD...: fails with STATUS, names CODE, writes nothing
 
 # The first administrator: without --user only while there is none, and only
 # an administrator.
-DB=$(emptydb boot)
+DB=$(newdb boot --empty)
 run 0 "$KHUM" init --db "$DB"
 printf '%s\n' "$PW" >"$T/pw"
 refused 1 "[AUTH.518]" sh -c "KHUM_USER= \"$KHUM\" user add ann --role clerk --db \"$DB\" <\"$T/pw\""

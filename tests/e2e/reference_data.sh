@@ -3,7 +3,7 @@
 # given when the reference data is missing.
 . "$(dirname "$0")/lib/assert.sh"
 
-DB=$(emptydb demo)   # the demo adds its own administrator, "demo"
+DB=$(newdb demo --empty)   # the demo adds its own administrator, "demo"
 run 0 "$KHUM" demo --db "$DB"
 export KHUM_USER=demo   # its administrator makes the imports below
 has out "provinces       25"

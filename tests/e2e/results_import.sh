@@ -41,7 +41,7 @@ run 0 K tally --commune 010202; has out "(tie)"
 eq "$(sql "$DB" "SELECT value FROM official_total WHERE area = '010202' AND field = 'seats'")" 7 "seats after the lot"
 
 # A SYNTHETIC national election adds up to the published totals exactly.
-DB=$(emptydb s)   # the demo adds its own administrator, "demo"
+DB=$(newdb s --empty)   # the demo adds its own administrator, "demo"
 run 0 "$KHUM" demo --db "$DB" --no-election
 run 0 K synth --like 2022 --seed 3 --out "$T/syn" --load --user demo
 has out "SYNTHETIC election synthetic-kh-commune-2022-s3"

@@ -46,10 +46,11 @@ BACKEND=${KHUM_TEST_BACKEND:-sqlite}
 # they name another user, which adduser makes.
 PW=correct-horse-9
 export KHUM_USER=admin
-# newdb NAME: a new database holding only the administrator "admin".
+# newdb NAME [--empty]: a new database holding only the administrator
+# "admin" (with --empty: nothing at all).
 newdb() {
     db=$(emptydb "$1") || { echo "$db"; return 1; }
-    bootstrap "$db"
+    [ "${2:-}" = --empty ] || bootstrap "$db"
     echo "$db"
 }
 # bootstrap DB: add the first administrator, "admin", as nobody (no --user).
@@ -62,7 +63,8 @@ adduser() {
     echo "$PW" | "$KHUM" user add "$2" --role "$3" --scope "${4:-}" --db "$1" --user admin \
         >/dev/null 2>"$T/adduser.err" || { fail "user add $2"; cat "$T/adduser.err" >&2; }
 }
-# emptydb NAME: a new, empty database: a file in $T, or a PostgreSQL database.
+# emptydb NAME: a new, empty database: a file in $T, or a PostgreSQL database
+# (newdb NAME --empty says the same where a script is to run on both backends).
 emptydb() {
     if [ "$BACKEND" = postgresql ]; then
         if [ -z "${KHUM_TEST_PG:-}" ]; then
