@@ -8,6 +8,7 @@
 #ifndef KHUM_APP_H
 #define KHUM_APP_H
 
+#include "khum/auth.h"
 #include "khum/council.h"
 #include "khum/count.h"
 #include "khum/store.h"
@@ -116,12 +117,31 @@ khum_code khum_app_audit(khum_store *s, const char *actor, const char *type,
                          const char *object, const char *area, const char *detail,
                          khum_err *err);
 
-/* Add a user with a role, a scope (khum_scope_check) and a password. */
+/* May user act? user must name an existing user (AUTH.514), not disabled
+ * (AUTH.515), whose role and scope allow action on object (khum_auth_allows:
+ * AUTH.503, AUTH.504). The one check the command line and the server make
+ * before every write. */
+khum_code khum_app_authorize(khum_store *s, const char *user, khum_action action,
+                             const char *object, khum_err *err);
+
+/* What recording ev asks of the actor: a dissolution or a reversal
+ * KHUM_DO_LEDGER_NATION on the whole election (*object ""), any other event
+ * KHUM_DO_LEDGER on its commune. */
+khum_action khum_app_ledger_action(const khum_ledger_event *ev, const char **object);
+
+/* Add a user with a role, a scope (khum_scope_check; each code an area of the
+ * gazetteer or a station of one of its communes: AUTH.516) and a password.
+ * The caller has authorized the actor (KHUM_DO_USERS). */
 khum_code khum_app_user_add(khum_store *s, const char *actor, const char *name,
                             const char *role, const char *scope, const char *password,
                             khum_err *err);
-/* Change a password, role/scope (NULL: unchanged) or disable; every change
- * ends the user's sessions. */
+/* The first administrator, added with no acting user: refused once the
+ * database has an administrator (AUTH.517), or for another role (AUTH.518). */
+khum_code khum_app_user_bootstrap(khum_store *s, const char *actor, const char *name,
+                                  const char *role, const char *scope, const char *password,
+                                  khum_err *err);
+/* Change a password, role/scope (NULL: unchanged; a scope is checked as
+ * above) or disable; every change ends the user's sessions. */
 khum_code khum_app_user_change(khum_store *s, const char *actor, const char *name,
                                const char *role, const char *scope, const char *password,
                                int disabled, khum_err *err);

@@ -32,6 +32,9 @@ typedef enum khum_action {
     KHUM_DO_LOTS,           /* record lots drawn */
     KHUM_DO_LEDGER,         /* record a ledger event of one commune */
     KHUM_DO_LEDGER_NATION,  /* a national ledger event (party dissolution) */
+    KHUM_DO_IMPORT,         /* import reference data, elections, candidates, results */
+    KHUM_DO_USERS,          /* add, change, disable or enable users */
+    KHUM_DO_PUBLISH,        /* write a signed bundle of the official data */
     KHUM_DO_COUNT_
 } khum_action;
 

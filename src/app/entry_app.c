@@ -3,7 +3,9 @@
  * warnings and opening corrections. Each call is one transaction: it loads
  * the form's latest version, asks the state machine (count/entry.c) whether
  * the action is allowed and where it leads, stores the entry and the new
- * state, and logs the transition in form_event with who and when.
+ * state, and logs the transition in form_event with who and when. Whoever
+ * keyed an entry of a form may neither settle nor explain it (CNT.807): one
+ * person alone must not be able to key a figure and then approve it.
  */
 #include <stdio.h>
 #include <string.h>
@@ -64,6 +66,18 @@ static khum_code warnings_open(khum_store *s, const khum_election *e, const khum
         *open = !explained;
     }
     return rc;
+}
+
+/* Separation of duties, decided on the version loaded in the transaction. */
+static khum_code duty_check(const khum_form_version *v, const char *user, const char *station,
+                            khum_entry_action act, khum_err *err)
+{
+    bool keyed = (v->first_user && strcmp(v->first_user, user) == 0) ||
+                 (v->second_user && strcmp(v->second_user, user) == 0);
+    return keyed ? khum_err_set(err, KHUM_ERR_AUTH, "CNT.807", "%s keyed an entry of station "
+                                "%s and may not %s it: another coordinator decides", user,
+                                station, act == KHUM_ACT_EXPLAIN ? "explain" : "settle")
+                 : KHUM_OK;
 }
 
 static khum_code save_state(khum_store *s, const khum_election *e, const char *station,
@@ -146,7 +160,8 @@ khum_code khum_app_resolve(khum_store *s, const khum_election *e, const char *us
     if (rc)
         return rc;
     khum_form_version v;
-    if ((rc = load_version(s, e, station, &a, &v, err)))
+    if ((rc = load_version(s, e, station, &a, &v, err)) ||
+        (rc = duty_check(&v, user, station, act, err)))
         return end(s, &a, rc, err);
     out->version = v.version;
     out->from = v.state;
@@ -187,7 +202,8 @@ khum_code khum_app_explain(khum_store *s, const khum_election *e, const char *us
     if (rc)
         return rc;
     khum_form_version v;
-    if ((rc = load_version(s, e, station, &a, &v, err)))
+    if ((rc = load_version(s, e, station, &a, &v, err)) ||
+        (rc = duty_check(&v, user, station, KHUM_ACT_EXPLAIN, err)))
         return end(s, &a, rc, err);
     out->version = v.version;
     out->from = v.state;

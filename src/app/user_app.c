@@ -1,7 +1,12 @@
 /*
- * user_app.c: users, logins and sessions. Each change to a user is an audit
- * event (never with the password or its hash); a changed password, role or
- * scope ends the user's open sessions at once.
+ * user_app.c: users, logins, sessions, and the one check of who may write
+ * (khum_app_authorize), which the command line and the server both call, so
+ * that a name on the command line is held to what a login is. Each change to a
+ * user is an audit event (never with the password or its hash); a changed
+ * password, role or scope ends the user's open sessions at once. A scope must
+ * name areas of the gazetteer (or stations of its communes): a typo would
+ * otherwise give a coordinator a scope that silently covers nothing, or
+ * something else once the code is used.
  */
 #include <stdio.h>
 #include <string.h>
@@ -9,6 +14,63 @@
 
 #include "app_impl.h"
 #include "khum/auth.h"
+#include "khum/geo.h"
+
+khum_code khum_app_authorize(khum_store *s, const char *user, khum_action action,
+                             const char *object, khum_err *err)
+{
+    khum_arena a;
+    khum_arena_init(&a, 0);
+    khum_user u;
+    bool found = false;
+    khum_code rc = khum_store_get_user(s, user ? user : "", &a, &u, &found, err);
+    if (!rc && !found)
+        rc = khum_err_set(err, KHUM_ERR_AUTH, "AUTH.514", "no user %s: to %s needs a user "
+                          "added with khum user add", user ? user : "",
+                          khum_action_name(action));
+    else if (!rc && u.disabled)
+        rc = khum_err_set(err, KHUM_ERR_AUTH, "AUTH.515", "user %s is disabled", u.name);
+    else if (!rc)
+        rc = khum_auth_allows(khum_role_parse(u.role), u.scope, action, object, err);
+    khum_arena_free(&a);
+    return rc;
+}
+
+khum_action khum_app_ledger_action(const khum_ledger_event *ev, const char **object)
+{
+    bool national = ev->type == KHUM_EV_DISSOLVE || ev->type == KHUM_EV_REVERSE;
+    *object = national || !ev->commune ? "" : ev->commune;
+    return national ? KHUM_DO_LEDGER_NATION : KHUM_DO_LEDGER;
+}
+
+/* Each code of the scope names a province, district or commune of the
+ * gazetteer, or a station (COMMUNE-NN) of a commune of it. */
+static khum_code scope_in_gazetteer(khum_store *s, const char *scope, khum_err *err)
+{
+    for (const char *p = scope; *p;) {
+        size_t n = strcspn(p, ";"), len = strcspn(p, ";-");
+        char code[8];
+        bool exists = false;
+        khum_code rc = KHUM_OK;
+        bool area = len == n && (len == 2 || len == 4 || len == 6);
+        bool station = len == 6 && n > 7 && !memchr(p + 7, '-', n - 7);
+        if (area || station) {
+            memcpy(code, p, len);
+            code[len] = 0;
+            rc = khum_store_area_exists(s, (khum_level)(len / 2), code, &exists, err);
+        }
+        if (rc)
+            return rc;
+        if (n > 0 && !exists)
+            return khum_err_set(err, KHUM_ERR_USAGE, "AUTH.516", "scope %.*s names no "
+                                "province, district, commune or station of the gazetteer "
+                                "(khum geo find; import the gazetteer first)", (int)n, p);
+        p += n;
+        if (*p == ';')
+            p++;
+    }
+    return KHUM_OK;
+}
 
 static khum_code check_role_scope(const char *role, const char *scope, khum_err *err)
 {
@@ -36,9 +98,37 @@ static json_t *user_json(const khum_user *u)
                      "disabled", u->disabled);
 }
 
-khum_code khum_app_user_add(khum_store *s, const char *actor, const char *name,
-                            const char *role, const char *scope, const char *password,
-                            khum_err *err)
+/* Is there an administrator (enabled or not) already? */
+static khum_code admin_exists(khum_store *s, khum_arena *a, bool *yes, khum_err *err)
+{
+    khum_user *u;
+    size_t n;
+    khum_code rc = khum_store_list_users(s, a, &u, &n, err);
+    *yes = false;
+    for (size_t i = 0; !rc && i < n && !*yes; i++)
+        *yes = khum_role_parse(u[i].role) == KHUM_ROLE_ADMIN;
+    return rc;
+}
+
+/* Bootstrapping is allowed while no administrator exists, and only for one:
+ * decided inside the transaction, so two first admins cannot both slip in. */
+static khum_code bootstrap_allowed(khum_store *s, const khum_user *u, khum_arena *a,
+                                   khum_err *err)
+{
+    bool exists;
+    khum_code rc = admin_exists(s, a, &exists, err);
+    if (!rc && exists)
+        rc = khum_err_set(err, KHUM_ERR_AUTH, "AUTH.517", "the database has an administrator "
+                          "already: name the acting one with --user NAME (or KHUM_USER)");
+    else if (!rc && khum_role_parse(u->role) != KHUM_ROLE_ADMIN)
+        rc = khum_err_set(err, KHUM_ERR_AUTH, "AUTH.518", "the database has no administrator "
+                          "yet: the first user added is one (--role admin)");
+    return rc;
+}
+
+static khum_code add_user(khum_store *s, const char *actor, const char *name,
+                          const char *role, const char *scope, const char *password,
+                          bool bootstrap, khum_err *err)
 {
     char hash[KHUM_PWHASH_MAX];
     khum_code rc;
@@ -46,14 +136,35 @@ khum_code khum_app_user_add(khum_store *s, const char *actor, const char *name,
         (rc = khum_password_hash(password, hash, err)))
         return rc;
     khum_user u = {.name = name, .role = role, .scope = scope ? scope : "", .pw_hash = hash};
-    if ((rc = khum_store_begin(s, err)))
+    khum_arena a;
+    khum_arena_init(&a, 0);
+    if ((rc = khum_store_begin(s, err))) {
+        khum_arena_free(&a);
         return rc;
-    if (!(rc = khum_store_put_user(s, &u, false, err)) &&
+    }
+    if (!(rc = bootstrap ? bootstrap_allowed(s, &u, &a, err) : KHUM_OK) &&
+        !(rc = scope_in_gazetteer(s, u.scope, err)) &&
+        !(rc = khum_store_put_user(s, &u, false, err)) &&
         !(rc = app_audit(s, actor, "user.add", name, "", NULL, user_json(&u), err)))
         rc = khum_store_commit(s, err);
     if (rc)
         khum_store_rollback(s);
+    khum_arena_free(&a);
     return rc;
+}
+
+khum_code khum_app_user_add(khum_store *s, const char *actor, const char *name,
+                            const char *role, const char *scope, const char *password,
+                            khum_err *err)
+{
+    return add_user(s, actor, name, role, scope, password, false, err);
+}
+
+khum_code khum_app_user_bootstrap(khum_store *s, const char *actor, const char *name,
+                                  const char *role, const char *scope, const char *password,
+                                  khum_err *err)
+{
+    return add_user(s, actor, name, role, scope, password, true, err);
 }
 
 khum_code khum_app_user_change(khum_store *s, const char *actor, const char *name,
@@ -75,6 +186,8 @@ khum_code khum_app_user_change(khum_store *s, const char *actor, const char *nam
     bool found;
     if (!(rc = khum_store_get_user(s, name, &a, &old, &found, err)) && !found)
         rc = khum_err_set(err, KHUM_ERR_NOTFOUND, "AUTH.512", "no user %s", name);
+    if (!rc && scope)
+        rc = scope_in_gazetteer(s, scope, err);
     if (!rc) {
         khum_user u = old;
         if (role)

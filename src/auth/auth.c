@@ -21,13 +21,17 @@ static const unsigned char policy[KHUM_DO_COUNT_][4] = {
     [KHUM_DO_LOTS] = {NO, NO, ALL, NO},
     [KHUM_DO_LEDGER] = {NO, SCOPED, ALL, NO},
     [KHUM_DO_LEDGER_NATION] = {NO, NO, ALL, NO},
+    [KHUM_DO_IMPORT] = {NO, NO, ALL, NO},
+    [KHUM_DO_USERS] = {NO, NO, ALL, NO},
+    [KHUM_DO_PUBLISH] = {NO, NO, ALL, NO},
 };
 
 static const char *const role_names[] = {"", "clerk", "coordinator", "admin", "observer"};
 static const char *const action_names[] = {
     "enter a form", "resolve entries", "explain a warning", "correct an official form",
     "make results official", "record lots", "record a ledger event",
-    "record a national ledger event"};
+    "record a national ledger event", "import data", "manage users",
+    "publish a bundle"};
 
 const char *khum_role_name(khum_role r)
 {

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "khum/auth.h"
 #include "khum/count.h"
 #include "khum/json.h"
 #include "khum/err.h"
@@ -75,6 +76,12 @@ struct tally_view;
 int cli_view_load(khum_store *s, const char *election, struct tally_view *v);
 /* The acting user: --user NAME, else $KHUM_USER; NULL (and a message) when none. */
 const char *cli_user(const char *opt, const char *cmd);
+/* The acting user of a write, held to what a login is: cli_user, then
+ * khum_app_authorize for act on object ("" for the whole database). On
+ * success *user (may be NULL) names it and the audit log records "cli:NAME";
+ * otherwise the reason is on stderr and the exit status returned. */
+int cli_authorize(khum_store *s, const char *opt, khum_action act, const char *object,
+                  const char *cmd, const char **user);
 /* Print the election line every report starts with (SYNTHETIC banner too). */
 void cli_print_election_head(FILE *out, const khum_election *e);
 

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "khum/app.h"
 #include "publish/tally_view.h"
 
 int cli_exit_status(khum_code c)
@@ -172,6 +173,24 @@ const char *cli_user(const char *opt, const char *cmd)
         return env;
     fprintf(stderr, "khum %s: who is acting? give --user NAME (or set KHUM_USER)\n", cmd);
     return NULL;
+}
+
+int cli_authorize(khum_store *s, const char *opt, khum_action act, const char *object,
+                  const char *cmd, const char **user)
+{
+    const char *u = cli_user(opt, cmd);
+    if (!u)
+        return EXIT_BAD;
+    khum_err err;
+    khum_err_clear(&err);
+    if (khum_app_authorize(s, u, act, object, &err))
+        return cli_fail(&err);
+    char actor[96];
+    snprintf(actor, sizeof actor, "cli:%s", u);
+    khum_store_set_actor(s, actor);
+    if (user)
+        *user = u;
+    return EXIT_OK;
 }
 
 void cli_print_election_head(FILE *out, const khum_election *e)

@@ -205,9 +205,6 @@ static int ledger_add(khum_store *s, const khum_election *e, const council_opts 
     khum_ledger_event ev = {0};
     if (!khum_event_parse(type, &ev.type))
         return cli_usage_error("ledger", "unknown event type '%s'", type);
-    const char *user = cli_user(o->user, "ledger");
-    if (!user)
-        return EXIT_BAD;
     if (!o->date)
         return cli_usage_error("ledger", "an event needs --date YYYY-MM-DD");
     ev.date = o->date;
@@ -225,6 +222,11 @@ static int ledger_add(khum_store *s, const khum_election *e, const council_opts 
             decl[ev.ndeclining++] = tok;
         ev.declining = decl;
     }
+    const char *object, *user;
+    int st = cli_authorize(s, o->user, khum_app_ledger_action(&ev, &object), object, "ledger",
+                           &user);
+    if (st)
+        return st;
     khum_err err;
     khum_err_clear(&err);
     int64_t id;

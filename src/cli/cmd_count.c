@@ -221,9 +221,10 @@ int cmd_entry(int argc, char **argv)
         return st < 0 ? EXIT_OK : st;
     int nargs = argc - 1 - optind;
     char **args = argv + 1 + optind;
-    static const struct { const char *name; int min, max; bool user; } subs[] = {
-        {"enter", 2, 1000, true}, {"status", 1, 1, false}, {"resolve", 2, 2, true},
-        {"explain", 3, 3, true},  {"correct", 1, 1, true}, {"list", 0, 0, false}};
+    static const struct { const char *name; int min, max; bool user; khum_action act; } subs[] = {
+        {"enter", 2, 1000, true, KHUM_DO_ENTER}, {"status", 1, 1, false, KHUM_DO_ENTER},
+        {"resolve", 2, 2, true, KHUM_DO_RESOLVE}, {"explain", 3, 3, true, KHUM_DO_EXPLAIN},
+        {"correct", 1, 1, true, KHUM_DO_CORRECT}, {"list", 0, 0, false, KHUM_DO_ENTER}};
     int which = -1;
     for (int i = 0; i < 6; i++)
         if (!strcmp(sub, subs[i].name))
@@ -239,6 +240,11 @@ int cmd_entry(int argc, char **argv)
     khum_election e;
     if ((st = cli_open_election(o.db, o.election, true, &s, &e)))
         return st;
+    if (subs[which].user &&   /* the station is the first argument of every write */
+        (st = cli_authorize(s, user, subs[which].act, args[0], "entry", &user))) {
+        cli_close_election(s, &e);
+        return st;
+    }
     khum_err err;
     khum_err_clear(&err);
     khum_entry_outcome out;

@@ -29,7 +29,9 @@ static const char demo_help[] =
     "districts, communes and villages, the 2011 commune population, and the\n"
     "built-in registry of Cambodian parties. Then generate a SYNTHETIC national\n"
     "election like 2017 (default) or 2022, enter every station's form, make the\n"
-    "results official and print the national table.\n"
+    "results official and print the national table. Its writes are made by\n"
+    "the administrator \"demo\" it adds (no password is shown: set one with\n"
+    "khum user passwd demo --user demo).\n"
     "An existing database at PATH is replaced only if an earlier khum demo built\n"
     "it; anything else there (an election, another program's data, any other\n"
     "file) is refused and left as it was (DB.914). A PostgreSQL database must be\n"
@@ -127,6 +129,21 @@ static int dissolve_2017(khum_store *s, const khum_election *e)
     return EXIT_OK;
 }
 
+/* Every write names an existing user: the demo acts as its own administrator
+ * "demo", with a random password nobody is shown (khum user passwd demo
+ * --user demo sets one to log in with). */
+static int demo_admin(khum_store *s)
+{
+    char pw[65];
+    khum_err err;
+    khum_err_clear(&err);
+    khum_token_new(pw);
+    khum_store_set_actor(s, "cli:demo");
+    if (khum_app_user_bootstrap(s, NULL, "demo", "admin", "", pw, &err))
+        return cli_fail(&err);
+    return EXIT_OK;
+}
+
 int cmd_demo(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -185,7 +202,7 @@ int cmd_demo(int argc, char **argv)
     }
     printf("Building %s from %s/data (public reference data, see each SOURCE.md)\n", db,
            cli_shared_dir());
-    if (!(st = import_gazetteer_dir(s, pumi, false)) &&
+    if (!(st = demo_admin(s)) && !(st = import_gazetteer_dir(s, pumi, false)) &&
         !(st = import_population_file(s, pop, 2011, true)))
         st = import_parties_csv(s, "built-in data/parties/kh.csv", khum_builtin_parties_kh[0],
                                 khum_builtin_parties_kh_len[0], false);

@@ -15,7 +15,7 @@
 #include "khum/synth.h"
 
 static const char election_help[] =
-    "usage: khum election import [--db PATH] DIR\n"
+    "usage: khum election import --user ADMIN [--db PATH] DIR\n"
     "       khum election show [--db PATH] [ID]\n"
     "       khum election list [--db PATH]\n"
     "\n"
@@ -103,18 +103,21 @@ static int election_show(khum_store *s, const char *id)
 int cmd_election(int argc, char **argv)
 {
     static const struct option longopts[] = {{"db", required_argument, NULL, 'd'},
+                                              {"user", required_argument, NULL, 'u'},
                                               {"help", no_argument, NULL, 'h'},
                                               {NULL, 0, NULL, 0}};
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
         fputs(election_help, argc < 2 ? stderr : stdout);
         return argc < 2 ? EXIT_BAD : EXIT_OK;
     }
-    const char *sub = argv[1], *db = NULL;
+    const char *sub = argv[1], *db = NULL, *user = NULL;
     int ch;
     optind = 1;
     while ((ch = getopt_long(argc - 1, argv + 1, "h", longopts, NULL)) != -1) {
         if (ch == 'd')
             db = optarg;
+        else if (ch == 'u')
+            user = optarg;
         else if (ch == 'h')
             return fputs(election_help, stdout), EXIT_OK;
         else
@@ -132,7 +135,8 @@ int cmd_election(int argc, char **argv)
     if (st)
         return st;
     if (!strcmp(sub, "import")) {
-        st = election_import(s, args[0]);
+        if (!(st = cli_authorize(s, user, KHUM_DO_IMPORT, "", "election", NULL)))
+            st = election_import(s, args[0]);
     } else if (!strcmp(sub, "show")) {
         st = election_show(s, nargs ? args[0] : NULL);
     } else {

@@ -44,7 +44,8 @@ static const char import_help[] =
     "  --accept-valid     (gazetteer --ncdd, results) skip rows that break a rule,\n"
     "                     list them, import the others\n"
     "  --election ID      (results) the election (default: the only one stored)\n"
-    "  --user NAME        (results) recorded as who imported the forms\n"
+    "  --user NAME        the administrator importing (default $KHUM_USER);\n"
+    "                     not needed with --check\n"
     "  --year YEAR        (population) census year; default: a year in the file name\n"
     "  --mandate N        (seats) mandate number when the file has no mandate column\n"
     "  --sizes LIST       (seats) allowed council sizes, default 5,7,9,11; 'any'\n"
@@ -496,6 +497,10 @@ int cmd_import(int argc, char **argv)
     khum_store *s;
     if ((st = cli_open_store(o.db, &s)))
         return st;
+    if (!o.check && (st = cli_authorize(s, o.user, KHUM_DO_IMPORT, "", "import", &o.user))) {
+        khum_store_close(s);
+        return st;
+    }
     if (ncdd)
         st = import_ncdd(s, &o);
     else if (strcmp(kind, "gazetteer") == 0)

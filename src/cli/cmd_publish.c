@@ -439,13 +439,24 @@ static int publish_locked(const char *db, const char *election, const char *out,
     return st;
 }
 
+/* Only an administrator publishes for the commission (KHUM_DO_PUBLISH). */
+static int authorize(const char *db, const char *user)
+{
+    khum_store *s = NULL;
+    int st = cli_open_existing(db, &s);
+    if (!st)
+        st = cli_authorize(s, user, KHUM_DO_PUBLISH, "", "publish", NULL);
+    khum_store_close(s);
+    return st;
+}
+
 int cmd_publish(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"db", required_argument, 0, 'd'}, {"election", required_argument, 0, 'e'},
         {"out", required_argument, 0, 'o'}, {"key", required_argument, 0, 'k'},
-        {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
-    const char *db = NULL, *election = NULL, *out = NULL, *keyarg = NULL;
+        {"user", required_argument, 0, 'u'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+    const char *db = NULL, *election = NULL, *out = NULL, *keyarg = NULL, *user = NULL;
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -454,9 +465,10 @@ int cmd_publish(int argc, char **argv)
         case 'e': election = optarg; break;
         case 'o': out = optarg; break;
         case 'k': keyarg = optarg; break;
+        case 'u': user = optarg; break;
         case 'h':
-            fputs("usage: khum publish --out DIR --key SECRET_KEY_FILE [--election ID] "
-                  "[--db PATH]\n"
+            fputs("usage: khum publish --out DIR --key SECRET_KEY_FILE --user ADMIN\n"
+                  "                    [--election ID] [--db PATH]\n"
                   "\n"
                   "Write a new, immutable version DIR/vNNNNNN of the election's data (station\n"
                   "forms, results at every level, seats with protocols and lots, ledger,\n"
@@ -472,9 +484,11 @@ int cmd_publish(int argc, char **argv)
     }
     if (!out || !keyarg)
         return cli_usage_error("publish", "--out DIR and --key SECRET_KEY_FILE are required");
-    char sk[160];
-    int st = read_secret_key(keyarg, sk);
+    int st = authorize(db, user);   /* before anything is made or read */
     if (st)
+        return st;
+    char sk[160];
+    if ((st = read_secret_key(keyarg, sk)))
         return st;
     if (mkdir(out, 0755) && errno != EEXIST) {
         fprintf(stderr, "khum publish: cannot make %s: %s [IO.951]\n", out, strerror(errno));

@@ -189,13 +189,15 @@ int cmd_lots(int argc, char **argv)
         return st < 0 ? EXIT_OK : st;
     if (argc - optind != 2)
         return cli_usage_error("lots", "expected COMMUNE SEED");
-    const char *user = cli_user(o.user, "lots");
-    if (!user)
-        return EXIT_BAD;
+    const char *user;
     khum_store *s;
     khum_election e;
     if ((st = cli_open_election(o.db, o.election, true, &s, &e)))
         return st;
+    if ((st = cli_authorize(s, o.user, KHUM_DO_LOTS, argv[optind], "lots", &user))) {
+        cli_close_election(s, &e);
+        return st;
+    }
     khum_err err;
     khum_err_clear(&err);
     if (khum_app_draw_lots(s, &e, user, argv[optind], argv[optind + 1], &err))
@@ -222,13 +224,15 @@ int cmd_official(int argc, char **argv)
     int st = count_parse(argc, argv, "official", official_help, &o);
     if (st)
         return st < 0 ? EXIT_OK : st;
-    const char *user = cli_user(o.user, "official");
-    if (!user)
-        return EXIT_BAD;
+    const char *user;
     khum_store *s;
     khum_election e;
     if ((st = cli_open_election(o.db, o.election, true, &s, &e)))
         return st;
+    if ((st = cli_authorize(s, o.user, KHUM_DO_OFFICIAL, "", "official", &user))) {
+        cli_close_election(s, &e);
+        return st;
+    }
     khum_err err;
     khum_err_clear(&err);
     khum_diags problems = {0};

@@ -16,7 +16,8 @@
 #include "khum/synth.h"
 
 static const char synth_help[] =
-    "usage: khum synth --like 2017|2022 [--seed N] [--db PATH] [--out DIR] [--load]\n"
+    "usage: khum synth --like 2017|2022 [--seed N] [--db PATH] [--out DIR]\n"
+    "                  [--load --user ADMIN]\n"
     "\n"
     "Generate a SYNTHETIC national commune election over the real gazetteer (the\n"
     "database must hold it: khum demo, or khum import gazetteer/population):\n"
@@ -294,9 +295,9 @@ int cmd_synth(int argc, char **argv)
         {"like", required_argument, NULL, 'l'}, {"seed", required_argument, NULL, 's'},
         {"db", required_argument, NULL, 'd'},   {"out", required_argument, NULL, 'o'},
         {"load", no_argument, NULL, 'L'},       {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
+        {"user", required_argument, NULL, 'u'}, {NULL, 0, NULL, 0}};
     long year = 0, seed = 1;
-    const char *db = NULL, *outdir = NULL;
+    const char *db = NULL, *outdir = NULL, *user = NULL;
     bool load = false;
     int ch;
     optind = 1;
@@ -313,6 +314,7 @@ int cmd_synth(int argc, char **argv)
         case 'd': db = optarg; break;
         case 'o': outdir = optarg; break;
         case 'L': load = true; break;
+        case 'u': user = optarg; break;
         case 'h': fputs(synth_help, stdout); return EXIT_OK;
         default: return cli_usage_error("synth", "bad option");
         }
@@ -326,6 +328,8 @@ int cmd_synth(int argc, char **argv)
     outdir = outdir ? outdir : defdir;
     khum_store *s;
     int st = cli_open_store(db, &s);
+    if (!st && load && (st = cli_authorize(s, user, KHUM_DO_IMPORT, "", "synth", NULL)))
+        khum_store_close(s);
     if (st)
         return st;
     khum_synth_out out = {0};

@@ -6,6 +6,7 @@
  */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <termios.h>
 #include <unistd.h>
@@ -15,11 +16,15 @@
 #include "khum/auth.h"
 
 static const char *help =
-    "usage: khum user add NAME --role ROLE [--scope CODES] [--db PATH]\n"
+    "usage: khum user add NAME --role ROLE [--scope CODES] --user ADMIN [--db PATH]\n"
     "       khum user list [--db PATH] [--json]\n"
-    "       khum user passwd NAME [--db PATH]\n"
-    "       khum user set NAME [--role ROLE] [--scope CODES] [--db PATH]\n"
-    "       khum user disable|enable NAME [--db PATH]\n"
+    "       khum user passwd NAME --user ADMIN [--db PATH]\n"
+    "       khum user set NAME [--role ROLE] [--scope CODES] --user ADMIN [--db PATH]\n"
+    "       khum user disable|enable NAME --user ADMIN [--db PATH]\n"
+    "\n"
+    "Every change is made by an administrator named with --user (or $KHUM_USER).\n"
+    "The one exception bootstraps a new database: while it has no administrator,\n"
+    "khum user add NAME --role admin works without --user (and only for an admin).\n"
     "\n"
     "Users of the server and what they may do:\n"
     "  clerk        keys result forms of the communes or stations in its scope\n"
@@ -28,7 +33,8 @@ static const char *help =
     "  admin        the commission administrator: everything\n"
     "  observer     reads everything, writes nothing\n"
     "A scope is area or station codes separated by ';': 01 (a province),\n"
-    "0102 (a district), 010201 (a commune), 010201-01 (one station).\n"
+    "0102 (a district), 010201 (a commune), 010201-01 (one station); each must\n"
+    "be in the gazetteer (import it first).\n"
     "The password (at least 10 characters) is read from standard input; on a\n"
     "terminal it is asked for twice without echo. Changing a user ends its sessions.\n";
 
@@ -97,8 +103,8 @@ int cmd_user(int argc, char **argv)
     static const struct option opts[] = {
         {"db", required_argument, 0, 'd'}, {"role", required_argument, 0, 'r'},
         {"scope", required_argument, 0, 's'}, {"json", no_argument, 0, 'j'},
-        {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
-    const char *db = NULL, *role = NULL, *scope = NULL;
+        {"user", required_argument, 0, 'u'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+    const char *db = NULL, *role = NULL, *scope = NULL, *by = NULL;
     bool json = false;
     int c;
     optind = 1;
@@ -107,6 +113,7 @@ int cmd_user(int argc, char **argv)
         case 'd': db = optarg; break;
         case 'r': role = optarg; break;
         case 's': scope = optarg; break;
+        case 'u': by = optarg; break;
         case 'j': json = true; break;
         case 'h': fputs(help, stdout); return EXIT_OK;
         default: return EXIT_BAD;
@@ -130,11 +137,20 @@ int cmd_user(int argc, char **argv)
         return st;
     khum_err err;
     khum_err_clear(&err);
-    char actor[64], pw[256] = "";
+    const char *actor = NULL;   /* the store's: cli:NAME once authorized */
+    char pw[256] = "";
     khum_code rc = KHUM_OK;
-    cli_actor(actor, sizeof actor);
+    const char *env = getenv("KHUM_USER");
+    bool bootstrap = strcmp(act, "add") == 0 && !(by && *by) && !(env && *env);
+    if (!is_list && !bootstrap && (st = cli_authorize(s, by, KHUM_DO_USERS, "", "user", NULL))) {
+        khum_store_close(s);
+        return st;
+    }
     if (is_list) {
         st = list_users(s, json);
+    } else if (bootstrap) {
+        if (!(st = read_password(pw, sizeof pw)))
+            rc = khum_app_user_bootstrap(s, actor, name, role, scope ? scope : "", pw, &err);
     } else if (strcmp(act, "add") == 0) {
         if (!(st = read_password(pw, sizeof pw)))
             rc = khum_app_user_add(s, actor, name, role, scope ? scope : "", pw, &err);

@@ -3,7 +3,8 @@
  * resolving two entries, explaining warnings, corrections, official results,
  * lots and ledger events. Each write needs a session; a browser session
  * (cookie) must also send its CSRF token in X-CSRF-Token. The role and scope
- * are checked (khum_auth_allows) before anything is read; a refusal is
+ * are checked (khum_app_authorize, the check the command line makes too)
+ * before anything is read; a refusal is
  * answered 403 and written to the audit log.
  */
 #include <arpa/inet.h>
@@ -196,7 +197,7 @@ static bool allowed(srv_req *r, khum_action act, const char *object)
     }
     khum_err err;
     khum_err_clear(&err);
-    if (!khum_auth_allows(khum_role_parse(r->sess.role), r->sess.scope, act, object, &err))
+    if (!khum_app_authorize(r->store, r->sess.user, act, object, &err))
         return true;
     khum_err log;
     khum_err_clear(&log);
@@ -431,9 +432,9 @@ static void ledger_add(srv_req *r, srv_election *el)
     json_decref(b);
     if (bad)
         return;
-    bool national = ev.type == KHUM_EV_DISSOLVE || ev.type == KHUM_EV_REVERSE;
-    if (!allowed(r, national ? KHUM_DO_LEDGER_NATION : KHUM_DO_LEDGER,
-                 national || !ev.commune ? "" : ev.commune))
+    const char *object;
+    khum_action act = khum_app_ledger_action(&ev, &object);
+    if (!allowed(r, act, object))
         return;
     khum_council_rules rules;
     khum_council_rules_default(&rules);

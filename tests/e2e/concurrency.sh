@@ -74,7 +74,7 @@ scenario() {  # DB -> the official results in $T/result.<label>
     run 0 K tally --election conc --format csv
     cp "$T/out" "$T/result.$label"
 }
-scenario "$T/c.db" sqlite
+scenario "$(BACKEND=sqlite newdb c)" sqlite
 PGDB=$(BACKEND=postgresql newdb conc)
 scenario "$PGDB" postgresql
 CHECKS=$((CHECKS + 1))

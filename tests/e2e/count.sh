@@ -15,6 +15,9 @@ hash=$(sed 's/.*hash //' "$T/out")
 run 0 K election import "$ELE"; has out "is stored already, unchanged"
 run 0 K election show; has out "election hash $hash"; has out "seats      12"
 run 0 K election list; has out "kh-test-2022,2022-06-05,5,0,$hash"
+for u in alice bob carol dave erin; do adduser "$DB" $u clerk 01; done
+adduser "$DB" coord coordinator 01
+adduser "$DB" nec admin
 
 # Double entry: agree.
 F1="registered=500 received=510 cast=400 spoiled=2 unused=108 valid=390 invalid=10 CPP=200 CNRP=150 FCP=40"
@@ -45,7 +48,7 @@ chk F.113 010202-01 registered=600 $G cast=450 valid=440 invalid=10 CPP=300 CNRP
 chk F.104 010202-01 registered=600 received=600 spoiled=1 unused=161 cast=450 valid=440 invalid=10 CPP=300 CNRP=140
 chk F.105 010202-01 registered=600 received=712 spoiled=1 unused=61 cast=650 valid=640 invalid=10 CPP=500 CNRP=140
 chk F.106 010202-01 registered=600 $G cast=450 valid=440 invalid=10 CPP=300 CNRP=130 FCP=10
-run 2 K entry enter 099999-01 registered=1 received=1 cast=0 spoiled=0 unused=1 valid=0 invalid=0 --user dave
+run 2 K entry enter 099999-01 registered=1 received=1 cast=0 spoiled=0 unused=1 valid=0 invalid=0 --user nec
 has err "[F.107]"
 chk F.108 010202-01 registered=600 $G cast=450 valid=440 invalid=10 CPP=440
 chk F.109 010202-01 registered=601 $G received=613 cast=450 valid=440 invalid=10 CPP=300 CNRP=140

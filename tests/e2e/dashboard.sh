@@ -16,6 +16,7 @@ DB=$(newdb w)
 K() { "$KHUM" "$@" --db "$DB"; }
 N="$KHUM_TESTDATA/news-2017"
 run 0 K import gazetteer "$KHUM_TESTDATA/mini-gazetteer" -q
+adduser "$DB" nec admin
 run 0 K import parties "$KHUM_SRC/data/parties/kh.csv" -q
 run 0 K election import "$N"
 run 0 K import results "$N/results.csv" -q

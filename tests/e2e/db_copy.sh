@@ -8,7 +8,9 @@
 A="$T/a.db"
 N="$KHUM_TESTDATA/news-2017"
 K() { "$KHUM" "$@" --db "$A"; }
+bootstrap "$A"
 run 0 K import gazetteer "$KHUM_TESTDATA/mini-gazetteer" -q
+adduser "$A" nec admin
 run 0 K import parties "$KHUM_SRC/data/parties/kh.csv" -q
 run 0 K election import "$N"
 run 0 K import results "$N/results.csv" -q
@@ -16,7 +18,7 @@ run 0 K import candidates "$N/candidates.csv"
 run 0 K official --user nec
 run 0 K ledger add dissolve --party CNRP --date 2017-11-16 --user nec
 echo "correct-horse-9" | K user add ann --role clerk --scope 01 >/dev/null 2>&1
-P=$(BACKEND=postgresql newdb copy)
+P=$(BACKEND=postgresql newdb copy --empty)
 run 0 "$KHUM" db copy --from "$A" --to "$P"
 has out "(sqlite) to $P (postgresql): 22 tables"; has out "verified"
 run 0 "$KHUM" db migrate --db "$P"; has out "postgresql database at schema version"

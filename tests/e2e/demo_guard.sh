@@ -7,8 +7,6 @@
 # A database with a real (not SYNTHETIC) election in it, on the backend under test.
 REAL=$(newdb real)
 K() { "$KHUM" "$@" --db "$REAL"; }
-export KHUM_USER=admin
-echo correct-horse-9 | K user add admin --role admin >/dev/null 2>&1 || fail "user add admin"
 run 0 K import gazetteer "$KHUM_TESTDATA/mini-gazetteer" -q
 run 0 K import parties "$KHUM_SRC/data/parties/kh.csv" -q
 run 0 K election import "$KHUM_TESTDATA/mini-election"

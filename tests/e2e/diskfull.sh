@@ -14,6 +14,7 @@ fi
 trap 'umount "$M" 2>/dev/null; rm -rf "$T"' EXIT
 DB="$M/k.db"
 K() { "$KHUM" "$@" --db "$DB"; }
+bootstrap "$DB"
 run 0 K import gazetteer "$KHUM_TESTDATA/mini-gazetteer" -q
 run 0 K import parties "$KHUM_SRC/data/parties/kh.csv" -q
 EL="$T/el"; mkdir -p "$EL"
@@ -29,7 +30,7 @@ head0=$("$KHUM" audit head --db "$DB")
 # Fill the file system, leaving a few kilobytes.
 dd if=/dev/zero of="$M/filler" bs=4k 2>/dev/null || true
 rm -f "$M/filler"; dd if=/dev/zero of="$M/filler" bs=4k count=$(( $(df -k "$M" | awk 'NR == 2 { print $4 }') / 4 - 2 )) 2>/dev/null
-run 1 K import results "$T/results.csv" --user clerk -q
+run 1 K import results "$T/results.csv" --user admin -q
 has err "[DB.904]"; has err "the disk is full: nothing was written"
 run 0 K election show; has out "full"                 # reads go on
 eq "$("$KHUM" audit head --db "$DB")" "$head0" "no audit event for the failed import"
@@ -38,7 +39,7 @@ rm -f "$M/filler"
 eq "$(dbdump "$DB" | sha256sum)" "$before" "a failed import on a full disk changes nothing"
 eq "$(sql "$DB" 'PRAGMA integrity_check')" ok "integrity after the full disk"
 run 0 K audit verify
-run 0 K import results "$T/results.csv" --user clerk -q
+run 0 K import results "$T/results.csv" --user admin -q
 eq "$(sql "$DB" "SELECT count(*) FROM form_version")" 8000 "the import succeeds once there is space"
 
 # Read-only.
@@ -46,7 +47,7 @@ after=$(dbdump "$DB" | sha256sum)
 mount -o remount,ro "$M"
 run 0 K tally --election full; has out "provisional"
 run 0 K election show; has out "full"
-run 1 K lots 010201 seed --user chair; has err "[DB.905]"; has err "read-only"
+run 1 K lots 010201 seed --user admin; has err "[DB.905]"; has err "read-only"
 echo "correct-horse-9" | K user add ann --role clerk >"$T/out" 2>"$T/err"; CHECKS=$((CHECKS + 1))
 grep -qF "[DB.905]" "$T/err" || fail "user add on a read-only database: $(cat "$T/err")"
 mount -o remount,rw "$M"

@@ -4,7 +4,7 @@
 # the same, under both divisors of rules.md §6; a party is dissolved once.
 . "$(dirname "$0")/lib/assert.sh"
 
-DB=$(newdb d)
+DB=$(newdb d --empty)   # the demo adds its own administrator, "demo"
 run 0 "$KHUM" demo --db "$DB"
 K() { "$KHUM" "$@" --db "$DB"; }
 run 0 K ledger seats --on 2017-07-01
@@ -12,7 +12,7 @@ before=$(grep '^CNRP,' "$T/out" | cut -d, -f2)
 [ "${before:-0}" -gt 4000 ] || fail "the synthetic CNRP should hold thousands of seats, has '$before'"
 has out "total,11572,"
 run 0 K ledger show; has out "dissolve"
-run 1 K ledger add dissolve --party CNRP --date 2017-11-20 --reference "again" --user nec
+run 1 K ledger add dissolve --party CNRP --date 2017-11-20 --reference "again" --user demo
 has err "party CNRP was dissolved already on 2017-11-16"; has err "[LED.605]"
 for div in all new; do
     run 0 K ledger seats --on 2017-12-01 --redistribution $div

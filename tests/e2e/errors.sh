@@ -13,6 +13,7 @@ run 0 K import parties "$KHUM_SRC/data/parties/kh.csv" -q
 run 0 K election import "$KHUM_TESTDATA/mini-election"
 run 0 K election import "$KHUM_TESTDATA/news-2017"
 echo "correct-horse-9" | K user add ann --role clerk --scope 01 >/dev/null 2>&1 || fail "user ann"
+adduser "$DB" chair admin; adduser "$DB" nec admin; adduser "$DB" coord coordinator 01
 
 # refused STATUS CODE CMD...: the command fails with STATUS, names CODE, and
 # the database is unchanged.
@@ -76,8 +77,8 @@ refused 1 ELE.712 K tally --election nope
 refused 1 CNT.821 K lots 019999 seed --election kh-test-2022 --user chair
 refused 2 CNT.822 K lots 010201 "" --election kh-test-2022 --user chair
 refused 1 CNT.801 K entry resolve 010201-01 keep-first --election kh-test-2022 --user coord
-run 0 K import results "$KHUM_TESTDATA/mini-election/results.csv" --election kh-test-2022 --user clerk -q
-refused 1 F.111 K import results "$KHUM_TESTDATA/mini-election/results.csv" --election kh-test-2022 --user clerk -q
+run 0 K import results "$KHUM_TESTDATA/mini-election/results.csv" --election kh-test-2022 --user chair -q
+refused 1 F.111 K import results "$KHUM_TESTDATA/mini-election/results.csv" --election kh-test-2022 --user chair -q
 refused 1 CNT.805 K entry resolve 010201-01 keep-first --election kh-test-2022 --user coord
 refused 2 CNT.812 K entry explain 010201-01 W.201 "" --election kh-test-2022 --user coord
 
@@ -97,11 +98,12 @@ refused 2 LED.602 K ledger add dissolve --date 2017-12-01 --election kh-news-201
 C=$(newdb chief)
 KC() { "$KHUM" "$@" --db "$C"; }
 run 0 KC import gazetteer "$KHUM_TESTDATA/mini-gazetteer" -q
+adduser "$C" chair admin; adduser "$C" nec admin
 run 0 KC import parties "$KHUM_SRC/data/parties/kh.csv" -q
 run 0 KC election import "$KHUM_TESTDATA/mini-election"
 printf '%s\n' 'station,registered,received,cast,spoiled,unused,valid,invalid,CPP,CNRP,FCP,explanation' \
     '010201-01,500,510,400,2,108,390,10,150,150,90,' '010201-02,400,410,230,0,180,220,10,100,100,20,' >"$E/chief.csv"
-run 0 KC import results "$E/chief.csv" --user clerk -q
+run 0 KC import results "$E/chief.csv" --user chair -q
 before=$(dbdump "$C" | sha256sum)
 run 1 KC official 010201 --user nec; has err "[R.406]"
 eq "$(dbdump "$C" | sha256sum)" "$before" "R.406 writes nothing"

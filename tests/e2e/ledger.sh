@@ -8,6 +8,7 @@ DB=$(newdb l)
 F="$KHUM_TESTDATA/news-2017"
 K() { "$KHUM" "$@" --db "$DB"; }
 run 0 K import gazetteer "$KHUM_TESTDATA/mini-gazetteer" -q
+adduser "$DB" nec admin; adduser "$DB" coord coordinator 01
 run 0 K import parties "$KHUM_SRC/data/parties/kh.csv" -q
 run 0 K election import "$F"
 run 0 K import results "$F/results.csv" -q
@@ -20,14 +21,14 @@ has out "CNRP 3, CPP 2"
 has out "chief          CNRP-1"; has out "first-deputy   CNRP-2"; has out "second-deputy  CPP-1"
 
 # Events that cannot apply are refused, and nothing is recorded.
-run 1 K ledger add resign --commune 010201 --person CPP-7 --date 2017-08-01 --user clerk
+run 1 K ledger add resign --commune 010201 --person CPP-7 --date 2017-08-01 --user coord
 has err "CPP-7 does not hold a seat in commune 010201 on that date [LED.601]"
-run 2 K ledger add resign --commune 010201 --person CPP-1 --date 2017-01-01 --user clerk
+run 2 K ledger add resign --commune 010201 --person CPP-1 --date 2017-01-01 --user coord
 has err "[LED.603]"
 eq "$(sql "$DB" "SELECT count(*) FROM ledger_event")" 0 "refused events are not recorded"
 
-run 0 K ledger add defect --commune 010201 --person CNRP-2 --to-party CPP --date 2017-10-23 --reference "press, 23 Oct 2017" --user clerk
-run 0 K ledger add dissolve --party CNRP --date 2017-11-16 --reference "Supreme Court, 16 Nov 2017" --user clerk
+run 0 K ledger add defect --commune 010201 --person CNRP-2 --to-party CPP --date 2017-10-23 --reference "press, 23 Oct 2017" --user coord
+run 0 K ledger add dissolve --party CNRP --date 2017-11-16 --reference "Supreme Court, 16 Nov 2017" --user nec
 run 0 K ledger show; has out "2,2017-11-16,dissolve,,,CNRP,,,"
 
 # Under the law: the defector loses the seat; CNRP-4 takes it, CNRP-3 the post.
@@ -45,9 +46,9 @@ run 0 K ledger seats --on 2017-12-01; has out "CPP,5,1"; has out "total,5,"
 run 0 K ledger seats --on 2017-07-01; has out "CNRP,3,1"; has out "CPP,2,0"
 
 # A mistaken resignation, reversed: visible until the reversal, gone after.
-run 0 K ledger add resign --commune 010201 --person CPP-2 --date 2018-02-01 --user clerk
+run 0 K ledger add resign --commune 010201 --person CPP-2 --date 2018-02-01 --user coord
 has out "event 3 recorded"
-run 0 K ledger add reverse --reverses 3 --date 2018-02-10 --reference "recorded in error" --user clerk
+run 0 K ledger add reverse --reverses 3 --date 2018-02-10 --reference "recorded in error" --user nec
 run 0 K council show 010201 --on 2018-02-05; hasnt out "councillor     CPP-2  "
 run 0 K council show 010201 --on 2018-03-01; has out "first-deputy   CPP-2"
 

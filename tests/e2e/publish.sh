@@ -12,12 +12,11 @@ DB=$(newdb p)
 K() { "$KHUM" "$@" --db "$DB"; }
 V() { "$KHUM" verify "$@" --key "$T/ncec.pub"; }
 run 0 K import gazetteer "$KHUM_TESTDATA/mini-gazetteer" -q
-echo correct-horse-9 | run 0 K user add admin --role admin
-export KHUM_USER=admin   # every write names an existing user
+adduser "$DB" chair admin
 run 0 K import parties "$KHUM_SRC/data/parties/kh.csv" -q
 run 0 K election import "$KHUM_TESTDATA/mini-election"
-run 0 K import results "$KHUM_TESTDATA/mini-election/results.csv" -q
-run 0 K official
+run 0 K import results "$KHUM_TESTDATA/mini-election/results.csv" --user chair -q
+run 0 K official --user chair
 run 0 "$KHUM" keygen "$T/ncec"; has out "public key "
 run 1 "$KHUM" keygen "$T/ncec"; has err "[VER.922]"
 [ "$(stat -c %a "$T/ncec.key")" = 600 ] || fail "secret key mode 600"

@@ -28,6 +28,7 @@ eq "$(sql "$DB" "SELECT count(*) FROM form_entry")" 1 "the second file changed n
 # A tie for the last seat of 010202 (CPP 300, CNRP 300, 7 seats).
 DB=$(newdb tie)
 run 0 K import gazetteer "$KHUM_TESTDATA/mini-gazetteer" -q
+adduser "$DB" nec admin
 run 0 K import parties "$KHUM_SRC/data/parties/kh.csv" -q
 run 0 K election import "$ELE"
 sed 's/^010202-01,.*/010202-01,600,612,580,1,31,580,0,290,290,,/' "$ELE/results.csv" > "$T/tie.csv"
@@ -40,9 +41,9 @@ run 0 K tally --commune 010202; has out "(tie)"
 eq "$(sql "$DB" "SELECT value FROM official_total WHERE area = '010202' AND field = 'seats'")" 7 "seats after the lot"
 
 # A SYNTHETIC national election adds up to the published totals exactly.
-DB=$(newdb s)
+DB=$(newdb s --empty)   # the demo adds its own administrator, "demo"
 run 0 "$KHUM" demo --db "$DB" --no-election
-run 0 K synth --like 2022 --seed 3 --out "$T/syn" --load
+run 0 K synth --like 2022 --seed 3 --out "$T/syn" --load --user demo
 has out "SYNTHETIC election synthetic-kh-commune-2022-s3"
 has out "loaded synthetic-kh-commune-2022-s3: 23602 stations' results accepted"
 run 0 K election show

@@ -13,7 +13,7 @@ run 0 K import gazetteer "$KHUM_TESTDATA/mini-gazetteer" -q
 run 0 K import parties "$KHUM_SRC/data/parties/kh.csv" -q
 run 0 K election import "$KHUM_TESTDATA/mini-election"
 PW=correct-horse-9
-for u in clerk:clerk:010201 coord:coordinator:010201 admin:admin: obs:observer:; do
+for u in clerk:clerk:010201 coord:coordinator:010201 obs:observer:; do   # admin: newdb
     name=${u%%:*}; rest=${u#*:}; role=${rest%%:*}; scope=${rest#*:}
     echo "$PW" | K user add "$name" --role "$role" --scope "$scope" >/dev/null 2>&1 ||
         fail "user add $name"

@@ -101,7 +101,7 @@ run 0 K2 import gazetteer "$KHUM_TESTDATA/mini-gazetteer" -q
 run 0 K2 import parties "$KHUM_SRC/data/parties/kh.csv" -q
 run 0 K2 election import "$EI"
 head0=$("$KHUM" audit head --db "$DB2")
-K2 import results "$T/results.csv" --election crashimp --user importer -q >/dev/null 2>&1 &
+K2 import results "$T/results.csv" --election crashimp --user admin -q >/dev/null 2>&1 &
 ip=$!
 sleep 0.1
 kill -9 $ip 2>/dev/null

@@ -9,6 +9,7 @@
 #include <sqlite3.h>
 #include <unistd.h>
 
+#include "khum/app.h"
 #include "khum/hash.h"
 #include "khum/store.h"
 #include "store/store_impl.h"
@@ -422,6 +423,69 @@ static void test_parties_round_trip(void **state)
     khum_arena_free(&a);
 }
 
+/* Who may write (khum_app_authorize, the check of the CLI and the server),
+ * bootstrapping the first administrator, and scopes held to the gazetteer. */
+static void test_users_authorize(void **state)
+{
+    fixture *f = *state;
+    khum_err err;
+    const char *pw = "correct-horse-9";
+    assert_int_equal(khum_app_user_bootstrap(f->s, NULL, "ann", "clerk", "", pw, &err),
+                     KHUM_ERR_AUTH);
+    assert_string_equal(err.rule, "AUTH.518");
+    assert_int_equal(khum_app_user_bootstrap(f->s, NULL, "nec", "admin", "", pw, &err),
+                     KHUM_OK);
+    assert_int_equal(khum_app_user_bootstrap(f->s, NULL, "eve", "admin", "", pw, &err),
+                     KHUM_ERR_AUTH);
+    assert_string_equal(err.rule, "AUTH.517");
+    /* No gazetteer yet: no scope names a place. */
+    assert_int_equal(khum_app_user_add(f->s, "nec", "col", "coordinator", "01", pw, &err),
+                     KHUM_ERR_USAGE);
+    assert_string_equal(err.rule, "AUTH.516");
+    khum_unit units[] = {unit(KHUM_PROVINCE, "01", "One", 2),
+                         unit(KHUM_DISTRICT, "0101", "D", 3),
+                         unit(KHUM_COMMUNE, "010101", "C", 4)};
+    khum_upsert_stats st;
+    assert_int_equal(khum_store_put_units(f->s, units, 3, &st, &err), KHUM_OK);
+    assert_int_equal(khum_app_user_add(f->s, "nec", "col", "coordinator", "99", pw, &err),
+                     KHUM_ERR_USAGE);
+    assert_int_equal(khum_app_user_add(f->s, "nec", "col", "coordinator", "0101;010102-01",
+                                       pw, &err), KHUM_ERR_USAGE);
+    assert_string_equal(err.rule, "AUTH.516");
+    assert_int_equal(khum_app_user_add(f->s, "nec", "col", "coordinator", "0101;010101-01",
+                                       pw, &err), KHUM_OK);
+    assert_int_equal(khum_app_user_add(f->s, "nec", "obs", "observer", "", pw, &err), KHUM_OK);
+    assert_int_equal(khum_app_user_change(f->s, "nec", "col", NULL, "98", NULL, -1, &err),
+                     KHUM_ERR_USAGE);
+    assert_string_equal(err.rule, "AUTH.516");
+    khum_arena a;
+    khum_arena_init(&a, 0);
+    khum_user *u;
+    size_t n;
+    assert_int_equal(khum_store_list_users(f->s, &a, &u, &n, &err), KHUM_OK);
+    assert_int_equal(n, 3);   /* nec, col, obs: every refusal wrote nothing */
+    khum_arena_free(&a);
+
+    assert_int_equal(khum_app_authorize(f->s, "col", KHUM_DO_LEDGER, "010101", &err), KHUM_OK);
+    assert_int_equal(khum_app_authorize(f->s, "col", KHUM_DO_LEDGER, "020101", &err),
+                     KHUM_ERR_AUTH);
+    assert_string_equal(err.rule, "AUTH.504");
+    assert_int_equal(khum_app_authorize(f->s, "col", KHUM_DO_IMPORT, "", &err), KHUM_ERR_AUTH);
+    assert_string_equal(err.rule, "AUTH.503");
+    assert_int_equal(khum_app_authorize(f->s, "obs", KHUM_DO_LEDGER, "010101", &err),
+                     KHUM_ERR_AUTH);
+    assert_string_equal(err.rule, "AUTH.503");
+    assert_int_equal(khum_app_authorize(f->s, "journalist1", KHUM_DO_LEDGER, "010101", &err),
+                     KHUM_ERR_AUTH);
+    assert_string_equal(err.rule, "AUTH.514");
+    assert_int_equal(khum_app_authorize(f->s, "nec", KHUM_DO_USERS, "", &err), KHUM_OK);
+    assert_int_equal(khum_app_user_change(f->s, "nec", "col", NULL, NULL, NULL, 1, &err),
+                     KHUM_OK);
+    assert_int_equal(khum_app_authorize(f->s, "col", KHUM_DO_LEDGER, "010101", &err),
+                     KHUM_ERR_AUTH);
+    assert_string_equal(err.rule, "AUTH.515");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -436,6 +500,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_missing_parent_rolls_back, setup, teardown),
         cmocka_unit_test_setup_teardown(test_upsert_stats, setup, teardown),
         cmocka_unit_test_setup_teardown(test_parties_round_trip, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_users_authorize, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

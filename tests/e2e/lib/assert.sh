@@ -41,8 +41,31 @@ eq() {
 # against PostgreSQL (KHUM_TEST_PG names a database of a role that may
 # create databases; scripts/pg-start makes one), otherwise SQLite files.
 BACKEND=${KHUM_TEST_BACKEND:-sqlite}
-# newdb NAME: a new, empty database: a file in $T, or a PostgreSQL database.
+# Every write names an existing user allowed to make it (README, "Users"):
+# newdb bootstraps the administrator "admin" and the scripts act as it unless
+# they name another user, which adduser makes.
+PW=correct-horse-9
+export KHUM_USER=admin
+# newdb NAME [--empty]: a new database holding only the administrator
+# "admin" (with --empty: nothing at all).
 newdb() {
+    db=$(emptydb "$1") || { echo "$db"; return 1; }
+    [ "${2:-}" = --empty ] || bootstrap "$db"
+    echo "$db"
+}
+# bootstrap DB: add the first administrator, "admin", as nobody (no --user).
+bootstrap() {
+    echo "$PW" | KHUM_USER= "$KHUM" user add admin --role admin --db "$1" >/dev/null 2>&1 ||
+        fail "bootstrap admin in $1"
+}
+# adduser DB NAME ROLE [SCOPE]: a user added by admin (password $PW).
+adduser() {
+    echo "$PW" | "$KHUM" user add "$2" --role "$3" --scope "${4:-}" --db "$1" --user admin \
+        >/dev/null 2>"$T/adduser.err" || { fail "user add $2"; cat "$T/adduser.err" >&2; }
+}
+# emptydb NAME: a new, empty database: a file in $T, or a PostgreSQL database
+# (newdb NAME --empty says the same where a script is to run on both backends).
+emptydb() {
     if [ "$BACKEND" = postgresql ]; then
         if [ -z "${KHUM_TEST_PG:-}" ]; then
             echo "KHUM_TEST_PG must name a PostgreSQL database (scripts/pg-start)" >&2
