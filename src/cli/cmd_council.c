@@ -223,8 +223,8 @@ static int ledger_add(khum_store *s, const khum_election *e, const council_opts 
         ev.declining = decl;
     }
     const char *object, *user;
-    int st = cli_authorize(s, o->user, khum_app_ledger_action(&ev, &object), object, "ledger",
-                           &user);
+    khum_action act = khum_app_ledger_action(&ev, &object);  /* sets object: call it first */
+    int st = cli_authorize(s, o->user, act, object, "ledger", &user);
     if (st)
         return st;
     khum_err err;

@@ -537,8 +537,8 @@ static bool load_bundle(const char *dir, khum_bundle *b)
  * when there is one, or else alone. */
 typedef struct verify_target {
     char pub[4096];        /* the publication folder, "" when none */
-    char version[4200];    /* the version folder to check in full */
-    char name[256];        /* its name: vNNNNNN, or what the folder is called */
+    char version[8200];    /* the version folder to check in full */
+    char name[4096];       /* its name: vNNNNNN, or what the folder is called */
     bool whole;            /* DIR is the publication: its whole chain is the subject */
 } verify_target;
 
