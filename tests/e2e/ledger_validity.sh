@@ -77,6 +77,15 @@ run 0 K ledger export --format memberships; has out "CPP-3"
 run 0 "$KHUM" keygen "$T/k"
 run 0 K publish --out "$T/pub" --key "$T/k.key"; has out "published"
 
+# The next mandate's polling day on record ends this one on its eve.
+mkdir "$T/next"; cp "$F"/*.csv "$T/next/"
+sed -i 's/^kh-news-2017,.*/kh-next-2022,The next mandate,2022-05-01,5,cambodia,votes,0/' "$T/next/election.csv"
+run 0 K election import "$T/next"
+run 2 K ledger add resign --date 2022-05-15 --commune 010201 --person CPP-1 --user admin --election kh-news-2017
+has err "[LED.603]"; has err "to its end (2022-04-30)"
+run 0 K ledger add resign --date 2022-04-30 --commune 010201 --person CPP-1 --user admin --election kh-news-2017
+run 0 K ledger export --format timeseries --election kh-news-2017; has out "2022-04-30,"; hasnt out "2022-05-01,"
+
 # The same through the API.
 DB=$(newdb api)
 setup "$DB"
