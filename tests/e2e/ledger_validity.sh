@@ -99,7 +99,7 @@ status 409 "back-dated resignation"; eq "$(json error.code)" LED.606 "back-dated
 as admin POST $E/ledger '{"type":"resign","date":"2023-01-01","commune":"010201","person":"CPP-1"}'
 status 422 "after the mandate"; eq "$(json error.code)" LED.603 "after the mandate code"
 as admin POST $E/ledger '{"type":"reverse","date":"2018-01-01","reverses":99}'
-eq "$(json error.code)" LED.607 "reversal of nothing"
+status 404 "reversal of nothing"; eq "$(json error.code)" LED.607 "reversal of nothing code"
 # Six resignations of one person on different dates at once: one is recorded.
 pids=""
 for d in 10 11 12 13 14 15; do
