@@ -117,4 +117,15 @@ req GET "$E/mandate?until=2017-10-31"; status 200 "mandate to a date"
 stop_server
 run 0 "$KHUM" council show 010201 --on 2017-10-31 --db "$DB"
 run 0 "$KHUM" publish --out "$T/pub2" --key "$T/k.key" --db "$DB"; has out "published"
+
+# A ledger broken before this check (a back-dated resignation written
+# straight into the table) is repaired by reversing the mistaken event on its
+# own date; a reversal dated later would leave the days before it broken.
+sql "$DB" "INSERT INTO ledger_event (election, effective_date, type, commune, person, recorded_by, recorded_at) VALUES ('kh-news-2017', '2017-09-10', 'resign', '010201', 'CPP-2', 'admin', '2017-09-10T00:00:00Z')" >/dev/null
+bad=$(sql "$DB" "SELECT max(id) FROM ledger_event")
+run 1 "$KHUM" council show 010201 --on 2017-10-31 --db "$DB"; has err "[LED.601]"
+run 1 "$KHUM" ledger add reverse --reverses "$bad" --date 2017-10-01 --user admin --db "$DB"
+has err "[LED.606]"
+run 0 "$KHUM" ledger add reverse --reverses "$bad" --date 2017-09-10 --user admin --db "$DB"
+run 0 "$KHUM" council show 010201 --on 2017-10-31 --db "$DB"
 finish
