@@ -51,15 +51,13 @@ static khum_code well_formed(const khum_election *e, const khum_ledger_event *ev
     return KHUM_OK;
 }
 
-static khum_code within_mandate(khum_store *s, const khum_election *e,
-                                const khum_ledger_event *ev, khum_err *err)
+static khum_code within_mandate(const khum_election *e, const khum_ledger_event *ev,
+                                const char *end, khum_err *err)
 {
-    char end[11];
-    khum_code rc = khum_app_mandate_end(s, e, end, err);
-    if (!rc && strcmp(ev->date, end) > 0)
-        rc = khum_err_set(err, KHUM_ERR_INPUT, "LED.603", "the event needs a date within the "
-                          "mandate: from polling day (%s) to its end (%s)", e->date, end);
-    return rc;
+    if (strcmp(ev->date, end) > 0)
+        return khum_err_set(err, KHUM_ERR_INPUT, "LED.603", "the event needs a date within "
+                            "the mandate: from polling day (%s) to its end (%s)", e->date, end);
+    return KHUM_OK;
 }
 
 static const khum_ledger_event *find_event(const khum_ledger_event *ev, size_t n, int64_t id)
@@ -168,15 +166,12 @@ static khum_code commune_holds(khum_store *s, const khum_election *e, const khum
  * (every council for a dissolution, or for the reversal of one). */
 static khum_code ledger_holds(khum_store *s, const khum_election *e,
                               const khum_ledger_event *ev, const khum_ledger_event *target,
-                              const khum_ledger_event *old, size_t n,
+                              const khum_ledger_event *old, size_t n, const char *end,
                               const khum_council_rules *r, khum_arena *a, khum_err *err)
 {
-    char end[11];
     khum_ledger_event *all;
     khum_tally t;
-    khum_code rc = khum_app_mandate_end(s, e, end, err);
-    if (!rc)
-        rc = with_event(old, n, ev, a, &all, err);
+    khum_code rc = with_event(old, n, ev, a, &all, err);
     if (rc || (rc = khum_app_tally(s, e, &t, err)))
         return rc;
     const khum_ledger_event *what = target ? target : ev;
@@ -195,7 +190,10 @@ static khum_code decide(khum_store *s, const khum_election *e, const khum_ledger
     khum_ledger_event *old;
     size_t n;
     const khum_ledger_event *target = NULL;
-    khum_code rc = within_mandate(s, e, ev, err);
+    char end[11];
+    khum_code rc = khum_app_mandate_end(s, e, end, err);
+    if (!rc)
+        rc = within_mandate(e, ev, end, err);
     if (!rc)
         rc = khum_store_ledger_events(s, e->id, NULL, a, &old, &n, err);
     if (!rc && ev->type == KHUM_EV_REVERSE)
@@ -203,7 +201,7 @@ static khum_code decide(khum_store *s, const khum_election *e, const khum_ledger
     if (!rc && ev->type == KHUM_EV_DISSOLVE)
         rc = not_dissolved(ev, old, n, err);
     if (!rc)
-        rc = ledger_holds(s, e, ev, target, old, n, r, a, err);
+        rc = ledger_holds(s, e, ev, target, old, n, end, r, a, err);
     return rc;
 }
 
