@@ -103,9 +103,18 @@ khum_code khum_app_mandate(khum_store *s, const khum_election *e, const khum_tal
                            const khum_council_rules *r, khum_arena *a,
                            khum_memberships *members, khum_changes *changes, khum_err *err);
 
-/* Record a ledger event after checking that it applies: every council it
- * touches is replayed up to its date with it (LED.6xx when it cannot be
- * applied, e.g. the person holds no seat then). */
+/* The last day of the election's mandate (khum_mandate_end), with the next
+ * mandate's polling day when an election of it is on record. */
+khum_code khum_app_mandate_end(khum_store *s, const khum_election *e, char out[11],
+                               khum_err *err);
+
+/* Record a ledger event, one transaction (ledger_app.c): it is accepted
+ * only if the whole ledger stays valid with it: every council it touches
+ * (every council for a dissolution or its reversal) replays on every date
+ * to the end of the mandate. Refused, with nothing written: a date outside
+ * the mandate (LED.603), an event that cannot apply (LED.601), one that
+ * would break a later event, naming it (LED.606), a reversal of no event
+ * (LED.607) or of a reversal or reversed event (LED.608). */
 khum_code khum_app_record_event(khum_store *s, const khum_election *e,
                                 const khum_ledger_event *ev, const khum_council_rules *r,
                                 const char *user, int64_t *id, khum_err *err);

@@ -146,6 +146,24 @@ khum_code khum_ledger_replay(const char *commune, int seats, const khum_council_
                              const char *as_of, const khum_council_rules *r, khum_arena *a,
                              khum_council *c, khum_changes *out, khum_err *err);
 
+/* Does the ledger hold for one council over the whole mandate (to `end`,
+ * inclusive)? Every date must replay: a back-dated event may break a later
+ * one, and a reversal may break an event that depended on what it undoes.
+ * On failure, *broken is the event that can no longer apply (NULL when the
+ * failure is not an event's, e.g. out of memory) and err says why. */
+khum_code khum_ledger_check(const char *commune, int seats, const khum_council_list *lists,
+                            size_t nlists, const char *formed_on,
+                            const khum_ledger_event *events, size_t nevents, const char *end,
+                            const khum_council_rules *r, khum_arena *a,
+                            const khum_ledger_event **broken, khum_err *err);
+
+/* The last day of the mandate that began on polling_day: its fifth
+ * anniversary (rules.md §1; 28 February for a 29 February), or the eve of
+ * the next mandate's polling day when that comes first (next_polling_day
+ * NULL or "" when there is none on record). The one home of this rule:
+ * event dates, the mandate export and the API all use it. */
+void khum_mandate_end(const char *polling_day, const char *next_polling_day, char out[11]);
+
 /* Seats per party (current affiliation) in a council: counts[i] for party
  * names[i]; returns the number of parties. */
 size_t khum_council_seats_by_party(const khum_council *c, const char **names, int *counts,

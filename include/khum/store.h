@@ -45,6 +45,15 @@ int khum_store_schema_latest(void);                      /* migrations compiled 
 void khum_store_set_actor(khum_store *s, const char *actor);
 
 khum_code khum_store_begin(khum_store *s, khum_err *err);
+
+/* A test's hook into an operation: khum_store_decided calls it once an
+ * operation has taken its decision and before it writes, inside its
+ * transaction, so a test can drive another connection at exactly that point
+ * (tests/unit/test_ledger_race.c). It lives on the handle, not in a global;
+ * NULL removes it. */
+typedef void khum_store_hook(khum_store *s, void *ctx);
+void khum_store_set_decided_hook(khum_store *s, khum_store_hook *fn, void *ctx);
+void khum_store_decided(khum_store *s);
 khum_code khum_store_commit(khum_store *s, khum_err *err);
 void khum_store_rollback(khum_store *s);
 

@@ -2,7 +2,8 @@
  * council_app.c: candidate lists, councils on a date, and recording ledger
  * events. A council is never stored: it is formed from the results and the
  * candidate lists and replayed through the ledger every time it is asked
- * for, so the answer for any date follows from the record alone.
+ * for, so the answer for any date follows from the record alone. Recording
+ * a ledger event is ledger_app.c.
  */
 #include <stdio.h>
 #include <string.h>
@@ -106,6 +107,22 @@ khum_code khum_app_commune_lists(khum_store *s, const khum_election *e, const kh
     return KHUM_OK;
 }
 
+/* The rule set for one commune: ties for posts are settled by the lots the
+ * commission recorded for it. */
+khum_code app_commune_rules(khum_store *s, const khum_election *e, const char *commune,
+                            const khum_council_rules *r, khum_arena *a,
+                            khum_council_rules *out, khum_err *err)
+{
+    khum_commune_lots *lots;
+    size_t nlots;
+    *out = *r;
+    khum_code rc = khum_store_list_lots(s, e->id, a, &lots, &nlots, err);
+    for (size_t i = 0; !rc && i < nlots; i++)
+        if (!strcmp(lots[i].commune, commune))
+            out->lots_seed = lots[i].seed;
+    return rc;
+}
+
 khum_code khum_app_council(khum_store *s, const khum_election *e, const khum_tally *t,
                            const char *commune, const char *as_of,
                            const khum_council_rules *r, khum_arena *a, khum_council *c,
@@ -117,18 +134,13 @@ khum_code khum_app_council(khum_store *s, const khum_election *e, const khum_tal
                             "%s", commune, e->id);
     khum_council_list *lists;
     khum_ledger_event *ev;
-    khum_commune_lots *lots;
-    size_t nev, nlots;
-    khum_council_rules rules = *r;
+    size_t nev;
+    khum_council_rules rules;
     khum_code rc = khum_app_commune_lists(s, e, t, ec, a, &lists, err);
     if (!rc)
         rc = khum_store_ledger_events(s, e->id, commune, a, &ev, &nev, err);
-    /* ties for posts are settled by the lots the commission recorded */
     if (!rc)
-        rc = khum_store_list_lots(s, e->id, a, &lots, &nlots, err);
-    for (size_t i = 0; !rc && i < nlots; i++)
-        if (!strcmp(lots[i].commune, commune))
-            rules.lots_seed = lots[i].seed;
+        rc = app_commune_rules(s, e, commune, r, a, &rules, err);
     if (!rc)
         rc = khum_ledger_replay(ec->code, ec->seats, lists, ec->nlists, e->date, ev, nev,
                                 as_of, &rules, a, c, changes, err);
@@ -159,109 +171,5 @@ khum_code khum_app_mandate(khum_store *s, const khum_election *e, const khum_tal
         khum_changes mine = {changes->v + before, changes->n - before, 0};
         rc = khum_memberships_add(members, &formed, e->date, &mine, a, err);
     }
-    return rc;
-}
-
-/* A party is dissolved once: a second dissolution (not reversed) is refused. */
-static khum_code not_dissolved(khum_store *s, const khum_election *e, const char *party,
-                               khum_err *err)
-{
-    khum_arena a;
-    khum_arena_init(&a, 0);
-    khum_ledger_event *ev;
-    size_t n;
-    khum_code rc = khum_store_ledger_events(s, e->id, "", &a, &ev, &n, err);
-    for (size_t i = 0; !rc && i < n; i++) {
-        if (ev[i].type != KHUM_EV_DISSOLVE || strcmp(ev[i].party, party))
-            continue;
-        bool reversed = false;
-        for (size_t k = 0; k < n && !reversed; k++)
-            reversed = ev[k].type == KHUM_EV_REVERSE && ev[k].reverses == ev[i].id;
-        if (!reversed)
-            rc = khum_err_set(err, KHUM_ERR_CONFLICT, "LED.605", "party %s was dissolved "
-                              "already on %s (event %lld); reverse that event first",
-                              party, ev[i].date, (long long)ev[i].id);
-    }
-    khum_arena_free(&a);
-    return rc;
-}
-
-static khum_code audit_event(khum_store *s, const khum_election *e,
-                             const khum_ledger_event *ev, const char *user, int64_t id,
-                             khum_err *err)
-{
-    char type[48], obj[128];
-    const char *where = ev->commune && *ev->commune ? ev->commune : "";
-    snprintf(type, sizeof type, "ledger.%s", khum_event_name(ev->type));
-    json_t *after = json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s}", "id", (json_int_t)id,
-                              "date", ev->date, "commune", where,
-                              "person", ev->person ? ev->person : "",
-                              "party", ev->party ? ev->party : "",
-                              "to_party", ev->to_party ? ev->to_party : "",
-                              "reference", ev->reference ? ev->reference : "");
-    if (after && ev->reverses > 0)
-        json_object_set_new(after, "reverses", json_integer(ev->reverses));
-    return app_audit(s, user, type, app_object(e->id, *where ? where : "nation", obj,
-                                               sizeof obj), where, NULL, after, err);
-}
-
-khum_code khum_app_record_event(khum_store *s, const khum_election *e,
-                                const khum_ledger_event *ev, const khum_council_rules *r,
-                                const char *user, int64_t *id, khum_err *err)
-{
-    int y, m, d;
-    if (!ev->date || !khum_parse_date(ev->date, &y, &m, &d) || strcmp(ev->date, e->date) < 0)
-        return khum_err_set(err, KHUM_ERR_INPUT, "LED.603", "the event needs a date on or "
-                            "after polling day (%s)", e->date);
-    if (ev->type == KHUM_EV_DISSOLVE && (!ev->party || !*ev->party))
-        return khum_err_set(err, KHUM_ERR_INPUT, "LED.602", "a dissolution names the party");
-    if (ev->type != KHUM_EV_DISSOLVE && ev->type != KHUM_EV_REVERSE &&
-        (!ev->commune || !khum_election_commune_find(e, ev->commune)))
-        return khum_err_set(err, KHUM_ERR_INPUT, "LED.602", "the event needs a commune of "
-                            "election %s", e->id);
-    khum_code rc;
-    if (ev->type == KHUM_EV_DISSOLVE && (rc = not_dissolved(s, e, ev->party, err)))
-        return rc;
-    khum_tally t;
-    if ((rc = khum_app_tally(s, e, &t, err)))
-        return rc;
-    khum_arena a;
-    khum_arena_init(&a, 0);
-    /* Replay the council the event touches (a single commune) with it added. */
-    if (ev->type != KHUM_EV_DISSOLVE && ev->type != KHUM_EV_REVERSE) {
-        const khum_election_commune *ec = khum_election_commune_find(e, ev->commune);
-        khum_council_list *lists;
-        khum_ledger_event *old;
-        size_t n;
-        if (!(rc = khum_app_commune_lists(s, e, &t, ec, &a, &lists, err)) &&
-            !(rc = khum_store_ledger_events(s, e->id, ev->commune, &a, &old, &n, err))) {
-            khum_ledger_event *all = khum_arena_alloc(&a, (n + 1) * sizeof *all);
-            if (!all) {
-                rc = khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
-            } else {
-                if (n)  /* no earlier event: old is NULL */
-                    memcpy(all, old, n * sizeof *all);
-                all[n] = *ev;
-                all[n].id = INT64_MAX;  /* recorded last: after every earlier event that day */
-                khum_council c;
-                rc = khum_ledger_replay(ec->code, ec->seats, lists, ec->nlists, e->date, all,
-                                        n + 1, ev->date, r, &a, &c, NULL, err);
-            }
-        }
-    }
-    if (!rc && !(rc = khum_store_begin(s, err))) {
-        int64_t got = 0;
-        rc = khum_store_add_ledger_event(s, e->id, ev, user, &got, err);
-        if (!rc)
-            rc = audit_event(s, e, ev, user, got, err);
-        if (id)
-            *id = got;
-        if (!rc)
-            rc = khum_store_commit(s, err);
-        if (rc)
-            khum_store_rollback(s);
-    }
-    khum_arena_free(&a);
-    khum_tally_free(&t);
     return rc;
 }

@@ -128,14 +128,15 @@ static void put_timeseries(const khum_election *e, const khum_memberships *m, co
 
 int ledger_export(khum_store *s, const khum_election *e, const ledger_query *q, bool changes)
 {
-    char end[11];
-    khum_days_date(khum_date_days(e->date) + 5 * 365 + 1, end);  /* a five-year mandate */
-    const char *to = q->on ? q->on : end;
     if (!changes && (!q->format || (strcmp(q->format, "memberships") &&
                                     strcmp(q->format, "popolo") && strcmp(q->format, "timeseries"))))
         return cli_usage_error("ledger", "export --format memberships, popolo or timeseries");
     khum_err err;
     khum_err_clear(&err);
+    char end[11];
+    if (khum_app_mandate_end(s, e, end, &err))
+        return cli_fail(&err);
+    const char *to = q->on ? q->on : end;
     khum_tally t;
     if (khum_app_tally(s, e, &t, &err))
         return cli_fail(&err);

@@ -129,15 +129,12 @@ static void communes(srv_req *r, srv_election *el, srv_view *v)
  * party page's series and its defections are all read from these. */
 static void mandate(srv_req *r, srv_election *el, srv_view *v)
 {
-    /* The mandate runs five years from polling day (rules.md section 1), or to today. */
-    char today[11], end[32];
+    /* The mandate to its end (khum_mandate_end), or to today. */
+    char today[11], end[11];
     time_t now = time(NULL);
     struct tm tm;
     gmtime_r(&now, &tm);
     strftime(today, sizeof today, "%Y-%m-%d", &tm);
-    snprintf(end, sizeof end, "%04d%s", atoi(el->e.date) + 5, el->e.date + 4);
-    if (strlen(end) == 10 && strcmp(end, today) < 0)
-        memcpy(today, end, sizeof today);
     const char *until = srv_arg(r, "until");
     khum_council_rules rules;
     khum_council_rules_default(&rules);
@@ -145,6 +142,12 @@ static void mandate(srv_req *r, srv_election *el, srv_view *v)
     khum_changes ch = {0};
     khum_err err;
     khum_err_clear(&err);
+    if (khum_app_mandate_end(r->store, &el->e, end, &err)) {
+        srv_fail(r, 0, &err);
+        return;
+    }
+    if (strcmp(end, today) < 0)
+        memcpy(today, end, sizeof today);
     if (khum_app_mandate(r->store, &el->e, &v->v.t, NULL, until ? until : today, &rules,
                          &r->arena, &m, &ch, &err)) {
         srv_fail(r, 0, &err);

@@ -100,6 +100,18 @@ int khum_store_schema_version(const khum_store *s)
     return s->version;
 }
 
+void khum_store_set_decided_hook(khum_store *s, khum_store_hook *fn, void *ctx)
+{
+    s->decided = fn;
+    s->decided_ctx = ctx;
+}
+
+void khum_store_decided(khum_store *s)
+{
+    if (s->decided)
+        s->decided(s, s->decided_ctx);
+}
+
 khum_code khum_store_begin(khum_store *s, khum_err *err)
 {
     /* Take the writers' lock now, so a concurrent writer waits here rather

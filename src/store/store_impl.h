@@ -13,6 +13,8 @@ struct khum_store {
     db_conn *db;
     int version;
     char actor[64];     /* who the audit log names for imports (khum_store_set_actor) */
+    khum_store_hook *decided;   /* a test's hook between decision and write, or NULL */
+    void *decided_ctx;
 };
 
 /* Run a prepared statement that returns no rows; finalizes it. */

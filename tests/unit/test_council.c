@@ -2,8 +2,8 @@
  * test_council.c: council formation and the mandate ledger against
  * shared/docs/rules.md: the posts of §3 (vectors D3, D5, one list), the
  * redistribution vectors of §6 under both divisors, replacement and post
- * succession (§5), reversal, and the 2017 story replayed under both
- * settings of defector_keeps_seat.
+ * succession (§5), reversal, the 2017 story replayed under both settings
+ * of defector_keeps_seat, the whole-ledger check and the mandate's end.
  */
 #include "testutil.h"
 
@@ -139,14 +139,22 @@ static void test_redistribution_vectors(void **state)
     }
 }
 
+/* A council of nine: CPP 5 seats (10 names), CNRP 4 (8 names); the law's rules. */
+static void nine_seats(khum_arena *a, khum_council_rules *r, khum_council_list l[2])
+{
+    khum_arena_init(a, 0);
+    khum_council_rules_default(r);
+    l[0] = lst(a, "CPP", 3000, 5, 10);
+    l[1] = lst(a, "CNRP", 2500, 4, 8);
+}
+
 static void test_replacement_and_reversal(void **state)
 {
     (void)state;
     khum_arena a;
-    khum_arena_init(&a, 0);
     khum_council_rules r;
-    khum_council_rules_default(&r);
-    khum_council_list l[] = {lst(&a, "CPP", 3000, 5, 10), lst(&a, "CNRP", 2500, 4, 8)};
+    khum_council_list l[2];
+    nine_seats(&a, &r, l);
     khum_council c;
     khum_err err;
     /* The chief dies: CPP-6 takes the seat; the post goes to the next sitting
@@ -260,11 +268,71 @@ static void test_news_story(void **state)
     news_story(false);
 }
 
+/* The whole ledger must hold over the mandate: a back-dated event that
+ * breaks a later one is named, and so is an event that breaks only on the
+ * days before a reversal (a replay to the end of the mandate alone reads). */
+static void test_ledger_check(void **state)
+{
+    (void)state;
+    khum_arena a;
+    khum_council_rules r;
+    khum_council_list l[2];
+    nine_seats(&a, &r, l);
+    const khum_ledger_event *broken = NULL;
+    khum_err err;
+    khum_ledger_event twice[] = {
+        {1, "2017-09-20", KHUM_EV_RESIGN, "010201", "CPP-2", NULL, NULL, NULL, 0, 0, ""},
+        {2, "2017-09-10", KHUM_EV_RESIGN, "010201", "CPP-2", NULL, NULL, NULL, 0, 0, ""},
+    };
+    assert_int_equal(khum_ledger_check("010201", 9, l, 2, "2017-06-04", twice, 1,
+                                       "2022-06-04", &r, &a, &broken, &err), KHUM_OK);
+    assert_null(broken);
+    assert_int_equal(khum_ledger_check("010201", 9, l, 2, "2017-06-04", twice, 2,
+                                       "2022-06-04", &r, &a, &broken, &err),
+                     KHUM_ERR_CONFLICT);
+    assert_non_null(broken);
+    assert_int_equal(broken->id, 1);
+    assert_string_equal(err.rule, "LED.601");
+    /* CPP-2 resigns on 20 September, again on 1 October; the first is
+     * reversed on 1 January. From then on both read; in between, not. */
+    khum_ledger_event rev[] = {
+        {1, "2017-09-20", KHUM_EV_RESIGN, "010201", "CPP-2", NULL, NULL, NULL, 0, 0, ""},
+        {2, "2018-01-01", KHUM_EV_REVERSE, "", NULL, NULL, NULL, NULL, 0, 1, ""},
+        {3, "2017-10-01", KHUM_EV_RESIGN, "010201", "CPP-2", NULL, NULL, NULL, 0, 0, ""},
+    };
+    khum_council c;
+    assert_int_equal(khum_ledger_replay("010201", 9, l, 2, "2017-06-04", rev, 3, "2022-06-04",
+                                        &r, &a, &c, NULL, &err), KHUM_OK);
+    assert_int_equal(khum_ledger_check("010201", 9, l, 2, "2017-06-04", rev, 3, "2022-06-04",
+                                       &r, &a, &broken, &err), KHUM_ERR_CONFLICT);
+    assert_non_null(broken);
+    assert_int_equal(broken->id, 3);
+    khum_arena_free(&a);
+}
+
+/* The mandate's end: the fifth anniversary, or the eve of the next mandate. */
+static void test_mandate_end(void **state)
+{
+    (void)state;
+    char end[11];
+    khum_mandate_end("2017-06-04", NULL, end);
+    assert_string_equal(end, "2022-06-04");
+    khum_mandate_end("2020-02-29", "", end);
+    assert_string_equal(end, "2025-02-28");
+    khum_mandate_end("2017-06-04", "2022-05-01", end);
+    assert_string_equal(end, "2022-04-30");
+    khum_mandate_end("2017-06-04", "2022-06-05", end);
+    assert_string_equal(end, "2022-06-04");
+    khum_mandate_end("2017-06-04", "2022-06-04", end);
+    assert_string_equal(end, "2022-06-03");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_posts), cmocka_unit_test(test_redistribution_vectors),
         cmocka_unit_test(test_replacement_and_reversal), cmocka_unit_test(test_news_story),
+        cmocka_unit_test(test_ledger_check), cmocka_unit_test(test_mandate_end),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
