@@ -10,11 +10,9 @@
 
 F="$KHUM_TESTDATA/news-2017"
 PW=correct-horse-9
-# setup DB: the 2017 story's commune (CNRP 3, CPP 2) made official, with an
-# administrator "admin" to act as.
+# setup DB: the 2017 story's commune (CNRP 3, CPP 2) made official, by the
+# administrator "admin" that newdb adds.
 setup() {
-    K() { "$KHUM" "$@" --db "$1"; }
-    echo "$PW" | "$KHUM" user add admin --role admin --db "$1" >/dev/null 2>&1 || fail "user add admin"
     run 0 "$KHUM" import gazetteer "$KHUM_TESTDATA/mini-gazetteer" -q --db "$1"
     run 0 "$KHUM" import parties "$KHUM_SRC/data/parties/kh.csv" -q --db "$1"
     run 0 "$KHUM" election import "$F" --db "$1"
