@@ -42,8 +42,23 @@ khum_code khum_store_audit_head(khum_store *s, int64_t *id, char hash[KHUM_SHA25
     return r == DB_ERROR ? KHUM_ERR_STORE : KHUM_OK;
 }
 
-khum_code khum_store_audit(khum_store *s, const khum_audit_event *in, int64_t *id,
-                           khum_err *err)
+/* The text fields of an event as valid UTF-8: bytes that are not (a refused
+ * request's URL, a file name) become \xHH, so that PostgreSQL can store the
+ * event at all and the public list can show it; both backends keep the same
+ * text. esc[i] holds field i's escaped copy when one is needed. */
+static void make_valid(const char **f[], size_t n, khum_buf esc[])
+{
+    for (size_t i = 0; i < n; i++) {
+        size_t len = strlen(*f[i]);
+        if (khum_utf8_valid(*f[i], len))
+            continue;
+        khum_utf8_escape(&esc[i], *f[i], len);
+        *f[i] = esc[i].failed ? "" : esc[i].data;
+    }
+}
+
+static khum_code audit_append(khum_store *s, const khum_audit_event *in, int64_t *id,
+                              khum_buf esc[], khum_err *err)
 {
     khum_audit_event ev = *in;
     char prev[KHUM_SHA256_HEX], hash[KHUM_SHA256_HEX], at[40];
@@ -61,6 +76,7 @@ khum_code khum_store_audit(khum_store *s, const khum_audit_event *in, int64_t *i
             *f[i] = "";
     if (!*ev.actor)
         ev.actor = s->actor;
+    make_valid(f, sizeof f / sizeof *f, esc);
     khum_audit_hash(&ev, hash);
     db_stmt *st;
     if ((rc = db_prepare(s->db, "INSERT INTO audit_event (id, at, actor, type, object, area,"
@@ -80,6 +96,19 @@ khum_code khum_store_audit(khum_store *s, const khum_audit_event *in, int64_t *i
     if (id)
         *id = ev.id;
     return store_run(st, err);
+}
+
+khum_code khum_store_audit(khum_store *s, const khum_audit_event *in, int64_t *id,
+                           khum_err *err)
+{
+    enum { NFIELDS = 6 };
+    khum_buf esc[NFIELDS];
+    for (int i = 0; i < NFIELDS; i++)
+        khum_buf_init(&esc[i]);
+    khum_code rc = audit_append(s, in, id, esc, err);
+    for (int i = 0; i < NFIELDS; i++)
+        khum_buf_free(&esc[i]);
+    return rc;
 }
 
 static void read_event(db_stmt *st, khum_arena *a, khum_audit_event *e)

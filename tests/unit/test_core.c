@@ -6,6 +6,7 @@
 
 #include "khum/arena.h"
 #include "khum/err.h"
+#include "khum/json.h"
 #include "khum/str.h"
 
 static void test_utf8_validate(void **state)
@@ -19,6 +20,26 @@ static void test_utf8_validate(void **state)
     assert_int_equal(khum_utf8_check("x\xF4\x90\x80\x80", 5), 1); /* > U+10FFFF */
     assert_int_equal(khum_utf8_check("\xE1\x9E", 2), 0);        /* truncated */
     assert_int_equal(khum_utf8_check("\x80", 1), 0);            /* lone continuation */
+}
+
+/* Invalid bytes become \xHH, valid text (Khmer too) passes unchanged, and
+ * the JSON string of such bytes exists instead of being NULL. */
+static void test_utf8_escape(void **state)
+{
+    (void)state;
+    khum_buf b;
+    khum_buf_init(&b);
+    const char *km = "\xE1\x9E\x80\xE1\x9E\x98";
+    assert_true(khum_utf8_escape(&b, km, strlen(km)));
+    assert_string_equal(b.data, km);
+    khum_buf_reset(&b);
+    assert_true(khum_utf8_escape(&b, "01\xFF\xFE-\xE1\x9E", 7));
+    assert_string_equal(b.data, "01\\xFF\\xFE-\\xE1\\x9E");
+    khum_buf_free(&b);
+    json_t *j = khum_json_string("a\xC0\xAF" "b");
+    assert_non_null(j);
+    assert_string_equal(json_string_value(j), "a\\xC0\\xAFb");
+    json_decref(j);
 }
 
 static void test_fold_latin(void **state)
@@ -128,7 +149,8 @@ static void test_err_format(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_utf8_validate), cmocka_unit_test(test_fold_latin),
+        cmocka_unit_test(test_utf8_validate), cmocka_unit_test(test_utf8_escape),
+        cmocka_unit_test(test_fold_latin),
         cmocka_unit_test(test_parse_numbers), cmocka_unit_test(test_parse_date),
         cmocka_unit_test(test_arena),         cmocka_unit_test(test_err_format),
     };
