@@ -7,6 +7,7 @@
 
 #include <jansson.h>
 
+#include "khum/audit.h"
 #include "khum/str.h"
 
 /* Serialize root (taking ownership) into b with a final newline; indent 0
@@ -18,5 +19,12 @@ void khum_json_to_buf(json_t *root, int indent, khum_buf *b);
  * refuses invalid UTF-8 and a caller that packs the raw bytes gets NULL and
  * silently loses the value. NULL only when out of memory. */
 json_t *khum_json_string(const char *s);
+
+/* An audit event as the public list shows it (GET /api/v1/audit, khum audit
+ * show --json): every text field through khum_json_string, so an event whose
+ * object holds invalid UTF-8 (a refused request's URL) is listed, never
+ * left out: a gap in the list could not be told from a removed event.
+ * before and after as the JSON they hold, or as a string if not JSON. */
+json_t *khum_audit_json(const khum_audit_event *e);
 
 #endif

@@ -428,33 +428,6 @@ static void form(srv_req *r, srv_election *el, const char *station, bool privile
     srv_json(r, 200, o);
 }
 
-/* before and after as the JSON they hold; text that is not JSON (an event
- * written by hand, bytes that are not UTF-8) as a string rather than lost. */
-static json_t *audit_detail_json(const char *text)
-{
-    if (!*text)
-        return json_null();
-    json_t *j = json_loads(text, JSON_DECODE_ANY, NULL);
-    return j ? j : khum_json_string(text);
-}
-
-/* One event of the public list. Every field goes through khum_json_string:
- * an event whose object holds invalid UTF-8 (a refused request's URL) is
- * listed with those bytes as \xHH, never left out, or the list would have a
- * gap that no observer could tell from a removed event. */
-static json_t *audit_event_json(const khum_audit_event *e)
-{
-    json_t *o = json_object();
-    json_object_set_new(o, "id", json_integer((json_int_t)e->id));
-    const char *names[] = {"at", "actor", "type", "object", "area", "prev_hash", "hash"};
-    const char *vals[] = {e->at, e->actor, e->type, e->object, e->area, e->prev, e->hash};
-    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
-        json_object_set_new(o, names[i], khum_json_string(vals[i]));
-    json_object_set_new(o, "before", audit_detail_json(e->before));
-    json_object_set_new(o, "after", audit_detail_json(e->after));
-    return o;
-}
-
 static void audit(srv_req *r, bool head_only)
 {
     khum_err err;
@@ -484,7 +457,7 @@ static void audit(srv_req *r, bool head_only)
     }
     json_t *arr = json_array();
     for (size_t i = 0; i < n; i++)
-        json_array_append_new(arr, audit_event_json(&ev[i]));
+        json_array_append_new(arr, khum_audit_json(&ev[i]));
     srv_json(r, 200, json_pack("{s:I,s:s,s:o}", "head_id", (json_int_t)id, "head_hash", head,
                                "events", arr));
 }
