@@ -34,7 +34,8 @@ typedef struct store_row_note {
 
 /* A write function notes the rows it wrote, in the transaction; the next
  * audit event (khum_store_audit) reads them back and commits to them. By
- * key (store_note_key with the key's text columns, store_note_id, or
+ * key (store_note_key with the key's text columns, for keys of at most
+ * three, store_note_id, or
  * store_note_form for form_version and form_explanation rows, code NULL for
  * the former), or by a WHERE clause of static text (store_note). Noting a
  * row twice is harmless. Begin, commit and rollback forget the notes. */

@@ -59,7 +59,7 @@ void store_note(khum_store *s, store_rows_table t, const char *where, int nparam
                 const char *const *params)
 {
     store_row_note n = {.table = t, .where = where ? where : tables[t].key_where,
-                        .nparams = nparams};
+                        .nparams = nparams < 4 ? nparams : 4};
     for (int i = 0; i < nparams && i < 4; i++)
         if (!(n.params[i] = strdup(params[i] ? params[i] : "")))
             s->notes.failed = true;
