@@ -7,7 +7,19 @@
  *
  * Hash: SHA-256 over "khum-audit-v1\n" then each field as "<length>:<bytes>\n"
  * in this order: id, at, actor, type, object, area, before, after, prev.
- * Length-prefixing keeps fields that contain newlines unambiguous.
+ * Length-prefixing keeps fields that contain newlines unambiguous. An event
+ * that wrote recorded rows has a tenth field, rows (below), hashed after
+ * prev in the same way; an event without rows (every event before schema 6)
+ * hashes exactly as before.
+ *
+ * Rows: the store notes each recorded row an operation writes (a form
+ * entry, a form version, an official total, a ledger event, ...) and the
+ * event commits to them. A row's digest is SHA-256 over "khum-row-v1\n",
+ * the table name as a field, then each column of the table's layout as a
+ * field (integers in decimal, NULL as empty). The event's rows field is
+ * SHA-256 over "khum-rows-v1\n" then, for each row in the order written,
+ * three fields: table, key (the primary key's columns joined by '/'), row
+ * digest. docs/server.md lists the layouts.
  */
 #ifndef KHUM_AUDIT_H
 #define KHUM_AUDIT_H
@@ -31,9 +43,25 @@ typedef struct khum_audit_event {
     const char *before, *after;  /* compact JSON, "" when none */
     const char *prev;      /* hash of the previous event (GENESIS for the first) */
     const char *hash;      /* this event's hash as stored */
+    const char *rows;      /* digest of the rows it wrote, "" (or NULL) when none */
 } khum_audit_event;
 
 void khum_audit_hash(const khum_audit_event *ev, char out[KHUM_SHA256_HEX]);
+
+/* One row's digest from its table and its column values as text (NULL as ""). */
+void khum_audit_row_digest(const char *table, const char *const *cols, size_t ncols,
+                           char out[KHUM_SHA256_HEX]);
+
+/* An event's digest of its rows, fed one row at a time in the order written. */
+typedef struct khum_audit_rows {
+    _Alignas(16) unsigned char state[128];  /* a crypto_hash_sha256_state, opaque here */
+    size_t n;
+} khum_audit_rows;
+
+void khum_audit_rows_init(khum_audit_rows *r);
+void khum_audit_rows_add(khum_audit_rows *r, const char *table, const char *key,
+                         const char *digest);
+void khum_audit_rows_final(khum_audit_rows *r, char out[KHUM_SHA256_HEX]);
 
 /* Check n events in id order: each one's prev is the hash before it
  * (prev_hash: GENESIS, or the hash of the event before the first one given)

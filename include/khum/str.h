@@ -42,6 +42,11 @@ bool khum_utf8_valid(const char *s, size_t len);
 size_t khum_utf8_length(const char *s, size_t len);
 /* Decode one code point at *s (advancing *s); returns -1 on invalid input. */
 int32_t khum_utf8_next(const char **s, const char *end);
+/* Append s to out (not cleared) with each byte that is not part of valid
+ * UTF-8 written as the four characters \xHH (upper-case hex): text that
+ * must be shown or stored whole (an audit object, an error message) stays
+ * readable and valid, and no byte is dropped. Valid text passes unchanged. */
+bool khum_utf8_escape(khum_buf *out, const char *s, size_t len);
 
 /* Case folding for Latin script only (ASCII, Latin-1 Supplement, Latin
  * Extended-A): other scripts, Khmer among them, have no case and pass through

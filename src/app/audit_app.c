@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "app_impl.h"
+#include "khum/json.h"
 
 static char *dump(json_t *j)
 {
@@ -41,7 +42,9 @@ khum_code khum_app_audit(khum_store *s, const char *actor, const char *type,
     khum_code rc = khum_store_begin(s, err);
     if (rc)
         return rc;
-    json_t *after = detail && *detail ? json_pack("{s:s}", "detail", detail) : NULL;
+    /* khum_json_string: a detail quoting bytes that are not UTF-8 is kept. */
+    json_t *after = detail && *detail ? json_pack("{s:o}", "detail", khum_json_string(detail))
+                                      : NULL;
     rc = app_audit(s, actor, type, object, area, NULL, after, err);
     if (!rc)
         rc = khum_store_commit(s, err);

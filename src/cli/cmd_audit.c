@@ -22,22 +22,13 @@ static const char *help =
     "Every write (imports, form entries, official results, lots, ledger events,\n"
     "users, refused writes) is an event of an append-only log; each event holds\n"
     "the SHA-256 of the one before it (docs/server.md gives the exact layout).\n"
-    "  verify  recompute every hash from the first event; exit 1 at the first\n"
-    "          event that was changed or removed (AUD.501, AUD.502)\n"
+    "  verify  recompute every hash from the first event (AUD.501, AUD.502), then\n"
+    "          every recorded row (form entries, official totals, ledger events,\n"
+    "          ...) against the digest the latest event that wrote it recorded\n"
+    "          (AUD.503, AUD.504); exit 2 at the first that does not match\n"
     "  head    the newest event's id and hash\n"
     "  show    the events, oldest first; --type form matches form.enter, form.*;\n"
     "          --area 01 matches everything in province 01\n";
-
-static json_t *event_json(const khum_audit_event *e)
-{
-    json_t *o = json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "id", (json_int_t)e->id, "at",
-                          e->at, "actor", e->actor, "type", e->type, "object", e->object,
-                          "area", e->area, "prev_hash", e->prev, "hash", e->hash);
-    const char *names[] = {"before", "after"}, *vals[] = {e->before, e->after};
-    for (int i = 0; i < 2; i++)
-        json_object_set_new(o, names[i], *vals[i] ? json_loads(vals[i], 0, NULL) : json_null());
-    return o;
-}
 
 static int show(khum_store *s, const khum_audit_filter *f, bool json)
 {
@@ -55,7 +46,7 @@ static int show(khum_store *s, const khum_audit_filter *f, bool json)
     if (json) {
         json_t *arr = json_array();
         for (size_t i = 0; i < n; i++)
-            json_array_append_new(arr, event_json(&ev[i]));
+            json_array_append_new(arr, khum_audit_json(&ev[i]));
         st = cli_print_json("audit", arr);
     } else {
         for (size_t i = 0; i < n; i++)

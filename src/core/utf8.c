@@ -62,6 +62,19 @@ bool khum_utf8_valid(const char *s, size_t len)
     return khum_utf8_check(s, len) == len;
 }
 
+bool khum_utf8_escape(khum_buf *out, const char *s, size_t len)
+{
+    const char *p = s, *end = s + len;
+    while (p < end) {
+        size_t ok = khum_utf8_check(p, (size_t)(end - p));
+        khum_buf_append(out, p, ok);
+        p += ok;
+        if (p < end)
+            khum_buf_printf(out, "\\x%02X", (unsigned char)*p++);
+    }
+    return !out->failed;
+}
+
 size_t khum_utf8_length(const char *s, size_t len)
 {
     size_t n = 0;

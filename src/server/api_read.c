@@ -459,17 +459,8 @@ static void audit(srv_req *r, bool head_only)
         return;
     }
     json_t *arr = json_array();
-    for (size_t i = 0; i < n; i++) {
-        json_t *o = json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "id", (json_int_t)ev[i].id,
-                              "at", ev[i].at, "actor", ev[i].actor, "type", ev[i].type,
-                              "object", ev[i].object, "area", ev[i].area, "prev_hash",
-                              ev[i].prev, "hash", ev[i].hash);
-        json_object_set_new(o, "before", *ev[i].before ? json_loads(ev[i].before, 0, NULL)
-                                                      : json_null());
-        json_object_set_new(o, "after", *ev[i].after ? json_loads(ev[i].after, 0, NULL)
-                                                    : json_null());
-        json_array_append_new(arr, o);
-    }
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(arr, khum_audit_json(&ev[i]));
     srv_json(r, 200, json_pack("{s:I,s:s,s:o}", "head_id", (json_int_t)id, "head_hash", head,
                                "events", arr));
 }

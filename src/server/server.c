@@ -39,6 +39,14 @@ void srv_json(srv_req *r, int status, json_t *body)
     r->ctype = "application/json; charset=utf-8";
     khum_buf_reset(&r->out);
     khum_json_to_buf(body, 0, &r->out);
+    if (!body || r->out.failed) {
+        /* A body that could not be built (out of memory, or a value jansson
+         * refused) still answers in JSON, never with an empty body. */
+        khum_buf_free(&r->out);
+        r->status = 500;
+        khum_buf_puts(&r->out, "{\"error\":{\"code\":\"HTTP.500\",\"message\":"
+                      "\"the answer could not be encoded\",\"status\":500,\"field\":null}}\n");
+    }
 }
 
 json_t *srv_checks_json(const khum_checks *c)
@@ -75,9 +83,12 @@ void srv_fail_with(srv_req *r, int status, const khum_err *err, const char *name
                    json_t *extra)
 {
     int st = status ? status : status_of(err);
-    json_t *e = json_pack("{s:s,s:s,s:i}", "code", *err->rule ? err->rule : "HTTP.500",
-                          "message", err->msg, "status", st);
-    json_object_set_new(e, "field", *err->field ? json_string(err->field) : json_null());
+    /* The message and field may quote what the request named, bytes that
+     * are not UTF-8 included: escaped, so the answer keeps its body. */
+    json_t *e = json_pack("{s:o,s:o,s:i}", "code",
+                          khum_json_string(*err->rule ? err->rule : "HTTP.500"), "message",
+                          khum_json_string(err->msg), "status", st);
+    json_object_set_new(e, "field", *err->field ? khum_json_string(err->field) : json_null());
     if (name && extra)
         json_object_set_new(e, name, extra);
     else if (extra)

@@ -61,6 +61,7 @@ khum_code khum_store_open(const char *uri, khum_store **out, khum_err *err)
     if (!s)
         return khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
     snprintf(s->actor, sizeof s->actor, "system");
+    khum_buf_init(&s->notes);
     khum_code rc = db_open(uri, &s->db, err);
     if (!rc && (rc = migrate(s, err)))
         khum_err_at(err, uri, 0, 0, NULL);
@@ -77,6 +78,8 @@ void khum_store_close(khum_store *s)
     if (!s)
         return;
     db_close(s->db);
+    store_notes_clear(s);
+    khum_buf_free(&s->notes);
     free(s);
 }
 
@@ -116,15 +119,18 @@ khum_code khum_store_begin(khum_store *s, khum_err *err)
 {
     /* Take the writers' lock now, so a concurrent writer waits here rather
      * than failing half-way through an import. */
+    store_notes_clear(s);
     return db_begin(s->db, err);
 }
 
 khum_code khum_store_commit(khum_store *s, khum_err *err)
 {
+    store_notes_clear(s);
     return db_exec(s->db, "COMMIT", err);
 }
 
 void khum_store_rollback(khum_store *s)
 {
+    store_notes_clear(s);
     db_exec(s->db, "ROLLBACK", NULL);
 }

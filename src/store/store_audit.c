@@ -1,6 +1,7 @@
 /*
  * store_audit.c: appending to the hash-chained audit log, reading it back
- * with filters, and checking the whole chain. An event is appended inside
+ * with filters, and checking the whole chain, then the recorded rows its
+ * events committed to (store_rows.c). An event is appended inside
  * the caller's write transaction (BEGIN IMMEDIATE), so reading the last
  * hash and inserting the next event cannot interleave with another writer.
  */
@@ -42,15 +43,36 @@ khum_code khum_store_audit_head(khum_store *s, int64_t *id, char hash[KHUM_SHA25
     return r == DB_ERROR ? KHUM_ERR_STORE : KHUM_OK;
 }
 
-khum_code khum_store_audit(khum_store *s, const khum_audit_event *in, int64_t *id,
-                           khum_err *err)
+/* The text fields of an event as valid UTF-8: bytes that are not (a refused
+ * request's URL, a file name) become \xHH, so that PostgreSQL can store the
+ * event at all and the public list can show it; both backends keep the same
+ * text. esc[i] holds field i's escaped copy when one is needed. */
+static void make_valid(const char **f[], size_t n, khum_buf esc[])
+{
+    for (size_t i = 0; i < n; i++) {
+        size_t len = strlen(*f[i]);
+        if (khum_utf8_valid(*f[i], len))
+            continue;
+        khum_utf8_escape(&esc[i], *f[i], len);
+        *f[i] = esc[i].failed ? "" : esc[i].data;
+    }
+}
+
+/* The event commits to the rows the transaction wrote since the last one
+ * (store_rows.c): their digest is its tenth hashed field, and the rows'
+ * keys and digests go to audit_row after it. */
+static khum_code audit_append(khum_store *s, const khum_audit_event *in, int64_t *id,
+                              khum_buf esc[], khum_arena *a, khum_buf *rows, khum_err *err)
 {
     khum_audit_event ev = *in;
-    char prev[KHUM_SHA256_HEX], hash[KHUM_SHA256_HEX], at[40];
+    char prev[KHUM_SHA256_HEX], hash[KHUM_SHA256_HEX], at[40], digest[KHUM_SHA256_HEX];
     int64_t last;
     khum_code rc = khum_store_audit_head(s, &last, prev, err);
+    if (!rc)
+        rc = store_rows_collect(s, a, rows, digest, err);
     if (rc)
         return rc;
+    ev.rows = digest;
     now_ms(at);
     ev.id = last + 1;
     ev.at = at;
@@ -61,11 +83,12 @@ khum_code khum_store_audit(khum_store *s, const khum_audit_event *in, int64_t *i
             *f[i] = "";
     if (!*ev.actor)
         ev.actor = s->actor;
+    make_valid(f, sizeof f / sizeof *f, esc);
     khum_audit_hash(&ev, hash);
     db_stmt *st;
     if ((rc = db_prepare(s->db, "INSERT INTO audit_event (id, at, actor, type, object, area,"
-                                " before, after, prev_hash, hash)"
-                                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", &st, err)))
+                                " before, after, prev_hash, hash, rows_digest)"
+                                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", &st, err)))
         return rc;
     db_bind_int(st, 1, ev.id);
     db_bind_text(st, 2, ev.at);
@@ -77,21 +100,45 @@ khum_code khum_store_audit(khum_store *s, const khum_audit_event *in, int64_t *i
     db_bind_text(st, 8, ev.after);
     db_bind_text(st, 9, ev.prev);
     db_bind_text(st, 10, hash);
+    db_bind_text(st, 11, ev.rows);
     if (id)
         *id = ev.id;
-    return store_run(st, err);
+    if (!(rc = store_run(st, err)))
+        rc = store_rows_save(s, ev.id, rows, err);
+    return rc;
+}
+
+khum_code khum_store_audit(khum_store *s, const khum_audit_event *in, int64_t *id,
+                           khum_err *err)
+{
+    enum { NFIELDS = 6 };
+    khum_buf esc[NFIELDS];
+    for (int i = 0; i < NFIELDS; i++)
+        khum_buf_init(&esc[i]);
+    khum_arena a;
+    khum_arena_init(&a, 0);
+    khum_buf rows;
+    khum_buf_init(&rows);
+    khum_code rc = audit_append(s, in, id, esc, &a, &rows, err);
+    store_notes_clear(s);   /* the next event commits to what is written after this one */
+    for (int i = 0; i < NFIELDS; i++)
+        khum_buf_free(&esc[i]);
+    khum_buf_free(&rows);
+    khum_arena_free(&a);
+    return rc;
 }
 
 static void read_event(db_stmt *st, khum_arena *a, khum_audit_event *e)
 {
     e->id = db_col_int(st, 0);
     const char **f[] = {&e->at, &e->actor, &e->type, &e->object, &e->area,
-                        &e->before, &e->after, &e->prev, &e->hash};
+                        &e->before, &e->after, &e->prev, &e->hash, &e->rows};
     for (size_t i = 0; i < sizeof f / sizeof *f; i++)
         *f[i] = khum_arena_strdup(a, db_col_text(st, (int)i + 1));
 }
 
-#define AUDIT_COLS "id, at, actor, type, object, area, before, after, prev_hash, hash"
+#define AUDIT_COLS "id, at, actor, type, object, area, before, after, prev_hash, hash," \
+                   " rows_digest"
 
 khum_code khum_store_audit_list(khum_store *s, const khum_audit_filter *flt, khum_arena *a,
                                 khum_audit_event **out, size_t *n, khum_err *err)
@@ -164,5 +211,8 @@ khum_code khum_store_audit_verify(khum_store *s, size_t *checked,
     }
     khum_arena_free(&a);
     snprintf(head, KHUM_SHA256_HEX, "%s", prev);
-    return rc;
+    size_t rows;
+    /* The chain holds: each event's rows digest is as written, so the rows
+     * can now be checked against it. */
+    return rc ? rc : store_rows_verify(s, &rows, err);
 }

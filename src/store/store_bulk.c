@@ -14,8 +14,7 @@
 
 enum { BULK_ROWS = 64 };   /* x 15 parameters, well under SQLite's 32,766 */
 
-/* "INSERT INTO t (cols) VALUES (?,?,..),(...)" for rows rows of ncols. */
-static const char *multi_insert(khum_buf *b, const char *head, int ncols, size_t rows)
+const char *store_multi_insert(khum_buf *b, const char *head, int ncols, size_t rows)
 {
     khum_buf_reset(b);
     khum_buf_puts(b, head);
@@ -49,7 +48,7 @@ static khum_code bulk_prepare(bulk *k, const char *head, int ncols, size_t rows,
     if (k->st)
         db_finalize(k->st);
     k->st = NULL;
-    const char *sql = multi_insert(&k->sql, head, ncols, rows);
+    const char *sql = store_multi_insert(&k->sql, head, ncols, rows);
     if (!sql)
         return khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
     k->rows = rows;
@@ -169,6 +168,7 @@ khum_code khum_store_put_forms_fresh(khum_store *s, const char *election, const 
     if (!(rc = put_entries(&k, election, f, n, base, source, now, err)) &&
         !(rc = put_versions(&k, election, f, state, n, base, source, now, err)))
         rc = put_events(&k, election, f, state, n, source, now, err);
+    store_note_fresh_forms(s, election, base + 1, base + (int64_t)n);
     if (k.st)
         db_finalize(k.st);
     khum_buf_free(&k.sql);

@@ -23,7 +23,7 @@ static const struct { const char *name; bool identity; } tables[] = {
     {"form_version", false}, {"form_event", true}, {"form_explanation", false},
     {"commune_lots", false}, {"commune_official", false}, {"official_total", false},
     {"person", false}, {"candidate", false}, {"ledger_event", true}, {"app_user", false},
-    {"app_session", false}, {"audit_event", true},
+    {"app_session", false}, {"audit_event", true}, {"audit_row", false},
 };
 
 static int64_t count_rows(khum_store *s, const char *table, khum_err *err)

@@ -37,6 +37,7 @@ khum_code khum_store_put_candidates(khum_store *s, const char *election,
             db_bind_text(list, 1, election);
             db_bind_text(list, 2, x->commune);
             db_bind_text(list, 3, x->party);
+            store_note_list(s, election, x->commune, x->party);
             int r = db_step(list, err);
             if (r == DB_ERROR) {
                 rc = KHUM_ERR_STORE;
@@ -144,7 +145,7 @@ khum_code khum_store_add_ledger_event(khum_store *s, const char *election,
     db_bind_text(st, 12, now);
     int r = db_step(st, err);
     if (r == DB_ROW)
-        *id = db_col_int(st, 0);
+        store_note_id(s, STORE_ROWS_LEDGER, *id = db_col_int(st, 0));
     db_finalize(st);
     khum_buf_free(&decl);
     return r == DB_ROW ? KHUM_OK : (err->code ? err->code : KHUM_ERR_STORE);

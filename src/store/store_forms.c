@@ -91,6 +91,7 @@ khum_code khum_store_put_form_version(khum_store *s, const char *election,
     db_bind_text(st, 9, v->reference ? v->reference : "");
     db_bind_text(st, 10, actor);
     db_bind_text(st, 11, now);
+    store_note_form(s, STORE_ROWS_FORM_VERSION, election, station, v->version, NULL);
     return store_run(st, err);
 }
 
@@ -129,7 +130,7 @@ khum_code khum_store_add_entry(khum_store *s, const char *election, int version,
     else if (db_step(st, err) != DB_ROW)
         rc = err->code ? err->code : KHUM_ERR_STORE;
     else
-        *id = db_col_int(st, 0);
+        store_note_id(s, STORE_ROWS_FORM_ENTRY, *id = db_col_int(st, 0));
     db_finalize(st);
     khum_buf_free(&votes);
     return rc;
@@ -205,6 +206,7 @@ khum_code khum_store_put_explanation(khum_store *s, const char *election, const 
     db_bind_text(st, 5, text);
     db_bind_text(st, 6, user);
     db_bind_text(st, 7, now);
+    store_note_form(s, STORE_ROWS_EXPLANATION, election, station, version, code);
     return store_run(st, err);
 }
 
@@ -343,6 +345,7 @@ khum_code khum_store_put_lots(khum_store *s, const char *election, const char *c
     db_bind_text(st, 3, seed);
     db_bind_text(st, 4, user);
     db_bind_text(st, 5, now);
+    store_note_key(s, STORE_ROWS_LOTS, election, commune, NULL);
     rc = store_run(st, err);
     if (rc == KHUM_ERR_CONFLICT)
         khum_err_set(err, KHUM_ERR_CONFLICT, "CNT.820", "lots for commune %s were drawn "
@@ -415,6 +418,7 @@ khum_code khum_store_put_official(khum_store *s, const char *election,
         db_bind_text(st[2], 2, communes[i]);
         if (!rc && db_step(st[2], err) == DB_ERROR)
             rc = err->code;
+        store_note_official(s, election, communes[i]);
     }
     for (size_t i = 0; i < ntotals && !rc; i++) {
         db_reset(st[1]);
@@ -424,6 +428,8 @@ khum_code khum_store_put_official(khum_store *s, const char *election,
         db_bind_int(st[1], 4, totals[i].value);
         if (db_step(st[1], err) == DB_ERROR)
             rc = err->code;
+        if (i == 0 || strcmp(totals[i].area, totals[i - 1].area))
+            store_note_totals(s, election, totals[i].area);
     }
     for (int i = 0; i < 3; i++)
         db_finalize(st[i]);

@@ -15,7 +15,61 @@ struct khum_store {
     char actor[64];     /* who the audit log names for imports (khum_store_set_actor) */
     khum_store_hook *decided;   /* a test's hook between decision and write, or NULL */
     void *decided_ctx;
+    khum_buf notes;     /* store_row_note: recorded rows written since the last event */
 };
+
+/* ---- the rows an audit event commits to (store_rows.c) ---------------------- */
+
+/* The tables whose rows are recorded: an event digests the ones it wrote. */
+typedef enum store_rows_table {
+    STORE_ROWS_FORM_ENTRY, STORE_ROWS_FORM_VERSION, STORE_ROWS_EXPLANATION,
+    STORE_ROWS_LOTS, STORE_ROWS_OFFICIAL, STORE_ROWS_TOTAL, STORE_ROWS_CANDIDATE,
+    STORE_ROWS_LEDGER, STORE_ROWS_TABLES
+} store_rows_table;
+
+typedef struct store_row_note {
+    store_rows_table table;
+    const char *where;      /* static SQL; ? takes params in order */
+    int nparams;
+    char *params[4];
+} store_row_note;
+
+/* A write function notes the rows it wrote, in the transaction; the next
+ * audit event (khum_store_audit) reads them back and commits to them. By
+ * key (store_note_key with the key's text columns, for keys of at most
+ * three, store_note_id, or
+ * store_note_form for form_version and form_explanation rows, code NULL for
+ * the former), or by a WHERE clause of static text (store_note). Noting a
+ * row twice is harmless. Begin, commit and rollback forget the notes. */
+void store_note(khum_store *s, store_rows_table t, const char *where, int nparams,
+                const char *const *params);
+void store_note_key(khum_store *s, store_rows_table t, const char *k1, const char *k2,
+                    const char *k3);
+void store_note_id(khum_store *s, store_rows_table t, int64_t id);
+void store_note_form(khum_store *s, store_rows_table t, const char *election,
+                     const char *station, int version, const char *code);
+/* The shapes of several rows at once: a commune made official (its
+ * commune_official row and every form version of its stations), the forms
+ * of a bulk import (entries first..last and every form version of the
+ * election, which had none before), one party's candidate list. */
+void store_note_official(khum_store *s, const char *election, const char *commune);
+void store_note_fresh_forms(khum_store *s, const char *election, int64_t first, int64_t last);
+void store_note_list(khum_store *s, const char *election, const char *commune,
+                     const char *party);
+/* Every official total of one area (one query for its fields). */
+void store_note_totals(khum_store *s, const char *election, const char *area);
+void store_notes_clear(khum_store *s);
+/* The noted rows read back and digested (rows: an array of them in a buffer,
+ * keys in a), and the event's digest of them ("" when none). */
+khum_code store_rows_collect(khum_store *s, khum_arena *a, khum_buf *rows,
+                             char digest[KHUM_SHA256_HEX], khum_err *err);
+khum_code store_rows_save(khum_store *s, int64_t event, const khum_buf *rows, khum_err *err);
+/* Every recorded row against the latest event that wrote it (AUD.503, AUD.504). */
+khum_code store_rows_verify(khum_store *s, size_t *checked, khum_err *err);
+
+/* "INSERT INTO t (cols) VALUES (?,?,..),(...)" in b for rows rows of ncols
+ * (store_bulk.c); NULL when out of memory. */
+const char *store_multi_insert(khum_buf *b, const char *head, int ncols, size_t rows);
 
 /* Run a prepared statement that returns no rows; finalizes it. */
 static inline khum_code store_run(db_stmt *st, khum_err *err)

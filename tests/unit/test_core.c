@@ -1,11 +1,14 @@
 /*
- * test_core.c: UTF-8 validation and Latin case folding, the strict number,
- * fraction and date parsers, the arena, and error formatting.
+ * test_core.c: UTF-8 validation, escaping and Latin case folding, the audit
+ * hash layouts, the strict number, fraction and date parsers, the arena, and
+ * error formatting.
  */
 #include "testutil.h"
 
 #include "khum/arena.h"
+#include "khum/audit.h"
 #include "khum/err.h"
+#include "khum/json.h"
 #include "khum/str.h"
 
 static void test_utf8_validate(void **state)
@@ -19,6 +22,61 @@ static void test_utf8_validate(void **state)
     assert_int_equal(khum_utf8_check("x\xF4\x90\x80\x80", 5), 1); /* > U+10FFFF */
     assert_int_equal(khum_utf8_check("\xE1\x9E", 2), 0);        /* truncated */
     assert_int_equal(khum_utf8_check("\x80", 1), 0);            /* lone continuation */
+}
+
+/* Invalid bytes become \xHH, valid text (Khmer too) passes unchanged, and
+ * the JSON string of such bytes exists instead of being NULL. */
+static void test_utf8_escape(void **state)
+{
+    (void)state;
+    khum_buf b;
+    khum_buf_init(&b);
+    const char *km = "\xE1\x9E\x80\xE1\x9E\x98";
+    assert_true(khum_utf8_escape(&b, km, strlen(km)));
+    assert_string_equal(b.data, km);
+    khum_buf_reset(&b);
+    assert_true(khum_utf8_escape(&b, "01\xFF\xFE-\xE1\x9E", 7));
+    assert_string_equal(b.data, "01\\xFF\\xFE-\\xE1\\x9E");
+    khum_buf_free(&b);
+    json_t *j = khum_json_string("a\xC0\xAF" "b");
+    assert_non_null(j);
+    assert_string_equal(json_string_value(j), "a\\xC0\\xAFb");
+    json_decref(j);
+}
+
+/* The audit layouts of docs/server.md, pinned by hashes computed apart
+ * (Python's hashlib): an event without rows hashes as before schema 6, so
+ * existing logs still verify; rows add a tenth field. */
+static void test_audit_layouts(void **state)
+{
+    (void)state;
+    khum_audit_event ev = {.id = 1, .at = "2026-11-21T05:00:00.123Z", .actor = "ann",
+                           .type = "form.enter", .object = "kh-2022/010201-01",
+                           .area = "010201-01", .before = "", .after = "{\"state\":\"accepted\"}",
+                           .prev = KHUM_AUDIT_GENESIS};
+    char h[KHUM_SHA256_HEX];
+    khum_audit_hash(&ev, h);
+    assert_string_equal(h, "e057ca970a8d1159567ff63f67c8ae9cb52cadae8e212393752c39103a7a9bd7");
+    ev.rows = "";
+    khum_audit_hash(&ev, h);
+    assert_string_equal(h, "e057ca970a8d1159567ff63f67c8ae9cb52cadae8e212393752c39103a7a9bd7");
+
+    const char *cols[] = {"kh-2022", "01", "valid", "140"};
+    khum_audit_row_digest("official_total", cols, 4, h);
+    assert_string_equal(h, "1f5cba3aab30b0ec1321ba69d57dee465c165dc289d92d4f1273844269a6bdcc");
+
+    char a64[65];
+    memset(a64, 'a', 64);
+    a64[64] = 0;
+    khum_audit_rows acc;
+    khum_audit_rows_init(&acc);
+    khum_audit_rows_add(&acc, "official_total", "kh-2022/01/valid", a64);
+    char rows[KHUM_SHA256_HEX];
+    khum_audit_rows_final(&acc, rows);
+    assert_string_equal(rows, "7e728fa4c6721f752a5b7cf5da97edc37b7454c7d7eb915a3a7657cc4e257b70");
+    ev.rows = rows;
+    khum_audit_hash(&ev, h);
+    assert_string_equal(h, "f98c67a0cd7bb5dd6b4dfea5f3db294a41bc7f49f5b71221bef1b5ee0bc111fa");
 }
 
 static void test_fold_latin(void **state)
@@ -128,7 +186,8 @@ static void test_err_format(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_utf8_validate), cmocka_unit_test(test_fold_latin),
+        cmocka_unit_test(test_utf8_validate), cmocka_unit_test(test_utf8_escape), cmocka_unit_test(test_audit_layouts),
+        cmocka_unit_test(test_fold_latin),
         cmocka_unit_test(test_parse_numbers), cmocka_unit_test(test_parse_date),
         cmocka_unit_test(test_arena),         cmocka_unit_test(test_err_format),
     };
