@@ -168,17 +168,18 @@ typedef enum khum_entry_action {
     KHUM_ACT_REKEY_SECOND,
     KHUM_ACT_EXPLAIN,           /* the last warning was explained */
     KHUM_ACT_MAKE_OFFICIAL,
-    KHUM_ACT_CORRECT            /* open a new version of an official form */
+    KHUM_ACT_CORRECT,           /* open a new version of an official form */
+    KHUM_ACT_IMPORT             /* a digitized form arrives whole (khum import results) */
 } khum_entry_action;
 
 const char *khum_form_state_name(khum_form_state s);
 const char *khum_entry_action_name(khum_entry_action a);
 
-/* The next state, or an error (CNT.8xx) when the action is not allowed in
- * this state. For ENTER in FIRST_ENTERED, `agree` says whether the second
+/* The next state, or an error (CNT.8xx; F.111 for an import into a form
+ * that has a result) when the action is not allowed in this state. For ENTER in FIRST_ENTERED, `agree` says whether the second
  * entry equals the first and `same_user` whether the same user keyed both;
- * `warnings_open` says whether the agreed or kept form has warnings without
- * an explanation. */
+ * `warnings_open` says whether the agreed, kept or imported form has
+ * warnings without an explanation. */
 khum_code khum_entry_next(khum_form_state from, khum_entry_action act, bool agree,
                           bool same_user, bool warnings_open, khum_form_state *to,
                           khum_err *err);

@@ -116,3 +116,25 @@ void khum_store_rollback(khum_store *s)
 {
     db_exec(s->db, "ROLLBACK", NULL);
 }
+
+khum_code khum_store_set_lock_wait(khum_store *s, int ms, khum_err *err)
+{
+    char sql[64];
+    if (strcmp(db_backend(s->db), "postgresql") == 0)  /* 0 would mean: wait forever */
+        snprintf(sql, sizeof sql, "SET lock_timeout = %d", ms > 0 ? ms : 1);
+    else
+        snprintf(sql, sizeof sql, "PRAGMA busy_timeout = %d", ms > 0 ? ms : 0);
+    return db_exec(s->db, sql, err);
+}
+
+void khum_store_set_hook(khum_store *s, khum_store_hook_fn fn, void *ctx)
+{
+    s->hook = fn;
+    s->hook_ctx = ctx;
+}
+
+void khum_store_hook(khum_store *s, const char *point)
+{
+    if (s->hook)
+        s->hook(s->hook_ctx, point);
+}
