@@ -147,6 +147,12 @@ int khum_form_reader_next(khum_form_reader *r, khum_form *f, const char **explan
 int khum_form_reader_view(khum_form_reader *r, khum_form *f, const char **explanation,
                           khum_err *err);
 void khum_form_reader_close(khum_form_reader *r);
+/* After khum_form_reader_open (the header is csv's current record): every
+ * column must be one the reader takes or name a list of the election. A
+ * column naming none (`ZZZ`) is refused with F.106 at its place in the
+ * header, as the API refuses votes for it, instead of dropping its figures
+ * unread. Columns without a name are left alone. */
+khum_code khum_form_columns_check(const khum_csv *csv, const khum_election *e, khum_err *err);
 long khum_form_reader_line(const khum_form_reader *r);  /* line of the last row read */
 
 /* ---- the double-entry state machine (docs/entry-states.md) -------------- */

@@ -32,80 +32,92 @@ khum_code khum_app_import_election(khum_store *s, const khum_election *e, bool *
     return rc;
 }
 
-static khum_code import_one(khum_store *s, const khum_election *e, const char *source,
-                            const khum_form *f, const char *expl, long line, khum_arena *a,
-                            khum_err *err)
+/* The state an imported form reaches from `from`, as the entry state
+ * machine decides: accepted, or needs-explanation while a warning has no
+ * explanation; refused (F.111) when the form has a result already. A form
+ * with an error never gets here (the caller checks first), but is refused
+ * anyway. */
+static khum_code decide_import(const khum_election *e, const khum_form *f, const char *expl,
+                               khum_form_state from, khum_checks *c, khum_form_state *to,
+                               khum_err *err)
 {
-    khum_form_version v = {0};
-    khum_code rc = KHUM_OK;
-    if ((rc = khum_store_form_version(s, e->id, f->station, 0, a, &v, err)))
-        return rc;
-    if (v.exists) {
-        khum_err_set(err, KHUM_ERR_CONFLICT, "F.111", "station %s has a result already (state "
-                     "%s): change it with a correction", f->station,
-                     khum_form_state_name(v.state));
-        khum_err_at(err, source, line, 0, NULL);
-        return KHUM_ERR_CONFLICT;
-    }
-    khum_checks c;
-    khum_form_check(e, f, &c);
-    if (c.errors) {  /* the caller checks first; this keeps the promise anyway */
-        khum_err_set(err, KHUM_ERR_INPUT, c.items[0].code, "station %s: %s", f->station,
-                     c.items[0].msg);
-        khum_err_at(err, source, line, 0, NULL);
-        return KHUM_ERR_INPUT;
-    }
-    int64_t id;
-    if ((rc = khum_store_add_entry(s, e->id, 1, 0, source, f, &id, err)))
-        return rc;
-    bool explained = expl && *expl;
-    for (size_t i = 0; i < c.n && explained && !rc; i++)
-        rc = khum_store_put_explanation(s, e->id, f->station, 1, c.items[i].code, expl, source,
-                                        err);
-    khum_form_version nv = {.exists = true, .version = 1, .accepted_entry = id,
-                            .first_entry = id,
-                            .state = c.warnings && !explained ? KHUM_FS_NEEDS_EXPLANATION
-                                                              : KHUM_FS_ACCEPTED};
-    if (!rc)
-        rc = khum_store_put_form_version(s, e->id, f->station, &nv, source, err);
-    if (!rc)
-        rc = khum_store_log_form_event(s, e->id, f->station, 1, "import", "empty",
-                                       khum_form_state_name(nv.state), source, "", err);
+    khum_form_check(e, f, c);
+    if (c->errors)
+        return khum_err_set(err, KHUM_ERR_INPUT, c->items[0].code, "station %s: %s",
+                            f->station, c->items[0].msg);
+    bool open = c->warnings && !(expl && *expl);
+    khum_code rc = khum_entry_next(from, KHUM_ACT_IMPORT, false, false, open, to, err);
+    if (rc == KHUM_ERR_CONFLICT)
+        khum_err_set(err, rc, err->rule, "station %s has a result already (state %s): change "
+                     "it with a correction", f->station, khum_form_state_name(from));
     return rc;
 }
 
-/* An election without any form yet: check every form, then store them all
- * with multi-row statements (khum_store_put_forms_fresh), then the
- * explanations of their warnings. */
-static khum_code import_fresh(khum_store *s, const khum_election *e, const char *source,
+/* Every warning of the form explained by the file's text. */
+static khum_code put_explanations(khum_store *s, const khum_election *e, const char *station,
+                                  int version, const khum_checks *c, const char *expl,
+                                  const char *user, khum_err *err)
+{
+    khum_code rc = KHUM_OK;
+    for (size_t i = 0; i < c->n && expl && *expl && !rc; i++)
+        rc = khum_store_put_explanation(s, e->id, station, version, c->items[i].code, expl,
+                                        user, err);
+    return rc;
+}
+
+/* One form into an election that has others: into the station's empty
+ * version (1, or the one a correction opened). */
+static khum_code import_one(khum_store *s, const khum_election *e, const char *user,
+                            const khum_form *f, const char *expl, khum_arena *a, khum_err *err)
+{
+    khum_form_version v = {0};
+    khum_code rc = khum_store_form_version(s, e->id, f->station, 0, a, &v, err);
+    if (rc)
+        return rc;
+    khum_form_state from = v.exists ? v.state : KHUM_FS_EMPTY;
+    int version = v.exists ? v.version : 1;
+    khum_checks c;
+    khum_form_state to;
+    int64_t id;
+    if ((rc = decide_import(e, f, expl, from, &c, &to, err)) ||
+        (rc = khum_store_add_entry(s, e->id, version, 0, user, f, &id, err)) ||
+        (rc = put_explanations(s, e, f->station, version, &c, expl, user, err)))
+        return rc;
+    khum_form_version nv = {.exists = true, .version = version, .accepted_entry = id,
+                            .first_entry = id, .state = to, .reason = v.reason,
+                            .reference = v.reference};
+    if (!(rc = khum_store_put_form_version(s, e->id, f->station, &nv, user, err)))
+        rc = khum_store_log_form_event(s, e->id, f->station, version,
+                                       khum_entry_action_name(KHUM_ACT_IMPORT),
+                                       khum_form_state_name(from), khum_form_state_name(to),
+                                       user, "", err);
+    return rc;
+}
+
+/* An election without any form yet: the state machine decides each form's
+ * state, then the store writes them all with multi-row statements
+ * (khum_store_put_forms_fresh), then the explanations of their warnings. */
+static khum_code import_fresh(khum_store *s, const khum_election *e, const char *user,
                               const khum_form *forms, const char *const *explanation,
-                              const long *lines, size_t n, khum_err *err)
+                              size_t n, size_t *failed, khum_err *err)
 {
     khum_form_state *state = calloc(n + 1, sizeof *state);
     if (!state)
         return khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
     khum_code rc = KHUM_OK;
     khum_checks c;
-    for (size_t i = 0; i < n && !rc; i++) {
-        khum_form_check(e, &forms[i], &c);
-        if (c.errors) {  /* the caller checks first; this keeps the promise anyway */
-            rc = khum_err_set(err, KHUM_ERR_INPUT, c.items[0].code, "station %s: %s",
-                              forms[i].station, c.items[0].msg);
-            khum_err_at(err, source, lines ? lines[i] : 0, 0, NULL);
-        }
-        bool explained = explanation && explanation[i] && *explanation[i];
-        state[i] = c.warnings && !explained ? KHUM_FS_NEEDS_EXPLANATION : KHUM_FS_ACCEPTED;
-    }
+    for (size_t i = 0; i < n && !rc; i++)
+        if ((rc = decide_import(e, &forms[i], explanation ? explanation[i] : "", KHUM_FS_EMPTY,
+                                &c, &state[i], err)))
+            *failed = i;
     int64_t first = 0;
     if (!rc)
-        rc = khum_store_put_forms_fresh(s, e->id, forms, state, n, source, &first, err);
+        rc = khum_store_put_forms_fresh(s, e->id, forms, state, n, user, &first, err);
     for (size_t i = 0; i < n && !rc; i++) {
         if (!explanation || !explanation[i] || !*explanation[i])
             continue;
         khum_form_check(e, &forms[i], &c);
-        for (size_t k = 0; k < c.n && !rc; k++)
-            rc = khum_store_put_explanation(s, e->id, forms[i].station, 1, c.items[k].code,
-                                            explanation[i], source, err);
+        rc = put_explanations(s, e, forms[i].station, 1, &c, explanation[i], user, err);
     }
     free(state);
     return rc;
@@ -134,37 +146,48 @@ static khum_code check_batch(const khum_form *forms, size_t n, khum_err *err)
     return rc;
 }
 
-khum_code khum_app_import_forms(khum_store *s, const khum_election *e, const char *source,
-                                const khum_form *forms, const char *const *explanation,
-                                const long *lines, size_t n, khum_err *err)
+khum_code app_import_forms(khum_store *s, const khum_election *e, const char *user,
+                           const char *path, const khum_form *forms, const char *const *expl,
+                           const long *lines, size_t n, json_t *after, khum_err *err)
 {
     khum_code rc = check_batch(forms, n, err);
-    if (rc)
+    if (rc || (rc = khum_store_begin(s, err))) {
+        json_decref(after);
         return rc;
-    rc = khum_store_begin(s, err);
-    if (rc)
-        return rc;
+    }
+    const char *by = user && *user ? user : "import";
     khum_arena a;
     khum_arena_init(&a, 0);
-    char obj[512];
     int64_t existing = 0;
+    size_t at = 0;  /* the form that failed */
     rc = khum_store_count_form_versions(s, e->id, &existing, err);
     if (!rc && existing == 0)
-        rc = import_fresh(s, e, source, forms, explanation, lines, n, err);
-    for (size_t i = 0; i < n && !rc && existing > 0; i++) {
-        rc = import_one(s, e, source, &forms[i], explanation ? explanation[i] : "",
-                        lines ? lines[i] : 0, &a, err);
-        khum_arena_reset(&a);
-    }
+        rc = import_fresh(s, e, by, forms, expl, n, &at, err);
+    for (size_t i = 0; i < n && !rc && existing > 0; i++, khum_arena_reset(&a))
+        if ((rc = import_one(s, e, by, &forms[i], expl ? expl[i] : "", &a, err)))
+            at = i;
     khum_arena_free(&a);
+    if (rc && !err->file[0])
+        khum_err_at(err, path, lines && at < n ? lines[at] : 0, 0, NULL);
+    char obj[512];
     if (!rc)
-        rc = app_audit(s, NULL, "results.import", app_object(e->id, source, obj, sizeof obj),
-                       "", NULL, json_pack("{s:I}", "forms", (json_int_t)n), err);
+        rc = app_audit(s, user, "results.import", app_object(e->id, path, obj, sizeof obj),
+                       "", NULL, after, err);
+    else
+        json_decref(after);
     if (!rc)
         rc = khum_store_commit(s, err);
     if (rc)
         khum_store_rollback(s);
     return rc;
+}
+
+khum_code khum_app_import_forms(khum_store *s, const khum_election *e, const char *source,
+                                const khum_form *forms, const char *const *explanation,
+                                const long *lines, size_t n, khum_err *err)
+{
+    return app_import_forms(s, e, source, source, forms, explanation, lines, n,
+                            json_pack("{s:I}", "forms", (json_int_t)n), err);
 }
 
 khum_code khum_app_draw_lots(khum_store *s, const khum_election *e, const char *user,
