@@ -45,10 +45,13 @@ khum_code khum_app_correct(khum_store *s, const khum_election *e, const char *us
                            int *version, khum_err *err);
 
 /* Store digitized forms (already read and checked by the caller with
- * khum_form_check; forms with errors must not be passed) as accepted
- * results, in one transaction; explanation[i] explains all of form i's
- * warnings, or is "" (the form then needs an explanation). A station that
- * has a result already is refused (F.111) and nothing is written. */
+ * khum_form_check; forms with errors must not be passed) in one
+ * transaction; explanation[i] explains all of form i's warnings, or is ""
+ * (the form then needs an explanation). The entry state machine decides
+ * each form's state (KHUM_ACT_IMPORT); a station that has a result already
+ * is refused (F.111) and nothing is written. source names both who the
+ * entries are recorded as and where a failure is placed; a file is imported
+ * with khum_app_import_results instead. */
 khum_code khum_app_import_forms(khum_store *s, const khum_election *e, const char *source,
                                 const khum_form *forms, const char *const *explanation,
                                 const long *lines, size_t n, khum_err *err);
