@@ -18,11 +18,12 @@ const char *app_object(const char *election, const char *code, char *buf, size_t
 
 /* Store checked forms in one transaction (results_app.c): the entry state
  * machine decides each form's state (import), the entries are recorded as
- * by user ("import" when NULL), a failure is placed in path at the form's
- * line; the audit event results.import names user (NULL: the store's
+ * by `by` ("import" when NULL), a failure is placed in path at the form's
+ * line; the audit event results.import names actor (NULL: the store's
  * actor) and election/path, with after (owned). */
-khum_code app_import_forms(khum_store *s, const khum_election *e, const char *user,
-                           const char *path, const khum_form *forms, const char *const *expl,
-                           const long *lines, size_t n, json_t *after, khum_err *err);
+khum_code app_import_forms(khum_store *s, const khum_election *e, const char *by,
+                           const char *actor, const char *path, const khum_form *forms,
+                           const char *const *expl, const long *lines, size_t n, json_t *after,
+                           khum_err *err);
 
 #endif

@@ -146,16 +146,18 @@ static khum_code check_batch(const khum_form *forms, size_t n, khum_err *err)
     return rc;
 }
 
-khum_code app_import_forms(khum_store *s, const khum_election *e, const char *user,
-                           const char *path, const khum_form *forms, const char *const *expl,
-                           const long *lines, size_t n, json_t *after, khum_err *err)
+khum_code app_import_forms(khum_store *s, const khum_election *e, const char *by,
+                           const char *actor, const char *path, const khum_form *forms,
+                           const char *const *expl, const long *lines, size_t n, json_t *after,
+                           khum_err *err)
 {
     khum_code rc = check_batch(forms, n, err);
     if (rc || (rc = khum_store_begin(s, err))) {
         json_decref(after);
         return rc;
     }
-    const char *by = user && *user ? user : "import";
+    if (!by || !*by)
+        by = "import";
     khum_arena a;
     khum_arena_init(&a, 0);
     int64_t existing = 0;
@@ -171,7 +173,7 @@ khum_code app_import_forms(khum_store *s, const khum_election *e, const char *us
         khum_err_at(err, path, lines && at < n ? lines[at] : 0, 0, NULL);
     char obj[512];
     if (!rc)
-        rc = app_audit(s, user, "results.import", app_object(e->id, path, obj, sizeof obj),
+        rc = app_audit(s, actor, "results.import", app_object(e->id, path, obj, sizeof obj),
                        "", NULL, after, err);
     else
         json_decref(after);
@@ -186,7 +188,7 @@ khum_code khum_app_import_forms(khum_store *s, const khum_election *e, const cha
                                 const khum_form *forms, const char *const *explanation,
                                 const long *lines, size_t n, khum_err *err)
 {
-    return app_import_forms(s, e, source, source, forms, explanation, lines, n,
+    return app_import_forms(s, e, source, NULL, source, forms, explanation, lines, n,
                             json_pack("{s:I}", "forms", (json_int_t)n), err);
 }
 

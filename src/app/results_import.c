@@ -188,8 +188,8 @@ static khum_code store_rows(khum_store *s, const khum_election *e, const char *p
     json_t *after = json_pack("{s:s,s:s,s:I,s:I,s:I}", "file", path, "sha256", rep->sha256,
                               "rows", (json_int_t)rep->rows, "forms", (json_int_t)b->n,
                               "rejected", (json_int_t)rep->rejected);
-    khum_code rc = app_import_forms(s, e, user, path, b->f, b->expl, b->line, b->n, after,
-                                    err);
+    khum_code rc = app_import_forms(s, e, user, user, path, b->f, b->expl, b->line, b->n,
+                                    after, err);
     if (rc == KHUM_ERR_CONFLICT && strcmp(err->rule, "F.111") == 0)
         err->code = rc = KHUM_ERR_INPUT;  /* the file names a station with a result */
     if (!rc)

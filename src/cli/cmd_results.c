@@ -23,6 +23,8 @@ int import_results_file(khum_store *s, const char *election, const char *path,
         return st;
     khum_err err;
     khum_err_clear(&err);
+    if (!user)  /* as every command: --user, else $KHUM_USER */
+        user = getenv("KHUM_USER");
     khum_diags rejected = {0};
     khum_results_report rep;
     khum_code rc = khum_app_import_results(s, &e, path, user, accept_valid, &rejected, &rep,

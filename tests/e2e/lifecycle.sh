@@ -21,7 +21,8 @@ done
 run 0 K import gazetteer "$KHUM_TESTDATA/mini-gazetteer" -q
 run 0 K import parties "$KHUM_SRC/data/parties/kh.csv" -q
 run 0 K election import "$ELE"
-run 0 K import results "$ELE/results.csv" --user admin -q
+run 0 K import results "$ELE/results.csv" -q    # the user from $KHUM_USER
+eq "$(sql "$DB" "SELECT actor FROM audit_event WHERE type = 'results.import'")" admin "the importer, from \$KHUM_USER"
 moves() { sql "$DB" "SELECT count(*) FROM form_event WHERE action = '$1' AND from_state = '$2' AND to_state = '$3'"; }
 eq "$(moves import empty accepted)" 3 "each imported form: empty -> accepted"
 run 0 K official --user admin; has out "2 communes made official"
