@@ -46,13 +46,38 @@ khum_code khum_app_correct(khum_store *s, const khum_election *e, const char *us
                            int *version, khum_err *err);
 
 /* Store digitized forms (already read and checked by the caller with
- * khum_form_check; forms with errors must not be passed) as accepted
- * results, in one transaction; explanation[i] explains all of form i's
- * warnings, or is "" (the form then needs an explanation). A station that
- * has a result already is refused (F.111) and nothing is written. */
+ * khum_form_check; forms with errors must not be passed) in one
+ * transaction; explanation[i] explains all of form i's warnings, or is ""
+ * (the form then needs an explanation). The entry state machine decides
+ * each form's state (KHUM_ACT_IMPORT); a station that has a result already
+ * is refused (F.111) and nothing is written. source names both who the
+ * entries are recorded as and where a failure is placed; a file is imported
+ * with khum_app_import_results instead. */
 khum_code khum_app_import_forms(khum_store *s, const khum_election *e, const char *source,
                                 const khum_form *forms, const char *const *explanation,
                                 const long *lines, size_t n, khum_err *err);
+
+typedef struct khum_results_report {
+    char sha256[65];          /* of the bytes read */
+    size_t rows;              /* data rows in the file */
+    size_t imported;          /* forms stored */
+    size_t rejected;          /* rows left out, each listed in `rejected` */
+} khum_results_report;
+
+/* Import a results file (docs/count.md) in one operation: the header must
+ * name only the form's columns, `explanation` and lists of the election
+ * (F.106); every row is checked, and rows with an error or a repeated
+ * station (F.112) are listed in rejected (at file:line). Unless
+ * accept_valid, one rejected row refuses the file (KHUM_ERR_INPUT, nothing
+ * written). A station with a result already refuses the file (F.111,
+ * KHUM_ERR_INPUT). The forms go through the entry state machine and are
+ * stored in one transaction with an audit event (results.import, actor
+ * user) recording the file's path, SHA-256, rows and forms. A file with
+ * only its header, or nothing left to store, writes nothing and no event.
+ * A file that cannot be opened is bad input (CSV.110, KHUM_ERR_INPUT). */
+khum_code khum_app_import_results(khum_store *s, const khum_election *e, const char *path,
+                                  const char *user, bool accept_valid, khum_diags *rejected,
+                                  khum_results_report *rep, khum_err *err);
 
 /* Record the seed of the lots drawn for a commune (once). */
 khum_code khum_app_draw_lots(khum_store *s, const khum_election *e, const char *user,

@@ -147,6 +147,12 @@ int khum_form_reader_next(khum_form_reader *r, khum_form *f, const char **explan
 int khum_form_reader_view(khum_form_reader *r, khum_form *f, const char **explanation,
                           khum_err *err);
 void khum_form_reader_close(khum_form_reader *r);
+/* After khum_form_reader_open (the header is csv's current record): every
+ * column must be one the reader takes or name a list of the election. A
+ * column naming none (`ZZZ`) is refused with F.106 at its place in the
+ * header, as the API refuses votes for it, instead of dropping its figures
+ * unread. Columns without a name are left alone. */
+khum_code khum_form_columns_check(const khum_csv *csv, const khum_election *e, khum_err *err);
 long khum_form_reader_line(const khum_form_reader *r);  /* line of the last row read */
 
 /* ---- the double-entry state machine (docs/entry-states.md) -------------- */
@@ -168,17 +174,18 @@ typedef enum khum_entry_action {
     KHUM_ACT_REKEY_SECOND,
     KHUM_ACT_EXPLAIN,           /* the last warning was explained */
     KHUM_ACT_MAKE_OFFICIAL,
-    KHUM_ACT_CORRECT            /* open a new version of an official form */
+    KHUM_ACT_CORRECT,           /* open a new version of an official form */
+    KHUM_ACT_IMPORT             /* a digitized form arrives whole (khum import results) */
 } khum_entry_action;
 
 const char *khum_form_state_name(khum_form_state s);
 const char *khum_entry_action_name(khum_entry_action a);
 
-/* The next state, or an error (CNT.8xx) when the action is not allowed in
- * this state. For ENTER in FIRST_ENTERED, `agree` says whether the second
+/* The next state, or an error (CNT.8xx; F.111 for an import into a form
+ * that has a result) when the action is not allowed in this state. For ENTER in FIRST_ENTERED, `agree` says whether the second
  * entry equals the first and `same_user` whether the same user keyed both;
- * `warnings_open` says whether the agreed or kept form has warnings without
- * an explanation. */
+ * `warnings_open` says whether the agreed, kept or imported form has
+ * warnings without an explanation. */
 khum_code khum_entry_next(khum_form_state from, khum_entry_action act, bool agree,
                           bool same_user, bool warnings_open, khum_form_state *to,
                           khum_err *err);

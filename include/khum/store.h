@@ -46,16 +46,22 @@ void khum_store_set_actor(khum_store *s, const char *actor);
 
 khum_code khum_store_begin(khum_store *s, khum_err *err);
 
-/* A test's hook into an operation: khum_store_decided calls it once an
- * operation has taken its decision and before it writes, inside its
- * transaction, so a test can drive another connection at exactly that point
- * (tests/unit/test_ledger_race.c). It lives on the handle, not in a global;
- * NULL removes it. */
-typedef void khum_store_hook(khum_store *s, void *ctx);
-void khum_store_set_decided_hook(khum_store *s, khum_store_hook *fn, void *ctx);
-void khum_store_decided(khum_store *s);
 khum_code khum_store_commit(khum_store *s, khum_err *err);
 void khum_store_rollback(khum_store *s);
+
+/* How long khum_store_begin waits for another writer's lock before failing,
+ * in milliseconds (SQLite's default is 5000; PostgreSQL waits without end).
+ * Tests that interleave two connections use 0: fail at once, never hang. */
+khum_code khum_store_set_lock_wait(khum_store *s, int ms, khum_err *err);
+
+/* A test hook: operations call it at named points inside their transaction
+ * ("official.decided", "ledger.decided": after deciding, before writing), so
+ * a test can act through a second connection at exactly that moment
+ * (tests/unit/test_ledger_race.c, test_store.c). Kept on the handle, never
+ * global; NULL (the default) for none. */
+typedef void (*khum_store_hook_fn)(void *ctx, const char *point);
+void khum_store_set_hook(khum_store *s, khum_store_hook_fn fn, void *ctx);
+void khum_store_hook(khum_store *s, const char *point);
 
 typedef struct khum_upsert_stats {
     size_t inserted, updated, unchanged;
@@ -218,13 +224,32 @@ khum_code khum_store_count_form_versions(khum_store *s, const char *election, in
 khum_code khum_store_form_states(khum_store *s, const char *election, khum_arena *a,
                                  const char ***stations, khum_form_state **states,
                                  size_t *n, khum_err *err);
+/* The same with each latest version's number (0 when the station has none). */
+khum_code khum_store_form_state_versions(khum_store *s, const char *election, khum_arena *a,
+                                         const char ***stations, int **versions,
+                                         khum_form_state **states, size_t *n, khum_err *err);
+
+/* A form version moving from state to state, as khum_entry_next decided. */
+typedef struct khum_form_move {
+    const char *station;
+    int version;
+    khum_form_state from, to;
+} khum_form_move;
+/* Write the moves, each logged in form_event as action by actor. A version
+ * no longer in its from state is left as it is (the caller decided inside
+ * its transaction, so that does not happen). */
+khum_code khum_store_move_forms(khum_store *s, const char *election,
+                                const khum_form_move *moves, size_t n, const char *action,
+                                const char *actor, const char *detail, khum_err *err);
 
 khum_code khum_store_put_lots(khum_store *s, const char *election, const char *commune,
                               const char *seed, const char *user, khum_err *err);
 khum_code khum_store_list_lots(khum_store *s, const char *election, khum_arena *a,
                                khum_commune_lots **lots, size_t *n, khum_err *err);
 
-/* Record communes as official with the totals of every level they touch. */
+/* Record communes as official with the totals of every level they touch.
+ * Their forms' states move separately (khum_store_move_forms), as the state
+ * machine decides. */
 khum_code khum_store_put_official(khum_store *s, const char *election,
                                   const char *const *communes, size_t ncommunes,
                                   const khum_published_total *totals, size_t ntotals,

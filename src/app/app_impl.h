@@ -21,5 +21,14 @@ const char *app_object(const char *election, const char *code, char *buf, size_t
 khum_code app_commune_rules(khum_store *s, const khum_election *e, const char *commune,
                             const khum_council_rules *r, khum_arena *a,
                             khum_council_rules *out, khum_err *err);
+/* Store checked forms in one transaction (results_app.c): the entry state
+ * machine decides each form's state (import), the entries are recorded as
+ * by `by` ("import" when NULL), a failure is placed in path at the form's
+ * line; the audit event results.import names actor (NULL: the store's
+ * actor) and election/path, with after (owned). */
+khum_code app_import_forms(khum_store *s, const khum_election *e, const char *by,
+                           const char *actor, const char *path, const khum_form *forms,
+                           const char *const *expl, const long *lines, size_t n, json_t *after,
+                           khum_err *err);
 
 #endif

@@ -235,7 +235,7 @@ khum_code khum_app_record_event(khum_store *s, const khum_election *e,
     khum_arena_init(&a, 0);
     int64_t got = 0;
     if (!(rc = decide(s, e, ev, r, &a, err))) {
-        khum_store_decided(s);
+        khum_store_hook(s, "ledger.decided");
         rc = khum_store_add_ledger_event(s, e->id, ev, user, &got, err);
     }
     if (!rc)

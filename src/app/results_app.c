@@ -1,10 +1,10 @@
 /*
  * results_app.c: elections in, results out: importing a definition, bulk
- * import of digitized forms, lots, tabulation, reconciliation and making
- * communes official. Making official stores the totals of the commune and of
- * every district, province and the nation whose communes are then all
- * official; reconciliation later recomputes everything from the forms and
- * names each stored total that no longer matches.
+ * import of digitized forms (each form's state decided by the entry state
+ * machine, written in bulk by the store), lots, tabulation and
+ * reconciliation, which recomputes everything from the forms and names each
+ * stored total that no longer matches. Making communes official is in
+ * official_app.c, reading a results file in results_import.c.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,80 +32,92 @@ khum_code khum_app_import_election(khum_store *s, const khum_election *e, bool *
     return rc;
 }
 
-static khum_code import_one(khum_store *s, const khum_election *e, const char *source,
-                            const khum_form *f, const char *expl, long line, khum_arena *a,
-                            khum_err *err)
+/* The state an imported form reaches from `from`, as the entry state
+ * machine decides: accepted, or needs-explanation while a warning has no
+ * explanation; refused (F.111) when the form has a result already. A form
+ * with an error never gets here (the caller checks first), but is refused
+ * anyway. */
+static khum_code decide_import(const khum_election *e, const khum_form *f, const char *expl,
+                               khum_form_state from, khum_checks *c, khum_form_state *to,
+                               khum_err *err)
 {
-    khum_form_version v = {0};
-    khum_code rc = KHUM_OK;
-    if ((rc = khum_store_form_version(s, e->id, f->station, 0, a, &v, err)))
-        return rc;
-    if (v.exists) {
-        khum_err_set(err, KHUM_ERR_CONFLICT, "F.111", "station %s has a result already (state "
-                     "%s): change it with a correction", f->station,
-                     khum_form_state_name(v.state));
-        khum_err_at(err, source, line, 0, NULL);
-        return KHUM_ERR_CONFLICT;
-    }
-    khum_checks c;
-    khum_form_check(e, f, &c);
-    if (c.errors) {  /* the caller checks first; this keeps the promise anyway */
-        khum_err_set(err, KHUM_ERR_INPUT, c.items[0].code, "station %s: %s", f->station,
-                     c.items[0].msg);
-        khum_err_at(err, source, line, 0, NULL);
-        return KHUM_ERR_INPUT;
-    }
-    int64_t id;
-    if ((rc = khum_store_add_entry(s, e->id, 1, 0, source, f, &id, err)))
-        return rc;
-    bool explained = expl && *expl;
-    for (size_t i = 0; i < c.n && explained && !rc; i++)
-        rc = khum_store_put_explanation(s, e->id, f->station, 1, c.items[i].code, expl, source,
-                                        err);
-    khum_form_version nv = {.exists = true, .version = 1, .accepted_entry = id,
-                            .first_entry = id,
-                            .state = c.warnings && !explained ? KHUM_FS_NEEDS_EXPLANATION
-                                                              : KHUM_FS_ACCEPTED};
-    if (!rc)
-        rc = khum_store_put_form_version(s, e->id, f->station, &nv, source, err);
-    if (!rc)
-        rc = khum_store_log_form_event(s, e->id, f->station, 1, "import", "empty",
-                                       khum_form_state_name(nv.state), source, "", err);
+    khum_form_check(e, f, c);
+    if (c->errors)
+        return khum_err_set(err, KHUM_ERR_INPUT, c->items[0].code, "station %s: %s",
+                            f->station, c->items[0].msg);
+    bool open = c->warnings && !(expl && *expl);
+    khum_code rc = khum_entry_next(from, KHUM_ACT_IMPORT, false, false, open, to, err);
+    if (rc == KHUM_ERR_CONFLICT)
+        khum_err_set(err, rc, err->rule, "station %s has a result already (state %s): change "
+                     "it with a correction", f->station, khum_form_state_name(from));
     return rc;
 }
 
-/* An election without any form yet: check every form, then store them all
- * with multi-row statements (khum_store_put_forms_fresh), then the
- * explanations of their warnings. */
-static khum_code import_fresh(khum_store *s, const khum_election *e, const char *source,
+/* Every warning of the form explained by the file's text. */
+static khum_code put_explanations(khum_store *s, const khum_election *e, const char *station,
+                                  int version, const khum_checks *c, const char *expl,
+                                  const char *user, khum_err *err)
+{
+    khum_code rc = KHUM_OK;
+    for (size_t i = 0; i < c->n && expl && *expl && !rc; i++)
+        rc = khum_store_put_explanation(s, e->id, station, version, c->items[i].code, expl,
+                                        user, err);
+    return rc;
+}
+
+/* One form into an election that has others: into the station's empty
+ * version (1, or the one a correction opened). */
+static khum_code import_one(khum_store *s, const khum_election *e, const char *user,
+                            const khum_form *f, const char *expl, khum_arena *a, khum_err *err)
+{
+    khum_form_version v = {0};
+    khum_code rc = khum_store_form_version(s, e->id, f->station, 0, a, &v, err);
+    if (rc)
+        return rc;
+    khum_form_state from = v.exists ? v.state : KHUM_FS_EMPTY;
+    int version = v.exists ? v.version : 1;
+    khum_checks c;
+    khum_form_state to;
+    int64_t id;
+    if ((rc = decide_import(e, f, expl, from, &c, &to, err)) ||
+        (rc = khum_store_add_entry(s, e->id, version, 0, user, f, &id, err)) ||
+        (rc = put_explanations(s, e, f->station, version, &c, expl, user, err)))
+        return rc;
+    khum_form_version nv = {.exists = true, .version = version, .accepted_entry = id,
+                            .first_entry = id, .state = to, .reason = v.reason,
+                            .reference = v.reference};
+    if (!(rc = khum_store_put_form_version(s, e->id, f->station, &nv, user, err)))
+        rc = khum_store_log_form_event(s, e->id, f->station, version,
+                                       khum_entry_action_name(KHUM_ACT_IMPORT),
+                                       khum_form_state_name(from), khum_form_state_name(to),
+                                       user, "", err);
+    return rc;
+}
+
+/* An election without any form yet: the state machine decides each form's
+ * state, then the store writes them all with multi-row statements
+ * (khum_store_put_forms_fresh), then the explanations of their warnings. */
+static khum_code import_fresh(khum_store *s, const khum_election *e, const char *user,
                               const khum_form *forms, const char *const *explanation,
-                              const long *lines, size_t n, khum_err *err)
+                              size_t n, size_t *failed, khum_err *err)
 {
     khum_form_state *state = calloc(n + 1, sizeof *state);
     if (!state)
         return khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
     khum_code rc = KHUM_OK;
     khum_checks c;
-    for (size_t i = 0; i < n && !rc; i++) {
-        khum_form_check(e, &forms[i], &c);
-        if (c.errors) {  /* the caller checks first; this keeps the promise anyway */
-            rc = khum_err_set(err, KHUM_ERR_INPUT, c.items[0].code, "station %s: %s",
-                              forms[i].station, c.items[0].msg);
-            khum_err_at(err, source, lines ? lines[i] : 0, 0, NULL);
-        }
-        bool explained = explanation && explanation[i] && *explanation[i];
-        state[i] = c.warnings && !explained ? KHUM_FS_NEEDS_EXPLANATION : KHUM_FS_ACCEPTED;
-    }
+    for (size_t i = 0; i < n && !rc; i++)
+        if ((rc = decide_import(e, &forms[i], explanation ? explanation[i] : "", KHUM_FS_EMPTY,
+                                &c, &state[i], err)))
+            *failed = i;
     int64_t first = 0;
     if (!rc)
-        rc = khum_store_put_forms_fresh(s, e->id, forms, state, n, source, &first, err);
+        rc = khum_store_put_forms_fresh(s, e->id, forms, state, n, user, &first, err);
     for (size_t i = 0; i < n && !rc; i++) {
         if (!explanation || !explanation[i] || !*explanation[i])
             continue;
         khum_form_check(e, &forms[i], &c);
-        for (size_t k = 0; k < c.n && !rc; k++)
-            rc = khum_store_put_explanation(s, e->id, forms[i].station, 1, c.items[k].code,
-                                            explanation[i], source, err);
+        rc = put_explanations(s, e, forms[i].station, 1, &c, explanation[i], user, err);
     }
     free(state);
     return rc;
@@ -134,37 +146,50 @@ static khum_code check_batch(const khum_form *forms, size_t n, khum_err *err)
     return rc;
 }
 
-khum_code khum_app_import_forms(khum_store *s, const khum_election *e, const char *source,
-                                const khum_form *forms, const char *const *explanation,
-                                const long *lines, size_t n, khum_err *err)
+khum_code app_import_forms(khum_store *s, const khum_election *e, const char *by,
+                           const char *actor, const char *path, const khum_form *forms,
+                           const char *const *expl, const long *lines, size_t n, json_t *after,
+                           khum_err *err)
 {
     khum_code rc = check_batch(forms, n, err);
-    if (rc)
+    if (rc || (rc = khum_store_begin(s, err))) {
+        json_decref(after);
         return rc;
-    rc = khum_store_begin(s, err);
-    if (rc)
-        return rc;
+    }
+    if (!by || !*by)
+        by = "import";
     khum_arena a;
     khum_arena_init(&a, 0);
-    char obj[512];
     int64_t existing = 0;
+    size_t at = 0;  /* the form that failed */
     rc = khum_store_count_form_versions(s, e->id, &existing, err);
     if (!rc && existing == 0)
-        rc = import_fresh(s, e, source, forms, explanation, lines, n, err);
-    for (size_t i = 0; i < n && !rc && existing > 0; i++) {
-        rc = import_one(s, e, source, &forms[i], explanation ? explanation[i] : "",
-                        lines ? lines[i] : 0, &a, err);
-        khum_arena_reset(&a);
-    }
+        rc = import_fresh(s, e, by, forms, expl, n, &at, err);
+    for (size_t i = 0; i < n && !rc && existing > 0; i++, khum_arena_reset(&a))
+        if ((rc = import_one(s, e, by, &forms[i], expl ? expl[i] : "", &a, err)))
+            at = i;
     khum_arena_free(&a);
+    if (rc && !err->file[0])
+        khum_err_at(err, path, lines && at < n ? lines[at] : 0, 0, NULL);
+    char obj[512];
     if (!rc)
-        rc = app_audit(s, NULL, "results.import", app_object(e->id, source, obj, sizeof obj),
-                       "", NULL, json_pack("{s:I}", "forms", (json_int_t)n), err);
+        rc = app_audit(s, actor, "results.import", app_object(e->id, path, obj, sizeof obj),
+                       "", NULL, after, err);
+    else
+        json_decref(after);
     if (!rc)
         rc = khum_store_commit(s, err);
     if (rc)
         khum_store_rollback(s);
     return rc;
+}
+
+khum_code khum_app_import_forms(khum_store *s, const khum_election *e, const char *source,
+                                const khum_form *forms, const char *const *explanation,
+                                const long *lines, size_t n, khum_err *err)
+{
+    return app_import_forms(s, e, source, NULL, source, forms, explanation, lines, n,
+                            json_pack("{s:I}", "forms", (json_int_t)n), err);
 }
 
 khum_code khum_app_draw_lots(khum_store *s, const khum_election *e, const char *user,
@@ -219,227 +244,6 @@ khum_code khum_app_reconcile(khum_store *s, const khum_election *e, khum_diags *
     size_t n;
     if (!(rc = khum_store_official_totals(s, e->id, &a, &rows, &n, err)))
         khum_tally_reconcile(&t, rows, n, out, NULL);
-    khum_arena_free(&a);
-    khum_tally_free(&t);
-    return rc;
-}
-
-/* ---- making communes official ------------------------------------------- */
-
-typedef struct totals {
-    khum_published_total *v;
-    size_t n, cap;
-    khum_arena *a;
-} totals;
-
-static bool push(totals *t, const char *area, const char *field, int64_t value)
-{
-    if (t->n == t->cap) {
-        size_t cap = t->cap ? t->cap * 2 : 4096;
-        khum_published_total *p = khum_arena_alloc(t->a, cap * sizeof *p);
-        if (!p)
-            return false;
-        if (t->n)
-            memcpy(p, t->v, t->n * sizeof *p);
-        t->v = p;
-        t->cap = cap;
-    }
-    t->v[t->n++] = (khum_published_total){area, field, value};
-    return true;
-}
-
-static bool push_area(totals *t, const khum_tally *ty, const khum_tally_area *a)
-{
-    const char *names[] = {"registered", "received", "cast", "spoiled", "unused", "valid",
-                           "invalid", "seats"};
-    const int64_t vals[] = {a->registered, a->received, a->cast, a->spoiled, a->unused,
-                            a->valid, a->invalid, a->seats_total};
-    bool ok = true;
-    for (int i = 0; i < 8; i++)
-        ok &= push(t, a->code, names[i], vals[i]);
-    for (size_t p = 0; p < ty->nparties; p++) {
-        if (a->votes[p] == 0 && a->seats[p] == 0 && a->chiefs[p] == 0)
-            continue;
-        ok &= push(t, a->code, khum_arena_printf(t->a, "votes:%s", ty->parties[p]), a->votes[p]);
-        ok &= push(t, a->code, khum_arena_printf(t->a, "seats:%s", ty->parties[p]), a->seats[p]);
-        ok &= push(t, a->code, khum_arena_printf(t->a, "chiefs:%s", ty->parties[p]),
-                   a->chiefs[p]);
-    }
-    return ok;
-}
-
-static bool in_list(const char *const *v, size_t n, const char *s)
-{
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(v[i], s) == 0)
-            return true;
-    return false;
-}
-
-static void problem(khum_diags *d, const char *rule, const char *fmt, const char *a,
-                    const char *b)
-{
-    khum_err e;
-    khum_err_clear(&e);
-    khum_err_set(&e, KHUM_ERR_CONFLICT, rule, fmt, a, b);
-    khum_diags_add(d, &e);
-}
-
-/* Is commune c ready to be official? Adds the reasons it is not. */
-static void check_ready(const khum_election *e, const khum_tally_commune *c,
-                        const char **stations, const khum_form_state *states, size_t nst,
-                        khum_diags *problems)
-{
-    const khum_election_commune *ec = khum_election_commune_find(e, c->area.code);
-    for (size_t k = 0; k < ec->nstations; k++) {
-        const char *code = e->stations[ec->first_station + k].code;
-        /* stations are sorted by code in `stations` */
-        size_t lo = 0, hi = nst;
-        while (lo < hi) {
-            size_t mid = (lo + hi) / 2;
-            int cmp = strcmp(stations[mid], code);
-            if (cmp == 0) {
-                lo = mid;
-                break;
-            }
-            if (cmp < 0)
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
-        khum_form_state st = lo < nst && strcmp(stations[lo], code) == 0 ? states[lo]
-                                                                          : KHUM_FS_EMPTY;
-        if (st != KHUM_FS_ACCEPTED && st != KHUM_FS_OFFICIAL)
-            problem(problems, "R.404", "station %s has no accepted result (state %s)", code,
-                    khum_form_state_name(st));
-    }
-    if (c->needs_lots)
-        problem(problems, "R.405", "commune %s: seats wait for lots (khum lots %s SEED)",
-                c->area.code, c->area.code);
-    else if (c->chief_by_lot_pending)
-        problem(problems, "R.406", "commune %s: the chief's post waits for lots (khum lots %s "
-                "SEED)", c->area.code, c->area.code);
-}
-
-static bool all_official(const khum_tally *t, const char *prefix, const char *const *off,
-                         size_t noff, const char *const *targets, size_t ntargets)
-{
-    size_t len = strlen(prefix);
-    for (size_t i = 0; i < t->ncommunes; i++) {
-        const char *c = t->communes[i].area.code;
-        if (strncmp(c, prefix, len) == 0 && !in_list(off, noff, c) &&
-            !in_list(targets, ntargets, c))
-            return false;
-    }
-    return true;
-}
-
-khum_code khum_app_make_official(khum_store *s, const khum_election *e, const char *user,
-                                 const char *const *communes, size_t n, size_t *done,
-                                 khum_diags *problems, khum_err *err)
-{
-    *done = 0;
-    khum_tally t;
-    khum_code rc = khum_app_tally(s, e, &t, err);
-    if (rc)
-        return rc;
-    khum_arena a;
-    khum_arena_init(&a, 0);
-    const char **stations, **off;
-    khum_form_state *states;
-    size_t nst, noff, nstored;
-    khum_published_total *stored;
-    if ((rc = khum_store_form_states(s, e->id, &a, &stations, &states, &nst, err)) ||
-        (rc = khum_store_official_communes(s, e->id, &a, &off, &noff, err)) ||
-        (rc = khum_store_official_totals(s, e->id, &a, &stored, &nstored, err)))
-        goto out;
-    /* Official communes whose stored totals no longer match (a correction). */
-    khum_diags diffs = {0};
-    size_t *which = khum_arena_alloc(&a, (nstored + 1) * sizeof *which);
-    if (!which) {
-        rc = khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
-        goto out;
-    }
-    size_t ndiff = khum_tally_reconcile(&t, stored, nstored, &diffs, which);
-    khum_diags_free(&diffs);
-    /* The targets: the communes asked for, or every complete commune not yet
-     * official or changed since it was. */
-    const char **targets = khum_arena_alloc(&a, (t.ncommunes + 1) * sizeof *targets);
-    size_t nt = 0;
-    for (size_t i = 0; i < t.ncommunes && targets; i++) {
-        const khum_tally_commune *c = &t.communes[i];
-        bool changed = false;
-        for (size_t k = 0; k < ndiff && !changed; k++)
-            changed = strcmp(stored[which[k]].area, c->area.code) == 0;
-        if (n ? in_list(communes, n, c->area.code)
-              : c->area.complete && (changed || !in_list(off, noff, c->area.code)))
-            targets[nt++] = c->area.code;
-    }
-    for (size_t i = 0; i < n; i++)
-        if (!khum_election_commune_find(e, communes[i]))
-            problem(problems, "R.401", "commune %s is not in election %s", communes[i], e->id);
-    for (size_t i = 0; i < t.ncommunes; i++)
-        if (in_list(targets, nt, t.communes[i].area.code))
-            check_ready(e, &t.communes[i], stations, states, nst, problems);
-    /* Stored totals of areas this call does not rewrite must still hold: the
-     * targets and their district, province and the nation are rewritten. */
-    size_t keep = 0;
-    for (size_t i = 0; i < nstored; i++) {
-        bool rewritten = false;
-        for (size_t k = 0; k < nt && !rewritten; k++)
-            rewritten = strncmp(targets[k], stored[i].area, strlen(stored[i].area)) == 0;
-        if (!rewritten)
-            stored[keep++] = stored[i];
-    }
-    khum_tally_reconcile(&t, stored, keep, problems, NULL);
-    if (problems->n) {
-        rc = khum_err_set(err, KHUM_ERR_CONFLICT, problems->items[0].rule,
-                          "%zu problem%s keep%s the results from being made official; the "
-                          "first: %s", problems->n, problems->n == 1 ? "" : "s",
-                          problems->n == 1 ? "s" : "", problems->items[0].msg);
-        goto out;
-    }
-    totals tot = {.a = &a};
-    bool ok = true;
-    for (size_t i = 0; i < t.ncommunes; i++)
-        if (in_list(targets, nt, t.communes[i].area.code))
-            ok &= push_area(&tot, &t, &t.communes[i].area);
-    for (size_t i = 0; i < t.ndistricts; i++)
-        if (all_official(&t, t.districts[i].code, off, noff, targets, nt))
-            ok &= push_area(&tot, &t, &t.districts[i]);
-    for (size_t i = 0; i < t.nprovinces; i++)
-        if (all_official(&t, t.provinces[i].code, off, noff, targets, nt))
-            ok &= push_area(&tot, &t, &t.provinces[i]);
-    if (all_official(&t, "", off, noff, targets, nt))
-        ok &= push_area(&tot, &t, &t.nation);
-    if (!ok) {
-        rc = khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
-        goto out;
-    }
-    if ((rc = khum_store_begin(s, err)))
-        goto out;
-    rc = khum_store_put_official(s, e->id, targets, nt, tot.v, tot.n, user, err);
-    for (size_t i = 0; i < nt && !rc; i++) {
-        const khum_election_commune *ec = khum_election_commune_find(e, targets[i]);
-        for (size_t k = 0; k < ec->nstations && !rc; k++)
-            rc = khum_store_log_form_event(s, e->id, e->stations[ec->first_station + k].code,
-                                           0, "make-official", "accepted", "official", user,
-                                           targets[i], err);
-    }
-    if (!rc) {
-        json_t *list = json_array();
-        for (size_t i = 0; i < nt; i++)
-            json_array_append_new(list, json_string(targets[i]));
-        rc = app_audit(s, user, "results.official", e->id, nt == 1 ? targets[0] : "", NULL,
-                       json_pack("{s:o}", "communes", list), err);
-    }
-    if (!rc)
-        rc = khum_store_commit(s, err);
-    if (rc)
-        khum_store_rollback(s);
-    else
-        *done = nt;
-out:
     khum_arena_free(&a);
     khum_tally_free(&t);
     return rc;

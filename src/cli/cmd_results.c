@@ -2,9 +2,9 @@
  * cmd_results.c: `khum import results` (digitized forms in bulk), `khum lots`,
  * `khum official` and `khum reconcile`.
  *
- * A results file is read to the end and every row checked before anything is
- * written: rejected rows are listed with line, code and reason, and unless
- * --accept-valid is given nothing of a file with a rejected row is stored.
+ * Importing a results file is khum_app_import_results (src/app): this file
+ * only prints the rows it rejected, with line, code and reason, and the
+ * outcome.
  */
 #include <getopt.h>
 #include <stdlib.h>
@@ -13,66 +13,6 @@
 #include "cli.h"
 #include "khum/app.h"
 #include "khum/str.h"
-
-typedef struct rows {
-    khum_form *f;
-    const char **expl;
-    long *line;
-    size_t n, cap;
-} rows;
-
-static bool push_row(rows *r, khum_arena *a, const khum_form *f, const char *expl, long line)
-{
-    if (r->n == r->cap) {
-        size_t cap = r->cap ? r->cap * 2 : 1024;
-        khum_form *nf = khum_arena_alloc(a, cap * sizeof *nf);
-        const char **ne = khum_arena_alloc(a, cap * sizeof *ne);
-        long *nl = khum_arena_alloc(a, cap * sizeof *nl);
-        if (!nf || !ne || !nl)
-            return false;
-        if (r->n) {
-            memcpy(nf, r->f, r->n * sizeof *nf);
-            memcpy(ne, r->expl, r->n * sizeof *ne);
-            memcpy(nl, r->line, r->n * sizeof *nl);
-        }
-        r->f = nf;
-        r->expl = ne;
-        r->line = nl;
-        r->cap = cap;
-    }
-    r->f[r->n] = *f;
-    r->expl[r->n] = expl;
-    r->line[r->n++] = line;
-    return true;
-}
-
-static int cmp_station(const void *a, const void *b)
-{
-    return strcmp(((const khum_form *)a)->station, ((const khum_form *)b)->station);
-}
-
-/* Stations keyed twice in one file: the second and later rows are rejected. */
-static size_t reject_duplicates(rows *r, const char *path, khum_arena *a, bool *bad)
-{
-    khum_form *sorted = khum_arena_alloc(a, (r->n + 1) * sizeof *sorted);
-    size_t dups = 0;
-    if (!sorted)
-        return 0;
-    memcpy(sorted, r->f, r->n * sizeof *sorted);
-    khum_sort(sorted, r->n, sizeof *sorted, cmp_station);
-    for (size_t i = 1; i < r->n; i++) {
-        if (strcmp(sorted[i].station, sorted[i - 1].station) != 0)
-            continue;
-        for (size_t k = 0, seen = 0; k < r->n; k++)
-            if (strcmp(r->f[k].station, sorted[i].station) == 0 && seen++ > 0 && !bad[k]) {
-                bad[k] = true;
-                dups++;
-                fprintf(stderr, "khum: %s:%ld: station %s appears more than once in the file "
-                        "[F.112]\n", path, r->line[k], sorted[i].station);
-            }
-    }
-    return dups;
-}
 
 int import_results_file(khum_store *s, const char *election, const char *path,
                         const char *user, bool accept_valid, bool quiet)
@@ -83,92 +23,29 @@ int import_results_file(khum_store *s, const char *election, const char *path,
         return st;
     khum_err err;
     khum_err_clear(&err);
-    khum_csv *csv;
-    if (khum_csv_open_path(path, &csv, &err)) {
-        khum_election_free(&e);
-        return cli_fail(&err);
+    if (!user)  /* as every command: --user, else $KHUM_USER */
+        user = getenv("KHUM_USER");
+    khum_diags rejected = {0};
+    khum_results_report rep;
+    khum_code rc = khum_app_import_results(s, &e, path, user, accept_valid, &rejected, &rep,
+                                           &err);
+    for (size_t i = 0; i < rejected.n; i++) {
+        char msg[1024];
+        khum_err_format(&rejected.items[i], msg, sizeof msg);
+        fprintf(stderr, "khum: %s\n", msg);
     }
-    khum_arena a;
-    khum_arena_init(&a, 0);
-    khum_form_reader *fr;
-    rows r = {0};
-    size_t rejected = 0, read = 0;
-    bool progress = cli_progress_enabled() && !quiet;
-    if (khum_form_reader_open(csv, &e, &a, &fr, &err)) {
+    if (rc)
         st = cli_fail(&err);
-        goto out;
-    }
-    for (;;) {
-        khum_form f;
-        const char *expl;
-        khum_err_clear(&err);
-        int got = khum_form_reader_next(fr, &f, &expl, &err);
-        if (got == 0)
-            break;
-        if (got < 0 && (err.code != KHUM_ERR_INPUT || strncmp(err.rule, "CSV", 3) == 0)) {
-            st = cli_fail(&err);  /* broken CSV: the rest cannot be read */
-            goto out;
-        }
-        read++;
-        if (progress && read % 2000 == 0)
-            fprintf(stderr, "\rkhum: %zu rows read, %zu rejected", read, rejected);
-        if (got < 0) {  /* a malformed row: reported like every rejected row */
-            char msg[1024];
-            khum_err_format(&err, msg, sizeof msg);
-            fprintf(stderr, "khum: %s\n", msg);
-            rejected++;
-            continue;
-        }
-        khum_checks c;
-        khum_form_check(&e, &f, &c);
-        if (c.errors) {
-            for (size_t i = 0; i < c.n; i++)
-                if (c.items[i].severity == KHUM_CHECK_ERROR)
-                    fprintf(stderr, "khum: %s:%ld: station %s: %s [%s]\n", path,
-                            khum_form_reader_line(fr), f.station, c.items[i].msg,
-                            c.items[i].code);
-            rejected++;
-            continue;
-        }
-        if (!push_row(&r, &a, &f, expl, khum_form_reader_line(fr))) {
-            st = cli_fail(&(khum_err){.code = KHUM_ERR_NOMEM, .msg = "out of memory"});
-            goto out;
-        }
-    }
-    if (progress)
-        fprintf(stderr, "\r%60s\r", "");
-    bool *dup = khum_arena_calloc(&a, r.n + 1, sizeof *dup);
-    size_t dups = dup ? reject_duplicates(&r, path, &a, dup) : 0;
-    if (dups) {  /* keep the first row of each station only */
-        size_t k = 0;
-        for (size_t i = 0; i < r.n; i++)
-            if (!dup[i]) {
-                r.f[k] = r.f[i];
-                r.expl[k] = r.expl[i];
-                r.line[k++] = r.line[i];
-            }
-        r.n = k;
-        rejected += dups;
-    }
-    if (rejected && !accept_valid) {
-        fprintf(stderr, "khum: %s: %zu of %zu rows rejected: nothing was written (fix them, "
-                "or import the other rows with --accept-valid)\n", path, rejected, read);
-        st = EXIT_BAD;
-        goto out;
-    }
-    char src[300];
-    snprintf(src, sizeof src, "%s", user ? user : "import");
-    if (khum_app_import_forms(s, &e, src, r.f, r.expl, r.line, r.n, &err)) {
-        st = cli_fail(&err);
-        goto out;
-    }
-    if (!quiet)
-        printf("results: %zu forms imported%s", r.n, rejected ? "" : "\n");
-    if (!quiet && rejected)
-        printf(", %zu rows rejected (listed above)\n", rejected);
-out:
-    khum_csv_close(csv);
-    khum_arena_free(&a);
+    else if (quiet)
+        ;
+    else if (rep.rows == 0)
+        printf("results: %s has no rows: nothing imported\n", path);
+    else if (rep.rejected)
+        printf("results: %zu forms imported, %zu rows rejected (listed above)\n", rep.imported,
+               rep.rejected);
+    else
+        printf("results: %zu forms imported\n", rep.imported);
+    khum_diags_free(&rejected);
     khum_election_free(&e);
     return st;
 }

@@ -2,6 +2,7 @@
  * entry.c: the double-entry state machine of one result form version,
  * exactly as docs/entry-states.md draws it:
  *
+ *   EMPTY --import (a digitized form)--> ACCEPTED (or NEEDS_EXPLANATION)
  *   EMPTY --enter--> FIRST_ENTERED --enter (other user, same numbers)--> ACCEPTED
  *                         |                                (or NEEDS_EXPLANATION
  *                         |                                 while warnings are open)
@@ -40,6 +41,7 @@ const char *khum_entry_action_name(khum_entry_action a)
     case KHUM_ACT_EXPLAIN: return "explain";
     case KHUM_ACT_MAKE_OFFICIAL: return "make-official";
     case KHUM_ACT_CORRECT: return "correct";
+    case KHUM_ACT_IMPORT: return "import";
     }
     return "unknown";
 }
@@ -57,8 +59,15 @@ khum_code khum_entry_next(khum_form_state from, khum_entry_action act, bool agre
 {
     khum_form_state settled = warnings_open ? KHUM_FS_NEEDS_EXPLANATION : KHUM_FS_ACCEPTED;
     *to = from;
+    /* An imported form stands for both entries: it settles an empty form and
+     * nothing else (a result is changed only by a correction). */
+    if (act == KHUM_ACT_IMPORT && from != KHUM_FS_EMPTY)
+        return khum_err_set(err, KHUM_ERR_CONFLICT, "F.111", "cannot import a form in state "
+                            "%s: change it with a correction", khum_form_state_name(from));
     switch (from) {
     case KHUM_FS_EMPTY:
+        if (act == KHUM_ACT_IMPORT)
+            return *to = settled, KHUM_OK;
         if (act == KHUM_ACT_ENTER)
             return *to = KHUM_FS_FIRST_ENTERED, KHUM_OK;
         return refuse(err, "CNT.801", from, act, "nothing has been entered yet");

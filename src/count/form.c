@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "khum/count.h"
 #include "khum/str.h"
@@ -268,6 +269,23 @@ khum_code khum_form_reader_open(khum_csv *csv, const khum_election *e, khum_aren
     }
     r->ncols = COL_PARTIES + r->np;
     *out = r;
+    return KHUM_OK;
+}
+
+khum_code khum_form_columns_check(const khum_csv *csv, const khum_election *e, khum_err *err)
+{
+    for (size_t i = 0; i < khum_csv_count(csv); i++) {
+        const char *name = khum_csv_header(csv, i);
+        bool known = !*name || strcasecmp(name, "explanation") == 0;
+        for (size_t k = 0; k < 8 && !known; k++)
+            known = strcasecmp(name, form_cols[k]) == 0;
+        for (size_t k = 0; k < e->nlists && !known; k++)
+            known = strcasecmp(name, e->lists[k].party) == 0;
+        if (!known)
+            return khum_csv_field_error(csv, i, err, KHUM_ERR_INPUT, "F.106",
+                                        "column '%s' names no list of election %s: its "
+                                        "figures would be dropped", name, e->id);
+    }
     return KHUM_OK;
 }
 

@@ -173,10 +173,14 @@ static khum_code pg_open(const char *uri, db_conn **out, khum_err *err)
     return KHUM_OK;
 }
 
-/* 'khum' as a number: the writers' advisory lock. */
+/* 'khum' as a number: the writers' advisory lock. A lock not had (its wait
+ * timed out) ends the transaction it began, so the connection stays usable. */
 static khum_code pg_begin(db_conn *c, khum_err *err)
 {
-    return pg_exec(c, "BEGIN; SELECT pg_advisory_xact_lock(1802004845)", err);
+    khum_code rc = pg_exec(c, "BEGIN; SELECT pg_advisory_xact_lock(1802004845)", err);
+    if (rc)
+        pg_exec(c, "ROLLBACK", NULL);
+    return rc;
 }
 
 static void clear_binds(pg_stmt *s)

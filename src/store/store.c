@@ -103,18 +103,6 @@ int khum_store_schema_version(const khum_store *s)
     return s->version;
 }
 
-void khum_store_set_decided_hook(khum_store *s, khum_store_hook *fn, void *ctx)
-{
-    s->decided = fn;
-    s->decided_ctx = ctx;
-}
-
-void khum_store_decided(khum_store *s)
-{
-    if (s->decided)
-        s->decided(s, s->decided_ctx);
-}
-
 khum_code khum_store_begin(khum_store *s, khum_err *err)
 {
     /* Take the writers' lock now, so a concurrent writer waits here rather
@@ -133,4 +121,26 @@ void khum_store_rollback(khum_store *s)
 {
     store_notes_clear(s);
     db_exec(s->db, "ROLLBACK", NULL);
+}
+
+khum_code khum_store_set_lock_wait(khum_store *s, int ms, khum_err *err)
+{
+    char sql[64];
+    if (strcmp(db_backend(s->db), "postgresql") == 0)  /* 0 would mean: wait forever */
+        snprintf(sql, sizeof sql, "SET lock_timeout = %d", ms > 0 ? ms : 1);
+    else
+        snprintf(sql, sizeof sql, "PRAGMA busy_timeout = %d", ms > 0 ? ms : 0);
+    return db_exec(s->db, sql, err);
+}
+
+void khum_store_set_hook(khum_store *s, khum_store_hook_fn fn, void *ctx)
+{
+    s->hook = fn;
+    s->hook_ctx = ctx;
+}
+
+void khum_store_hook(khum_store *s, const char *point)
+{
+    if (s->hook)
+        s->hook(s->hook_ctx, point);
 }

@@ -3,7 +3,9 @@
  * has none yet. The rows are exactly those the one-form calls write (entry,
  * votes, version, event); only the statements differ: multi-row INSERTs of
  * up to BULK_ROWS rows, entry ids assigned here, one timestamp per batch.
- * For 23,602 forms that is ~1,100 statements instead of ~95,000.
+ * For 23,602 forms that is ~1,100 statements instead of ~95,000. The
+ * states are the app's (khum_entry_next decided each form's import); this
+ * file only writes them.
  */
 #include "store_impl.h"
 
@@ -135,8 +137,8 @@ static khum_code put_events(bulk *k, const char *election, const khum_form *f,
             txt(k, election);
             txt(k, f[j].station);
             num(k, 1);
-            txt(k, "import");
-            txt(k, "empty");
+            txt(k, khum_entry_action_name(KHUM_ACT_IMPORT));
+            txt(k, khum_form_state_name(KHUM_FS_EMPTY));
             txt(k, khum_form_state_name(state[j]));
             txt(k, source);
             txt(k, now);

@@ -237,16 +237,24 @@ khum_code khum_store_explanations(khum_store *s, const char *election, const cha
 }
 
 /* The accepted entry of each station's latest accepted-or-official version,
- * in station order (the primary key's: no sort). */
+ * in station order (the primary key's: no sort). The states are bound from
+ * state_names, the one place the store spells them. */
 static const char current_sql[] =
     "SELECT e.id, e.station, e.registered, e.received, e.ballots_cast, e.spoiled, e.unused,"
     " e.valid, e.invalid, e.votes"
     " FROM form_version v JOIN form_entry e ON e.id = v.accepted_entry"
-    " WHERE v.election = ?1 AND v.state IN ('accepted', 'official')"
+    " WHERE v.election = ?1 AND v.state IN (?2, ?3)"
     " AND NOT EXISTS (SELECT 1 FROM form_version x WHERE x.election = v.election"
     "  AND x.station = v.station AND x.version > v.version"
-    "  AND x.state IN ('accepted', 'official'))"
+    "  AND x.state IN (?2, ?3))"
     " ORDER BY v.station, v.version";
+
+/* Bind the states that count as a result (accepted, official) at i, i + 1. */
+void store_bind_result_states(db_stmt *st, int i)
+{
+    db_bind_text(st, i, state_names[KHUM_FS_ACCEPTED]);
+    db_bind_text(st, i + 1, state_names[KHUM_FS_OFFICIAL]);
+}
 
 static bool grow_forms(khum_arena *a, khum_form **v, size_t n, size_t *cap)
 {
@@ -273,6 +281,7 @@ khum_code khum_store_current_forms(khum_store *s, const char *election, khum_are
     if (rc)
         return rc;
     db_bind_text(st, 1, election);
+    store_bind_result_states(st, 2);
     size_t cap = 0;
     int r;
     while ((r = db_step(st, err)) == DB_ROW) {
@@ -299,34 +308,88 @@ khum_code khum_store_current_forms(khum_store *s, const char *election, khum_are
     return rc;
 }
 
-khum_code khum_store_form_states(khum_store *s, const char *election, khum_arena *a,
-                                 const char ***stations, khum_form_state **states,
-                                 size_t *n, khum_err *err)
+/* Every station's latest version and its state (empty, version 0, when it
+ * has none), in station order. */
+static khum_code form_states(khum_store *s, const char *election, khum_arena *a,
+                             const char ***stations, int **versions, khum_form_state **states,
+                             size_t *n, khum_err *err)
 {
     *n = 0;
     db_stmt *st;
     khum_code rc = db_prepare(s->db,
         "SELECT s.code, coalesce((SELECT v.state FROM form_version v WHERE v.election ="
-        " s.election AND v.station = s.code ORDER BY v.version DESC LIMIT 1), 'empty'),"
-        " (SELECT count(*) FROM station WHERE election = ?1)"
+        " s.election AND v.station = s.code ORDER BY v.version DESC LIMIT 1), ?2),"
+        " (SELECT count(*) FROM station WHERE election = ?1),"
+        " coalesce((SELECT max(v.version) FROM form_version v WHERE v.election = s.election"
+        " AND v.station = s.code), 0)"
         " FROM station s WHERE s.election = ?1 ORDER BY s.code", &st, err);
     if (rc)
         return rc;
     db_bind_text(st, 1, election);
+    db_bind_text(st, 2, state_names[KHUM_FS_EMPTY]);
     int r;
     while ((r = db_step(st, err)) == DB_ROW) {
         if (*n == 0) {
             size_t total = (size_t)db_col_int(st, 2);
             *stations = khum_arena_alloc(a, (total + 1) * sizeof **stations);
             *states = khum_arena_alloc(a, (total + 1) * sizeof **states);
-            if (!*stations || !*states)
+            if (versions)
+                *versions = khum_arena_alloc(a, (total + 1) * sizeof **versions);
+            if (!*stations || !*states || (versions && !*versions)) {
+                rc = khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
                 break;
+            }
         }
+        if (versions)
+            (*versions)[*n] = (int)db_col_int(st, 3);
         (*stations)[*n] = khum_arena_strdup(a, db_col_text(st, 0));
         (*states)[(*n)++] = parse_state(db_col_text(st, 1));
     }
     db_finalize(st);
-    return r == DB_ERROR ? KHUM_ERR_STORE : KHUM_OK;
+    return rc ? rc : r == DB_ERROR ? KHUM_ERR_STORE : KHUM_OK;
+}
+
+khum_code khum_store_form_states(khum_store *s, const char *election, khum_arena *a,
+                                 const char ***stations, khum_form_state **states,
+                                 size_t *n, khum_err *err)
+{
+    return form_states(s, election, a, stations, NULL, states, n, err);
+}
+
+khum_code khum_store_form_state_versions(khum_store *s, const char *election, khum_arena *a,
+                                         const char ***stations, int **versions,
+                                         khum_form_state **states, size_t *n, khum_err *err)
+{
+    return form_states(s, election, a, stations, versions, states, n, err);
+}
+
+khum_code khum_store_move_forms(khum_store *s, const char *election,
+                                const khum_form_move *moves, size_t n, const char *action,
+                                const char *actor, const char *detail, khum_err *err)
+{
+    db_stmt *st;
+    khum_code rc = db_prepare(s->db,
+        "UPDATE form_version SET state = ? WHERE election = ? AND station = ? AND version = ?"
+        " AND state = ?", &st, err);
+    if (rc)
+        return rc;
+    for (size_t i = 0; i < n && !rc; i++) {
+        const khum_form_move *m = &moves[i];
+        db_reset(st);
+        db_bind_text(st, 1, state_names[m->to]);
+        db_bind_text(st, 2, election);
+        db_bind_text(st, 3, m->station);
+        db_bind_int(st, 4, m->version);
+        db_bind_text(st, 5, state_names[m->from]);
+        if (db_step(st, err) == DB_ERROR)
+            rc = err->code ? err->code : KHUM_ERR_STORE;
+        else
+            rc = khum_store_log_form_event(s, election, m->station, m->version, action,
+                                           state_names[m->from], state_names[m->to], actor,
+                                           detail, err);
+    }
+    db_finalize(st);
+    return rc;
 }
 
 khum_code khum_store_put_lots(khum_store *s, const char *election, const char *commune,
@@ -381,7 +444,7 @@ khum_code khum_store_put_official(khum_store *s, const char *election,
                                   const khum_published_total *totals, size_t ntotals,
                                   const char *user, khum_err *err)
 {
-    db_stmt *st[3];
+    db_stmt *st[2];
     khum_code rc = db_prepare(s->db,
         "INSERT INTO commune_official (election, commune, official_by, official_at)"
         " VALUES (?, ?, ?, ?) ON CONFLICT (election, commune) DO UPDATE SET"
@@ -395,14 +458,6 @@ khum_code khum_store_put_official(khum_store *s, const char *election,
         db_finalize(st[0]);
         return rc;
     }
-    if ((rc = db_prepare(s->db,
-        "UPDATE form_version SET state = 'official' WHERE election = ?1 AND state = 'accepted'"
-        " AND station IN (SELECT code FROM station WHERE election = ?1 AND commune = ?2)",
-        &st[2], err))) {
-        db_finalize(st[0]);
-        db_finalize(st[1]);
-        return rc;
-    }
     char now[32];
     store_now(now);
     for (size_t i = 0; i < ncommunes && !rc; i++) {
@@ -412,11 +467,6 @@ khum_code khum_store_put_official(khum_store *s, const char *election,
         db_bind_text(st[0], 3, user);
         db_bind_text(st[0], 4, now);
         if (db_step(st[0], err) == DB_ERROR)
-            rc = err->code;
-        db_reset(st[2]);
-        db_bind_text(st[2], 1, election);
-        db_bind_text(st[2], 2, communes[i]);
-        if (!rc && db_step(st[2], err) == DB_ERROR)
             rc = err->code;
         store_note_official(s, election, communes[i]);
     }
@@ -431,7 +481,7 @@ khum_code khum_store_put_official(khum_store *s, const char *election,
         if (i == 0 || strcmp(totals[i].area, totals[i - 1].area))
             store_note_totals(s, election, totals[i].area);
     }
-    for (int i = 0; i < 3; i++)
+    for (int i = 0; i < 2; i++)
         db_finalize(st[i]);
     return rc;
 }

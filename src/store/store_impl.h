@@ -13,8 +13,8 @@ struct khum_store {
     db_conn *db;
     int version;
     char actor[64];     /* who the audit log names for imports (khum_store_set_actor) */
-    khum_store_hook *decided;   /* a test's hook between decision and write, or NULL */
-    void *decided_ctx;
+    khum_store_hook_fn hook;   /* a test's hook (khum_store_set_hook), NULL when none */
+    void *hook_ctx;
     khum_buf notes;     /* store_row_note: recorded rows written since the last event */
 };
 
@@ -85,6 +85,10 @@ bool store_votes_parse(const char *s, khum_arena *a, khum_form *f);
 
 /* A migration in PostgreSQL's dialect (schema_pg.c); the caller frees it. */
 char *store_schema_pg(const char *sql);
+
+/* Bind the form states that count as a result (accepted, official) as
+ * parameters i and i + 1: state names are spelt only in store_forms.c. */
+void store_bind_result_states(db_stmt *st, int i);
 
 /* UTC time as 2026-11-21T05:00:00Z. */
 void store_now(char buf[32]);

@@ -253,11 +253,12 @@ khum_code khum_store_all_explanations(khum_store *s, const char *election, khum_
         "SELECT x.station, x.code, x.text, (SELECT count(*) FROM form_explanation"
         " WHERE election = ?1) FROM form_explanation x WHERE x.election = ?1"
         " AND x.version = (SELECT max(version) FROM form_version v WHERE v.election ="
-        " x.election AND v.station = x.station AND v.state IN ('accepted', 'official'))"
+        " x.election AND v.station = x.station AND v.state IN (?2, ?3))"
         " ORDER BY x.station, x.code", &st, err);
     if (rc)
         return rc;
     db_bind_text(st, 1, election);
+    store_bind_result_states(st, 2);
     int r;
     while ((r = db_step(st, err)) == DB_ROW) {
         if (!*rows && !(*rows = khum_arena_alloc(a, (size_t)db_col_int(st, 3) * sizeof **rows)))

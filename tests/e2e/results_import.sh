@@ -22,7 +22,7 @@ has err "bad.csv:5: station 010201-01 appears more than once in the file [F.112]
 has err "3 of 4 rows rejected: nothing was written"
 eq "$(sql "$DB" "SELECT count(*) FROM form_entry")" 0 "nothing written"
 run 0 K import results "$T/bad.csv" --accept-valid; has out "1 forms imported, 3 rows rejected"
-run 1 K import results "$ELE/results.csv"; has err "station 010201-01 has a result already"
+run 2 K import results "$ELE/results.csv"; has err "results.csv:2: station 010201-01 has a result already"
 eq "$(sql "$DB" "SELECT count(*) FROM form_entry")" 1 "the second file changed nothing"
 
 # A tie for the last seat of 010202 (CPP 300, CNRP 300, 7 seats).
@@ -55,4 +55,39 @@ eq "$(sed -n 2p "$T/syn/election.csv" | cut -d, -f1)" "synthetic-kh-commune-2022
 # The same seed gives the same election.
 run 0 K synth --like 2022 --seed 3 --out "$T/syn2"
 cmp -s "$T/syn/results.csv" "$T/syn2/results.csv" || fail "same seed, same results"
+
+# Issue 14: the import drops nothing silently and records who and what.
+DB=$(newdb honest)
+echo correct-horse-9 | K user add admin --role admin >/dev/null 2>&1 || fail "user admin"
+export KHUM_USER=admin   # (the setup's writes; results import names its user)
+echo correct-horse-9 | K user add chief --role admin >/dev/null 2>&1 || fail "user chief"
+run 0 K import gazetteer "$KHUM_TESTDATA/mini-gazetteer" -q
+run 0 K import parties "$KHUM_SRC/data/parties/kh.csv" -q
+run 0 K election import "$ELE"
+# A column naming no list of the election: refused as the API refuses it.
+sed '1s/$/,ZZZ/; 2,$s/$/,999/' "$ELE/results.csv" > "$T/zzz.csv"
+before=$(dbdump "$DB" | sha256sum)
+run 2 K import results "$T/zzz.csv" --user chief
+has err "zzz.csv:1:"; has err "column 'ZZZ' names no list of election kh-test-2022"; has err "[F.106]"
+eq "$(dbdump "$DB" | sha256sum)" "$before" "an unknown list column writes nothing"
+# A header-only file: a no-op, without an audit event.
+head -1 "$ELE/results.csv" > "$T/header.csv"
+run 0 K import results "$T/header.csv" --user chief; has out "no rows: nothing imported"
+eq "$(dbdump "$DB" | sha256sum)" "$before" "a header-only file writes nothing"
+# The options before the file; the event names the user, the file, its SHA-256 and rows.
+run 0 K import results --user chief "$ELE/results.csv"; has out "3 forms imported"
+eq "$(sql "$DB" "SELECT actor FROM audit_event WHERE type = 'results.import'")" chief "the importer"
+ev=$(sql "$DB" "SELECT after FROM audit_event WHERE type = 'results.import'")
+sha=$(sha256sum "$ELE/results.csv" | cut -d' ' -f1)
+case $ev in *"\"sha256\":\"$sha\""*) ;; *) fail "no SHA-256 in the event: $ev" ;; esac
+case $ev in *"\"file\":\"$ELE/results.csv\""*) ;; *) fail "no file in the event: $ev" ;; esac
+case $ev in *'"rows":3'*) ;; *) fail "no rows in the event: $ev" ;; esac
+eq "$(sql "$DB" "SELECT count(*) FROM form_event WHERE action = 'import' AND actor = 'chief'")" 3 "each form's import logged by its user"
+# Errors name the file, never the user; bad input is exit 2 everywhere.
+run 2 K import results --user chief "$ELE/results.csv"
+has err "results.csv:2: station 010201-01 has a result already"; hasnt err "chief:"
+run 2 K import results "$T/missing.csv" --user chief; has err "missing.csv: cannot open"
+: > "$T/empty.csv"
+run 2 K import results "$T/empty.csv" --user chief; has err "[CSV.109]"
+unset KHUM_USER
 finish

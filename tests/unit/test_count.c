@@ -230,6 +230,31 @@ static void test_state_machine_refusals(void **state)
     assert_string_equal(err.rule, "CNT.800");
 }
 
+/* An imported form settles an empty form (accepted, or needs-explanation
+ * while a warning is unexplained) and is refused with F.111 everywhere else:
+ * imports go through the one state machine (issue 14). */
+static void test_state_machine_import(void **state)
+{
+    (void)state;
+    khum_form_state to;
+    khum_err err;
+    khum_err_clear(&err);
+    assert_int_equal(khum_entry_next(KHUM_FS_EMPTY, KHUM_ACT_IMPORT, false, false, false, &to,
+                                     &err), KHUM_OK);
+    assert_int_equal(to, KHUM_FS_ACCEPTED);
+    assert_int_equal(khum_entry_next(KHUM_FS_EMPTY, KHUM_ACT_IMPORT, false, false, true, &to,
+                                     &err), KHUM_OK);
+    assert_int_equal(to, KHUM_FS_NEEDS_EXPLANATION);
+    assert_string_equal(khum_entry_action_name(KHUM_ACT_IMPORT), "import");
+    for (int from = KHUM_FS_FIRST_ENTERED; from <= KHUM_FS_OFFICIAL; from++) {
+        khum_err_clear(&err);
+        assert_int_equal(khum_entry_next((khum_form_state)from, KHUM_ACT_IMPORT, true, false,
+                                         false, &to, &err), KHUM_ERR_CONFLICT);
+        assert_string_equal(err.rule, "F.111");
+        assert_int_equal(to, from);
+    }
+}
+
 static void test_tally_and_reconcile(void **state)
 {
     (void)state;
@@ -308,6 +333,7 @@ int main(void)
         cmocka_unit_test(test_every_check_code),
         cmocka_unit_test(test_state_machine),
         cmocka_unit_test(test_state_machine_refusals),
+        cmocka_unit_test(test_state_machine_import),
         cmocka_unit_test(test_tally_and_reconcile),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -2,7 +2,7 @@
  * test_ledger_race.c: two ledger events on one person, recorded through two
  * store connections at once, always leave a record that some serial order
  * gives. The interleaving is driven, not hoped for: connection A's decision
- * hook (khum_store_set_decided_hook) starts connection B's operation and
+ * hook (khum_store_set_hook) starts connection B's operation and
  * lets it run to its end, or until it waits for A's transaction, before A
  * writes. Runs on SQLite and, with KHUM_TEST_BACKEND=postgresql, on
  * PostgreSQL. The database is built with the khum binary ($KHUM).
@@ -133,9 +133,9 @@ static void *record_other(void *p)
 /* A has decided and not written: B runs now. It either finishes (A's
  * decision did not hold the writers' lock) or is still waiting for A after
  * a second, which is all it can do while A's transaction is open. */
-static void run_other_now(khum_store *s, void *ctx)
+static void run_other_now(void *ctx, const char *point)
 {
-    (void)s;
+    assert_string_equal(point, "ledger.decided");
     other *o = ctx;
     if (o->started)
         return;
@@ -184,7 +184,7 @@ static void race(fixture *f, const char *first, const char *second, const char *
     other o = {.s = b, .e = &eb, .ev = &evb};
     pthread_mutex_init(&o.mu, NULL);
     pthread_cond_init(&o.cv, NULL);
-    khum_store_set_decided_hook(a, run_other_now, &o);
+    khum_store_set_hook(a, run_other_now, &o);
     khum_council_rules r;
     khum_council_rules_default(&r);
     int64_t id = 0;

@@ -486,6 +486,155 @@ static void test_users_authorize(void **state)
     assert_string_equal(err.rule, "AUTH.515");
 }
 
+/* ---- making results official against a correction (issue 14) ----------- */
+
+/* The mini election of tests/data in the store, its three forms imported. */
+static void load_mini(khum_store *s, khum_election *e)
+{
+    const char *data = getenv("KHUM_TESTDATA");
+    assert_non_null(data);
+    char path[512];
+    khum_err err;
+    khum_err_clear(&err);
+    khum_gazetteer g;
+    khum_gazetteer_init(&g);
+    static const char *const pumi[] = {"provinces", "districts", "communes", "villages"};
+    for (int l = 0; l < 4; l++) {
+        snprintf(path, sizeof path, "%s/mini-gazetteer/%s.csv", data, pumi[l]);
+        khum_csv *c;
+        assert_int_equal(khum_csv_open_path(path, &c, &err), KHUM_OK);
+        assert_int_equal(khum_gazetteer_read_pumi(&g, (khum_level)(l + 1), c, &err), KHUM_OK);
+        khum_csv_close(c);
+    }
+    assert_int_equal(khum_gazetteer_check(&g, &err), KHUM_OK);
+    khum_arena a;
+    khum_arena_init(&a, 0);
+    khum_party *parties;
+    size_t np;
+    khum_csv *c;
+    snprintf(path, sizeof path, "%s/../../data/parties/kh.csv", data);
+    assert_int_equal(khum_csv_open_path(path, &c, &err), KHUM_OK);
+    assert_int_equal(khum_parties_read(c, &a, &parties, &np, &err), KHUM_OK);
+    khum_csv_close(c);
+    khum_upsert_stats st;
+    assert_int_equal(khum_store_begin(s, &err), KHUM_OK);
+    assert_int_equal(khum_store_put_units(s, g.units, g.n, &st, &err), KHUM_OK);
+    assert_int_equal(khum_store_put_parties(s, parties, np, &st, &err), KHUM_OK);
+    assert_int_equal(khum_store_commit(s, &err), KHUM_OK);
+    free(parties);  /* the reader's array; the strings are in a */
+    khum_gazetteer_free(&g);
+    static const char *const names[] = {"election", "communes", "lists", "stations"};
+    khum_csv *f[4];
+    for (int i = 0; i < 4; i++) {
+        snprintf(path, sizeof path, "%s/mini-election/%s.csv", data, names[i]);
+        assert_int_equal(khum_csv_open_path(path, &f[i], &err), KHUM_OK);
+    }
+    khum_election_init(e);
+    assert_int_equal(khum_election_read(e, f[0], f[1], f[2], f[3], &err), KHUM_OK);
+    for (int i = 0; i < 4; i++)
+        khum_csv_close(f[i]);
+    bool existed;
+    assert_int_equal(khum_app_import_election(s, e, &existed, &err), KHUM_OK);
+    snprintf(path, sizeof path, "%s/mini-election/results.csv", data);
+    assert_int_equal(khum_csv_open_path(path, &c, &err), KHUM_OK);
+    khum_form_reader *r;
+    assert_int_equal(khum_form_reader_open(c, e, &a, &r, &err), KHUM_OK);
+    khum_form forms[3];
+    const char *expl;
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(khum_form_reader_next(r, &forms[i], &expl, &err), 1);
+    assert_int_equal(khum_app_import_forms(s, e, "test", forms, NULL, NULL, 3, &err), KHUM_OK);
+    khum_csv_close(c);
+    khum_arena_free(&a);
+}
+
+typedef struct race {
+    khum_store *other;        /* a second connection: a coordinator correcting a form */
+    const khum_election *e;
+    int calls;
+    khum_code met;            /* what the correction met inside the first operation */
+} race;
+
+/* Station 010201-01 corrected (a recount moved 10 votes) and keyed twice. */
+static khum_code correct_station(khum_store *s, const khum_election *e, khum_err *err)
+{
+    const char *party[] = {"CNRP", "CPP", "FCP"};
+    int64_t votes[] = {160, 190, 40};
+    khum_form f = {.station = "010201-01", .registered = 500, .received = 510, .cast = 400,
+                   .spoiled = 2, .unused = 108, .valid = 390, .invalid = 10, .n = 3,
+                   .party = party, .votes = votes};
+    int version;
+    khum_entry_outcome o;
+    khum_code rc = khum_app_correct(s, e, "coord", "010201-01", "recount", "NEC 12/2022",
+                                    &version, err);
+    if (!rc)
+        rc = khum_app_enter(s, e, "clerk1", &f, &o, err);
+    if (!rc)
+        rc = khum_app_enter(s, e, "clerk2", &f, &o, err);
+    return rc;
+}
+
+static void race_hook(void *ctx, const char *point)
+{
+    race *r = ctx;
+    if (strcmp(point, "official.decided") != 0 || r->calls++)
+        return;
+    khum_err err;
+    khum_err_clear(&err);
+    r->met = correct_station(r->other, r->e, &err);
+}
+
+/* A correction committed between make-official's decision and its write:
+ * whatever the timing, the record is one a serial order gives: either the
+ * corrected form is still accepted and the stored totals await it (official
+ * first), or it is official and the totals are its figures (correction
+ * first); never an official form whose figures the official totals lack. */
+static void test_official_against_correction(void **state)
+{
+    fixture *f = *state;
+    khum_election e;
+    load_mini(f->s, &e);
+    khum_err err;
+    khum_err_clear(&err);
+    khum_diags problems = {0};
+    size_t done;
+    assert_int_equal(khum_app_make_official(f->s, &e, "nec", NULL, 0, &done, &problems, &err),
+                     KHUM_OK);
+    assert_int_equal(done, 2);
+    race r = {.e = &e, .met = -1};
+    assert_int_equal(khum_store_open(f->path, &r.other, &err), KHUM_OK);
+    assert_int_equal(khum_store_set_lock_wait(r.other, 0, &err), KHUM_OK);
+    khum_store_set_hook(f->s, race_hook, &r);
+    const char *commune[] = {"010201"};
+    khum_code rc = khum_app_make_official(f->s, &e, "nec", commune, 1, &done, &problems, &err);
+    khum_store_set_hook(f->s, NULL, NULL);
+    assert_int_equal(r.calls, 1);
+    if (r.met != KHUM_OK)  /* it waited for the lock: it comes after, as it would */
+        assert_int_equal(correct_station(r.other, &e, &err), KHUM_OK);
+    khum_arena a;
+    khum_arena_init(&a, 0);
+    khum_form_version v;
+    assert_int_equal(khum_store_form_version(f->s, e.id, "010201-01", 0, &a, &v, &err),
+                     KHUM_OK);
+    assert_int_equal(v.version, 2);
+    khum_diags d = {0};
+    assert_int_equal(khum_app_reconcile(f->s, &e, &d, &err), KHUM_OK);
+    if (v.state == KHUM_FS_OFFICIAL)
+        assert_int_equal(d.n, 0);              /* correction, then official */
+    else
+        assert_int_equal(v.state, KHUM_FS_ACCEPTED);  /* official, then correction */
+    assert_int_equal(rc, KHUM_OK);
+    /* The lock makes the order official-then-correction here. */
+    assert_int_not_equal(r.met, KHUM_OK);
+    assert_int_equal(v.state, KHUM_FS_ACCEPTED);
+    assert_true(d.n > 0);
+    khum_diags_free(&d);
+    khum_diags_free(&problems);
+    khum_arena_free(&a);
+    khum_store_close(r.other);
+    khum_election_free(&e);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -501,6 +650,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_upsert_stats, setup, teardown),
         cmocka_unit_test_setup_teardown(test_parties_round_trip, setup, teardown),
         cmocka_unit_test_setup_teardown(test_users_authorize, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_official_against_correction, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
