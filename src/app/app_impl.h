@@ -16,4 +16,21 @@ khum_code app_audit(khum_store *s, const char *actor, const char *type, const ch
 /* "election/code", the object name of a station, commune or ledger event. */
 const char *app_object(const char *election, const char *code, char *buf, size_t cap);
 
+/* The lots of an election (lots_app.c): the communes' and the dissolutions'. */
+typedef struct app_lots {
+    khum_commune_lots *commune;
+    size_t ncommune;
+    khum_event_lot *event;
+    size_t nevent;
+} app_lots;
+khum_code app_load_lots(khum_store *s, const khum_election *e, khum_arena *a, app_lots *l,
+                        khum_err *err);
+/* The rules for replaying one commune's council: r with the recorded lots
+ * filled in. Every replay goes through here. */
+void app_commune_rules(const app_lots *l, const char *commune, const khum_council_rules *r,
+                       khum_council_rules *out);
+/* CNT.823 when the commune is official already: lots come before. */
+khum_code app_lots_before_official(khum_store *s, const khum_election *e, const char *commune,
+                                   khum_err *err);
+
 #endif

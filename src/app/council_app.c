@@ -117,18 +117,15 @@ khum_code khum_app_council(khum_store *s, const khum_election *e, const khum_tal
                             "%s", commune, e->id);
     khum_council_list *lists;
     khum_ledger_event *ev;
-    khum_commune_lots *lots;
-    size_t nev, nlots;
-    khum_council_rules rules = *r;
+    size_t nev;
+    app_lots lots;
+    khum_council_rules rules;
     khum_code rc = khum_app_commune_lists(s, e, t, ec, a, &lists, err);
     if (!rc)
         rc = khum_store_ledger_events(s, e->id, commune, a, &ev, &nev, err);
-    /* ties for posts are settled by the lots the commission recorded */
-    if (!rc)
-        rc = khum_store_list_lots(s, e->id, a, &lots, &nlots, err);
-    for (size_t i = 0; !rc && i < nlots; i++)
-        if (!strcmp(lots[i].commune, commune))
-            rules.lots_seed = lots[i].seed;
+    /* ties are settled by the lots the commission recorded, and only by them */
+    if (!rc && !(rc = app_load_lots(s, e, a, &lots, err)))
+        app_commune_rules(&lots, ec->code, r, &rules);
     if (!rc)
         rc = khum_ledger_replay(ec->code, ec->seats, lists, ec->nlists, e->date, ev, nev,
                                 as_of, &rules, a, c, changes, err);
@@ -142,21 +139,26 @@ khum_code khum_app_mandate(khum_store *s, const khum_election *e, const khum_tal
 {
     khum_ledger_event *ev;
     size_t nev;
+    app_lots lots;
     khum_code rc = khum_store_ledger_events(s, e->id, NULL, a, &ev, &nev, err);
+    if (!rc)
+        rc = app_load_lots(s, e, a, &lots, err);
     for (size_t i = 0; i < e->ncommunes && !rc; i++) {
         const khum_election_commune *ec = &e->communes[i];
         if (commune && strcmp(commune, ec->code))
             continue;
         khum_council_list *lists;
         khum_council formed, now;
+        khum_council_rules rules;
+        app_commune_rules(&lots, ec->code, r, &rules);
         size_t before = changes->n;
         if ((rc = khum_app_commune_lists(s, e, t, ec, a, &lists, err)) ||
-            (rc = khum_council_form(ec->code, ec->seats, lists, ec->nlists, r, e->date, a,
+            (rc = khum_council_form(ec->code, ec->seats, lists, ec->nlists, &rules, e->date, a,
                                     &formed, err)) ||
             (rc = khum_ledger_replay(ec->code, ec->seats, lists, ec->nlists, e->date, ev, nev,
-                                     until, r, a, &now, changes, err)))
+                                     until, &rules, a, &now, changes, err)))
             break;
-        khum_changes mine = {changes->v + before, changes->n - before, 0};
+        khum_changes mine = {changes->v ? changes->v + before : NULL, changes->n - before, 0};
         rc = khum_memberships_add(members, &formed, e->date, &mine, a, err);
     }
     return rc;
@@ -233,8 +235,12 @@ khum_code khum_app_record_event(khum_store *s, const khum_election *e,
         khum_council_list *lists;
         khum_ledger_event *old;
         size_t n;
+        app_lots lots;
+        khum_council_rules rules;
         if (!(rc = khum_app_commune_lists(s, e, &t, ec, &a, &lists, err)) &&
+            !(rc = app_load_lots(s, e, &a, &lots, err)) &&
             !(rc = khum_store_ledger_events(s, e->id, ev->commune, &a, &old, &n, err))) {
+            app_commune_rules(&lots, ec->code, r, &rules);
             khum_ledger_event *all = khum_arena_alloc(&a, (n + 1) * sizeof *all);
             if (!all) {
                 rc = khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
@@ -245,7 +251,7 @@ khum_code khum_app_record_event(khum_store *s, const khum_election *e,
                 all[n].id = INT64_MAX;  /* recorded last: after every earlier event that day */
                 khum_council c;
                 rc = khum_ledger_replay(ec->code, ec->seats, lists, ec->nlists, e->date, all,
-                                        n + 1, ev->date, r, &a, &c, NULL, err);
+                                        n + 1, ev->date, &rules, &a, &c, NULL, err);
             }
         }
     }

@@ -179,7 +179,9 @@ khum_code khum_app_draw_lots(khum_store *s, const khum_election *e, const char *
     if (rc)
         return rc;
     char obj[128];
-    rc = khum_store_put_lots(s, e->id, commune, seed, user, err);
+    rc = app_lots_before_official(s, e, commune, err);
+    if (!rc)
+        rc = khum_store_put_lots(s, e->id, commune, seed, user, err);
     if (!rc)
         rc = app_audit(s, user, "lots.draw", app_object(e->id, commune, obj, sizeof obj),
                        commune, NULL, json_pack("{s:s}", "seed", seed), err);
@@ -316,9 +318,9 @@ static void check_ready(const khum_election *e, const khum_tally_commune *c,
     if (c->needs_lots)
         problem(problems, "R.405", "commune %s: seats wait for lots (khum lots %s SEED)",
                 c->area.code, c->area.code);
-    else if (c->chief_by_lot_pending)
-        problem(problems, "R.406", "commune %s: the chief's post waits for lots (khum lots %s "
-                "SEED)", c->area.code, c->area.code);
+    else if (c->posts_by_lot_pending)  /* rules.md §3: ties that decide a post: lots, recorded */
+        problem(problems, "R.406", "commune %s: a tie in votes decides the chief or a deputy, "
+                "so the posts wait for lots (khum lots %s SEED)", c->area.code, c->area.code);
 }
 
 static bool all_official(const khum_tally *t, const char *prefix, const char *const *off,
