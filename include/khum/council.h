@@ -6,7 +6,8 @@
  * set (LAMC Arts 32-35; rules.md §3): lists ranked by votes; three or more
  * lists with seats give the posts to the top candidates of the first three;
  * two lists: chief and 1st deputy from the first list, 2nd deputy from the
- * other; one list: all three from it. Ties in votes for a post go to lots.
+ * other; one list: all three from it. Ties in votes for a post go to the
+ * recorded lots, and wait for them (khum_council.pending) when there are none.
  *
  * The ledger is an append-only list of events (resignation, death, removal,
  * expulsion, defection, party dissolution, reversal). The state of a council

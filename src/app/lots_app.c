@@ -41,7 +41,7 @@ khum_code app_lots_before_official(khum_store *s, const khum_election *e, const 
     if (!rc && official)  /* the council stands on them: a late draw would rewrite it */
         rc = khum_err_set(err, KHUM_ERR_CONFLICT, "CNT.823", "commune %s is official already: "
                           "lots are drawn before results are made official; a change now "
-                          "goes through a correction with a reason (khum correct)", commune);
+                          "goes through a correction with a reason (khum entry correct)", commune);
     return rc;
 }
 

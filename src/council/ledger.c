@@ -5,7 +5,8 @@
  *    leaves; the next unseated candidate of the same list takes the seat
  *    (LAMC Art 16); a post goes to the next sitting councillor of that list
  *    without a post, or to the new councillor when the list has no one else
- *    (Arts 36-38); for the chief, when deputy_moves_up is set, a 1st deputy of
+ *    (Arts 36-38); the chief's post stays with its list while the list has a
+ *    councillor (see pass_post); when deputy_moves_up is set, a 1st deputy of
  *    the same list moves up and the deputy post passes on (the law is
  *    ambiguous: rules.md §5).
  *  - defect with defector_keeps_seat (as practised in October 2017): the
@@ -13,8 +14,13 @@
  *  - dissolve: every seat held for the party is redistributed to the other
  *    lists of the commune that accept seats: quota = floor(their votes /
  *    seats), one seat per whole quota, then one at a time to the highest
- *    average v/(held+new+1) (or v/(new+1)), ties to more votes, then lots;
- *    the posts are derived again from the lists that remain (rules.md §6).
+ *    average v/(held+new+1) (or v/(new+1)), ties to more votes, then the
+ *    dissolution's lots for the commune (rules.event_lots); the posts are
+ *    derived again from the lists that remain (rules.md §6). Without those
+ *    lots, a tie that decides a seat or a post leaves the commune's seats or
+ *    posts waiting (khum_council.pending): nothing is drawn unrecorded.
+ *  - an event that cannot apply fails (LED.601) under the law; a what-if
+ *    reading (any other rule setting) notes it as skipped and goes on.
  */
 #include <stdio.h>
 #include <stdlib.h>

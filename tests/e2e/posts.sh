@@ -89,6 +89,17 @@ has out "redistributed seats: tie between CPP,FCP after event 1 (2017-11-16): kh
 run 0 K ledger seats --on 2017-12-01; has out "1 waits for lots"; has out "total,0,"
 run 0 K ledger changes; has out "pending"
 run 0 K ledger export --format memberships --on 2017-12-31
+# The dashboard's commune page reads what waits from the API; the API draws too.
+. "$(dirname "$0")/lib/http.sh"
+start_server "$DB"
+req GET "/api/v1/elections/kh-d2/councils/010201?date=2017-12-01"; status 200 "council"
+eq "$(json pending_lots.0.what)" "redistributed seats" "pending in the API"
+eq "$(json pending_lots.0.parties)" "CPP,FCP" "the tied lists"
+eq "$(json pending_lots.0.event)" 1 "the dissolution"
+login admin correct-horse-9
+as admin POST /api/v1/elections/kh-d2/lots '{"commune":"010201","seed":"s","event":9}'
+status 404 "lots for an event that is no dissolution"; eq "$(json error.code)" LED.610 "rule"
+stop_server
 run 1 K ledger lots 7 010201 s --user admin; has err "[LED.610]"
 run 0 K ledger lots 1 010201 seed-dissolution --user admin
 run 1 K ledger lots 1 010201 again --user admin; has err "[LED.611]"

@@ -22,9 +22,10 @@ has out "verified: version 1 of election kh-test-2022"; has out "3 forms summed"
 has out "2 communes' seats recomputed: no difference"
 run 0 K publish --out "$P" --key "$T/ncec.key"; has out "nothing changed since v000001"
 
-# Any write since (here lots recorded for a commune) makes v2; v1 stays as it
-# was and still verifies.
-run 0 K lots 010202 public-draw-1 --user chair
+# Any write since (here a user added; lots no longer: both communes are
+# official, CNT.823) makes v2; v1 stays as it was and still verifies.
+run 1 K lots 010202 public-draw-1 --user chair; has err "[CNT.823]"
+echo correct-horse-9 | "$KHUM" user add auditor2 --role clerk --scope 01 --db "$DB" >/dev/null 2>&1 || fail "user add"
 run 0 K publish --out "$P" --key "$T/ncec.key"; has out "published $P/v000002"
 eq "$(cat "$P/current")" v000002 "current moves"
 run 0 "$KHUM" verify "$P/v000001" --key "$T/ncec.pub"; has out "version 1"
