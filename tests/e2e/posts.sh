@@ -136,6 +136,13 @@ hasnt out "first-deputy"   # the list has no one left for it: vacant by default
 run 0 K council show 010201 --on 2017-09-02 --deputy-moves-up
 has out "first-deputy   CNRP-1"; has out "second-deputy  CNRP-2"
 
+# Option: the CPP list is exhausted with two vacant seats and CPP-2 sitting.
+# Its dissolution redistributes every seat it won by default (LEMNA 118(e)
+# "its seats"); with --pool-without-vacant only the one it still held.
+run 0 K ledger add dissolve --party CPP --date 2017-12-01 --user admin
+run 0 K council show 010201 --on 2017-12-02; has out "5 of 5 seats filled; CNRP 5"
+run 0 K council show 010201 --on 2017-12-02 --pool-without-vacant; has out "3 of 5 seats filled; CNRP 3"
+
 # 6. The news story: under the law CNRP-2's defection seats CNRP-4, who later
 #    resigns; read with --defector-keeps-seat, the resignation has no meaning.
 DB=$(newdb news)
