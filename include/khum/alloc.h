@@ -184,4 +184,16 @@ khum_code khum_alloc_margins(const khum_alloc_rules *r, const khum_alloc_input *
 void khum_alloc_lot_key(const char *seed, const char *district, int draw,
                         const char *party, char hex[65]);
 
+/* Lists ranked by votes for the posts of a council (rules.md §3: the chief
+ * and deputies come from the first lists in this order). Equal votes that
+ * reach the first `top` places are a tie that decides a post: with a seed,
+ * lots (draw 0 of the district's seed: the smallest key first); without one
+ * the tie stays undecided (order by name) and undecided[rank] is set for
+ * each rank it covers (undecided may be NULL). Returns whether any tie
+ * within the first `top` places is undecided. One home for the rule: the
+ * tally (chiefs, R.406) and the council (posts) both rank with it. */
+bool khum_alloc_rank_lists(const char *seed, const char *district, const char *const *names,
+                           const int64_t *votes, size_t n, size_t top, int *order,
+                           bool *undecided);
+
 #endif

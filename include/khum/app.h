@@ -144,6 +144,14 @@ khum_code khum_app_record_event(khum_store *s, const khum_election *e,
                                 const khum_ledger_event *ev, const khum_council_rules *r,
                                 const char *user, int64_t *id, khum_err *err);
 
+/* Record the lots drawn for what dissolution `event` does to `commune`,
+ * where a tie in votes decides a redistributed seat or a post (rules.md §3,
+ * §6; the council shows it pending until then). Once per event and commune
+ * (LED.611); the event must be a dissolution of this election (LED.610). */
+khum_code khum_app_draw_event_lots(khum_store *s, const khum_election *e, const char *user,
+                                   int64_t event, const char *commune, const char *seed,
+                                   khum_err *err);
+
 /* ---- the audit log and users (audit_app.c, user_app.c) ------------------- */
 
 /* Append one audit event in a transaction of its own (a refused write, say). */

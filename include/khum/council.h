@@ -6,7 +6,8 @@
  * set (LAMC Arts 32-35; rules.md §3): lists ranked by votes; three or more
  * lists with seats give the posts to the top candidates of the first three;
  * two lists: chief and 1st deputy from the first list, 2nd deputy from the
- * other; one list: all three from it. Ties in votes for a post go to lots.
+ * other; one list: all three from it. Ties in votes for a post go to the
+ * recorded lots, and wait for them (khum_council.pending) when there are none.
  *
  * The ledger is an append-only list of events (resignation, death, removal,
  * expulsion, defection, party dissolution, reversal). The state of a council
@@ -48,14 +49,31 @@ typedef struct khum_council_list {
     size_t ncand;
 } khum_council_list;
 
+/* Lots drawn for what one ledger event (a dissolution) does to one commune:
+ * a tie that decides a redistributed seat or a post (khum ledger lots). */
+typedef struct khum_event_lot {
+    int64_t event;
+    const char *commune, *seed;
+} khum_event_lot;
+
 typedef struct khum_council_rules {
     bool defector_keeps_seat;     /* false: a defector loses the seat (the law) */
-    bool deputy_moves_up;         /* true: a 1st deputy of the chief's list becomes chief */
+    bool deputy_moves_up;         /* true: a 1st deputy of the chief's list becomes chief,
+                                   * and a 2nd deputy moves up into a 1st deputy's post that
+                                   * its list can no longer fill (rank order, LAMC Art 40) */
     bool redistribution_all_seats;/* true: averages v/(held+new+1); false: v/(new+1) */
-    const char *lots_seed;        /* the commune's lots, for ties in posts */
+    bool pool_without_vacant;     /* false (default): a dissolved party's vacant seats are
+                                   * redistributed with the others (LEMNA 118(e) "its
+                                   * seats"); true: only the seats it still held */
+    const char *lots_seed;        /* the commune's lots, for ties in posts (khum lots) */
+    const khum_event_lot *event_lots;  /* lots of dissolutions, any commune */
+    size_t nevent_lots;
 } khum_council_rules;
 
 void khum_council_rules_default(khum_council_rules *r);
+/* Are these the law's settings? Any other reading is a what-if: an event
+ * that has no meaning under it is noted ("skipped") instead of failing. */
+bool khum_council_rules_is_law(const khum_council_rules *r);
 
 /* A seat and who holds it. */
 typedef struct khum_member {
@@ -69,6 +87,19 @@ typedef struct khum_member {
     int joined;                  /* order in which members joined their party group */
 } khum_member;
 
+/* A decision that waits for lots: a tie in votes decides a post, or a tie
+ * decides a seat redistributed after a dissolution (then the commune's whole
+ * redistribution waits). event 0: the formation (khum lots COMMUNE SEED);
+ * otherwise the dissolution (khum ledger lots EVENT COMMUNE SEED). */
+typedef struct khum_council_pending {
+    int64_t event;
+    const char *date;
+    const char *what;             /* "posts" or "redistributed seats" */
+    const char *parties;          /* the tied lists, "CNRP,FCP" */
+} khum_council_pending;
+
+#define KHUM_COUNCIL_MAX_PENDING 4
+
 typedef struct khum_council {
     const char *commune;
     int seats;
@@ -78,7 +109,10 @@ typedef struct khum_council {
     khum_member *m;              /* the seated members */
     size_t n, cap;
     int vacant;                  /* seats no candidate could fill */
+    int *vacant_of;              /* per list: its vacant seats (a dissolution's pool) */
     int joins;
+    khum_council_pending pending[KHUM_COUNCIL_MAX_PENDING];  /* lots still to draw */
+    size_t npending;
 } khum_council;
 
 /* Form the council the day results became official (`date`). */

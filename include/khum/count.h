@@ -210,7 +210,7 @@ typedef struct khum_tally_commune {
     bool allocated;
     bool needs_lots;
     int chief_party;                  /* index into parties, -1 none */
-    bool chief_by_lot_pending;        /* equal votes for first place */
+    bool posts_by_lot_pending;        /* equal votes decide a post, no lots yet */
 } khum_tally_commune;
 
 typedef struct khum_tally {

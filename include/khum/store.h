@@ -279,6 +279,13 @@ khum_code khum_store_add_ledger_event(khum_store *s, const char *election,
 khum_code khum_store_ledger_events(khum_store *s, const char *election, const char *commune,
                                    khum_arena *a, khum_ledger_event **ev, size_t *n,
                                    khum_err *err);
+/* Lots drawn for what a dissolution does to one commune (store_lots.c):
+ * recorded once (LED.611), listed by event and commune. */
+khum_code khum_store_put_event_lots(khum_store *s, const char *election, int64_t event,
+                                    const char *commune, const char *seed, const char *user,
+                                    khum_err *err);
+khum_code khum_store_list_event_lots(khum_store *s, const char *election, khum_arena *a,
+                                     khum_event_lot **lots, size_t *n, khum_err *err);
 
 /* ---- the audit log, users and sessions (store_audit.c, store_users.c) ----- */
 

@@ -38,6 +38,52 @@ void khum_alloc_lot_key(const char *seed, const char *district, int draw,
     sodium_bin2hex(hex, 65, d, sizeof d);
 }
 
+bool khum_alloc_rank_lists(const char *seed, const char *district, const char *const *names,
+                           const int64_t *votes, size_t n, size_t top, int *order,
+                           bool *undecided)
+{
+    for (size_t i = 0; i < n; i++) {  /* insertion sort: most votes first, then name */
+        size_t j = i;
+        while (j > 0 && (votes[order[j - 1]] < votes[i] ||
+                         (votes[order[j - 1]] == votes[i] &&
+                          strcmp(names[order[j - 1]], names[i]) > 0))) {
+            order[j] = order[j - 1];
+            j--;
+        }
+        order[j] = (int)i;
+        if (undecided)
+            undecided[i] = false;
+    }
+    bool open = false;
+    for (size_t lo = 0, hi; lo < n && lo < top; lo = hi) {
+        for (hi = lo + 1; hi < n && votes[order[hi]] == votes[order[lo]]; hi++)
+            ;
+        if (hi - lo < 2)
+            continue;
+        if (!seed) {  /* a post hangs on a tie nobody has drawn: say so, draw nothing */
+            open = true;
+            for (size_t k = lo; k < hi && undecided; k++)
+                undecided[k] = true;
+            continue;
+        }
+        char key[65], kj[65];
+        for (size_t i = lo + 1; i < hi; i++) {  /* the tied run by lot key */
+            int x = order[i];
+            size_t j = i;
+            khum_alloc_lot_key(seed, district, 0, names[x], key);
+            while (j > lo) {
+                khum_alloc_lot_key(seed, district, 0, names[order[j - 1]], kj);
+                if (strcmp(kj, key) <= 0)
+                    break;
+                order[j] = order[j - 1];
+                j--;
+            }
+            order[j] = x;
+        }
+    }
+    return open;
+}
+
 static int by_votes_desc(const void *pa, const void *pb)
 {
     const ranked *a = pa, *b = pb;

@@ -17,10 +17,6 @@ khum_code app_audit(khum_store *s, const char *actor, const char *type, const ch
 /* "election/code", the object name of a station, commune or ledger event. */
 const char *app_object(const char *election, const char *code, char *buf, size_t cap);
 
-/* r with the lots recorded for the commune (for ties in posts). */
-khum_code app_commune_rules(khum_store *s, const khum_election *e, const char *commune,
-                            const khum_council_rules *r, khum_arena *a,
-                            khum_council_rules *out, khum_err *err);
 /* Store checked forms in one transaction (results_app.c): the entry state
  * machine decides each form's state (import), the entries are recorded as
  * by `by` ("import" when NULL), a failure is placed in path at the form's
@@ -30,5 +26,21 @@ khum_code app_import_forms(khum_store *s, const khum_election *e, const char *by
                            const char *actor, const char *path, const khum_form *forms,
                            const char *const *expl, const long *lines, size_t n, json_t *after,
                            khum_err *err);
+/* The lots of an election (lots_app.c): the communes' and the dissolutions'. */
+typedef struct app_lots {
+    khum_commune_lots *commune;
+    size_t ncommune;
+    khum_event_lot *event;
+    size_t nevent;
+} app_lots;
+khum_code app_load_lots(khum_store *s, const khum_election *e, khum_arena *a, app_lots *l,
+                        khum_err *err);
+/* The rules for replaying one commune's council: r with the recorded lots
+ * filled in. Every replay goes through here. */
+void app_commune_rules(const app_lots *l, const char *commune, const khum_council_rules *r,
+                       khum_council_rules *out);
+/* CNT.823 when the commune is official already: lots come before. */
+khum_code app_lots_before_official(khum_store *s, const khum_election *e, const char *commune,
+                                   khum_err *err);
 
 #endif

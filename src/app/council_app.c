@@ -107,22 +107,6 @@ khum_code khum_app_commune_lists(khum_store *s, const khum_election *e, const kh
     return KHUM_OK;
 }
 
-/* The rule set for one commune: ties for posts are settled by the lots the
- * commission recorded for it. */
-khum_code app_commune_rules(khum_store *s, const khum_election *e, const char *commune,
-                            const khum_council_rules *r, khum_arena *a,
-                            khum_council_rules *out, khum_err *err)
-{
-    khum_commune_lots *lots;
-    size_t nlots;
-    *out = *r;
-    khum_code rc = khum_store_list_lots(s, e->id, a, &lots, &nlots, err);
-    for (size_t i = 0; !rc && i < nlots; i++)
-        if (!strcmp(lots[i].commune, commune))
-            out->lots_seed = lots[i].seed;
-    return rc;
-}
-
 khum_code khum_app_council(khum_store *s, const khum_election *e, const khum_tally *t,
                            const char *commune, const char *as_of,
                            const khum_council_rules *r, khum_arena *a, khum_council *c,
@@ -135,12 +119,14 @@ khum_code khum_app_council(khum_store *s, const khum_election *e, const khum_tal
     khum_council_list *lists;
     khum_ledger_event *ev;
     size_t nev;
+    app_lots lots;
     khum_council_rules rules;
     khum_code rc = khum_app_commune_lists(s, e, t, ec, a, &lists, err);
     if (!rc)
         rc = khum_store_ledger_events(s, e->id, commune, a, &ev, &nev, err);
-    if (!rc)
-        rc = app_commune_rules(s, e, commune, r, a, &rules, err);
+    /* ties are settled by the lots the commission recorded, and only by them */
+    if (!rc && !(rc = app_load_lots(s, e, a, &lots, err)))
+        app_commune_rules(&lots, ec->code, r, &rules);
     if (!rc)
         rc = khum_ledger_replay(ec->code, ec->seats, lists, ec->nlists, e->date, ev, nev,
                                 as_of, &rules, a, c, changes, err);
@@ -154,21 +140,26 @@ khum_code khum_app_mandate(khum_store *s, const khum_election *e, const khum_tal
 {
     khum_ledger_event *ev;
     size_t nev;
+    app_lots lots;
     khum_code rc = khum_store_ledger_events(s, e->id, NULL, a, &ev, &nev, err);
+    if (!rc)
+        rc = app_load_lots(s, e, a, &lots, err);
     for (size_t i = 0; i < e->ncommunes && !rc; i++) {
         const khum_election_commune *ec = &e->communes[i];
         if (commune && strcmp(commune, ec->code))
             continue;
         khum_council_list *lists;
         khum_council formed, now;
+        khum_council_rules rules;
+        app_commune_rules(&lots, ec->code, r, &rules);
         size_t before = changes->n;
         if ((rc = khum_app_commune_lists(s, e, t, ec, a, &lists, err)) ||
-            (rc = khum_council_form(ec->code, ec->seats, lists, ec->nlists, r, e->date, a,
+            (rc = khum_council_form(ec->code, ec->seats, lists, ec->nlists, &rules, e->date, a,
                                     &formed, err)) ||
             (rc = khum_ledger_replay(ec->code, ec->seats, lists, ec->nlists, e->date, ev, nev,
-                                     until, r, a, &now, changes, err)))
+                                     until, &rules, a, &now, changes, err)))
             break;
-        khum_changes mine = {changes->v + before, changes->n - before, 0};
+        khum_changes mine = {changes->v ? changes->v + before : NULL, changes->n - before, 0};
         rc = khum_memberships_add(members, &formed, e->date, &mine, a, err);
     }
     return rc;

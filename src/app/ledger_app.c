@@ -136,8 +136,9 @@ static khum_code with_event(const khum_ledger_event *old, size_t n,
  * named (LED.606); the new event's own failure is reported as it is. */
 static khum_code commune_holds(khum_store *s, const khum_election *e, const khum_tally *t,
                                const khum_election_commune *ec, const khum_ledger_event *all,
-                               size_t n, const char *end, const khum_council_rules *r,
-                               bool every, khum_arena *a, khum_err *err)
+                               size_t n, const char *end, const app_lots *lots,
+                               const khum_council_rules *r, bool every, khum_arena *a,
+                               khum_err *err)
 {
     khum_council_list *lists;
     khum_code rc = khum_app_commune_lists(s, e, t, ec, a, &lists, err);
@@ -146,8 +147,7 @@ static khum_code commune_holds(khum_store *s, const khum_election *e, const khum
         return KHUM_OK;
     }
     khum_council_rules rules;
-    if (!rc)
-        rc = app_commune_rules(s, e, ec->code, r, a, &rules, err);
+    app_commune_rules(lots, ec->code, r, &rules);
     const khum_ledger_event *broken = NULL;
     if (!rc)
         rc = khum_ledger_check(ec->code, ec->seats, lists, ec->nlists, e->date, all, n, end,
@@ -170,15 +170,17 @@ static khum_code ledger_holds(khum_store *s, const khum_election *e,
                               const khum_council_rules *r, khum_arena *a, khum_err *err)
 {
     khum_ledger_event *all;
+    app_lots lots;
     khum_tally t;
     khum_code rc = with_event(old, n, ev, a, &all, err);
-    if (rc || (rc = khum_app_tally(s, e, &t, err)))
+    if (rc || (rc = app_load_lots(s, e, a, &lots, err)) || (rc = khum_app_tally(s, e, &t, err)))
         return rc;
     const khum_ledger_event *what = target ? target : ev;
     bool every = what->type == KHUM_EV_DISSOLVE || !what->commune || !*what->commune;
     for (size_t i = 0; i < e->ncommunes && !rc; i++)
         if (every || !strcmp(e->communes[i].code, what->commune))
-            rc = commune_holds(s, e, &t, &e->communes[i], all, n + 1, end, r, every, a, err);
+            rc = commune_holds(s, e, &t, &e->communes[i], all, n + 1, end, &lots, r, every, a,
+                               err);
     khum_tally_free(&t);
     return rc;
 }

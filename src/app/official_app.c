@@ -106,9 +106,9 @@ static void check_ready(const khum_election *e, const khum_tally_commune *c,
     if (c->needs_lots)
         problem(problems, "R.405", "commune %s: seats wait for lots (khum lots %s SEED)",
                 c->area.code, c->area.code);
-    else if (c->chief_by_lot_pending)
-        problem(problems, "R.406", "commune %s: the chief's post waits for lots (khum lots %s "
-                "SEED)", c->area.code, c->area.code);
+    else if (c->posts_by_lot_pending)  /* rules.md §3: ties that decide a post: lots, recorded */
+        problem(problems, "R.406", "commune %s: a tie in votes decides the chief or a deputy, "
+                "so the posts wait for lots (khum lots %s SEED)", c->area.code, c->area.code);
 }
 
 static bool all_official(const khum_tally *t, const char *prefix, const char *const *off,

@@ -204,7 +204,9 @@ khum_code khum_app_draw_lots(khum_store *s, const khum_election *e, const char *
     if (rc)
         return rc;
     char obj[128];
-    rc = khum_store_put_lots(s, e->id, commune, seed, user, err);
+    rc = app_lots_before_official(s, e, commune, err);
+    if (!rc)
+        rc = khum_store_put_lots(s, e->id, commune, seed, user, err);
     if (!rc)
         rc = app_audit(s, user, "lots.draw", app_object(e->id, commune, obj, sizeof obj),
                        commune, NULL, json_pack("{s:s}", "seed", seed), err);

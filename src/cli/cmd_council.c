@@ -23,8 +23,14 @@ static const char council_help[] =
     "Rule options (rules.md §5-6):\n"
     "  --defector-keeps-seat   a councillor who joins another party keeps the seat\n"
     "                          (as in October 2017); by law the seat stays with the list\n"
-    "  --deputy-moves-up       a 1st deputy of the chief's list succeeds the chief\n"
-    "  --redistribution new|all  averages over new seats only, or all seats held (default)\n";
+    "  --deputy-moves-up       a 1st deputy of the chief's list succeeds the chief, and\n"
+    "                          a 2nd deputy the 1st deputy whose list has no one left\n"
+    "  --redistribution new|all  averages over new seats only, or all seats held (default)\n"
+    "  --pool-without-vacant   a dissolved party's vacant seats are not redistributed\n"
+    "                          (default: every seat it won is)\n"
+    "A reading with any option is a what-if: an event with no meaning under it is\n"
+    "listed as skipped, never an error. Posts or redistributed seats that a tie\n"
+    "decides are shown as waiting for lots until they are drawn.\n";
 
 static const char ledger_help[] =
     "usage: khum ledger add TYPE --date DATE [--commune C] [--person P] [--party X]\n"
@@ -37,6 +43,7 @@ static const char ledger_help[] =
     "       khum ledger changes [--commune C] [--person P] [--from DATE] [--on DATE]\n"
     "       khum ledger export --format memberships|popolo|timeseries [--on DATE]\n"
     "                          [--out FILE] [RULE OPTIONS]\n"
+    "       khum ledger lots EVENT COMMUNE SEED --user NAME\n"
     "\n"
     "The mandate ledger: an append-only record of events, each with its\n"
     "effective date, a reference (decision, letter) and who recorded it.\n"
@@ -44,6 +51,9 @@ static const char ledger_help[] =
     "every commune; --declining lists parties that refuse seats), reverse\n"
     "(--reverses ID: undo a mistaken event from its own date on).\n"
     "An event that cannot apply (the person holds no seat then) is refused.\n"
+    "An event is checked under the law (rule options do not apply to `add`).\n"
+    "`lots` records the lots drawn where a dissolution's redistribution or the\n"
+    "posts after it hang on a tie in one commune (shown as waiting until then).\n"
     "`seats` replays every council to the date and totals seats and chiefs.\n"
     "`changes` lists every consequence of the events (who left, who was seated,\n"
     "who took a post), for one commune or person if asked. `export` writes the\n"
@@ -70,6 +80,7 @@ static int parse(int argc, char **argv, const char *cmd, const char *help, counc
         {"defector-keeps-seat", no_argument, NULL, 'K'},
         {"deputy-moves-up", no_argument, NULL, 'M'},
         {"redistribution", required_argument, NULL, 'N'},
+        {"pool-without-vacant", no_argument, NULL, 'V'},
         {"from", required_argument, NULL, 'F'},    {"format", required_argument, NULL, 'f'},
         {"out", required_argument, NULL, 'O'},     {"by", required_argument, NULL, 'b'},
         {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
@@ -107,6 +118,7 @@ static int parse(int argc, char **argv, const char *cmd, const char *help, counc
             break;
         case 'K': o->rules.defector_keeps_seat = true; break;
         case 'M': o->rules.deputy_moves_up = true; break;
+        case 'V': o->rules.pool_without_vacant = true; break;
         case 'N':
             if (strcmp(optarg, "new") && strcmp(optarg, "all"))
                 return cli_usage_error(cmd, "--redistribution new or all");
@@ -123,6 +135,23 @@ static void today(char buf[11])
 {
     time_t now = time(NULL);
     strftime(buf, 11, "%Y-%m-%d", gmtime(&now));
+}
+
+/* What waits for lots (rules.md §3, §6), and how to record them. */
+static void print_pending(const khum_council *c)
+{
+    if (c->npending)
+        printf("\nwaiting for lots:\n");
+    for (size_t i = 0; i < c->npending; i++) {
+        const khum_council_pending *p = &c->pending[i];
+        if (p->event)
+            printf("  %s: tie between %s after event %lld (%s): khum ledger lots %lld %s SEED\n",
+                   p->what, p->parties, (long long)p->event, p->date, (long long)p->event,
+                   c->commune);
+        else
+            printf("  %s: tie between %s: khum lots %s SEED\n", p->what, p->parties,
+                   c->commune);
+    }
 }
 
 static void print_council(const khum_council *c, const khum_changes *ch, const char *on)
@@ -146,6 +175,7 @@ static void print_council(const khum_council *c, const khum_changes *ch, const c
         if (c->m[k].post == KHUM_POST_NONE)
             printf("  %-14s %-16s %-8s %-8s %-11s %s\n", "councillor", c->m[k].person,
                    c->m[k].party, c->m[k].list_party, c->m[k].since, c->m[k].why);
+    print_pending(c);
     if (ch && ch->n) {
         printf("\nchanges:\n");
         for (size_t i = 0; i < ch->n; i++)
@@ -230,7 +260,9 @@ static int ledger_add(khum_store *s, const khum_election *e, const council_opts 
     khum_err err;
     khum_err_clear(&err);
     int64_t id;
-    if (khum_app_record_event(s, e, &ev, &o->rules, user, &id, &err))
+    khum_council_rules law;  /* the record must hold under the law; options are readings */
+    khum_council_rules_default(&law);
+    if (khum_app_record_event(s, e, &ev, &law, user, &id, &err))
         return cli_fail(&err);
     printf("event %lld recorded: %s on %s\n", (long long)id, type, o->date);
     return EXIT_OK;
@@ -266,6 +298,25 @@ static int ledger_show(khum_store *s, const khum_election *e, const council_opts
     return EXIT_OK;
 }
 
+static int ledger_lots(khum_store *s, const khum_election *e, const council_opts *o,
+                       char **args)
+{
+    long event;
+    if (!khum_parse_int_range(args[0], 1, 1000000000, &event))
+        return cli_usage_error("ledger", "lots takes EVENT COMMUNE SEED (EVENT an id)");
+    const char *user;
+    int st = cli_authorize(s, o->user, KHUM_DO_LOTS, "", "ledger", &user);
+    if (st)
+        return st;
+    khum_err err;
+    khum_err_clear(&err);
+    if (khum_app_draw_event_lots(s, e, user, event, args[1], args[2], &err))
+        return cli_fail(&err);
+    printf("lots for event %ld in commune %s recorded (seed '%s', by %s)\n", event, args[1],
+           args[2], user);
+    return EXIT_OK;
+}
+
 /* Seats and chiefs per party on a date: every council replayed. */
 static int ledger_seats(khum_store *s, const khum_election *e, const council_opts *o)
 {
@@ -279,7 +330,7 @@ static int ledger_seats(khum_store *s, const khum_election *e, const council_opt
         return cli_fail(&err);
     const char *names[64];
     int seats[64] = {0}, chiefs[64] = {0};
-    size_t np = 0, done = 0;
+    size_t np = 0, done = 0, waiting = 0;
     int st = EXIT_OK;
     khum_arena a;
     khum_arena_init(&a, 0);
@@ -302,11 +353,15 @@ static int ledger_seats(khum_store *s, const khum_election *e, const council_opt
             }
         }
         done++;
+        waiting += c.npending > 0;
         khum_arena_reset(&a);
     }
     if (!st) {
         int total = 0;
-        printf("seats on %s (%zu councils replayed)\nparty,seats,chiefs\n", on, done);
+        printf("seats on %s (%zu councils replayed", on, done);
+        if (waiting)  /* seats or posts a tie decides: see khum council show */
+            printf("; %zu wait%s for lots", waiting, waiting == 1 ? "s" : "");
+        printf(")\nparty,seats,chiefs\n");
         for (size_t p = 0; p < np; p++) {
             printf("%s,%d,%d\n", names[p], seats[p], chiefs[p]);
             total += seats[p];
@@ -326,14 +381,15 @@ int cmd_ledger(int argc, char **argv)
     }
     const char *sub = argv[1];
     if (strcmp(sub, "add") && strcmp(sub, "show") && strcmp(sub, "seats") &&
-        strcmp(sub, "changes") && strcmp(sub, "export") && strcmp(sub, "report"))
+        strcmp(sub, "changes") && strcmp(sub, "export") && strcmp(sub, "report") &&
+        strcmp(sub, "lots"))
         return cli_usage_error("ledger", "unknown subcommand '%s'", sub);
     council_opts o;
     int st = parse(argc - 1, argv + 1, "ledger", ledger_help, &o);
     if (st)
         return st < 0 ? EXIT_OK : st;
     int nargs = argc - 1 - optind;
-    if (!strcmp(sub, "add") ? nargs != 1 : nargs != 0)
+    if (!strcmp(sub, "add") ? nargs != 1 : !strcmp(sub, "lots") ? nargs != 3 : nargs != 0)
         return cli_usage_error("ledger", "wrong arguments for %s", sub);
     khum_store *s;
     khum_election e;
@@ -343,6 +399,8 @@ int cmd_ledger(int argc, char **argv)
         st = ledger_add(s, &e, &o, argv[1 + optind]);
     else if (!strcmp(sub, "show"))
         st = ledger_show(s, &e, &o);
+    else if (!strcmp(sub, "lots"))
+        st = ledger_lots(s, &e, &o, argv + 1 + optind);
     else {
         ledger_query q = {o.commune, o.person, o.from, o.on, o.format, o.out, &o.rules};
         if (!strcmp(sub, "seats") && o.by)

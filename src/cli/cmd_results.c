@@ -53,10 +53,12 @@ int import_results_file(khum_store *s, const char *election, const char *path,
 static const char lots_help[] =
     "usage: khum lots COMMUNE SEED --user NAME [--db PATH] [--election ID]\n"
     "\n"
-    "Record the lots drawn by the commission for a commune whose seats or chief\n"
-    "hinge on a tie: the SEED (for example the numbers drawn in public) decides\n"
-    "every tied draw of that commune, replayably (docs/allocation.md). A draw is\n"
-    "recorded once, with who and when.\n";
+    "Record the lots drawn by the commission for a commune whose seats or posts\n"
+    "(the chief or a deputy) hinge on a tie: the SEED (for example the numbers\n"
+    "drawn in public) decides every tied draw of that commune, replayably\n"
+    "(docs/allocation.md). A draw is recorded once, with who and when, and before\n"
+    "the commune is made official (CNT.823 after). Ties after a dissolution have\n"
+    "lots of their own: khum ledger lots.\n";
 
 int cmd_lots(int argc, char **argv)
 {
@@ -91,7 +93,7 @@ static const char official_help[] =
     "\n"
     "Make communes' results official (all complete communes when none is named).\n"
     "Refused with every reason when a station's form is not accepted (R.404),\n"
-    "seats or the chief wait for lots (R.405, R.406), or the stored totals of\n"
+    "seats or posts wait for lots (R.405, R.406), or the stored totals of\n"
     "other communes no longer match their forms (R.403). Official forms are\n"
     "locked; change them with khum entry correct.\n";
 

@@ -50,6 +50,12 @@ void khum_council_rules_default(khum_council_rules *r)
     r->redistribution_all_seats = true;
 }
 
+bool khum_council_rules_is_law(const khum_council_rules *r)
+{
+    return !r->defector_keeps_seat && !r->deputy_moves_up && r->redistribution_all_seats &&
+           !r->pool_without_vacant;
+}
+
 int council_list_index(const khum_council *c, const char *party)
 {
     for (size_t i = 0; i < c->nlists; i++)
@@ -128,61 +134,64 @@ khum_member *council_group_member(khum_council *c, const char *party, int i,
     return i < n ? pick[i] : NULL;
 }
 
-/* Party groups with seats, ranked by their list's votes; ties by lots. */
-static size_t ranked_groups(const khum_council *c, const khum_council_rules *r,
-                            const char **out, size_t cap)
+/* Remember a decision that waits for lots (at most KHUM_COUNCIL_MAX_PENDING). */
+void council_add_pending(khum_council *c, int64_t event, const char *date, const char *what,
+                         const char *const *parties, size_t n, khum_arena *a)
 {
-    size_t n = 0;
-    for (size_t k = 0; k < c->n; k++) {
-        bool seen = false;
-        for (size_t i = 0; i < n && !seen; i++)
-            seen = strcmp(out[i], c->m[k].party) == 0;
-        if (!seen && n < cap)
-            out[n++] = c->m[k].party;
-    }
-    for (size_t i = 1; i < n; i++) {
-        const char *x = out[i];
-        size_t j = i;
-        while (j > 0) {
-            int64_t vx = party_votes(c, x), vy = party_votes(c, out[j - 1]);
-            bool first = vx > vy;
-            if (vx == vy) {  /* equal votes decide a post: lots (draw 0 of the seed) */
-                char kx[65], ky[65];
-                const char *seed = r->lots_seed ? r->lots_seed : "";
-                khum_alloc_lot_key(seed, c->commune, 0, x, kx);
-                khum_alloc_lot_key(seed, c->commune, 0, out[j - 1], ky);
-                first = strcmp(kx, ky) < 0;
-            }
-            if (!first)
-                break;
-            out[j] = out[j - 1];
-            j--;
-        }
-        out[j] = x;
-    }
-    return n;
+    if (c->npending == KHUM_COUNCIL_MAX_PENDING)
+        return;
+    const char *list = "";
+    for (size_t i = 0; i < n && list; i++)
+        list = khum_arena_printf(a, "%s%s%s", list, i ? "," : "", parties[i]);
+    c->pending[c->npending++] = (khum_council_pending){event, date, what, list ? list : ""};
 }
 
-/* LAMC Arts 32-35: the posts from the ranking of the lists with seats. */
-void council_derive_posts(khum_council *c, const khum_council_rules *r)
+/* LAMC Arts 32-35: the posts from the ranking of the party groups with seats
+ * by their list's votes (khum_alloc_rank_lists). A tie in votes that decides
+ * a post is settled by `seed` (the commune's lots at formation, the
+ * dissolution's lots after one); without a seed the posts it decides stay
+ * empty and the council says what waits for lots (rules.md §3: "ties in
+ * votes that decide a post: lots, recorded": never a draw nobody recorded). */
+void council_derive_posts(khum_council *c, const char *seed, int64_t event, const char *date,
+                          khum_arena *a)
 {
     for (size_t k = 0; k < c->n; k++)
         c->m[k].post = KHUM_POST_NONE;
     const char *g[64];
-    size_t n = ranked_groups(c, r, g, 64);
+    int64_t votes[64];
+    size_t n = 0;
+    for (size_t k = 0; k < c->n; k++) {
+        bool seen = false;
+        for (size_t i = 0; i < n && !seen; i++)
+            seen = strcmp(g[i], c->m[k].party) == 0;
+        if (!seen && n < 64) {
+            votes[n] = party_votes(c, c->m[k].party);
+            g[n++] = c->m[k].party;
+        }
+    }
+    int order[64];
+    bool open[64];
+    if (khum_alloc_rank_lists(seed, c->commune, g, votes, n, 3, order, open)) {
+        const char *tied[64];
+        size_t nt = 0;
+        for (size_t i = 0; i < n; i++)
+            if (open[i])
+                tied[nt++] = g[order[i]];
+        council_add_pending(c, event, date, "posts", tied, nt, a);
+    }
     khum_member *chief = NULL, *d1 = NULL, *d2 = NULL;
-    if (n >= 3) {
-        chief = council_group_member(c, g[0], 0, false);
-        d1 = council_group_member(c, g[1], 0, false);
-        d2 = council_group_member(c, g[2], 0, false);
-    } else if (n == 2) {
-        chief = council_group_member(c, g[0], 0, false);
-        d1 = council_group_member(c, g[0], 1, false);
-        d2 = council_group_member(c, g[1], 0, false);
+    if (n >= 3) {  /* a post whose rank hangs on an undrawn tie stays empty */
+        chief = open[0] ? NULL : council_group_member(c, g[order[0]], 0, false);
+        d1 = open[1] ? NULL : council_group_member(c, g[order[1]], 0, false);
+        d2 = open[2] ? NULL : council_group_member(c, g[order[2]], 0, false);
+    } else if (n == 2 && !open[0]) {
+        chief = council_group_member(c, g[order[0]], 0, false);
+        d1 = council_group_member(c, g[order[0]], 1, false);
+        d2 = council_group_member(c, g[order[1]], 0, false);
     } else if (n == 1) {
-        chief = council_group_member(c, g[0], 0, false);
-        d1 = council_group_member(c, g[0], 1, false);
-        d2 = council_group_member(c, g[0], 2, false);
+        chief = council_group_member(c, g[order[0]], 0, false);
+        d1 = council_group_member(c, g[order[0]], 1, false);
+        d2 = council_group_member(c, g[order[0]], 2, false);
     }
     if (chief)
         chief->post = KHUM_POST_CHIEF;
@@ -201,7 +210,8 @@ khum_code khum_council_form(const char *commune, int seats, const khum_council_l
     c->seats = seats;
     c->lists = khum_arena_alloc(a, (nlists + 1) * sizeof *c->lists);
     c->next_cand = khum_arena_calloc(a, nlists + 1, sizeof *c->next_cand);
-    if (!c->lists || !c->next_cand)
+    c->vacant_of = khum_arena_calloc(a, nlists + 1, sizeof *c->vacant_of);
+    if (!c->lists || !c->next_cand || !c->vacant_of)
         return khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
     memcpy(c->lists, lists, nlists * sizeof *lists);
     c->nlists = nlists;
@@ -209,13 +219,15 @@ khum_code khum_council_form(const char *commune, int seats, const khum_council_l
     for (size_t i = 0; i < nlists; i++) {
         total += lists[i].seats;
         for (int s = 0; s < lists[i].seats; s++)
-            if (!council_seat_next(c, (int)i, date, "elected", a))
+            if (!council_seat_next(c, (int)i, date, "elected", a)) {
                 c->vacant++;  /* a list shorter than its seats (Art 118(d)) */
+                c->vacant_of[i]++;
+            }
     }
     if (total != seats)
         return khum_err_set(err, KHUM_ERR_INPUT, "CNL.301", "commune %s: the lists hold %d "
                             "seats, the council has %d", commune, total, seats);
-    council_derive_posts(c, r);
+    council_derive_posts(c, r->lots_seed, 0, date, a);
     return KHUM_OK;
 }
 

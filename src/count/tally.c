@@ -86,39 +86,30 @@ static const char *lots_for(const khum_commune_lots *lots, size_t n, const char 
     return NULL;
 }
 
-/* The most-voted list with seats; a tie for first place goes to lots
- * (draw 0 of the commune's seed, the draw for posts). */
-static void find_chief(const khum_election *e, const khum_election_commune *ec,
+/* The most-voted list with seats has the chief. A tie in votes that decides
+ * the chief or a deputy goes to lots (draw 0 of the commune's seed, the draw
+ * for posts); without a seed the posts wait (R.406). The ranking is the
+ * council's own (khum_alloc_rank_lists), so the chiefs counted here are the
+ * chiefs the councils name. */
+static void find_posts(const khum_election *e, const khum_election_commune *ec,
                        khum_tally *t, khum_tally_commune *c, const char *seed)
 {
-    int best = -1;
-    int64_t top = -1;
-    int tied = 0;
-    char best_key[65] = "", key[65];
-    for (size_t k = 0; k < ec->nlists; k++) {
+    const char *names[64];
+    int64_t votes[64];
+    int idx[64], order[64];
+    size_t n = 0;
+    for (size_t k = 0; k < ec->nlists && n < 64; k++) {
         int p = khum_tally_party_of(t, e->lists[ec->first_list + k].party);
         if (c->area.seats[p] == 0)
             continue;
-        int64_t v = c->area.votes[p];
-        if (v > top) {
-            top = v;
-            best = p;
-            tied = 1;
-            if (seed)
-                khum_alloc_lot_key(seed, ec->code, 0, t->parties[p], best_key);
-        } else if (v == top) {
-            tied++;
-            if (seed) {
-                khum_alloc_lot_key(seed, ec->code, 0, t->parties[p], key);
-                if (strcmp(key, best_key) < 0) {
-                    best = p;
-                    memcpy(best_key, key, sizeof key);
-                }
-            }
-        }
+        names[n] = t->parties[p];
+        votes[n] = c->area.votes[p];
+        idx[n++] = p;
     }
-    c->chief_by_lot_pending = tied > 1 && !seed;
-    c->chief_party = c->chief_by_lot_pending ? -1 : best;
+    bool undecided[64];
+    c->posts_by_lot_pending = khum_alloc_rank_lists(seed, ec->code, names, votes, n, 3, order,
+                                                    undecided);
+    c->chief_party = n == 0 || undecided[0] ? -1 : idx[order[0]];
 }
 
 static khum_code allocate_commune(const khum_election *e, const khum_election_commune *ec,
@@ -153,7 +144,7 @@ static khum_code allocate_commune(const khum_election *e, const khum_election_co
         c->area.seats[p] = c->alloc.seats[k];
         c->area.seats_total += c->alloc.seats[k];
     }
-    find_chief(e, ec, t, c, seed);
+    find_posts(e, ec, t, c, seed);
     if (c->chief_party >= 0)
         c->area.chiefs[c->chief_party] = 1;
     return KHUM_OK;
@@ -282,7 +273,7 @@ khum_code khum_tally_end(khum_tally *t, const khum_election *e, const khum_commu
                                         lots_for(lots, nlots, e->communes[i].code), err);
         if (rc)
             return rc;
-        c->area.complete = c->allocated && !c->chief_by_lot_pending;
+        c->area.complete = c->allocated && !c->posts_by_lot_pending;
     }
     if (make_level(t, 4, 2, &t->districts, &t->ndistricts) ||
         make_level(t, 2, 1, &t->provinces, &t->nprovinces) ||

@@ -302,6 +302,20 @@ static json_t *changes_json(const khum_changes *ch)
     return arr;
 }
 
+/* What waits for lots: posts or redistributed seats a tie decides (event 0:
+ * the commune's own lots, khum lots; else the dissolution's, khum ledger lots). */
+static json_t *pending_json(const khum_council *c)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; i < c->npending; i++)
+        json_array_append_new(arr, json_pack("{s:I,s:s,s:s,s:s}", "event",
+                                             (json_int_t)c->pending[i].event, "date",
+                                             c->pending[i].date ? c->pending[i].date : "",
+                                             "what", c->pending[i].what, "parties",
+                                             c->pending[i].parties));
+    return arr;
+}
+
 static void council(srv_req *r, srv_election *el, srv_view *v, const char *commune)
 {
     const char *date = srv_arg(r, "date");
@@ -311,8 +325,7 @@ static void council(srv_req *r, srv_election *el, srv_view *v, const char *commu
         return;
     }
     khum_council_rules rules;
-    khum_council_rules_default(&rules);
-    rules.lots_seed = lots_seed(r, el->e.id, commune);
+    khum_council_rules_default(&rules);  /* the lots are filled in by khum_app_council */
     khum_council c;
     khum_changes ch = {0};
     khum_err err;
@@ -333,10 +346,11 @@ static void council(srv_req *r, srv_election *el, srv_view *v, const char *commu
                                                  mb->since ? mb->since : "", "why",
                                                  mb->why ? mb->why : ""));
     }
-    srv_json(r, 200, json_pack("{s:s,s:s,s:s,s:i,s:i,s:o,s:o}", "commune", commune, "name",
+    srv_json(r, 200, json_pack("{s:s,s:s,s:s,s:i,s:i,s:o,s:o,s:o}", "commune", commune, "name",
                                tally_view_name(&v->v, commune), "date",
                                date ? date : "", "seats", c.seats, "vacant", c.vacant,
-                               "members", members, "changes", changes_json(&ch)));
+                               "members", members, "changes", changes_json(&ch),
+                               "pending_lots", pending_json(&c)));
 }
 
 static void ledger(srv_req *r, srv_election *el)

@@ -386,15 +386,21 @@ static void lots(srv_req *r, srv_election *el)
     bool bad = false;
     const char *commune = str_field(r, b, "commune", true, &bad);
     const char *seed = bad ? NULL : str_field(r, b, "seed", true, &bad);
+    int64_t event = 0;  /* with an event: the lots of a dissolution in the commune */
+    if (!bad && json_object_get(b, "event") && !int_field(r, b, "event", &event))
+        bad = true;
     json_decref(b);
     khum_err err;
     khum_err_clear(&err);
     if (bad)
         return;
-    if (khum_app_draw_lots(r->store, &el->e, r->sess.user, commune, seed, &err))
+    if (event ? khum_app_draw_event_lots(r->store, &el->e, r->sess.user, event, commune, seed,
+                                         &err)
+              : khum_app_draw_lots(r->store, &el->e, r->sess.user, commune, seed, &err))
         srv_fail(r, 0, &err);
     else
-        srv_json(r, 201, json_pack("{s:s,s:s}", "commune", commune, "seed", seed));
+        srv_json(r, 201, json_pack("{s:s,s:s,s:I}", "commune", commune, "seed", seed, "event",
+                                   (json_int_t)event));
 }
 
 static void ledger_add(srv_req *r, srv_election *el)

@@ -22,8 +22,8 @@ static const struct { const char *name; bool identity; } tables[] = {
     {"election_list", false}, {"station", false}, {"form_entry", true},
     {"form_version", false}, {"form_event", true}, {"form_explanation", false},
     {"commune_lots", false}, {"commune_official", false}, {"official_total", false},
-    {"person", false}, {"candidate", false}, {"ledger_event", true}, {"app_user", false},
-    {"app_session", false}, {"audit_event", true}, {"audit_row", false},
+    {"person", false}, {"candidate", false}, {"ledger_event", true}, {"ledger_lots", false},
+    {"app_user", false}, {"app_session", false}, {"audit_event", true}, {"audit_row", false},
 };
 
 static int64_t count_rows(khum_store *s, const char *table, khum_err *err)

@@ -106,6 +106,13 @@ try {
   await shot(page, 'map-after');
   ok('map: commune 010201 turns from CNRP to CPP across 16 Nov 2017');
 
+  // A tied redistribution waits for lots: the commune page says so.
+  await ready(page, `${base}/?election=kh-tie-2017#/commune/010201`);
+  await visible(page, '[data-pending-lots]');
+  assert.match(await page.textContent('[data-pending-lots]'), /CPP = FUNCINPEC|FUNCINPEC = CPP/);
+  await shot(page, 'pending-lots');
+  ok('commune page: a tied redistribution waits for lots');
+
   // Phone width.
   const phone = await newPage(390);
   await ready(phone, `${base}/?election=kh-news-2017#/commune/010201`);

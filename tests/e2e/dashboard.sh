@@ -23,6 +23,15 @@ run 0 K import results "$N/results.csv" -q
 run 0 K import candidates "$N/candidates.csv"
 run 0 K official --user nec
 run 0 K ledger add dissolve --party CNRP --date 2017-11-16 --reference "Supreme Court" --user nec
+# A dissolution whose redistribution hangs on a tie (tests/data/tie-2017):
+# the commune page shows it waiting for lots.
+TIE="$KHUM_TESTDATA/tie-2017"
+echo correct-horse-9 | K user add chair --role admin >/dev/null 2>&1 || fail "user chair"
+run 0 K election import "$TIE"
+run 0 K import results "$TIE/results.csv" -q --election kh-tie-2017
+run 0 K import candidates "$TIE/candidates.csv" --election kh-tie-2017
+run 0 K official --user chair --election kh-tie-2017
+run 0 K ledger add dissolve --party CNRP --date 2017-11-16 --user chair --election kh-tie-2017
 run 0 K election import "$KHUM_TESTDATA/mini-election"
 PW=correct-horse-9
 for u in clerk1:clerk clerk2:clerk coord:coordinator; do

@@ -29,9 +29,11 @@ has out "2 communes' seats recomputed: no difference"
 has out "chain of 1 version intact, current v000001 is the newest"
 run 0 K publish --out "$P" --key "$T/ncec.key"; has out "nothing changed since v000001"
 
-# Any write since (here lots recorded for a commune) makes v2; v1 stays as it
-# was and still verifies, in its place in the chain.
-run 0 K lots 010202 public-draw-1
+# Any write since (here a user added; lots no longer: both communes are
+# official, CNT.823) makes v2; v1 stays as it was and still verifies, in its
+# place in the chain.
+run 1 K lots 010202 public-draw-1; has err "[CNT.823]"
+adduser "$DB" auditor2 clerk 01
 run 0 K publish --out "$P" --key "$T/ncec.key"; has out "published $P/v000002"
 eq "$(cat "$P/current")" v000002 "current moves"
 run 0 V "$P/v000001"; has out "version 1"; has out "version 1 of 2 in $P"

@@ -7,6 +7,7 @@
  */
 #include "testutil.h"
 
+#include "khum/alloc.h"
 #include "khum/council.h"
 
 /* Candidates P1..Pn of a party: person id "<party>-<n>". */
@@ -261,6 +262,179 @@ static void news_story(bool keeps_seat)
     khum_arena_free(&a);
 }
 
+/* rules.md §3: a tie in votes that decides a post is drawn from recorded lots
+ * only. Without a seed the posts it decides stay empty and the council says
+ * what waits; a tie below the third place decides nothing. */
+static void test_post_ties_wait_for_lots(void **state)
+{
+    (void)state;
+    khum_arena a;
+    khum_arena_init(&a, 0);
+    khum_council_rules r;
+    khum_council_rules_default(&r);
+    khum_council c;
+    khum_err err;
+    /* CPP 600, CNRP 200, FCP 200; 5 seats: CPP 3, CNRP 1, FCP 1 */
+    khum_council_list l[] = {lst(&a, "CPP", 600, 3, 10), lst(&a, "CNRP", 200, 1, 10),
+                             lst(&a, "FCP", 200, 1, 10)};
+    assert_int_equal(khum_council_form("010201", 5, l, 3, &r, "2017-06-25", &a, &c, &err),
+                     KHUM_OK);
+    assert_string_equal(holder(&c, KHUM_POST_CHIEF), "CPP-1");
+    assert_string_equal(holder(&c, KHUM_POST_DEPUTY1), "(none)");
+    assert_string_equal(holder(&c, KHUM_POST_DEPUTY2), "(none)");
+    assert_int_equal(c.npending, 1);
+    assert_int_equal(c.pending[0].event, 0);
+    assert_string_equal(c.pending[0].parties, "CNRP,FCP");
+    /* With the commune's lots, the smallest key of draw 0 takes the 1st deputy. */
+    r.lots_seed = "seed-d1";
+    char kc[65], kf[65];
+    khum_alloc_lot_key("seed-d1", "010201", 0, "CNRP", kc);
+    khum_alloc_lot_key("seed-d1", "010201", 0, "FCP", kf);
+    assert_int_equal(khum_council_form("010201", 5, l, 3, &r, "2017-06-25", &a, &c, &err),
+                     KHUM_OK);
+    assert_int_equal(c.npending, 0);
+    assert_string_equal(holder(&c, KHUM_POST_DEPUTY1), strcmp(kc, kf) < 0 ? "CNRP-1" : "FCP-1");
+    assert_string_equal(holder(&c, KHUM_POST_DEPUTY2), strcmp(kc, kf) < 0 ? "FCP-1" : "CNRP-1");
+    /* A tie for 4th place decides no post: nothing waits. */
+    r.lots_seed = NULL;
+    khum_council_list four[] = {lst(&a, "A", 900, 4, 18), lst(&a, "B", 500, 2, 18),
+                                lst(&a, "C", 400, 1, 18), lst(&a, "D", 200, 1, 18),
+                                lst(&a, "E", 200, 1, 18)};
+    assert_int_equal(khum_council_form("010201", 9, four, 5, &r, "2017-06-25", &a, &c, &err),
+                     KHUM_OK);
+    assert_int_equal(c.npending, 0);
+    assert_string_equal(holder(&c, KHUM_POST_DEPUTY2), "C-1");
+    khum_arena_free(&a);
+}
+
+/* rules.md §6: CNRP 2,000 holds all 5 seats; CPP 300 and FCP 300 take 2 each
+ * by the quota and the last seat and the posts hang on a tie: they wait for
+ * the dissolution's lots in that commune, then follow them. */
+static void test_dissolution_tie_waits_for_lots(void **state)
+{
+    (void)state;
+    khum_arena a;
+    khum_arena_init(&a, 0);
+    khum_council_rules r;
+    khum_council_rules_default(&r);
+    khum_council c;
+    khum_err err;
+    khum_council_list l[] = {lst(&a, "CNRP", 2000, 5, 10), lst(&a, "CPP", 300, 0, 10),
+                             lst(&a, "FCP", 300, 0, 10)};
+    khum_ledger_event ev = {1, "2017-11-16", KHUM_EV_DISSOLVE, "", NULL, "CNRP", NULL, NULL, 0,
+                            0, "court"};
+    khum_changes ch = {0};
+    assert_int_equal(khum_ledger_replay("010201", 5, l, 3, "2017-06-25", &ev, 1, "2017-12-01",
+                                        &r, &a, &c, &ch, &err), KHUM_OK);
+    assert_int_equal(c.n, 0);
+    assert_int_equal(c.vacant, 5);
+    assert_int_equal(c.npending, 1);
+    assert_int_equal(c.pending[0].event, 1);
+    assert_string_equal(c.pending[0].what, "redistributed seats");
+    assert_string_equal(c.pending[0].parties, "CPP,FCP");
+    assert_string_equal(ch.v[ch.n - 1].what, "pending");
+    /* The lots recorded for event 1 in this commune settle the seat and posts. */
+    khum_event_lot lot = {1, "010201", "seed-dissolution"};
+    r.event_lots = &lot;
+    r.nevent_lots = 1;
+    assert_int_equal(khum_ledger_replay("010201", 5, l, 3, "2017-06-25", &ev, 1, "2017-12-01",
+                                        &r, &a, &c, NULL, &err), KHUM_OK);
+    assert_int_equal(c.n, 5);
+    assert_int_equal(c.npending, 0);
+    char kc[65], kf[65];
+    khum_alloc_lot_key("seed-dissolution", "010201", 1, "CPP", kc);
+    const char *third = (khum_alloc_lot_key("seed-dissolution", "010201", 1, "FCP", kf),
+                         strcmp(kc, kf) < 0 ? "CPP" : "FCP");
+    assert_int_equal(seats_of(&c, third), 3);
+    assert_non_null(khum_council_post_holder(&c, KHUM_POST_CHIEF));
+    /* Lots of another commune or event decide nothing here. */
+    khum_event_lot other[] = {{1, "010202", "x"}, {2, "010201", "y"}};
+    r.event_lots = other;
+    r.nevent_lots = 2;
+    assert_int_equal(khum_ledger_replay("010201", 5, l, 3, "2017-06-25", &ev, 1, "2017-12-01",
+                                        &r, &a, &c, NULL, &err), KHUM_OK);
+    assert_int_equal(c.npending, 1);
+    khum_arena_free(&a);
+}
+
+/* LEMNA 118(e) "its seats": a dissolved party's vacant seat (its list was too
+ * short) is redistributed with the rest by default, kept vacant with
+ * pool_without_vacant. */
+static void test_dissolution_pool_and_vacant_seats(void **state)
+{
+    (void)state;
+    khum_arena a;
+    khum_arena_init(&a, 0);
+    khum_council_rules r;
+    khum_council_rules_default(&r);
+    khum_council c;
+    khum_err err;
+    /* CNRP won 3 seats with 2 names: one vacant seat (Art 118(d)) */
+    khum_council_list l[] = {lst(&a, "CPP", 900, 2, 10), lst(&a, "CNRP", 1200, 3, 2)};
+    khum_ledger_event ev = {1, "2017-11-16", KHUM_EV_DISSOLVE, "", NULL, "CNRP", NULL, NULL, 0,
+                            0, "court"};
+    assert_int_equal(khum_ledger_replay("010201", 5, l, 2, "2017-06-25", &ev, 1, "2017-12-01",
+                                        &r, &a, &c, NULL, &err), KHUM_OK);
+    assert_int_equal(seats_of(&c, "CPP"), 5);
+    assert_int_equal(c.vacant, 0);
+    r.pool_without_vacant = true;
+    assert_int_equal(khum_ledger_replay("010201", 5, l, 2, "2017-06-25", &ev, 1, "2017-12-01",
+                                        &r, &a, &c, NULL, &err), KHUM_OK);
+    assert_int_equal(seats_of(&c, "CPP"), 4);
+    assert_int_equal(c.vacant, 1);
+    assert_false(khum_council_rules_is_law(&r));
+    khum_arena_free(&a);
+}
+
+/* LAMC Art 37 (rules.md §5): the chief's list has no candidate left but its
+ * 1st deputy sits: the post stays with the list, under either setting. A
+ * what-if reading passes over an event it cannot apply, with a note. */
+static void test_chief_post_stays_with_list(void **state)
+{
+    (void)state;
+    khum_arena a;
+    khum_arena_init(&a, 0);
+    khum_council_rules r;
+    khum_council_rules_default(&r);
+    khum_council c;
+    khum_err err;
+    /* CPP 3 (chief CPP-1, 1st deputy CPP-2, CPP-3), CNRP 2 (2nd deputy CNRP-1);
+     * the CPP list has 3 names only, so CPP-3's resignation exhausts it. */
+    khum_council_list l[] = {lst(&a, "CPP", 600, 3, 3), lst(&a, "CNRP", 400, 2, 10)};
+    khum_ledger_event ev[] = {
+        {1, "2017-08-01", KHUM_EV_RESIGN, "010201", "CPP-3", NULL, NULL, NULL, 0, 0, "l"},
+        {2, "2017-09-01", KHUM_EV_RESIGN, "010201", "CPP-1", NULL, NULL, NULL, 0, 0, "l"},
+    };
+    for (int up = 0; up < 2; up++) {
+        r.deputy_moves_up = up;
+        khum_changes ch = {0};
+        assert_int_equal(khum_ledger_replay("010201", 5, l, 2, "2017-06-25", ev, 2,
+                                            "2017-09-02", &r, &a, &c, &ch, &err), KHUM_OK);
+        assert_string_equal(holder(&c, KHUM_POST_CHIEF), "CPP-2");
+        /* the 1st deputy's post: vacant by law; by rank order the 2nd deputy's */
+        assert_string_equal(holder(&c, KHUM_POST_DEPUTY1), up ? "CNRP-1" : "(none)");
+        assert_string_equal(holder(&c, KHUM_POST_DEPUTY2), up ? "CNRP-2" : "CNRP-1");
+    }
+    /* What-if: CNRP-4 was seated by the law's reading of a defection; read
+     * with defector_keeps_seat, his resignation is skipped, not an error. */
+    khum_council_list n[] = {lst(&a, "CNRP", 1500, 3, 10), lst(&a, "CPP", 1100, 2, 10)};
+    khum_ledger_event story[] = {
+        {1, "2017-10-23", KHUM_EV_DEFECT, "010201", "CNRP-2", NULL, "CPP", NULL, 0, 0, "p"},
+        {2, "2017-11-01", KHUM_EV_RESIGN, "010201", "CNRP-4", NULL, NULL, NULL, 0, 0, "l"},
+    };
+    khum_council_rules_default(&r);
+    khum_err_clear(&err);
+    assert_int_equal(khum_ledger_replay("010201", 5, n, 2, "2017-06-25", story, 2,
+                                        "2017-11-02", &r, &a, &c, NULL, &err), KHUM_OK);
+    r.defector_keeps_seat = true;
+    khum_changes ch = {0};
+    assert_int_equal(khum_ledger_replay("010201", 5, n, 2, "2017-06-25", story, 2,
+                                        "2017-11-02", &r, &a, &c, &ch, &err), KHUM_OK);
+    assert_string_equal(ch.v[ch.n - 1].what, "skipped");
+    assert_int_equal(seats_of(&c, "CPP"), 3);
+    khum_arena_free(&a);
+}
+
 static void test_news_story(void **state)
 {
     (void)state;
@@ -333,6 +507,10 @@ int main(void)
         cmocka_unit_test(test_posts), cmocka_unit_test(test_redistribution_vectors),
         cmocka_unit_test(test_replacement_and_reversal), cmocka_unit_test(test_news_story),
         cmocka_unit_test(test_ledger_check), cmocka_unit_test(test_mandate_end),
+        cmocka_unit_test(test_post_ties_wait_for_lots),
+        cmocka_unit_test(test_dissolution_tie_waits_for_lots),
+        cmocka_unit_test(test_dissolution_pool_and_vacant_seats),
+        cmocka_unit_test(test_chief_post_stays_with_list),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

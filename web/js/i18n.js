@@ -31,6 +31,7 @@ const STRINGS = {
     'needs-explanation': 'needs an explanation', 'accepted': 'accepted (provisional)', 'official-state': 'official',
     notFound: 'Not found', error: 'Error', protocolNote: 'Exact quotients; ties settled by the rule set, then by recorded lots.',
     searchNone: 'No commune matches.', total: 'Total',
+    pendingLots: 'Waiting for lots (a tie in votes decides)', event: 'event',
   },
   km: {
     'w:quota': 'កូតា', 'w:average': 'មធ្យមភាគ', 'w:remainder': 'សំណល់', 'w:left': 'ចេញ',
@@ -67,6 +68,7 @@ const STRINGS = {
     'needs-explanation': 'ត្រូវការការពន្យល់', 'accepted': 'ទទួលយក (បណ្ដោះអាសន្ន)', 'official-state': 'ផ្លូវការ',
     notFound: 'រកមិនឃើញ', error: 'កំហុស', protocolNote: 'ផលចែកពិតប្រាកដ ការស្មើគ្នាដោះស្រាយតាមច្បាប់ បន្ទាប់មកដោយការចាប់ឆ្នោត។',
     searchNone: 'គ្មានឃុំត្រូវនឹងការស្វែងរក។', total: 'សរុប',
+    pendingLots: 'រង់ចាំការចាប់ឆ្នោត (សំឡេងស្មើគ្នា)', event: 'ព្រឹត្តិការណ៍',
   },
 };
 

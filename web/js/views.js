@@ -134,12 +134,21 @@ async function viewCommune(main, code) {
       {key: 'since', label: I18N.t('since'), fmt: v => I18N.date(v)},
       {key: 'why', label: I18N.t('why'), fmt: v => I18N.word(v)}],
       members.slice().sort((x, y) => (x.post === 'none') - (y.post === 'none'))),
+    pendingLots(council.pending_lots || []),
     h('h2', {}, I18N.t('timeline')),
     table('timeline-' + code, [{key: 'date', label: I18N.t('date'), fmt: v => I18N.date(v)},
       {key: 'what', label: I18N.t('what'), fmt: v => I18N.word(v)}, {key: 'name', label: I18N.t('name')},
       {key: 'party', label: I18N.t('party'), fmt: v => v ? Parties.label(v) : ''},
       {key: 'detail', label: I18N.t('detail'), fmt: v => I18N.word(v)}], changes),
     h('h2', {}, I18N.t('stations')), table('forms-' + code, formCols, formRows));
+}
+
+/* Posts or redistributed seats that a tie decides and no lots settle yet. */
+function pendingLots(list) {
+  if (!list.length) return null;
+  return h('div', {'data-pending-lots': ''}, h('h3', {}, I18N.t('pendingLots')),
+    h('ul', {}, ...list.map(p => h('li', {}, `${I18N.word(p.what)}: ${p.parties.split(',').map(x => Parties.name(x)).join(' = ')}`
+      + (p.event ? ` (${I18N.t('event')} ${p.event}, ${I18N.date(p.date)})` : '')))));
 }
 
 async function mandate() {
