@@ -70,7 +70,7 @@ broken AUD.503 "ledger_event $lid" "missing"
 DB=$(newdb keyed)
 setup "$DB" "$KHUM_TESTDATA/mini-election"
 for u in ann bob; do
-    echo "$PW" | KHUM_USER=adm K user add $u --role clerk >/dev/null 2>&1 || fail "user $u"
+    echo "$PW" | KHUM_USER=adm K user add $u --role clerk --scope 01 >/dev/null 2>&1 || fail "user $u"
 done
 F1="registered=500 received=510 cast=400 spoiled=2 unused=108 valid=390 invalid=10 CPP=200 CNRP=150 FCP=40"
 run 0 K entry enter 010201-01 $F1 --user ann

@@ -13,12 +13,11 @@ eq "$hits" "" "form states spelt in SQL outside the store's mapping"
 DB=$(newdb life)
 ELE="$KHUM_TESTDATA/mini-election"
 K() { "$KHUM" "$@" --db "$DB"; }
-echo correct-horse-9 | K user add admin --role admin >/dev/null 2>&1 || fail "user admin"
 export KHUM_USER=admin
-for u in alice bob; do
-    echo correct-horse-9 | K user add $u --role clerk >/dev/null 2>&1 || fail "user $u"
-done
 run 0 K import gazetteer "$KHUM_TESTDATA/mini-gazetteer" -q
+for u in alice bob; do
+    echo correct-horse-9 | K user add $u --role clerk --scope 01 >/dev/null 2>&1 || fail "user $u"
+done
 run 0 K import parties "$KHUM_SRC/data/parties/kh.csv" -q
 run 0 K election import "$ELE"
 run 0 K import results "$ELE/results.csv" -q    # the user from $KHUM_USER

@@ -36,7 +36,6 @@ setup() {
     DB=$(newdb "$1")
     run 0 "$KHUM" import gazetteer "$KHUM_TESTDATA/mini-gazetteer" -q --db "$DB"
     run 0 "$KHUM" import parties "$KHUM_SRC/data/parties/kh.csv" -q --db "$DB"
-    echo correct-horse-9 | "$KHUM" user add admin --role admin --db "$DB" >/dev/null 2>&1
     run 0 "$KHUM" election import "$T/$1" --db "$DB"
     run 0 "$KHUM" import results "$T/$1/results.csv" -q --db "$DB"
     run 0 "$KHUM" import candidates "$T/$1/candidates.csv" --db "$DB"
@@ -147,7 +146,6 @@ run 0 K council show 010201 --on 2017-12-02 --pool-without-vacant; has out "3 of
 #    resigns; read with --defector-keeps-seat, the resignation has no meaning.
 DB=$(newdb news)
 F="$KHUM_TESTDATA/news-2017"
-echo correct-horse-9 | "$KHUM" user add admin --role admin --db "$DB" >/dev/null 2>&1
 run 0 K import gazetteer "$KHUM_TESTDATA/mini-gazetteer" -q
 run 0 K import parties "$KHUM_SRC/data/parties/kh.csv" -q
 run 0 K election import "$F"

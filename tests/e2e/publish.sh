@@ -71,7 +71,7 @@ run 1 V "$T/rl/v000009"; has err "[VER.941]"; hasnt out "verified"
 rm -rf "$T/rl"; cp -r "$P" "$T/rl"; cp -r "$P/v000001" "$T/rl/v000003"; echo v000003 >"$T/rl/current"
 run 1 V "$T/rl"; has err "[VER.941]"
 # A missing middle version: v000002 removed once v000003 exists.
-run 0 K lots 010201 public-draw-2
+adduser "$DB" auditor3 clerk 01   # a write: something new to publish
 run 0 K publish --out "$P" --key "$T/ncec.key"; has out "published $P/v000003"
 run 0 V "$P"; has out "chain of 3 versions intact, current v000003 is the newest"
 rm -rf "$T/mm"; cp -r "$P" "$T/mm"; rm -r "$T/mm/v000002"
