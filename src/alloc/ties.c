@@ -6,12 +6,12 @@
  * seats go to the smallest keys, so anyone holding the seed can replay every
  * draw with sha256sum (docs/allocation.md).
  */
-#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "engine.h"
+#include "khum/hash.h"
 #include "khum/str.h"
 
 typedef struct ranked {
@@ -23,19 +23,17 @@ typedef struct ranked {
 void khum_alloc_lot_key(const char *seed, const char *district, int draw,
                         const char *party, char hex[65])
 {
-    crypto_hash_sha256_state st;
+    khum_sha256 st;
     char head[64];
-    crypto_hash_sha256_init(&st);
-    crypto_hash_sha256_update(&st, (const unsigned char *)"khum-lot-v1\n", 12);
-    crypto_hash_sha256_update(&st, (const unsigned char *)seed, strlen(seed));
-    crypto_hash_sha256_update(&st, (const unsigned char *)"\n", 1);
-    crypto_hash_sha256_update(&st, (const unsigned char *)district, strlen(district));
+    khum_sha256_init(&st);
+    khum_sha256_update(&st, "khum-lot-v1\n", 12);
+    khum_sha256_update(&st, seed, strlen(seed));
+    khum_sha256_update(&st, "\n", 1);
+    khum_sha256_update(&st, district, strlen(district));
     int n = snprintf(head, sizeof head, "\n%d\n", draw);
-    crypto_hash_sha256_update(&st, (const unsigned char *)head, (size_t)n);
-    crypto_hash_sha256_update(&st, (const unsigned char *)party, strlen(party));
-    unsigned char d[crypto_hash_sha256_BYTES];
-    crypto_hash_sha256_final(&st, d);
-    sodium_bin2hex(hex, 65, d, sizeof d);
+    khum_sha256_update(&st, head, (size_t)n);
+    khum_sha256_update(&st, party, strlen(party));
+    khum_sha256_final_hex(&st, hex);
 }
 
 static int by_votes_desc(const void *pa, const void *pb)

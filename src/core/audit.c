@@ -4,37 +4,34 @@
  * recompute it with any SHA-256 tool).
  */
 #include <inttypes.h>
-#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "khum/audit.h"
 
-static void put_field(crypto_hash_sha256_state *st, const char *v)
+static void put_field(khum_sha256 *st, const char *v)
 {
     char head[32];
     size_t len = v ? strlen(v) : 0;
     int n = snprintf(head, sizeof head, "%zu:", len);
-    crypto_hash_sha256_update(st, (const unsigned char *)head, (size_t)n);
+    khum_sha256_update(st, head, (size_t)n);
     if (len)
-        crypto_hash_sha256_update(st, (const unsigned char *)v, len);
-    crypto_hash_sha256_update(st, (const unsigned char *)"\n", 1);
+        khum_sha256_update(st, v, len);
+    khum_sha256_update(st, "\n", 1);
 }
 
 void khum_audit_hash(const khum_audit_event *ev, char out[KHUM_SHA256_HEX])
 {
-    crypto_hash_sha256_state st;
+    khum_sha256 st;
     char id[32];
     snprintf(id, sizeof id, "%" PRId64, ev->id);
-    crypto_hash_sha256_init(&st);
-    crypto_hash_sha256_update(&st, (const unsigned char *)"khum-audit-v1\n", 14);
+    khum_sha256_init(&st);
+    khum_sha256_update(&st, "khum-audit-v1\n", 14);
     const char *fields[] = {id, ev->at, ev->actor, ev->type, ev->object,
                             ev->area, ev->before, ev->after, ev->prev};
     for (size_t i = 0; i < sizeof fields / sizeof *fields; i++)
         put_field(&st, fields[i]);
-    unsigned char d[crypto_hash_sha256_BYTES];
-    crypto_hash_sha256_final(&st, d);
-    sodium_bin2hex(out, KHUM_SHA256_HEX, d, sizeof d);
+    khum_sha256_final_hex(&st, out);
 }
 
 khum_code khum_audit_check_chain(const khum_audit_event *ev, size_t n, const char *prev_hash,

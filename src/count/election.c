@@ -7,11 +7,11 @@
  * they hold the same election; reports show its first 16 hex digits.
  */
 #include <ctype.h>
-#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "khum/count.h"
+#include "khum/hash.h"
 #include "khum/str.h"
 
 void khum_election_init(khum_election *e)
@@ -418,17 +418,17 @@ const khum_station *khum_election_station_find(const khum_election *e, const cha
     return NULL;
 }
 
-static void hash_line(crypto_hash_sha256_state *st, khum_buf *b)
+static void hash_line(khum_sha256 *st, khum_buf *b)
 {
-    crypto_hash_sha256_update(st, (const unsigned char *)b->data, b->len);
+    khum_sha256_update(st, b->data, b->len);
     khum_buf_reset(b);
 }
 
 /* The canonical text: one line per fact, in sorted order (docs/count.md). */
 static khum_code compute_hash(khum_election *e)
 {
-    crypto_hash_sha256_state st;
-    crypto_hash_sha256_init(&st);
+    khum_sha256 st;
+    khum_sha256_init(&st);
     khum_buf b;
     khum_buf_init(&b);
     khum_buf_printf(&b, "khum-election-v1\nid=%s\nname=%s\ndate=%s\nmandate=%d\nmethod=%s\n"
@@ -453,9 +453,7 @@ static khum_code compute_hash(khum_election *e)
     }
     bool failed = b.failed;
     khum_buf_free(&b);
-    unsigned char d[crypto_hash_sha256_BYTES];
-    crypto_hash_sha256_final(&st, d);
-    sodium_bin2hex(e->hash, sizeof e->hash, d, sizeof d);
+    khum_sha256_final_hex(&st, e->hash);
     return failed ? KHUM_ERR_NOMEM : KHUM_OK;
 }
 

@@ -1,11 +1,12 @@
 /*
  * test_core.c: UTF-8 validation and Latin case folding, the strict number,
- * fraction and date parsers, the arena, and error formatting.
+ * fraction and date parsers, the arena, error formatting and core's SHA-256.
  */
 #include "testutil.h"
 
 #include "khum/arena.h"
 #include "khum/err.h"
+#include "khum/hash.h"
 #include "khum/str.h"
 
 static void test_utf8_validate(void **state)
@@ -125,12 +126,40 @@ static void test_err_format(void **state)
     assert_int_equal(strlen(tiny), 7);
 }
 
+static void test_sha256_vectors(void **state)
+{
+    (void)state;
+    char hex[KHUM_SHA256_HEX];
+    khum_sha256_hex("", 0, hex);
+    assert_string_equal(hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    khum_sha256_hex("abc", 3, hex);
+    assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    const char *two = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"; /* 56 bytes */
+    khum_sha256_hex(two, strlen(two), hex);
+    assert_string_equal(hex, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+    /* a million 'a' fed in uneven pieces crosses every block boundary case */
+    char a[1024];
+    memset(a, 'a', sizeof a);
+    khum_sha256 st;
+    khum_sha256_init(&st);
+    size_t left = 1000000, step = 1;
+    while (left > 0) {
+        size_t n = step < left ? step : left;
+        khum_sha256_update(&st, a, n);
+        left -= n;
+        step = step % 997 + 13;
+    }
+    khum_sha256_final_hex(&st, hex);
+    assert_string_equal(hex, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_utf8_validate), cmocka_unit_test(test_fold_latin),
         cmocka_unit_test(test_parse_numbers), cmocka_unit_test(test_parse_date),
         cmocka_unit_test(test_arena),         cmocka_unit_test(test_err_format),
+        cmocka_unit_test(test_sha256_vectors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
