@@ -36,7 +36,7 @@ set(KHUM_DEPS_cli server)
 # The headers each module offers the modules above it, as they are named in
 # an #include. khum/NAME.h lives in include/khum/; any other name is a header
 # of src/ that a module lets the layers above it use.
-set(KHUM_HEADERS_core khum/arena.h khum/audit.h khum/csv.h khum/err.h khum/hash.h
+set(KHUM_HEADERS_core khum/arena.h khum/array.h khum/audit.h khum/csv.h khum/err.h khum/hash.h
                       khum/json.h khum/str.h)
 set(KHUM_HEADERS_geo khum/geo.h)
 set(KHUM_HEADERS_alloc khum/alloc.h)

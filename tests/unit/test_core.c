@@ -5,6 +5,7 @@
 #include "testutil.h"
 
 #include "khum/arena.h"
+#include "khum/array.h"
 #include "khum/err.h"
 #include "khum/hash.h"
 #include "khum/str.h"
@@ -126,6 +127,56 @@ static void test_err_format(void **state)
     assert_int_equal(strlen(tiny), 7);
 }
 
+static void test_arena_limit(void **state)
+{
+    (void)state;
+    khum_arena a;
+    khum_arena_init(&a, 256);
+    khum_arena_set_limit(&a, 64);
+    assert_non_null(khum_arena_alloc(&a, 48));
+    assert_null(khum_arena_alloc(&a, 32));       /* 48 + 32 > 64 */
+    assert_non_null(khum_arena_alloc(&a, 16));   /* exactly to the limit */
+    assert_null(khum_arena_strdup(&a, "x"));
+    khum_arena_free(&a);
+}
+
+static void test_array(void **state)
+{
+    (void)state;
+    khum_arena a;
+    khum_arena_init(&a, 0);
+    khum_array v;
+    khum_array_init(&v, sizeof(int64_t), &a);
+    for (int64_t i = 0; i < 1000; i++) {
+        int64_t *x = khum_array_push(&v);
+        assert_non_null(x);
+        assert_int_equal(*x, 0);                 /* zeroed */
+        *x = i * i;
+    }
+    assert_int_equal(v.n, 1000);
+    for (int64_t i = 0; i < 1000; i++)
+        assert_int_equal(((int64_t *)v.items)[i], i * i);
+    /* out of memory: NULL, and what was there stays */
+    khum_arena_set_limit(&a, a.used_total);
+    size_t n = v.n, cap = v.cap;
+    while (v.n < cap)
+        assert_non_null(khum_array_push(&v));
+    assert_null(khum_array_push(&v));
+    assert_int_equal(v.cap, cap);
+    assert_int_equal(((int64_t *)v.items)[n - 1], (int64_t)(n - 1) * (int64_t)(n - 1));
+    khum_arena_free(&a);
+
+    khum_array h;                                /* on the heap */
+    khum_array_init(&h, 3, NULL);
+    for (int i = 0; i < 100; i++)
+        memcpy(khum_array_push(&h), "abc", 3);
+    assert_memory_equal((char *)h.items + 297, "abc", 3);
+    khum_array_free(&h);
+    assert_null(h.items);
+    size_t c = 0;
+    assert_null(khum_grow(NULL, SIZE_MAX / 2 + 1, &c, 1, NULL));  /* overflow refused */
+}
+
 static void test_sha256_vectors(void **state)
 {
     (void)state;
@@ -160,6 +211,7 @@ int main(void)
         cmocka_unit_test(test_parse_numbers), cmocka_unit_test(test_parse_date),
         cmocka_unit_test(test_arena),         cmocka_unit_test(test_err_format),
         cmocka_unit_test(test_sha256_vectors),
+        cmocka_unit_test(test_arena_limit), cmocka_unit_test(test_array),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
