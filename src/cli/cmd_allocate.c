@@ -2,14 +2,14 @@
  * cmd_allocate.c: `khum allocate`: seats from a CSV of votes, one district
  * at a time, by any method of the engine. This file reads and checks the
  * input (every bad value names file:line:column, the column and an ALC rule)
- * and runs the engine; alloc_print.c writes the results.
+ * and runs the engine; src/publish/alloc_print.c writes the results.
  * Exit: 0 done; 2 bad input or usage; 3 a tie decides a seat and no --lots.
  */
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "alloc_cli.h"
+#include "publish/alloc_print.h"
 #include "cli.h"
 #include "khum/csv.h"
 
