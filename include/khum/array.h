@@ -14,7 +14,8 @@
 /* Grows items (n in use, *cap allocated, size bytes each) so that one more
  * fits, and returns the array, moved if it had to grow (from arena, or with
  * realloc when arena is NULL). NULL when memory is exhausted: items and *cap
- * are then untouched and still valid. */
+ * are then untouched and still valid. While items is NULL, *cap may name the
+ * first capacity wanted (0: a small default). */
 void *khum_grow(void *items, size_t n, size_t *cap, size_t size, khum_arena *arena);
 
 typedef struct khum_array {

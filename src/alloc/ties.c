@@ -57,16 +57,10 @@ static khum_code record_tie(alloc_ctx *c, const int *t, int n, int need, khum_fr
                             khum_tie_how how, int draw)
 {
     khum_alloc_result *res = c->res;
-    if (res->nties == c->ties_cap) {
-        size_t cap = c->ties_cap ? c->ties_cap * 2 : 4;
-        khum_alloc_tie *p = khum_arena_alloc(c->a, cap * sizeof *p);
-        if (!p)
-            return khum_err_set(c->err, KHUM_ERR_NOMEM, "", "out of memory");
-        if (res->nties)
-            memcpy(p, res->ties, res->nties * sizeof *p);
-        res->ties = p;
-        c->ties_cap = cap;
-    }
+    khum_alloc_tie *p = khum_grow(res->ties, res->nties, &c->ties_cap, sizeof *p, c->a);
+    if (!p)
+        return khum_err_set(c->err, KHUM_ERR_NOMEM, "", "out of memory");
+    res->ties = p;
     khum_alloc_tie *tie = &res->ties[res->nties++];
     tie->first_seat = c->next_seat;
     tie->nseats = need;
