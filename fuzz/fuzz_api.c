@@ -43,7 +43,7 @@ static void setup(void)
     const char *src = KHUM_SRC_DIR;
     char path[4][512], dir[512];
     snprintf(dir, sizeof dir, "%s/tests/data/mini-gazetteer", src);
-    if (import_gazetteer_dir(s, dir, true))
+    if (import_gazetteer_dir(s, dir, NULL, true))
         die("gazetteer", NULL);
     FILE *f;
     snprintf(path[0], sizeof path[0], "%s/data/parties/kh.csv", src);
@@ -51,7 +51,7 @@ static void setup(void)
     size_t n = (f = fopen(path[0], "rb")) ? fread(buf, 1, sizeof buf, f) : 0;
     if (f)
         fclose(f);
-    if (import_parties_csv(s, "kh.csv", buf, n, true))
+    if (import_parties_csv(s, "kh.csv", buf, n, NULL, true))
         die("parties", NULL);
     static const char *const files[4] = {"election.csv", "communes.csv", "lists.csv",
                                          "stations.csv"};

@@ -14,6 +14,7 @@ typedef struct khum_arena {
     khum_arena_block *head;
     size_t block_size;  /* size of ordinary blocks; larger requests get their own */
     size_t used_total;  /* bytes handed out, for reports and tests */
+    size_t limit;       /* 0: none; else no more than this many bytes are handed out */
 } khum_arena;
 
 void khum_arena_init(khum_arena *a, size_t block_size);  /* 0: 64 KiB */
@@ -21,6 +22,9 @@ void khum_arena_free(khum_arena *a);                     /* frees every block */
 /* Forget every allocation but keep one block for reuse: for loops that make
  * and drop the same kind of data many times. */
 void khum_arena_reset(khum_arena *a);
+/* Refuse (NULL) any allocation that would take the bytes handed out past
+ * limit: how tests show that a caller reports running out of memory. */
+void khum_arena_set_limit(khum_arena *a, size_t limit);
 
 /* 16-byte aligned, uninitialised; NULL only when memory is exhausted. */
 void *khum_arena_alloc(khum_arena *a, size_t n);

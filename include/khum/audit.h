@@ -54,7 +54,7 @@ void khum_audit_row_digest(const char *table, const char *const *cols, size_t nc
 
 /* An event's digest of its rows, fed one row at a time in the order written. */
 typedef struct khum_audit_rows {
-    _Alignas(16) unsigned char state[128];  /* a crypto_hash_sha256_state, opaque here */
+    khum_sha256 state;
     size_t n;
 } khum_audit_rows;
 

@@ -44,19 +44,14 @@ khum_code alloc_add_step(alloc_ctx *c, int seat, int party, khum_step_kind kind,
                          khum_tie_how tie)
 {
     khum_alloc_result *res = c->res;
-    if (res->nsteps == c->steps_cap) {
-        /* A district needs about one step per seat: start there, so that
-         * 1,652 communes do not each reserve room for 16. */
-        size_t cap = c->steps_cap ? c->steps_cap * 2
-                                  : (size_t)(c->in->seats > 4 ? c->in->seats + 1 : 5);
-        khum_alloc_step *p = khum_arena_alloc(c->a, cap * sizeof *p);
-        if (!p)
-            return khum_err_set(c->err, KHUM_ERR_NOMEM, "", "out of memory");
-        if (res->nsteps)
-            memcpy(p, res->steps, res->nsteps * sizeof *p);
-        res->steps = p;
-        c->steps_cap = cap;
-    }
+    /* A district needs about one step per seat: start there, so that
+     * 1,652 communes do not each reserve room for 16. */
+    if (!res->steps)
+        c->steps_cap = (size_t)(c->in->seats > 4 ? c->in->seats + 1 : 5);
+    khum_alloc_step *p = khum_grow(res->steps, res->nsteps, &c->steps_cap, sizeof *p, c->a);
+    if (!p)
+        return khum_err_set(c->err, KHUM_ERR_NOMEM, "", "out of memory");
+    res->steps = p;
     res->steps[res->nsteps++] = (khum_alloc_step){seat, party, kind, value, runner,
                                                   runner_value, tie};
     return KHUM_OK;

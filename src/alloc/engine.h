@@ -6,6 +6,7 @@
 #define KHUM_ALLOC_ENGINE_H
 
 #include "khum/alloc.h"
+#include "khum/array.h"
 
 typedef struct alloc_ctx {
     const khum_alloc_rules *r;

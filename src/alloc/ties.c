@@ -6,12 +6,12 @@
  * seats go to the smallest keys, so anyone holding the seed can replay every
  * draw with sha256sum (docs/allocation.md).
  */
-#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "engine.h"
+#include "khum/hash.h"
 #include "khum/str.h"
 
 typedef struct ranked {
@@ -23,19 +23,17 @@ typedef struct ranked {
 void khum_alloc_lot_key(const char *seed, const char *district, int draw,
                         const char *party, char hex[65])
 {
-    crypto_hash_sha256_state st;
+    khum_sha256 st;
     char head[64];
-    crypto_hash_sha256_init(&st);
-    crypto_hash_sha256_update(&st, (const unsigned char *)"khum-lot-v1\n", 12);
-    crypto_hash_sha256_update(&st, (const unsigned char *)seed, strlen(seed));
-    crypto_hash_sha256_update(&st, (const unsigned char *)"\n", 1);
-    crypto_hash_sha256_update(&st, (const unsigned char *)district, strlen(district));
+    khum_sha256_init(&st);
+    khum_sha256_update(&st, "khum-lot-v1\n", 12);
+    khum_sha256_update(&st, seed, strlen(seed));
+    khum_sha256_update(&st, "\n", 1);
+    khum_sha256_update(&st, district, strlen(district));
     int n = snprintf(head, sizeof head, "\n%d\n", draw);
-    crypto_hash_sha256_update(&st, (const unsigned char *)head, (size_t)n);
-    crypto_hash_sha256_update(&st, (const unsigned char *)party, strlen(party));
-    unsigned char d[crypto_hash_sha256_BYTES];
-    crypto_hash_sha256_final(&st, d);
-    sodium_bin2hex(hex, 65, d, sizeof d);
+    khum_sha256_update(&st, head, (size_t)n);
+    khum_sha256_update(&st, party, strlen(party));
+    khum_sha256_final_hex(&st, hex);
 }
 
 bool khum_alloc_rank_lists(const char *seed, const char *district, const char *const *names,
@@ -105,16 +103,10 @@ static khum_code record_tie(alloc_ctx *c, const int *t, int n, int need, khum_fr
                             khum_tie_how how, int draw)
 {
     khum_alloc_result *res = c->res;
-    if (res->nties == c->ties_cap) {
-        size_t cap = c->ties_cap ? c->ties_cap * 2 : 4;
-        khum_alloc_tie *p = khum_arena_alloc(c->a, cap * sizeof *p);
-        if (!p)
-            return khum_err_set(c->err, KHUM_ERR_NOMEM, "", "out of memory");
-        if (res->nties)
-            memcpy(p, res->ties, res->nties * sizeof *p);
-        res->ties = p;
-        c->ties_cap = cap;
-    }
+    khum_alloc_tie *p = khum_grow(res->ties, res->nties, &c->ties_cap, sizeof *p, c->a);
+    if (!p)
+        return khum_err_set(c->err, KHUM_ERR_NOMEM, "", "out of memory");
+    res->ties = p;
     khum_alloc_tie *tie = &res->ties[res->nties++];
     tie->first_seat = c->next_seat;
     tie->nseats = need;

@@ -118,9 +118,10 @@ int cmd_keygen(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 
 /* Import steps the demo reuses; each runs in its own transaction. */
-int import_gazetteer_dir(khum_store *s, const char *dir, bool quiet);
-int import_population_file(khum_store *s, const char *path, int year, bool quiet);
+int import_gazetteer_dir(khum_store *s, const char *dir, const char *user, bool quiet);
+int import_population_file(khum_store *s, const char *path, int year, const char *user,
+                           bool quiet);
 int import_parties_csv(khum_store *s, const char *name, const char *text, size_t len,
-                       bool quiet);
+                       const char *user, bool quiet);
 
 #endif

@@ -2,15 +2,16 @@
  * cmd_allocate.c: `khum allocate`: seats from a CSV of votes, one district
  * at a time, by any method of the engine. This file reads and checks the
  * input (every bad value names file:line:column, the column and an ALC rule)
- * and runs the engine; alloc_print.c writes the results.
+ * and runs the engine; src/publish/alloc_print.c writes the results.
  * Exit: 0 done; 2 bad input or usage; 3 a tie decides a seat and no --lots.
  */
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "alloc_cli.h"
+#include "publish/alloc_print.h"
 #include "cli.h"
+#include "khum/array.h"
 #include "khum/csv.h"
 
 static const char allocate_help[] =
@@ -172,16 +173,12 @@ static alloc_district *district_of(input *in, const char *name, khum_err *err)
     for (size_t i = 0; i < in->nd; i++)
         if (strcmp(in->d[i].name, name) == 0)
             return &in->d[i];
-    if (in->nd == in->dcap) {
-        size_t cap = in->dcap ? in->dcap * 2 : 64;
-        alloc_district *p = realloc(in->d, cap * sizeof *p);
-        if (!p) {
-            khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
-            return NULL;
-        }
-        in->d = p;
-        in->dcap = cap;
+    alloc_district *p = khum_grow(in->d, in->nd, &in->dcap, sizeof *p, NULL);
+    if (!p) {
+        khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
+        return NULL;
     }
+    in->d = p;
     alloc_district *d = &in->d[in->nd++];
     memset(d, 0, sizeof *d);
     d->name = name;
@@ -218,16 +215,10 @@ static khum_code add_to_district(input *in, khum_csv *csv, const int *col, alloc
                                         *d->name ? d->name : "the input");
         d->threshold_base = row->threshold_base;
     }
-    if (d->nrows == d->cap) {
-        size_t cap = d->cap ? d->cap * 2 : 8;
-        int *p = khum_arena_alloc(&in->arena, cap * sizeof *p);
-        if (!p)
-            return khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
-        if (d->nrows)
-            memcpy(p, d->rows, d->nrows * sizeof *p);
-        d->rows = p;
-        d->cap = cap;
-    }
+    int *ix = khum_grow(d->rows, d->nrows, &d->cap, sizeof *ix, &in->arena);
+    if (!ix)
+        return khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
+    d->rows = ix;
     d->rows[d->nrows++] = (int)in->n;
     return KHUM_OK;
 }
@@ -269,14 +260,10 @@ static khum_code read_row(input *in, khum_csv *csv, const int *col, khum_err *er
         return rc;
     if ((rc = add_to_district(in, csv, col, &row, err)))
         return rc;
-    if (in->n == in->cap) {
-        size_t cap = in->cap ? in->cap * 2 : 256;
-        alloc_row *p = realloc(in->rows, cap * sizeof *p);
-        if (!p)
-            return khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
-        in->rows = p;
-        in->cap = cap;
-    }
+    alloc_row *p = khum_grow(in->rows, in->n, &in->cap, sizeof *p, NULL);
+    if (!p)
+        return khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
+    in->rows = p;
     in->rows[in->n++] = row;
     return KHUM_OK;
 }

@@ -12,7 +12,7 @@
 
 #include "cli.h"
 #include "khum/app.h"
-#include "ledger_cli.h"
+#include "publish/ledger_export.h"
 
 static const char council_help[] =
     "usage: khum council show COMMUNE [--on DATE] [RULE OPTIONS] [--db PATH] [--election ID]\n"
@@ -268,6 +268,33 @@ static int ledger_add(khum_store *s, const khum_election *e, const council_opts 
     return EXIT_OK;
 }
 
+/* The exports and reports src/publish builds (ledger_export.h), written to
+ * --out or standard output; usage errors exit 2 before anything is read. */
+static int ledger_output(khum_store *s, const khum_election *e, const council_opts *o,
+                         const char *sub)
+{
+    ledger_query q = {o->commune, o->person, o->from, o->on, o->format, &o->rules};
+    if (!strcmp(sub, "report") && (!q.from || !q.on))
+        return cli_usage_error("ledger", "report needs --from DATE and --on DATE");
+    if (!strcmp(sub, "export") && !ledger_export_format_known(q.format))
+        return cli_usage_error("ledger", "export --format memberships, popolo or timeseries");
+    khum_err err;
+    khum_err_clear(&err);
+    khum_buf b;
+    khum_buf_init(&b);
+    khum_code rc;
+    if (!strcmp(sub, "seats"))
+        rc = ledger_seats_by(s, e, &q, !strcmp(o->by, "province") ? 1
+                                       : !strcmp(o->by, "district") ? 2 : 3, &b, &err);
+    else if (!strcmp(sub, "report"))
+        rc = ledger_report(s, e, &q, &b, &err);
+    else
+        rc = ledger_export(s, e, &q, !strcmp(sub, "changes"), &b, &err);
+    int st = rc ? cli_fail(&err) : cli_write_out("ledger", o->out, &b);
+    khum_buf_free(&b);
+    return st;
+}
+
 static int ledger_show(khum_store *s, const khum_election *e, const council_opts *o)
 {
     khum_arena a;
@@ -401,18 +428,10 @@ int cmd_ledger(int argc, char **argv)
         st = ledger_show(s, &e, &o);
     else if (!strcmp(sub, "lots"))
         st = ledger_lots(s, &e, &o, argv + 1 + optind);
-    else {
-        ledger_query q = {o.commune, o.person, o.from, o.on, o.format, o.out, &o.rules};
-        if (!strcmp(sub, "seats") && o.by)
-            st = ledger_seats_by(s, &e, &q, !strcmp(o.by, "province") ? 1
-                                            : !strcmp(o.by, "district") ? 2 : 3);
-        else if (!strcmp(sub, "seats"))
-            st = ledger_seats(s, &e, &o);
-        else if (!strcmp(sub, "report"))
-            st = ledger_report(s, &e, &q);
-        else
-            st = ledger_export(s, &e, &q, !strcmp(sub, "changes"));
-    }
+    else if (!strcmp(sub, "seats") && !o.by)
+        st = ledger_seats(s, &e, &o);
+    else
+        st = ledger_output(s, &e, &o, sub);
     cli_close_election(s, &e);
     return st;
 }

@@ -202,10 +202,10 @@ int cmd_demo(int argc, char **argv)
     }
     printf("Building %s from %s/data (public reference data, see each SOURCE.md)\n", db,
            cli_shared_dir());
-    if (!(st = demo_admin(s)) && !(st = import_gazetteer_dir(s, pumi, false)) &&
-        !(st = import_population_file(s, pop, 2011, true)))
+    if (!(st = demo_admin(s)) && !(st = import_gazetteer_dir(s, pumi, NULL, false)) &&
+        !(st = import_population_file(s, pop, 2011, NULL, true)))
         st = import_parties_csv(s, "built-in data/parties/kh.csv", khum_builtin_parties_kh[0],
-                                khum_builtin_parties_kh_len[0], false);
+                                khum_builtin_parties_kh_len[0], NULL, false);
     char id[128] = "";
     if (!st && election) {
         printf("Generating a SYNTHETIC national election like %ld (seed %ld) and entering "

@@ -1,24 +1,15 @@
 /*
- * cmd_export.c: `khum export`: results in exchange formats.
- *   nist-1500-100   NIST SP 1500-100 v2 Election Results Reporting JSON: one
- *                   PartyContest per commune with vote counts per party, the
- *                   ReportingUnit tree nation > province > district > commune,
- *                   parties with English and Khmer names. Status is certified
- *                   when every commune is official.
- *   openelections   a flat CSV in the OpenElections style: one row per
- *                   station and party, plus rows for registered voters,
- *                   ballots cast and invalid ballots.
+ * cmd_export.c: `khum export`: results in exchange formats. This file reads
+ * the options; src/publish/results_export.c writes NIST SP 1500-100 JSON and
+ * OpenElections-style CSV.
  */
 #include <getopt.h>
-#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "cli.h"
 #include "khum/app.h"
-#include "khum/csv.h"
-#include "publish/tally_view.h"
+#include "publish/results_export.h"
 
 static const char export_help[] =
     "usage: khum export --format nist-1500-100|openelections [--out FILE]\n"
@@ -27,177 +18,6 @@ static const char export_help[] =
     "Write the current results (accepted and official forms) in an exchange\n"
     "format: NIST SP 1500-100 Election Results Reporting JSON, or an\n"
     "OpenElections-style CSV with one row per polling station and party.\n";
-
-static json_t *text(const char *en, const char *km)
-{
-    json_t *t = json_array();
-    json_array_append_new(t, json_pack("{s:s, s:s, s:s}", "@type", "LanguageString",
-                                       "Language", "en", "Content", en));
-    if (km && *km)
-        json_array_append_new(t, json_pack("{s:s, s:s, s:s}", "@type", "LanguageString",
-                                           "Language", "km", "Content", km));
-    return json_pack("{s:s, s:o}", "@type", "InternationalizedText", "Text", t);
-}
-
-static json_t *unit(const tally_view *v, const khum_tally_area *a, const char *type)
-{
-    char id[32];
-    snprintf(id, sizeof id, "gpu-%s", *a->code ? a->code : "kh");
-    json_t *u = json_pack("{s:s, s:s, s:s, s:o}", "@type", "ReportingUnit", "@id", id, "Type",
-                          type, "Name", text(tally_view_name(v, a->code), NULL));
-    if (!strcmp(type, "other"))
-        json_object_set_new(u, "OtherType", json_string("commune"));
-    json_t *kids = json_array();
-    size_t len = strlen(a->code), want = len == 0 ? 2 : len + 2;
-    const khum_tally_area *list = want == 2 ? v->t.provinces : want == 4 ? v->t.districts : NULL;
-    size_t n = want == 2 ? v->t.nprovinces : want == 4 ? v->t.ndistricts : 0;
-    for (size_t i = 0; i < n; i++)
-        if (!strncmp(list[i].code, a->code, len))
-            json_array_append_new(kids, json_sprintf("gpu-%s", list[i].code));
-    for (size_t i = 0; want == 6 && i < v->t.ncommunes; i++)
-        if (!strncmp(v->t.communes[i].area.code, a->code, len))
-            json_array_append_new(kids, json_sprintf("gpu-%s", v->t.communes[i].area.code));
-    if (json_array_size(kids))
-        json_object_set_new(u, "ComposingGpUnitIds", kids);
-    else
-        json_decref(kids);
-    return u;
-}
-
-static json_t *contest(const tally_view *v, const khum_tally_commune *c)
-{
-    const khum_election_commune *ec = khum_election_commune_find(&v->e, c->area.code);
-    json_t *sel = json_array();
-    char gpu[16];
-    snprintf(gpu, sizeof gpu, "gpu-%s", c->area.code);
-    for (size_t k = 0; k < ec->nlists; k++) {
-        const char *party = v->e.lists[ec->first_list + k].party;
-        int p = khum_tally_party_index(&v->t, party);
-        json_t *counts = json_pack("[{s:s, s:s, s:s, s:I}]", "@type", "VoteCounts", "GpUnitId",
-                                   gpu, "CountItemType", "total", "Count",
-                                   (json_int_t)c->area.votes[p]);
-        json_array_append_new(sel, json_pack("{s:s, s:o, s:[o], s:o, s:I}", "@type",
-                                             "PartySelection", "@id",
-                                             json_sprintf("sel-%s-%s", c->area.code, party),
-                                             "PartyIds", json_sprintf("party-%s", party),
-                                             "VoteCounts", counts, "SequenceOrder",
-                                             (json_int_t)v->e.lists[ec->first_list + k].ballot_no));
-    }
-    char name[160];
-    snprintf(name, sizeof name, "Commune council %s %s", c->area.code,
-             tally_view_name(v, c->area.code));
-    return json_pack("{s:s, s:o, s:s, s:o, s:i, s:i, s:o, s:I, s:I}", "@type", "PartyContest",
-                     "@id", json_sprintf("contest-%s", c->area.code), "Name", name,
-                     "ElectionDistrictId", json_string(gpu), "NumberElected", ec->seats,
-                     "VotesAllowed", 1, "ContestSelection", sel, "SubUnitsReported",
-                     (json_int_t)c->area.stations_reported, "TotalSubUnits",
-                     (json_int_t)c->area.stations_expected);
-}
-
-static void export_nist(const tally_view *v, khum_buf *b)
-{
-    char status[96], when[32], h[20];
-    tally_view_status(v, "", status, sizeof status);
-    bool certified = !strcmp(status, "official");
-    bool complete = v->t.nation.stations_reported == v->t.nation.stations_expected;
-    time_t now = time(NULL);
-    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
-    khum_hash_short(v->e.hash, h);
-    json_t *units = json_array(), *contests = json_array(), *counts = json_array();
-    json_array_append_new(units, unit(v, &v->t.nation, "country"));
-    for (size_t i = 0; i < v->t.nprovinces; i++)
-        json_array_append_new(units, unit(v, &v->t.provinces[i], "state"));
-    for (size_t i = 0; i < v->t.ndistricts; i++)
-        json_array_append_new(units, unit(v, &v->t.districts[i], "county"));
-    for (size_t i = 0; i < v->t.ncommunes; i++) {
-        const khum_tally_commune *c = &v->t.communes[i];
-        json_array_append_new(units, unit(v, &c->area, "other"));
-        json_array_append_new(contests, contest(v, c));
-        json_array_append_new(counts, json_pack("{s:s, s:o, s:s, s:I}", "@type", "BallotCounts",
-                                                "GpUnitId",
-                                                json_sprintf("gpu-%s", c->area.code), "Type",
-                                                "total", "BallotsCast",
-                                                (json_int_t)c->area.cast));
-    }
-    json_t *parties = json_array();
-    for (size_t p = 0; p < v->t.nparties; p++) {
-        const char *en = v->t.parties[p], *km = NULL;
-        for (size_t k = 0; k < v->nparties; k++)
-            if (!strcmp(v->parties[k].id, v->t.parties[p])) {
-                en = v->parties[k].name_en;
-                km = v->parties[k].name_km;
-            }
-        json_array_append_new(parties, json_pack("{s:s, s:o, s:s, s:o}", "@type", "Party", "@id",
-                                                 json_sprintf("party-%s", v->t.parties[p]),
-                                                 "Abbreviation", v->t.parties[p], "Name",
-                                                 text(en, km)));
-    }
-    char notes[512];
-    snprintf(notes, sizeof notes, "%skhum election %s, election hash %s; %s",
-             v->e.synthetic ? "SYNTHETIC DATA, invented for demonstration, not a real "
-                              "election. " : "",
-             v->e.id, v->e.hash, status);
-    json_t *election = json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o}", "@type", "Election",
-                                 "ElectionScopeId", "gpu-kh", "StartDate", v->e.date,
-                                 "EndDate", v->e.date, "Type", "general", "Name",
-                                 text(v->e.name, NULL), "Contest", contests, "BallotCounts",
-                                 counts);
-    json_t *root = json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:i, s:s, s:s, s:s, s:[o], s:o, "
-                             "s:o}", "@type", "ElectionReport", "Format", "summary-contest",
-                             "GeneratedDate", when, "Issuer", "khum", "IssuerAbbreviation",
-                             "khum", "SequenceStart", 1, "SequenceEnd", 1, "Status",
-                             certified ? "certified"
-                                       : complete ? "unofficial-complete" : "unofficial-partial",
-                             "VendorApplicationId", "khum " KHUM_VERSION, "Notes", notes,
-                             "Election", election, "GpUnit", units, "Party", parties);
-    khum_json_to_buf(root, 1, b);
-}
-
-typedef struct oe_row {
-    const char *office, *party;
-    int64_t votes;
-} oe_row;
-
-static int export_openelections(khum_store *s, const tally_view *v, khum_buf *b)
-{
-    khum_arena a;
-    khum_arena_init(&a, 0);
-    khum_form *forms;
-    size_t n;
-    khum_err err;
-    khum_err_clear(&err);
-    if (khum_store_current_forms(s, v->e.id, &a, &forms, &n, &err)) {
-        khum_arena_free(&a);
-        return cli_fail(&err);
-    }
-    khum_buf_puts(b, "province,district,commune,precinct,office,party,votes\n");
-    for (size_t i = 0; i < n; i++) {
-        const khum_form *f = &forms[i];
-        const khum_station *st = khum_election_station_find(&v->e, f->station);
-        char pv[3], di[5];
-        snprintf(pv, sizeof pv, "%.2s", st->commune);
-        snprintf(di, sizeof di, "%.4s", st->commune);
-        const char *names[3] = {tally_view_name(v, pv), tally_view_name(v, di),
-                                tally_view_name(v, st->commune)};
-        oe_row rows[64];
-        size_t k = 0;
-        rows[k++] = (oe_row){"Registered Voters", "", f->registered};
-        rows[k++] = (oe_row){"Ballots Cast", "", f->cast};
-        rows[k++] = (oe_row){"Invalid Ballots", "", f->invalid};
-        for (size_t p = 0; p < f->n && k < 64; p++)
-            rows[k++] = (oe_row){"Commune Council", f->party[p], f->votes[p]};
-        for (size_t r = 0; r < k; r++) {
-            for (int c = 0; c < 3; c++)
-                khum_csv_put_field(b, names[c], c == 0);
-            khum_csv_put_field(b, f->station, false);
-            khum_csv_put_field(b, rows[r].office, false);
-            khum_csv_put_field(b, rows[r].party, false);
-            khum_buf_printf(b, ",%lld\n", (long long)rows[r].votes);
-        }
-    }
-    khum_arena_free(&a);
-    return EXIT_OK;
-}
 
 int cmd_export(int argc, char **argv)
 {
@@ -230,12 +50,12 @@ int cmd_export(int argc, char **argv)
     if (!(st = cli_view_load(s, election, &v))) {
         khum_buf b;
         khum_buf_init(&b);
-        if (!strcmp(format, "nist-1500-100"))
-            export_nist(&v, &b);
-        else
-            st = export_openelections(s, &v, &b);
-        if (!st)
-            st = cli_write_out("export", outpath, &b);
+        khum_err err;
+        khum_err_clear(&err);
+        khum_code rc = !strcmp(format, "nist-1500-100")
+                           ? results_export_nist(&v, &b, &err)
+                           : results_export_openelections(s, &v, &b, &err);
+        st = rc ? cli_fail(&err) : cli_write_out("export", outpath, &b);
         khum_buf_free(&b);
         tally_view_free(&v);
     }

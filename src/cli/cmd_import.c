@@ -1,8 +1,10 @@
 /*
  * cmd_import.c: `khum import gazetteer|population|seats|parties`. Each import
- * reads and checks the whole input first, then writes it in one transaction
- * together with an import_log row (file and SHA-256): bad input is reported
- * with file:line:column and rule code, and leaves the database untouched.
+ * reads and checks the whole input first, then hands it to its operation
+ * (khum/app_import.h), which writes it in one transaction together with the
+ * import_log row and the audit event (file, SHA-256, rows, acting user): bad
+ * input is reported with file:line:column and rule code, and leaves the
+ * database untouched. This file only parses options, reads and reports.
  */
 #include <ctype.h>
 #include <getopt.h>
@@ -13,6 +15,7 @@
 #include "khum/csv.h"
 #include "khum/geo.h"
 #include "khum/app.h"
+#include "khum/app_import.h"
 #include "khum/hash.h"
 
 static const char import_help[] =
@@ -82,26 +85,6 @@ static bool parse_sizes(const char *s, import_opts *o)
     return o->nsizes > 0;
 }
 
-/* Commit or roll back, and report. */
-static int finish(khum_store *s, khum_code rc, khum_err *err)
-{
-    if (!rc)
-        rc = khum_store_commit(s, err);
-    if (rc) {
-        khum_store_rollback(s);
-        return cli_fail(err);
-    }
-    return EXIT_OK;
-}
-
-static khum_code log_file(khum_store *s, const char *kind, const char *path, int64_t rows,
-                          khum_err *err)
-{
-    char hex[KHUM_SHA256_HEX];
-    khum_code rc = khum_sha256_file(path, hex, err);
-    return rc ? rc : khum_store_log_import(s, kind, path, hex, rows, err);
-}
-
 static const char *const pumi_files[] = {"provinces.csv", "districts.csv", "communes.csv",
                                          "villages.csv"};
 
@@ -133,30 +116,29 @@ static void print_units(const khum_gazetteer *g, const khum_upsert_stats *st)
     printf("\n");
 }
 
-int import_gazetteer_dir(khum_store *s, const char *dir, bool quiet)
+int import_gazetteer_dir(khum_store *s, const char *dir, const char *user, bool quiet)
 {
     khum_err err;
     khum_err_clear(&err);
     khum_gazetteer g;
     khum_gazetteer_init(&g);
     khum_upsert_stats st;
+    char paths[4][4096];
+    khum_import_file files[4];
     khum_code rc = read_pumi_dir(dir, &g, &err);
-    if (!rc && !(rc = khum_store_begin(s, &err))) {
-        rc = khum_store_put_units(s, g.units, g.n, &st, &err);
-        for (int l = 0; l < 4 && !rc; l++) {
-            char path[4096];
-            snprintf(path, sizeof path, "%s/%s", dir, pumi_files[l]);
-            rc = log_file(s, "gazetteer", path,
-                          (int64_t)khum_gazetteer_count(&g, (khum_level)(l + 1)), &err);
-        }
-        int status = finish(s, rc, &err);
-        if (!status && !quiet)
-            print_units(&g, &st);
-        khum_gazetteer_free(&g);
-        return status;
+    for (int l = 0; l < 4 && !rc; l++) {
+        snprintf(paths[l], sizeof paths[l], "%s/%s", dir, pumi_files[l]);
+        files[l] = (khum_import_file){.path = paths[l],
+                                      .rows = (int64_t)khum_gazetteer_count(&g, (khum_level)(l + 1))};
+        rc = khum_import_file_digest(&files[l], &err);
     }
+    if (!rc)
+        rc = khum_app_import_gazetteer(s, user, "gazetteer", &g, files, 4, &st, &err);
+    int status = rc ? cli_fail(&err) : EXIT_OK;
+    if (!status && !quiet)
+        print_units(&g, &st);
     khum_gazetteer_free(&g);
-    return cli_fail(&err);
+    return status;
 }
 
 /* Compare an NCDD file with what the database holds for its province. */
@@ -208,19 +190,19 @@ static int import_ncdd(khum_store *s, const import_opts *o)
         fprintf(stderr, "khum: warning: %zu row%s rejected and skipped (--accept-valid)\n",
                 rejected.n, rejected.n == 1 ? "" : "s");
     int status;
+    khum_import_file file = {.path = o->ncdd, .rows = (int64_t)g.n};
+    khum_upsert_stats st;
     if (rc) {
         status = cli_fail(&err);
     } else if (o->check) {
         status = check_against_store(s, &g);
-    } else if ((rc = khum_store_begin(s, &err))) {
+    } else if ((rc = khum_import_file_digest(&file, &err)) ||
+               (rc = khum_app_import_gazetteer(s, o->user, "gazetteer-ncdd", &g, &file, 1, &st,
+                                               &err))) {
         status = cli_fail(&err);
     } else {
-        khum_upsert_stats st;
-        rc = khum_store_put_units(s, g.units, g.n, &st, &err);
-        if (!rc)
-            rc = log_file(s, "gazetteer-ncdd", o->ncdd, (int64_t)g.n, &err);
-        status = finish(s, rc, &err);
-        if (!status && !o->quiet)
+        status = EXIT_OK;
+        if (!o->quiet)
             print_units(&g, &st);
     }
     khum_diags_free(&rejected);
@@ -243,7 +225,8 @@ static int year_from_name(const char *path)
     return 0;
 }
 
-int import_population_file(khum_store *s, const char *path, int year, bool quiet)
+int import_population_file(khum_store *s, const char *path, int year, const char *user,
+                           bool quiet)
 {
     khum_err err;
     khum_err_clear(&err);
@@ -255,51 +238,35 @@ int import_population_file(khum_store *s, const char *path, int year, bool quiet
     khum_arena a;
     khum_arena_init(&a, 0);
     khum_population *rows = NULL;
-    size_t n = 0, kept = 0, unmatched = 0, zero = 0;
+    size_t n = 0, kept = 0, zero = 0;
+    khum_diags skipped = {0};
+    khum_import_file file = {.path = path};
     khum_code rc = khum_population_read(csv, &a, &rows, &n, &err);
     khum_csv_close(csv);
+    if (!rc && !(rc = khum_import_file_digest(&file, &err)))
+        rc = khum_app_import_population(s, user, year, rows, n, &file, &kept, &skipped, &err);
+    for (size_t i = 0; !quiet && i < skipped.n; i++)  /* the communes left out, by line */
+        cli_warn(&skipped.items[i]);
+    size_t unmatched = skipped.n;
+    khum_diags_free(&skipped);
     int64_t persons = 0;
-    /* Keep the rows whose code is a current commune; list the others. */
-    for (size_t i = 0; i < n && !rc; i++) {
-        bool exists;
-        if ((rc = khum_store_area_exists(s, KHUM_COMMUNE, rows[i].commune, &exists, &err)))
-            break;
-        if (!exists) {
-            fflush(stdout);
-            if (!quiet)
-                fprintf(stderr, "khum: warning: %s:%ld: commune %s (%s) is not in the "
-                        "gazetteer: not imported [POP.305]\n", path, rows[i].line,
-                        rows[i].commune, *rows[i].name ? rows[i].name : "no name");
-            unmatched++;
-            continue;
-        }
+    for (size_t i = 0; i < kept; i++) {
         zero += rows[i].total == 0;
         persons += rows[i].total;
-        rows[kept++] = rows[i];
     }
-    if (!rc && !(rc = khum_store_begin(s, &err))) {
-        rc = khum_store_put_population(s, year, rows, kept, &err);
-        if (rc)
-            khum_err_at(&err, path, err.line, 0, NULL);
-        if (!rc)
-            rc = log_file(s, "population", path, (int64_t)kept, &err);
-        int status = finish(s, rc, &err);
-        fflush(stdout);
-        if (!status && unmatched)
-            fprintf(stderr, "khum: warning: %s: %zu of %zu commune codes match no commune of "
-                    "the gazetteer (boundaries changed since %d) and were not imported%s "
-                    "[POP.305]\n", path, unmatched, n, year,
-                    quiet ? "; import the file alone to list them" : "");
-        if (!status && !quiet)
-            printf("population %d: %zu communes, %lld persons%s\n", year, kept,
-                   (long long)persons, zero ? " (some with 0 persons)" : "");
-        free(rows);
-        khum_arena_free(&a);
-        return status;
-    }
+    int status = rc ? cli_fail(&err) : EXIT_OK;
+    fflush(stdout);
+    if (!rc && unmatched)
+        fprintf(stderr, "khum: warning: %s: %zu of %zu commune codes match no commune of "
+                "the gazetteer (boundaries changed since %d) and were not imported%s "
+                "[POP.305]\n", path, unmatched, n, year,
+                quiet ? "; import the file alone to list them" : "");
+    if (!rc && !quiet)
+        printf("population %d: %zu communes, %lld persons%s\n", year, kept,
+               (long long)persons, zero ? " (some with 0 persons)" : "");
     free(rows);
     khum_arena_free(&a);
-    return cli_fail(&err);
+    return status;
 }
 
 static int import_seats(khum_store *s, const char *path, const import_opts *o)
@@ -316,19 +283,15 @@ static int import_seats(khum_store *s, const char *path, const import_opts *o)
     khum_code rc = khum_council_sizes_read(csv, &a, o->mandate, o->sizes, o->nsizes, &rows,
                                            &n, &err);
     khum_csv_close(csv);
-    int status;
-    if (rc || (rc = khum_store_begin(s, &err))) {
-        status = cli_fail(&err);
-    } else {
-        rc = khum_store_put_council_sizes(s, rows, n, path, &err);
-        if (!rc)
-            rc = log_file(s, "seats", path, (int64_t)n, &err);
-        status = finish(s, rc, &err);
+    khum_import_file file = {.path = path, .rows = (int64_t)n};
+    if (!rc && !(rc = khum_import_file_digest(&file, &err)))
+        rc = khum_app_import_seats(s, o->user, rows, n, &file, &err);
+    int status = rc ? cli_fail(&err) : EXIT_OK;
+    if (!rc && !o->quiet) {
         long total = 0;
         for (size_t i = 0; i < n; i++)
             total += rows[i].seats;
-        if (!status && !o->quiet)
-            printf("seats: %zu communes, %ld seats\n", n, total);
+        printf("seats: %zu communes, %ld seats\n", n, total);
     }
     free(rows);
     khum_arena_free(&a);
@@ -336,7 +299,7 @@ static int import_seats(khum_store *s, const char *path, const import_opts *o)
 }
 
 int import_parties_csv(khum_store *s, const char *name, const char *text, size_t len,
-                       bool quiet)
+                       const char *user, bool quiet)
 {
     khum_err err;
     khum_err_clear(&err);
@@ -350,28 +313,20 @@ int import_parties_csv(khum_store *s, const char *name, const char *text, size_t
     khum_upsert_stats st;
     khum_code rc = khum_parties_read(csv, &a, &rows, &n, &err);
     khum_csv_close(csv);
-    int status;
-    if (rc || (rc = khum_store_begin(s, &err))) {
-        status = cli_fail(&err);
-    } else {
-        rc = khum_store_put_parties(s, rows, n, &st, &err);
-        if (rc)
-            khum_err_at(&err, name, err.line, 0, NULL);
-        char hex[KHUM_SHA256_HEX];
-        khum_sha256_hex(text, len, hex);
-        if (!rc)
-            rc = khum_store_log_import(s, "parties", name, hex, (int64_t)n, &err);
-        status = finish(s, rc, &err);
-        if (!status && !quiet)
-            printf("parties: %zu (%zu new, %zu updated, %zu unchanged)\n", n, st.inserted,
-                   st.updated, st.unchanged);
-    }
+    khum_import_file file = {.path = name, .rows = (int64_t)n};
+    khum_sha256_hex(text, len, file.sha256);
+    if (!rc)
+        rc = khum_app_import_parties(s, user, rows, n, &file, &st, &err);
+    int status = rc ? cli_fail(&err) : EXIT_OK;
+    if (!rc && !quiet)
+        printf("parties: %zu (%zu new, %zu updated, %zu unchanged)\n", n, st.inserted,
+               st.updated, st.unchanged);
     free(rows);
     khum_arena_free(&a);
     return status;
 }
 
-static int import_parties(khum_store *s, const char *path, bool quiet)
+static int import_parties(khum_store *s, const char *path, const char *user, bool quiet)
 {
     FILE *f = fopen(path, "rb");
     if (!f) {
@@ -388,7 +343,8 @@ static int import_parties(khum_store *s, const char *path, bool quiet)
         khum_buf_append(&b, chunk, got);
     fclose(f);
     int status = b.failed ? fail_msg("out of memory")
-                          : import_parties_csv(s, path, b.data ? b.data : "", b.len, quiet);
+                          : import_parties_csv(s, path, b.data ? b.data : "", b.len, user,
+                                               quiet);
     khum_buf_free(&b);
     return status;
 }
@@ -504,9 +460,9 @@ int cmd_import(int argc, char **argv)
     if (ncdd)
         st = import_ncdd(s, &o);
     else if (strcmp(kind, "gazetteer") == 0)
-        st = import_gazetteer_dir(s, src, o.quiet);
+        st = import_gazetteer_dir(s, src, o.user, o.quiet);
     else if (strcmp(kind, "population") == 0)
-        st = import_population_file(s, src, o.year, o.quiet);
+        st = import_population_file(s, src, o.year, o.user, o.quiet);
     else if (strcmp(kind, "seats") == 0)
         st = import_seats(s, src, &o);
     else if (results)
@@ -514,7 +470,7 @@ int cmd_import(int argc, char **argv)
     else if (strcmp(kind, "candidates") == 0)
         st = import_candidates_file(s, o.election, src, o.quiet);
     else
-        st = import_parties(s, src, o.quiet);
+        st = import_parties(s, src, o.user, o.quiet);
     khum_store_close(s);
     return st;
 }

@@ -24,6 +24,12 @@ void khum_arena_init(khum_arena *a, size_t block_size)
     a->head = NULL;
     a->block_size = block_size ? block_size : 64 * 1024;
     a->used_total = 0;
+    a->limit = 0;
+}
+
+void khum_arena_set_limit(khum_arena *a, size_t limit)
+{
+    a->limit = limit;
 }
 
 void khum_arena_free(khum_arena *a)
@@ -75,6 +81,8 @@ void *khum_arena_alloc(khum_arena *a, size_t n)
     if (n > SIZE_MAX - 64)
         return NULL;
     size_t need = ALIGN_UP(n);
+    if (a->limit && need > a->limit - (a->used_total < a->limit ? a->used_total : a->limit))
+        return NULL;
     khum_arena_block *b = a->head;
     if (!b || b->cap - b->used < need) {
         if (need > a->block_size / 4) {

@@ -4,82 +4,69 @@
  * layouts, so that an observer can recompute them with any SHA-256 tool).
  */
 #include <inttypes.h>
-#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "khum/audit.h"
 
-static void put_field(crypto_hash_sha256_state *st, const char *v)
+static void put_field(khum_sha256 *st, const char *v)
 {
     char head[32];
     size_t len = v ? strlen(v) : 0;
     int n = snprintf(head, sizeof head, "%zu:", len);
-    crypto_hash_sha256_update(st, (const unsigned char *)head, (size_t)n);
+    khum_sha256_update(st, head, (size_t)n);
     if (len)
-        crypto_hash_sha256_update(st, (const unsigned char *)v, len);
-    crypto_hash_sha256_update(st, (const unsigned char *)"\n", 1);
-}
-
-static void final_hex(crypto_hash_sha256_state *st, char out[KHUM_SHA256_HEX])
-{
-    unsigned char d[crypto_hash_sha256_BYTES];
-    crypto_hash_sha256_final(st, d);
-    sodium_bin2hex(out, KHUM_SHA256_HEX, d, sizeof d);
+        khum_sha256_update(st, v, len);
+    khum_sha256_update(st, "\n", 1);
 }
 
 void khum_audit_hash(const khum_audit_event *ev, char out[KHUM_SHA256_HEX])
 {
-    crypto_hash_sha256_state st;
+    khum_sha256 st;
     char id[32];
     snprintf(id, sizeof id, "%" PRId64, ev->id);
-    crypto_hash_sha256_init(&st);
-    crypto_hash_sha256_update(&st, (const unsigned char *)"khum-audit-v1\n", 14);
+    khum_sha256_init(&st);
+    khum_sha256_update(&st, "khum-audit-v1\n", 14);
     const char *fields[] = {id, ev->at, ev->actor, ev->type, ev->object,
                             ev->area, ev->before, ev->after, ev->prev};
     for (size_t i = 0; i < sizeof fields / sizeof *fields; i++)
         put_field(&st, fields[i]);
     if (ev->rows && *ev->rows)
         put_field(&st, ev->rows);
-    final_hex(&st, out);
+    khum_sha256_final_hex(&st, out);
 }
 
 void khum_audit_row_digest(const char *table, const char *const *cols, size_t ncols,
                            char out[KHUM_SHA256_HEX])
 {
-    crypto_hash_sha256_state st;
-    crypto_hash_sha256_init(&st);
-    crypto_hash_sha256_update(&st, (const unsigned char *)"khum-row-v1\n", 12);
+    khum_sha256 st;
+    khum_sha256_init(&st);
+    khum_sha256_update(&st, "khum-row-v1\n", 12);
     put_field(&st, table);
     for (size_t i = 0; i < ncols; i++)
         put_field(&st, cols[i]);
-    final_hex(&st, out);
+    khum_sha256_final_hex(&st, out);
 }
-
-_Static_assert(sizeof(crypto_hash_sha256_state) <= sizeof(((khum_audit_rows *)0)->state),
-               "khum_audit_rows holds a SHA-256 state");
 
 void khum_audit_rows_init(khum_audit_rows *r)
 {
-    crypto_hash_sha256_state *st = (crypto_hash_sha256_state *)(void *)r->state;
-    crypto_hash_sha256_init(st);
-    crypto_hash_sha256_update(st, (const unsigned char *)"khum-rows-v1\n", 13);
+    khum_sha256_init(&r->state);
+    khum_sha256_update(&r->state, "khum-rows-v1\n", 13);
     r->n = 0;
 }
 
 void khum_audit_rows_add(khum_audit_rows *r, const char *table, const char *key,
                          const char *digest)
 {
-    crypto_hash_sha256_state *st = (crypto_hash_sha256_state *)(void *)r->state;
-    put_field(st, table);
-    put_field(st, key);
-    put_field(st, digest);
+    put_field(&r->state, table);
+    put_field(&r->state, key);
+    put_field(&r->state, digest);
     r->n++;
 }
 
 void khum_audit_rows_final(khum_audit_rows *r, char out[KHUM_SHA256_HEX])
 {
-    final_hex((crypto_hash_sha256_state *)(void *)r->state, out);
+    khum_sha256_final_hex(&r->state, out);
 }
 
 khum_code khum_audit_check_chain(const khum_audit_event *ev, size_t n, const char *prev_hash,

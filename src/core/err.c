@@ -3,6 +3,7 @@
  * Messages are truncated rather than allocated, so that reporting an
  * out-of-memory error can never itself fail.
  */
+#include "khum/array.h"
 #include "khum/err.h"
 
 #include <stdarg.h>
@@ -106,14 +107,10 @@ const char *khum_code_name(khum_code c)
 
 khum_code khum_diags_add(khum_diags *d, const khum_err *e)
 {
-    if (d->n == d->cap) {
-        size_t cap = d->cap ? d->cap * 2 : 16;
-        khum_err *p = realloc(d->items, cap * sizeof *p);
-        if (!p)
-            return KHUM_ERR_NOMEM;
-        d->items = p;
-        d->cap = cap;
-    }
+    khum_err *p = khum_grow(d->items, d->n, &d->cap, sizeof *p, NULL);
+    if (!p)
+        return KHUM_ERR_NOMEM;
+    d->items = p;
     d->items[d->n++] = *e;
     return KHUM_OK;
 }

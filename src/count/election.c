@@ -7,11 +7,12 @@
  * they hold the same election; reports show its first 16 hex digits.
  */
 #include <ctype.h>
-#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "khum/array.h"
 #include "khum/count.h"
+#include "khum/hash.h"
 #include "khum/str.h"
 
 void khum_election_init(khum_election *e)
@@ -147,20 +148,6 @@ const khum_election_commune *khum_election_commune_find(const khum_election *e,
     return bsearch(&key, e->communes, e->ncommunes, sizeof key, commune_cmp);
 }
 
-/* Grow an arena-backed array (old contents copied). */
-static void *grow(khum_arena *a, void *old, size_t n, size_t *cap, size_t size)
-{
-    if (n < *cap)
-        return old;
-    size_t ncap = *cap ? *cap * 2 : 1024;
-    void *p = khum_arena_alloc(a, ncap * size);
-    if (p && n)
-        memcpy(p, old, n * size);
-    if (p)
-        *cap = ncap;
-    return p;
-}
-
 static khum_code read_communes(khum_election *e, khum_csv *csv, khum_err *err)
 {
     khum_code rc = khum_csv_read_header(csv, err);
@@ -168,7 +155,7 @@ static khum_code read_communes(khum_election *e, khum_csv *csv, khum_err *err)
     int c[2];
     if (rc || (rc = khum_csv_require(csv, req, c, 2, err)))
         return rc;
-    size_t cap = 0;
+    size_t cap = 1024;  /* first capacity (khum_grow) */
     int r;
     while ((r = khum_csv_next(csv, err)) > 0) {
         const char *code = khum_csv_get(csv, (size_t)c[0]);
@@ -181,8 +168,8 @@ static khum_code read_communes(khum_election *e, khum_csv *csv, khum_err *err)
             return khum_csv_field_error(csv, (size_t)c[1], err, KHUM_ERR_INPUT, "ELE.703",
                                         "seats '%s' must be a whole number from 1 to %d",
                                         khum_csv_get(csv, (size_t)c[1]), KHUM_ALLOC_MAX_SEATS);
-        if (!(e->communes = grow(&e->arena, e->communes, e->ncommunes, &cap,
-                                 sizeof *e->communes)))
+        if (!(e->communes = khum_grow(e->communes, e->ncommunes, &cap,
+                                 sizeof *e->communes, &e->arena)))
             return khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
         khum_election_commune *ec = &e->communes[e->ncommunes++];
         memset(ec, 0, sizeof *ec);
@@ -201,7 +188,7 @@ static khum_code read_lists(khum_election *e, khum_csv *csv, khum_err *err)
     if (rc || (rc = khum_csv_require(csv, req, c, 2, err)))
         return rc;
     int cballot = khum_csv_col(csv, "ballot_no|ballot");
-    size_t cap = 0;
+    size_t cap = 1024;  /* first capacity (khum_grow) */
     int r;
     while ((r = khum_csv_next(csv, err)) > 0) {
         long ballot = (long)e->nlists + 1;
@@ -214,7 +201,7 @@ static khum_code read_lists(khum_election *e, khum_csv *csv, khum_err *err)
             return khum_csv_field_error(csv, (size_t)cballot, err, KHUM_ERR_INPUT, "ELE.704",
                                         "ballot_no '%s' must be a number from 1 to 1000",
                                         khum_csv_get(csv, (size_t)cballot));
-        if (!(e->lists = grow(&e->arena, e->lists, e->nlists, &cap, sizeof *e->lists)))
+        if (!(e->lists = khum_grow(e->lists, e->nlists, &cap, sizeof *e->lists, &e->arena)))
             return khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
         khum_contest_list *l = &e->lists[e->nlists++];
         l->commune = field(e, csv, c[0]);
@@ -236,7 +223,7 @@ static khum_code read_stations(khum_election *e, khum_csv *csv, khum_err *err)
     int c[3];
     if (rc || (rc = khum_csv_require(csv, req, c, 3, err)))
         return rc;
-    size_t cap = 0;
+    size_t cap = 1024;  /* first capacity (khum_grow) */
     int r;
     while ((r = khum_csv_next(csv, err)) > 0) {
         int64_t reg;
@@ -250,8 +237,8 @@ static khum_code read_stations(khum_election *e, khum_csv *csv, khum_err *err)
             return khum_csv_field_error(csv, (size_t)c[2], err, KHUM_ERR_INPUT, "ELE.705",
                                         "registered voters '%s' must be a whole number",
                                         khum_csv_get(csv, (size_t)c[2]));
-        if (!(e->stations = grow(&e->arena, e->stations, e->nstations, &cap,
-                                 sizeof *e->stations)))
+        if (!(e->stations = khum_grow(e->stations, e->nstations, &cap,
+                                 sizeof *e->stations, &e->arena)))
             return khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
         khum_station *s = &e->stations[e->nstations++];
         s->code = field(e, csv, c[0]);
@@ -418,17 +405,17 @@ const khum_station *khum_election_station_find(const khum_election *e, const cha
     return NULL;
 }
 
-static void hash_line(crypto_hash_sha256_state *st, khum_buf *b)
+static void hash_line(khum_sha256 *st, khum_buf *b)
 {
-    crypto_hash_sha256_update(st, (const unsigned char *)b->data, b->len);
+    khum_sha256_update(st, b->data, b->len);
     khum_buf_reset(b);
 }
 
 /* The canonical text: one line per fact, in sorted order (docs/count.md). */
 static khum_code compute_hash(khum_election *e)
 {
-    crypto_hash_sha256_state st;
-    crypto_hash_sha256_init(&st);
+    khum_sha256 st;
+    khum_sha256_init(&st);
     khum_buf b;
     khum_buf_init(&b);
     khum_buf_printf(&b, "khum-election-v1\nid=%s\nname=%s\ndate=%s\nmandate=%d\nmethod=%s\n"
@@ -453,9 +440,7 @@ static khum_code compute_hash(khum_election *e)
     }
     bool failed = b.failed;
     khum_buf_free(&b);
-    unsigned char d[crypto_hash_sha256_BYTES];
-    crypto_hash_sha256_final(&st, d);
-    sodium_bin2hex(e->hash, sizeof e->hash, d, sizeof d);
+    khum_sha256_final_hex(&st, e->hash);
     return failed ? KHUM_ERR_NOMEM : KHUM_OK;
 }
 

@@ -4,6 +4,7 @@
  * geography", LAMC Art 12; 5, 7, 9 or 11 seats), and publishes no formula, so
  * khum reads them as data (docs: shared/docs/rules.md §1).
  */
+#include "khum/array.h"
 #include "khum/geo.h"
 
 #include <stdlib.h>
@@ -52,15 +53,12 @@ khum_code khum_council_sizes_read(khum_csv *csv, khum_arena *a, int default_mand
     khum_council_size *v = NULL;
     int r;
     while ((r = khum_csv_next(csv, err)) > 0) {
-        if (*n == cap) {
-            cap = cap ? cap * 2 : 2048;
-            khum_council_size *p = realloc(v, cap * sizeof *p);
-            if (!p) {
-                rc = khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
-                goto fail;
-            }
-            v = p;
+        khum_council_size *p = khum_grow(v, *n, &cap, sizeof *p, NULL);
+        if (!p) {
+            rc = khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
+            goto fail;
         }
+        v = p;
         khum_council_size *row = &v[*n];
         const char *code = khum_csv_get(csv, (size_t)ix[0]);
         if (!khum_is_digits(code, 6)) {

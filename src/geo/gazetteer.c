@@ -4,6 +4,7 @@
  * khum_gazetteer_check sorts it by (level, code), which both finds duplicates
  * and leaves parents before children, the order the store inserts them in.
  */
+#include "khum/array.h"
 #include "khum/geo.h"
 #include "khum/str.h"
 
@@ -74,16 +75,12 @@ static const khum_unit *find_sorted(const khum_gazetteer *g, khum_level l,
 
 static khum_unit *add_unit(khum_gazetteer *g, khum_err *err)
 {
-    if (g->n == g->cap) {
-        size_t cap = g->cap ? g->cap * 2 : 1024;
-        khum_unit *p = realloc(g->units, cap * sizeof *p);
-        if (!p) {
-            khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
-            return NULL;
-        }
-        g->units = p;
-        g->cap = cap;
+    khum_unit *p = khum_grow(g->units, g->n, &g->cap, sizeof *p, NULL);
+    if (!p) {
+        khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
+        return NULL;
     }
+    g->units = p;
     khum_unit *u = &g->units[g->n++];
     memset(u, 0, sizeof *u);
     return u;

@@ -4,6 +4,7 @@
  * dissolution (the CNRP was dissolved on 2017-11-16). Names and colours are
  * data, so another country's parties load from a file of the same form.
  */
+#include "khum/array.h"
 #include "khum/geo.h"
 
 #include <ctype.h>
@@ -103,15 +104,12 @@ khum_code khum_parties_read(khum_csv *csv, khum_arena *a, khum_party **rows,
     khum_party *v = NULL;
     int r;
     while ((r = khum_csv_next(csv, err)) > 0) {
-        if (*n == cap) {
-            cap = cap ? cap * 2 : 64;
-            khum_party *p = realloc(v, cap * sizeof *p);
-            if (!p) {
-                rc = khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
-                goto fail;
-            }
-            v = p;
+        khum_party *p = khum_grow(v, *n, &cap, sizeof *p, NULL);
+        if (!p) {
+            rc = khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
+            goto fail;
         }
+        v = p;
         if ((rc = read_party(csv, a, c, &v[*n], err)))
             goto fail;
         for (size_t k = 0; k < *n; k++) {

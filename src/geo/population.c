@@ -5,6 +5,7 @@
  * the 2011 boundaries, so matching them to today's communes is the caller's
  * job: rows are returned as read, with their line numbers for warnings.
  */
+#include "khum/array.h"
 #include "khum/geo.h"
 
 #include <stdlib.h>
@@ -38,15 +39,12 @@ khum_code khum_population_read(khum_csv *csv, khum_arena *a, khum_population **r
     khum_population *v = NULL;
     int r;
     while ((r = khum_csv_next(csv, err)) > 0) {
-        if (*n == cap) {
-            cap = cap ? cap * 2 : 2048;
-            khum_population *p = realloc(v, cap * sizeof *p);
-            if (!p) {
-                rc = khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
-                goto fail;
-            }
-            v = p;
+        khum_population *p = khum_grow(v, *n, &cap, sizeof *p, NULL);
+        if (!p) {
+            rc = khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
+            goto fail;
         }
+        v = p;
         khum_population *row = &v[*n];
         const char *code = khum_csv_get(csv, (size_t)ix[0]);
         size_t len = strlen(code);

@@ -87,30 +87,33 @@ khum_code khum_store_commune_candidates(khum_store *s, const char *election,
     db_stmt *st;
     khum_code rc = db_prepare(s->db,
         "SELECT c.party, c.position, c.person, p.name_latin, p.name_km, p.sex,"
-        " coalesce(p.birth_year, 0), (SELECT count(*) FROM candidate WHERE election = ?1"
-        " AND commune = ?2) FROM candidate c JOIN person p ON p.id = c.person"
+        " coalesce(p.birth_year, 0) FROM candidate c JOIN person p ON p.id = c.person"
         " WHERE c.election = ?1 AND c.commune = ?2 ORDER BY c.party, c.position", &st, err);
     if (rc)
         return rc;
     db_bind_text(st, 1, election);
     db_bind_text(st, 2, commune);
+    khum_array v;
+    khum_array_init(&v, sizeof **rows, a);
+    bool ok = true;
     int r;
-    while ((r = db_step(st, err)) == DB_ROW) {
-        if (!*rows && !(*rows = khum_arena_alloc(a, (size_t)db_col_int(st, 7) * sizeof **rows)))
+    while (ok && (r = db_step(st, err)) == DB_ROW) {
+        khum_candidate_row *x = khum_array_push(&v);
+        if (!(ok = x != NULL))
             break;
-        khum_candidate_row *x = &(*rows)[(*n)++];
         x->commune = commune;
-        x->party = khum_arena_strdup(a, db_col_text(st, 0));
+        x->party = store_dup(st, 0, a, &ok);
         x->position = (int)db_col_int(st, 1);
-        x->person = khum_arena_strdup(a, db_col_text(st, 2));
-        x->name_latin = khum_arena_strdup(a, db_col_text(st, 3));
-        x->name_km = khum_arena_strdup(a, db_col_text(st, 4));
-        x->sex = khum_arena_strdup(a, db_col_text(st, 5));
+        x->person = store_dup(st, 2, a, &ok);
+        x->name_latin = store_dup(st, 3, a, &ok);
+        x->name_km = store_dup(st, 4, a, &ok);
+        x->sex = store_dup(st, 5, a, &ok);
         x->birth_year = (int)db_col_int(st, 6);
         x->line = 0;
     }
-    db_finalize(st);
-    return r == DB_ERROR ? KHUM_ERR_STORE : KHUM_OK;
+    *rows = v.items;
+    *n = ok ? v.n : 0;
+    return store_list_end(st, r, ok, err);
 }
 
 khum_code khum_store_add_ledger_event(khum_store *s, const char *election,
@@ -151,8 +154,8 @@ khum_code khum_store_add_ledger_event(khum_store *s, const char *election,
     return r == DB_ROW ? KHUM_OK : (err->code ? err->code : KHUM_ERR_STORE);
 }
 
-/* Split "a;b;c" into an arena array. */
-static const char *const *split(khum_arena *a, const char *s, size_t *n)
+/* Split "a;b;c" into an arena array; clears *ok when memory runs out. */
+static const char *const *split(khum_arena *a, const char *s, size_t *n, bool *ok)
 {
     *n = 0;
     if (!*s)
@@ -161,11 +164,15 @@ static const char *const *split(khum_arena *a, const char *s, size_t *n)
     for (const char *p = s; *p; p++)
         parts += *p == ';';
     const char **v = khum_arena_alloc(a, parts * sizeof *v);
+    if (!v) {
+        *ok = false;
+        return NULL;
+    }
     const char *start = s;
     for (const char *p = s;; p++)
         if (*p == ';' || !*p) {
-            if (v)
-                v[(*n)++] = khum_arena_strndup(a, start, (size_t)(p - start));
+            if (!(v[(*n)++] = khum_arena_strndup(a, start, (size_t)(p - start))))
+                *ok = false;
             if (!*p)
                 break;
             start = p + 1;
@@ -182,30 +189,33 @@ khum_code khum_store_ledger_events(khum_store *s, const char *election, const ch
     db_stmt *st;
     khum_code rc = db_prepare(s->db,
         "SELECT id, effective_date, type, commune, person, party, to_party, declining,"
-        " coalesce(reverses, 0), reference, (SELECT count(*) FROM ledger_event"
-        " WHERE election = ?1) FROM ledger_event WHERE election = ?1"
+        " coalesce(reverses, 0), reference FROM ledger_event WHERE election = ?1"
         " AND (CAST(?2 AS TEXT) IS NULL OR commune = ?2 OR commune = '')"
         " ORDER BY effective_date, id", &st, err);
     if (rc)
         return rc;
     db_bind_text(st, 1, election);
     db_bind_text(st, 2, commune);
+    khum_array v;
+    khum_array_init(&v, sizeof **ev, a);
+    bool ok = true;
     int r;
-    while ((r = db_step(st, err)) == DB_ROW) {
-        if (!*ev && !(*ev = khum_arena_calloc(a, (size_t)db_col_int(st, 10) + 1, sizeof **ev)))
+    while (ok && (r = db_step(st, err)) == DB_ROW) {
+        khum_ledger_event *x = khum_array_push(&v);
+        if (!(ok = x != NULL))
             break;
-        khum_ledger_event *x = &(*ev)[(*n)++];
         x->id = db_col_int(st, 0);
-        x->date = khum_arena_strdup(a, db_col_text(st, 1));
+        x->date = store_dup(st, 1, a, &ok);
         khum_event_parse(db_col_text(st, 2), &x->type);
-        x->commune = khum_arena_strdup(a, db_col_text(st, 3));
-        x->person = khum_arena_strdup(a, db_col_text(st, 4));
-        x->party = khum_arena_strdup(a, db_col_text(st, 5));
-        x->to_party = khum_arena_strdup(a, db_col_text(st, 6));
-        x->declining = split(a, db_col_text(st, 7), &x->ndeclining);
+        x->commune = store_dup(st, 3, a, &ok);
+        x->person = store_dup(st, 4, a, &ok);
+        x->party = store_dup(st, 5, a, &ok);
+        x->to_party = store_dup(st, 6, a, &ok);
+        x->declining = split(a, db_col_text(st, 7), &x->ndeclining, &ok);
         x->reverses = db_col_int(st, 8);
-        x->reference = khum_arena_strdup(a, db_col_text(st, 9));
+        x->reference = store_dup(st, 9, a, &ok);
     }
-    db_finalize(st);
-    return r == DB_ERROR ? KHUM_ERR_STORE : KHUM_OK;
+    *ev = v.items;
+    *n = ok ? v.n : 0;
+    return store_list_end(st, r, ok, err);
 }

@@ -157,7 +157,7 @@ khum_code khum_store_load_entry(khum_store *s, int64_t id, khum_arena *a, khum_f
                       &f->unused, &f->valid, &f->invalid};
     for (int i = 0; i < 7; i++)
         *dst[i] = db_col_int(st, 1 + i);
-    bool ok = f->station && store_votes_parse(db_col_text(st, 8), a, f);
+    bool ok = f->station && !store_votes_parse(db_col_text(st, 8), a, f);
     db_finalize(st);
     return ok ? KHUM_OK : khum_err_set(err, KHUM_ERR_STORE, "DB.909", "form entry %lld: the "
                                        "votes are not a JSON object of list: votes",
@@ -224,16 +224,22 @@ khum_code khum_store_explanations(khum_store *s, const char *election, const cha
     db_bind_text(st, 1, election);
     db_bind_text(st, 2, station);
     db_bind_int(st, 3, version);
-    size_t cap = 8;
-    *codes = khum_arena_alloc(a, cap * sizeof **codes);
-    *texts = khum_arena_alloc(a, cap * sizeof **texts);
+    khum_array cv, tv;
+    khum_array_init(&cv, sizeof **codes, a);
+    khum_array_init(&tv, sizeof **texts, a);
+    bool ok = true;
     int r;
-    while (*codes && *texts && *n < cap && (r = db_step(st, err)) == DB_ROW) {
-        (*codes)[*n] = khum_arena_strdup(a, db_col_text(st, 0));
-        (*texts)[(*n)++] = khum_arena_strdup(a, db_col_text(st, 1));
+    while (ok && (r = db_step(st, err)) == DB_ROW) {
+        const char **c = khum_array_push(&cv), **t = khum_array_push(&tv);
+        if ((ok = c && t)) {
+            *c = store_dup(st, 0, a, &ok);
+            *t = store_dup(st, 1, a, &ok);
+        }
     }
-    db_finalize(st);
-    return *codes && *texts ? KHUM_OK : khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
+    *codes = cv.items;
+    *texts = tv.items;
+    *n = ok ? cv.n : 0;
+    return store_list_end(st, r, ok, err);
 }
 
 /* The accepted entry of each station's latest accepted-or-official version,
@@ -256,21 +262,6 @@ void store_bind_result_states(db_stmt *st, int i)
     db_bind_text(st, i + 1, state_names[KHUM_FS_OFFICIAL]);
 }
 
-static bool grow_forms(khum_arena *a, khum_form **v, size_t n, size_t *cap)
-{
-    if (n < *cap)
-        return true;
-    size_t nc = *cap ? *cap * 2 : 1024;
-    khum_form *p = khum_arena_alloc(a, nc * sizeof *p);
-    if (!p)
-        return false;
-    if (n)
-        memcpy(p, *v, n * sizeof *p);
-    *v = p;
-    *cap = nc;
-    return true;
-}
-
 khum_code khum_store_current_forms(khum_store *s, const char *election, khum_arena *a,
                                    khum_form **forms, size_t *n, khum_err *err)
 {
@@ -282,30 +273,31 @@ khum_code khum_store_current_forms(khum_store *s, const char *election, khum_are
         return rc;
     db_bind_text(st, 1, election);
     store_bind_result_states(st, 2);
-    size_t cap = 0;
+    khum_array v;
+    khum_array_init(&v, sizeof **forms, a);
+    bool ok = true;
     int r;
-    while ((r = db_step(st, err)) == DB_ROW) {
-        if (!grow_forms(a, forms, *n, &cap)) {
-            rc = khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
+    while (ok && (r = db_step(st, err)) == DB_ROW) {
+        khum_form *f = khum_array_push(&v);
+        if (!(ok = f != NULL))
             break;
-        }
-        khum_form *f = &(*forms)[(*n)++];
-        memset(f, 0, sizeof *f);
-        f->station = khum_arena_strdup(a, db_col_text(st, 1));
+        f->station = store_dup(st, 1, a, &ok);
         int64_t *dst[] = {&f->registered, &f->received, &f->cast, &f->spoiled,
                           &f->unused, &f->valid, &f->invalid};
         for (int i = 0; i < 7; i++)
             *dst[i] = db_col_int(st, 2 + i);
-        if (!f->station || !store_votes_parse(db_col_text(st, 9), a, f)) {
-            rc = khum_err_set(err, KHUM_ERR_STORE, "DB.909", "form entry %lld: the votes are "
-                              "not a JSON object of list: votes", (long long)db_col_int(st, 0));
-            break;
+        khum_code vrc = ok ? store_votes_parse(db_col_text(st, 9), a, f) : KHUM_OK;
+        if (vrc == KHUM_ERR_INPUT) {
+            long long id = (long long)db_col_int(st, 0);
+            db_finalize(st);
+            return khum_err_set(err, KHUM_ERR_STORE, "DB.909", "form entry %lld: the votes are "
+                                "not a JSON object of list: votes", id);
         }
+        ok = ok && !vrc;
     }
-    db_finalize(st);
-    if (!rc && r == DB_ERROR)
-        rc = KHUM_ERR_STORE;
-    return rc;
+    *forms = v.items;
+    *n = ok ? v.n : 0;
+    return store_list_end(st, r, ok, err);
 }
 
 /* Every station's latest version and its state (empty, version 0, when it
@@ -319,7 +311,6 @@ static khum_code form_states(khum_store *s, const char *election, khum_arena *a,
     khum_code rc = db_prepare(s->db,
         "SELECT s.code, coalesce((SELECT v.state FROM form_version v WHERE v.election ="
         " s.election AND v.station = s.code ORDER BY v.version DESC LIMIT 1), ?2),"
-        " (SELECT count(*) FROM station WHERE election = ?1),"
         " coalesce((SELECT max(v.version) FROM form_version v WHERE v.election = s.election"
         " AND v.station = s.code), 0)"
         " FROM station s WHERE s.election = ?1 ORDER BY s.code", &st, err);
@@ -327,26 +318,29 @@ static khum_code form_states(khum_store *s, const char *election, khum_arena *a,
         return rc;
     db_bind_text(st, 1, election);
     db_bind_text(st, 2, state_names[KHUM_FS_EMPTY]);
+    khum_array sv, fv, vv;
+    khum_array_init(&sv, sizeof **stations, a);
+    khum_array_init(&fv, sizeof **states, a);
+    khum_array_init(&vv, sizeof(int), a);
+    bool ok = true;
     int r;
-    while ((r = db_step(st, err)) == DB_ROW) {
-        if (*n == 0) {
-            size_t total = (size_t)db_col_int(st, 2);
-            *stations = khum_arena_alloc(a, (total + 1) * sizeof **stations);
-            *states = khum_arena_alloc(a, (total + 1) * sizeof **states);
-            if (versions)
-                *versions = khum_arena_alloc(a, (total + 1) * sizeof **versions);
-            if (!*stations || !*states || (versions && !*versions)) {
-                rc = khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
-                break;
-            }
+    while (ok && (r = db_step(st, err)) == DB_ROW) {
+        const char **code = khum_array_push(&sv);
+        khum_form_state *state = khum_array_push(&fv);
+        int *version = versions ? khum_array_push(&vv) : NULL;
+        if ((ok = code && state && (version || !versions))) {
+            *code = store_dup(st, 0, a, &ok);
+            *state = parse_state(db_col_text(st, 1));
+            if (version)
+                *version = (int)db_col_int(st, 2);
         }
-        if (versions)
-            (*versions)[*n] = (int)db_col_int(st, 3);
-        (*stations)[*n] = khum_arena_strdup(a, db_col_text(st, 0));
-        (*states)[(*n)++] = parse_state(db_col_text(st, 1));
     }
-    db_finalize(st);
-    return rc ? rc : r == DB_ERROR ? KHUM_ERR_STORE : KHUM_OK;
+    *stations = sv.items;
+    *states = fv.items;
+    if (versions)
+        *versions = vv.items;
+    *n = ok ? sv.n : 0;
+    return store_list_end(st, r, ok, err);
 }
 
 khum_code khum_store_form_states(khum_store *s, const char *election, khum_arena *a,
@@ -421,22 +415,26 @@ khum_code khum_store_list_lots(khum_store *s, const char *election, khum_arena *
 {
     *n = 0;
     db_stmt *st;
-    khum_code rc = db_prepare(s->db, "SELECT commune, seed, (SELECT count(*) FROM commune_lots"
-                                     " WHERE election = ?1) FROM commune_lots WHERE election = ?1"
+    *lots = NULL;
+    khum_code rc = db_prepare(s->db, "SELECT commune, seed FROM commune_lots WHERE election = ?1"
                                      " ORDER BY commune", &st, err);
     if (rc)
         return rc;
     db_bind_text(st, 1, election);
-    *lots = NULL;
+    khum_array v;
+    khum_array_init(&v, sizeof **lots, a);
+    bool ok = true;
     int r;
-    while ((r = db_step(st, err)) == DB_ROW) {
-        if (!*lots && !(*lots = khum_arena_alloc(a, (size_t)db_col_int(st, 2) * sizeof **lots)))
-            break;
-        (*lots)[*n].commune = khum_arena_strdup(a, db_col_text(st, 0));
-        (*lots)[(*n)++].seed = khum_arena_strdup(a, db_col_text(st, 1));
+    while (ok && (r = db_step(st, err)) == DB_ROW) {
+        khum_commune_lots *l = khum_array_push(&v);
+        if ((ok = l != NULL)) {
+            l->commune = store_dup(st, 0, a, &ok);
+            l->seed = store_dup(st, 1, a, &ok);
+        }
     }
-    db_finalize(st);
-    return r == DB_ERROR ? KHUM_ERR_STORE : KHUM_OK;
+    *lots = v.items;
+    *n = ok ? v.n : 0;
+    return store_list_end(st, r, ok, err);
 }
 
 khum_code khum_store_put_official(khum_store *s, const char *election,
@@ -492,23 +490,26 @@ khum_code khum_store_official_totals(khum_store *s, const char *election, khum_a
     *n = 0;
     *rows = NULL;
     db_stmt *st;
-    khum_code rc = db_prepare(s->db, "SELECT area, field, value, (SELECT count(*) FROM"
-                                     " official_total WHERE election = ?1) FROM official_total"
+    khum_code rc = db_prepare(s->db, "SELECT area, field, value FROM official_total"
                                      " WHERE election = ?1 ORDER BY area, field", &st, err);
     if (rc)
         return rc;
     db_bind_text(st, 1, election);
+    khum_array v;
+    khum_array_init(&v, sizeof **rows, a);
+    bool ok = true;
     int r;
-    while ((r = db_step(st, err)) == DB_ROW) {
-        if (!*rows && !(*rows = khum_arena_alloc(a, (size_t)db_col_int(st, 3) * sizeof **rows)))
-            break;
-        khum_published_total *t = &(*rows)[(*n)++];
-        t->area = khum_arena_strdup(a, db_col_text(st, 0));
-        t->field = khum_arena_strdup(a, db_col_text(st, 1));
-        t->value = db_col_int(st, 2);
+    while (ok && (r = db_step(st, err)) == DB_ROW) {
+        khum_published_total *t = khum_array_push(&v);
+        if ((ok = t != NULL)) {
+            t->area = store_dup(st, 0, a, &ok);
+            t->field = store_dup(st, 1, a, &ok);
+            t->value = db_col_int(st, 2);
+        }
     }
-    db_finalize(st);
-    return r == DB_ERROR ? KHUM_ERR_STORE : KHUM_OK;
+    *rows = v.items;
+    *n = ok ? v.n : 0;
+    return store_list_end(st, r, ok, err);
 }
 
 khum_code khum_store_official_communes(khum_store *s, const char *election, khum_arena *a,
@@ -517,21 +518,23 @@ khum_code khum_store_official_communes(khum_store *s, const char *election, khum
     *n = 0;
     *communes = NULL;
     db_stmt *st;
-    khum_code rc = db_prepare(s->db, "SELECT commune, (SELECT count(*) FROM commune_official"
-                                     " WHERE election = ?1) FROM commune_official"
+    khum_code rc = db_prepare(s->db, "SELECT commune FROM commune_official"
                                      " WHERE election = ?1 ORDER BY commune", &st, err);
     if (rc)
         return rc;
     db_bind_text(st, 1, election);
+    khum_array v;
+    khum_array_init(&v, sizeof **communes, a);
+    bool ok = true;
     int r;
-    while ((r = db_step(st, err)) == DB_ROW) {
-        if (!*communes &&
-            !(*communes = khum_arena_alloc(a, (size_t)db_col_int(st, 1) * sizeof **communes)))
-            break;
-        (*communes)[(*n)++] = khum_arena_strdup(a, db_col_text(st, 0));
+    while (ok && (r = db_step(st, err)) == DB_ROW) {
+        const char **c = khum_array_push(&v);
+        if ((ok = c != NULL))
+            *c = store_dup(st, 0, a, &ok);
     }
-    db_finalize(st);
-    return r == DB_ERROR ? KHUM_ERR_STORE : KHUM_OK;
+    *communes = v.items;
+    *n = ok ? v.n : 0;
+    return store_list_end(st, r, ok, err);
 }
 
 khum_code khum_store_count_form_versions(khum_store *s, const char *election, int64_t *n,

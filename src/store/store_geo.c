@@ -350,8 +350,8 @@ khum_code khum_store_list_parties(khum_store *s, khum_arena *a, khum_party **row
     return KHUM_OK;
 }
 
-khum_code khum_store_log_import(khum_store *s, const char *kind, const char *source,
-                                const char *sha256_hex, int64_t rows, khum_err *err)
+khum_code khum_store_put_import_log(khum_store *s, const char *kind, const char *source,
+                                    const char *sha256_hex, int64_t rows, khum_err *err)
 {
     char when[32];
     store_now(when);
@@ -366,7 +366,14 @@ khum_code khum_store_log_import(khum_store *s, const char *kind, const char *sou
     db_bind_text(st, 3, sha256_hex);
     db_bind_int(st, 4, rows);
     db_bind_text(st, 5, when);
-    if ((rc = store_run(st, err)))
+    return store_run(st, err);
+}
+
+khum_code khum_store_log_import(khum_store *s, const char *kind, const char *source,
+                                const char *sha256_hex, int64_t rows, khum_err *err)
+{
+    khum_code rc = khum_store_put_import_log(s, kind, source, sha256_hex, rows, err);
+    if (rc)
         return rc;
     /* The import is also an audit event: the chain then covers every write. */
     char type[64], after[160];

@@ -161,42 +161,38 @@ khum_code khum_store_list_elections(khum_store *s, khum_arena *a, khum_election_
                                     size_t *n, khum_err *err)
 {
     *n = 0;
-    int64_t count = scalar(s, "SELECT count(*) FROM election", err);
-    if (count < 0)
-        return KHUM_ERR_STORE;
-    *rows = khum_arena_calloc(a, (size_t)count + 1, sizeof **rows);
+    *rows = NULL;
     db_stmt *st;
-    if (!*rows)
-        return khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
     khum_code rc = db_prepare(s->db, "SELECT id, name, poll_date, hash, mandate, synthetic"
                                      " FROM election ORDER BY poll_date, id", &st, err);
     if (rc)
         return rc;
-    int r = DB_DONE;
-    while (*n < (size_t)count && (r = db_step(st, err)) == DB_ROW) {
-        khum_election_row *e = &(*rows)[(*n)++];
-        e->id = khum_arena_strdup(a, db_col_text(st, 0));
-        e->name = khum_arena_strdup(a, db_col_text(st, 1));
-        e->date = khum_arena_strdup(a, db_col_text(st, 2));
-        e->hash = khum_arena_strdup(a, db_col_text(st, 3));
+    khum_array v;
+    khum_array_init(&v, sizeof **rows, a);
+    bool ok = true;
+    int r;
+    while (ok && (r = db_step(st, err)) == DB_ROW) {
+        khum_election_row *e = khum_array_push(&v);
+        if (!(ok = e != NULL))
+            break;
+        e->id = store_dup(st, 0, a, &ok);
+        e->name = store_dup(st, 1, a, &ok);
+        e->date = store_dup(st, 2, a, &ok);
+        e->hash = store_dup(st, 3, a, &ok);
         e->mandate = (int)db_col_int(st, 4);
         e->synthetic = db_col_int(st, 5) != 0;
     }
-    db_finalize(st);
-    return r == DB_ERROR ? KHUM_ERR_STORE : KHUM_OK;
+    *rows = v.items;
+    *n = ok ? v.n : 0;
+    return store_list_end(st, r, ok, err);
 }
 
 khum_code khum_store_commune_population(khum_store *s, khum_arena *a, khum_commune_pop **rows,
                                         size_t *n, khum_err *err)
 {
     *n = 0;
-    int64_t count = scalar(s, "SELECT count(*) FROM area WHERE level = 3", err);
-    if (count < 0)
-        return KHUM_ERR_STORE;
-    *rows = khum_arena_calloc(a, (size_t)count + 1, sizeof **rows);
+    *rows = NULL;
     db_stmt *st;
-    if (!*rows)
-        return khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
     khum_code rc = db_prepare(s->db,
         "SELECT a.code, coalesce(p.total, -1), coalesce(p.adults, -1) FROM area a"
         " LEFT JOIN population p ON p.commune = a.code AND p.year ="
@@ -204,43 +200,50 @@ khum_code khum_store_commune_population(khum_store *s, khum_arena *a, khum_commu
         " WHERE a.level = 3 ORDER BY a.code", &st, err);
     if (rc)
         return rc;
-    int r = DB_DONE;
-    while (*n < (size_t)count && (r = db_step(st, err)) == DB_ROW) {
-        khum_commune_pop *c = &(*rows)[(*n)++];
-        c->code = khum_arena_strdup(a, db_col_text(st, 0));
-        c->population = db_col_int(st, 1);
-        c->adults = db_col_int(st, 2);
+    khum_array v;
+    khum_array_init(&v, sizeof **rows, a);
+    bool ok = true;
+    int r;
+    while (ok && (r = db_step(st, err)) == DB_ROW) {
+        khum_commune_pop *c = khum_array_push(&v);
+        if ((ok = c != NULL)) {
+            c->code = store_dup(st, 0, a, &ok);
+            c->population = db_col_int(st, 1);
+            c->adults = db_col_int(st, 2);
+        }
     }
-    db_finalize(st);
-    return r == DB_ERROR ? KHUM_ERR_STORE : KHUM_OK;
+    *rows = v.items;
+    *n = ok ? v.n : 0;
+    return store_list_end(st, r, ok, err);
 }
 
 khum_code khum_store_area_names(khum_store *s, khum_arena *a, khum_area_name **rows,
                                 size_t *n, khum_err *err)
 {
     *n = 0;
-    int64_t count = scalar(s, "SELECT count(*) FROM area WHERE level < 4", err);
-    if (count < 0)
-        return KHUM_ERR_STORE;
-    *rows = khum_arena_calloc(a, (size_t)count + 1, sizeof **rows);
+    *rows = NULL;
     db_stmt *st;
-    if (!*rows)
-        return khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
     khum_code rc = db_prepare(s->db, "SELECT code, name_latin, name_km, lat, lon FROM area"
                                      " WHERE level < 4 ORDER BY code", &st, err);
     if (rc)
         return rc;
-    int r = DB_DONE;
-    while (*n < (size_t)count && (r = db_step(st, err)) == DB_ROW) {
-        khum_area_name *x = &(*rows)[(*n)++];
-        x->code = khum_arena_strdup(a, db_col_text(st, 0));
-        x->name_latin = khum_arena_strdup(a, db_col_text(st, 1));
-        x->name_km = khum_arena_strdup(a, db_col_text(st, 2));
+    khum_array v;
+    khum_array_init(&v, sizeof **rows, a);
+    bool ok = true;
+    int r;
+    while (ok && (r = db_step(st, err)) == DB_ROW) {
+        khum_area_name *x = khum_array_push(&v);
+        if (!(ok = x != NULL))
+            break;
+        x->code = store_dup(st, 0, a, &ok);
+        x->name_latin = store_dup(st, 1, a, &ok);
+        x->name_km = store_dup(st, 2, a, &ok);
         x->lat = db_col_null(st, 3) ? NAN : db_col_double(st, 3);
         x->lon = db_col_null(st, 4) ? NAN : db_col_double(st, 4);
     }
-    db_finalize(st);
-    return r == DB_ERROR ? KHUM_ERR_STORE : KHUM_OK;
+    *rows = v.items;
+    *n = ok ? v.n : 0;
+    return store_list_end(st, r, ok, err);
 }
 
 khum_code khum_store_all_explanations(khum_store *s, const char *election, khum_arena *a,
@@ -250,8 +253,7 @@ khum_code khum_store_all_explanations(khum_store *s, const char *election, khum_
     *rows = NULL;
     db_stmt *st;
     khum_code rc = db_prepare(s->db,
-        "SELECT x.station, x.code, x.text, (SELECT count(*) FROM form_explanation"
-        " WHERE election = ?1) FROM form_explanation x WHERE x.election = ?1"
+        "SELECT x.station, x.code, x.text FROM form_explanation x WHERE x.election = ?1"
         " AND x.version = (SELECT max(version) FROM form_version v WHERE v.election ="
         " x.election AND v.station = x.station AND v.state IN (?2, ?3))"
         " ORDER BY x.station, x.code", &st, err);
@@ -259,15 +261,19 @@ khum_code khum_store_all_explanations(khum_store *s, const char *election, khum_
         return rc;
     db_bind_text(st, 1, election);
     store_bind_result_states(st, 2);
+    khum_array v;
+    khum_array_init(&v, sizeof **rows, a);
+    bool ok = true;
     int r;
-    while ((r = db_step(st, err)) == DB_ROW) {
-        if (!*rows && !(*rows = khum_arena_alloc(a, (size_t)db_col_int(st, 3) * sizeof **rows)))
-            break;
-        khum_explanation_row *x = &(*rows)[(*n)++];
-        x->station = khum_arena_strdup(a, db_col_text(st, 0));
-        x->code = khum_arena_strdup(a, db_col_text(st, 1));
-        x->text = khum_arena_strdup(a, db_col_text(st, 2));
+    while (ok && (r = db_step(st, err)) == DB_ROW) {
+        khum_explanation_row *x = khum_array_push(&v);
+        if ((ok = x != NULL)) {
+            x->station = store_dup(st, 0, a, &ok);
+            x->code = store_dup(st, 1, a, &ok);
+            x->text = store_dup(st, 2, a, &ok);
+        }
     }
-    db_finalize(st);
-    return r == DB_ERROR ? KHUM_ERR_STORE : KHUM_OK;
+    *rows = v.items;
+    *n = ok ? v.n : 0;
+    return store_list_end(st, r, ok, err);
 }

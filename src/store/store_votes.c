@@ -45,31 +45,35 @@ void store_votes_json(const khum_form *f, khum_buf *b)
     khum_buf_putc(b, '}');
 }
 
-static bool parse_slow(const char *s, khum_arena *a, khum_form *f)
+static khum_code parse_slow(const char *s, khum_arena *a, khum_form *f)
 {
     json_t *j = json_loads(s, 0, NULL);
     if (!json_is_object(j)) {
         json_decref(j);
-        return false;
+        return KHUM_ERR_INPUT;
     }
     size_t n = json_object_size(j);
     f->party = khum_arena_alloc(a, (n + 1) * sizeof *f->party);
     f->votes = khum_arena_alloc(a, (n + 1) * sizeof *f->votes);
     f->n = 0;
+    khum_code rc = f->party && f->votes ? KHUM_OK : KHUM_ERR_NOMEM;
     const char *k;
     json_t *v;
     json_object_foreach(j, k, v) {
-        if (!f->party || !f->votes || !json_is_integer(v))
+        if (rc)
             break;
-        f->party[f->n] = khum_arena_strdup(a, k);
-        f->votes[f->n++] = json_integer_value(v);
+        if (!json_is_integer(v))
+            rc = KHUM_ERR_INPUT;
+        else if (!(f->party[f->n] = khum_arena_strdup(a, k)))
+            rc = KHUM_ERR_NOMEM;
+        else
+            f->votes[f->n++] = json_integer_value(v);
     }
-    bool ok = f->n == n;
     json_decref(j);
-    return ok;
+    return rc;
 }
 
-bool store_votes_parse(const char *s, khum_arena *a, khum_form *f)
+khum_code store_votes_parse(const char *s, khum_arena *a, khum_form *f)
 {
     size_t n = 0;
     for (const char *p = s; *p; p++)
@@ -78,7 +82,7 @@ bool store_votes_parse(const char *s, khum_arena *a, khum_form *f)
     f->votes = khum_arena_alloc(a, (n + 1) * sizeof *f->votes);
     f->n = 0;
     if (!f->party || !f->votes)
-        return false;
+        return KHUM_ERR_NOMEM;
     const char *p = s;
     if (*p++ != '{')
         return parse_slow(s, a, f);
@@ -94,11 +98,12 @@ bool store_votes_parse(const char *s, khum_arena *a, khum_form *f)
         long long v = strtoll(p, &stop, 10);
         if (stop == p)
             return parse_slow(s, a, f);
-        f->party[f->n] = khum_arena_strndup(a, key, (size_t)(end - key));
+        if (!(f->party[f->n] = khum_arena_strndup(a, key, (size_t)(end - key))))
+            return KHUM_ERR_NOMEM;
         f->votes[f->n++] = v;
         p = stop;
         if (*p == ',')
             p++;
     }
-    return *p == '}' && p[1] == 0 ? true : parse_slow(s, a, f);
+    return *p == '}' && p[1] == 0 ? KHUM_OK : parse_slow(s, a, f);
 }

@@ -1,13 +1,15 @@
 /*
  * test_core.c: UTF-8 validation, escaping and Latin case folding, the audit
- * hash layouts, the strict number, fraction and date parsers, the arena, and
- * error formatting.
+ * hash layouts, the strict number, fraction and date parsers, the arena,
+ * error formatting and core's SHA-256.
  */
 #include "testutil.h"
 
 #include "khum/arena.h"
+#include "khum/array.h"
 #include "khum/audit.h"
 #include "khum/err.h"
+#include "khum/hash.h"
 #include "khum/json.h"
 #include "khum/str.h"
 
@@ -183,6 +185,83 @@ static void test_err_format(void **state)
     assert_int_equal(strlen(tiny), 7);
 }
 
+static void test_arena_limit(void **state)
+{
+    (void)state;
+    khum_arena a;
+    khum_arena_init(&a, 256);
+    khum_arena_set_limit(&a, 64);
+    assert_non_null(khum_arena_alloc(&a, 48));
+    assert_null(khum_arena_alloc(&a, 32));       /* 48 + 32 > 64 */
+    assert_non_null(khum_arena_alloc(&a, 16));   /* exactly to the limit */
+    assert_null(khum_arena_strdup(&a, "x"));
+    khum_arena_free(&a);
+}
+
+static void test_array(void **state)
+{
+    (void)state;
+    khum_arena a;
+    khum_arena_init(&a, 0);
+    khum_array v;
+    khum_array_init(&v, sizeof(int64_t), &a);
+    for (int64_t i = 0; i < 1000; i++) {
+        int64_t *x = khum_array_push(&v);
+        assert_non_null(x);
+        assert_int_equal(*x, 0);                 /* zeroed */
+        *x = i * i;
+    }
+    assert_int_equal(v.n, 1000);
+    for (int64_t i = 0; i < 1000; i++)
+        assert_int_equal(((int64_t *)v.items)[i], i * i);
+    /* out of memory: NULL, and what was there stays */
+    khum_arena_set_limit(&a, a.used_total);
+    size_t n = v.n, cap = v.cap;
+    while (v.n < cap)
+        assert_non_null(khum_array_push(&v));
+    assert_null(khum_array_push(&v));
+    assert_int_equal(v.cap, cap);
+    assert_int_equal(((int64_t *)v.items)[n - 1], (int64_t)(n - 1) * (int64_t)(n - 1));
+    khum_arena_free(&a);
+
+    khum_array h;                                /* on the heap */
+    khum_array_init(&h, 3, NULL);
+    for (int i = 0; i < 100; i++)
+        memcpy(khum_array_push(&h), "abc", 3);
+    assert_memory_equal((char *)h.items + 297, "abc", 3);
+    khum_array_free(&h);
+    assert_null(h.items);
+    size_t c = 0;
+    assert_null(khum_grow(NULL, SIZE_MAX / 2 + 1, &c, 1, NULL));  /* overflow refused */
+}
+
+static void test_sha256_vectors(void **state)
+{
+    (void)state;
+    char hex[KHUM_SHA256_HEX];
+    khum_sha256_hex("", 0, hex);
+    assert_string_equal(hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    khum_sha256_hex("abc", 3, hex);
+    assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    const char *two = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"; /* 56 bytes */
+    khum_sha256_hex(two, strlen(two), hex);
+    assert_string_equal(hex, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+    /* a million 'a' fed in uneven pieces crosses every block boundary case */
+    char a[1024];
+    memset(a, 'a', sizeof a);
+    khum_sha256 st;
+    khum_sha256_init(&st);
+    size_t left = 1000000, step = 1;
+    while (left > 0) {
+        size_t n = step < left ? step : left;
+        khum_sha256_update(&st, a, n);
+        left -= n;
+        step = step % 997 + 13;
+    }
+    khum_sha256_final_hex(&st, hex);
+    assert_string_equal(hex, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -190,6 +269,8 @@ int main(void)
         cmocka_unit_test(test_fold_latin),
         cmocka_unit_test(test_parse_numbers), cmocka_unit_test(test_parse_date),
         cmocka_unit_test(test_arena),         cmocka_unit_test(test_err_format),
+        cmocka_unit_test(test_sha256_vectors),
+        cmocka_unit_test(test_arena_limit), cmocka_unit_test(test_array),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -199,15 +199,17 @@ static void test_votes_json(void **state)
     khum_arena a;
     khum_arena_init(&a, 0);
     khum_form g = {0};
-    assert_true(store_votes_parse(b.data, &a, &g));
+    assert_int_equal(store_votes_parse(b.data, &a, &g), KHUM_OK);
     assert_int_equal(g.n, 3);
     assert_string_equal(g.party[1], "M\\N");
     assert_string_equal(g.party[2], "Z\"Q");
     assert_int_equal(g.votes[2], 3);
-    assert_true(store_votes_parse("{ \"A\" : 5 }", &a, &g));  /* spaces: jansson */
+    assert_int_equal(store_votes_parse("{ \"A\" : 5 }", &a, &g), KHUM_OK);  /* spaces: jansson */
     assert_int_equal(g.votes[0], 5);
-    assert_false(store_votes_parse("[1]", &a, &g));
-    assert_false(store_votes_parse("{\"A\":\"x\"}", &a, &g));
+    assert_int_equal(store_votes_parse("[1]", &a, &g), KHUM_ERR_INPUT);
+    assert_int_equal(store_votes_parse("{\"A\":\"x\"}", &a, &g), KHUM_ERR_INPUT);
+    khum_arena_set_limit(&a, a.used_total + 16);  /* room for the arrays, not the names */
+    assert_int_equal(store_votes_parse("{\"A\":1,\"B\":2}", &a, &g), KHUM_ERR_NOMEM);
     khum_buf_free(&b);
     khum_arena_free(&a);
 }
@@ -635,6 +637,135 @@ static void test_official_against_correction(void **state)
     khum_election_free(&e);
 }
 
+/* One election with a row in every list the store reads, so that each list
+ * function has something to allocate for. */
+static const char seed_sql[] =
+    "INSERT INTO area (code, level, parent, name_km, name_latin, search_key) VALUES"
+    " ('01', 1, NULL, 'ក', 'Banteay Meanchey', 'banteay meanchey'),"
+    " ('0102', 2, '01', 'ក', 'Mongkol Borei', 'mongkol borei'),"
+    " ('010202', 3, '0102', 'ក', 'Banteay Neang', 'banteay neang');"
+    "INSERT INTO population (commune, year, total, adults) VALUES ('010202', 2019, 9000, 6000);"
+    "INSERT INTO party (id, abbr, name_en) VALUES ('P', 'P', 'Party P');"
+    "INSERT INTO election (id, poll_date, mandate, method, tie_rule, hash, created_at) VALUES"
+    " ('E1', '2022-06-05', 5, 'largest-remainder', 'lot', 'h', '2022-06-06T00:00:00Z');"
+    "INSERT INTO election_commune VALUES ('E1', '010202', 5);"
+    "INSERT INTO election_list VALUES ('E1', '010202', 'P', 1);"
+    "INSERT INTO person (id, name_latin) VALUES ('S1', 'Sok'), ('S2', 'Dara');"
+    "INSERT INTO candidate VALUES ('E1', '010202', 'P', 1, 'S1'), ('E1', '010202', 'P', 2, 'S2');"
+    "INSERT INTO station VALUES ('E1', '01020201', '010202', 100), ('E1', '01020202', '010202', 90);"
+    "INSERT INTO form_entry (id, election, station, version, slot, entered_by, entered_at,"
+    " registered, received, ballots_cast, spoiled, unused, valid, invalid, votes) VALUES"
+    " (1, 'E1', '01020201', 1, 0, 'clerk', 't', 100, 80, 70, 0, 10, 68, 2, '{\"P\":68}');"
+    "INSERT INTO form_version (election, station, version, state, accepted_entry, opened_by,"
+    " opened_at) VALUES ('E1', '01020201', 1, 'accepted', 1, 'clerk', 't');"
+    "INSERT INTO form_explanation VALUES"
+    " ('E1', '01020201', 1, 'W.201', 'a', 'u', 't'), ('E1', '01020201', 1, 'W.202', 'b', 'u', 't'),"
+    " ('E1', '01020201', 1, 'W.203', 'c', 'u', 't'), ('E1', '01020201', 1, 'W.204', 'd', 'u', 't'),"
+    " ('E1', '01020201', 1, 'W.205', 'e', 'u', 't'), ('E1', '01020201', 1, 'W.206', 'f', 'u', 't'),"
+    " ('E1', '01020201', 1, 'W.207', 'g', 'u', 't'), ('E1', '01020201', 1, 'W.208', 'h', 'u', 't'),"
+    " ('E1', '01020201', 1, 'W.209', 'i', 'u', 't');"
+    "INSERT INTO commune_lots VALUES ('E1', '010202', 'seed', 'u', 't');"
+    "INSERT INTO commune_official VALUES ('E1', '010202', 'u', 't');"
+    "INSERT INTO official_total VALUES ('E1', '010202', 'valid', 68), ('E1', '010202', 'P', 68);"
+    "INSERT INTO ledger_event (id, election, effective_date, type, commune, person, reference,"
+    " recorded_by, recorded_at) VALUES (1, 'E1', '2023-01-01', 'resign', '010202', 'S1', 'r',"
+    " 'u', 't'), (2, 'E1', '2023-02-01', 'resign', '010202', 'S2', 'r', 'u', 't');";
+
+enum { L_EXPLANATIONS, L_CURRENT, L_STATES, L_LOTS, L_TOTALS, L_OFFICIAL, L_CANDIDATES,
+       L_LEDGER, L_FIND, L_ELECTIONS, L_POPULATION, L_NAMES, L_ALL_EXPLANATIONS, L_COUNT };
+
+/* Calls list function `which`; *whole says whether every row read has all its
+ * strings (a NULL string is memory lost without an error). */
+static khum_code run_list(khum_store *s, int which, khum_arena *a, size_t *n, bool *whole,
+                          khum_err *err)
+{
+    const char **c1 = NULL, **c2 = NULL;
+    khum_form *forms = NULL;
+    khum_form_state *states = NULL;
+    khum_commune_lots *lots = NULL;
+    khum_published_total *totals = NULL;
+    khum_candidate_row *cand = NULL;
+    khum_ledger_event *ev = NULL;
+    khum_area_info *info = NULL;
+    khum_election_row *el = NULL;
+    khum_commune_pop *pop = NULL;
+    khum_area_name *names = NULL;
+    khum_explanation_row *ex = NULL;
+    khum_code rc = KHUM_OK;
+    *n = 0;
+    switch (which) {
+    case L_EXPLANATIONS: rc = khum_store_explanations(s, "E1", "01020201", 1, a, &c1, &c2, n, err); break;
+    case L_CURRENT: rc = khum_store_current_forms(s, "E1", a, &forms, n, err); break;
+    case L_STATES: rc = khum_store_form_states(s, "E1", a, &c1, &states, n, err); break;
+    case L_LOTS: rc = khum_store_list_lots(s, "E1", a, &lots, n, err); break;
+    case L_TOTALS: rc = khum_store_official_totals(s, "E1", a, &totals, n, err); break;
+    case L_OFFICIAL: rc = khum_store_official_communes(s, "E1", a, &c1, n, err); break;
+    case L_CANDIDATES: rc = khum_store_commune_candidates(s, "E1", "010202", a, &cand, n, err); break;
+    case L_LEDGER: rc = khum_store_ledger_events(s, "E1", "010202", a, &ev, n, err); break;
+    case L_FIND: rc = khum_store_find_areas(s, "banteay", 10, a, &info, n, err); break;
+    case L_ELECTIONS: rc = khum_store_list_elections(s, a, &el, n, err); break;
+    case L_POPULATION: rc = khum_store_commune_population(s, a, &pop, n, err); break;
+    case L_NAMES: rc = khum_store_area_names(s, a, &names, n, err); break;
+    case L_ALL_EXPLANATIONS: rc = khum_store_all_explanations(s, "E1", a, &ex, n, err); break;
+    }
+    *whole = true;
+    for (size_t i = 0; !rc && i < *n; i++) {
+        switch (which) {
+        case L_EXPLANATIONS: *whole &= c1[i] && c2[i]; break;
+        case L_CURRENT: *whole &= forms[i].station != NULL; break;
+        case L_STATES: *whole &= c1[i] != NULL; break;
+        case L_LOTS: *whole &= lots[i].commune && lots[i].seed; break;
+        case L_TOTALS: *whole &= totals[i].area && totals[i].field; break;
+        case L_OFFICIAL: *whole &= c1[i] != NULL; break;
+        case L_CANDIDATES: *whole &= cand[i].party && cand[i].person && cand[i].name_latin &&
+                                     cand[i].name_km && cand[i].sex; break;
+        case L_LEDGER: *whole &= ev[i].date && ev[i].commune && ev[i].person &&
+                                 ev[i].party && ev[i].to_party && ev[i].reference; break;
+        case L_FIND: *whole &= info[i].unit.code && info[i].unit.name_latin; break;
+        case L_ELECTIONS: *whole &= el[i].id && el[i].name && el[i].date && el[i].hash; break;
+        case L_POPULATION: *whole &= pop[i].code != NULL; break;
+        case L_NAMES: *whole &= names[i].code && names[i].name_latin && names[i].name_km; break;
+        case L_ALL_EXPLANATIONS: *whole &= ex[i].station && ex[i].code && ex[i].text; break;
+        }
+    }
+    return rc;
+}
+
+/* Every list function, given an arena that runs out at every point of its
+ * work, either lists every row whole or says KHUM_ERR_NOMEM: never a shorter
+ * list, an empty one or rows with strings missing, as a success. */
+static void test_lists_report_out_of_memory(void **state)
+{
+    fixture *f = *state;
+    khum_err err;
+    khum_err_clear(&err);
+    assert_int_equal(db_exec(f->s->db, seed_sql, &err), KHUM_OK);
+    static const size_t expect[L_COUNT] = {9, 1, 2, 1, 2, 1, 2, 2, 2, 1, 1, 3, 9};
+    for (int which = 0; which < L_COUNT; which++) {
+        khum_arena a;
+        khum_arena_init(&a, 0);
+        size_t n;
+        bool whole;
+        assert_int_equal(run_list(f->s, which, &a, &n, &whole, &err), KHUM_OK);
+        if (n != expect[which] || !whole)
+            fail_msg("list %d: %zu rows (expected %zu), whole %d", which, n, expect[which], whole);
+        size_t need = a.used_total;
+        khum_arena_free(&a);
+        for (size_t limit = 1; limit <= need; limit += limit < 256 ? 1 : 16) {
+            khum_arena_init(&a, 0);
+            khum_arena_set_limit(&a, limit);
+            khum_err_clear(&err);
+            khum_code rc = run_list(f->s, which, &a, &n, &whole, &err);
+            if (rc == KHUM_ERR_NOMEM)
+                assert_int_equal(err.code, KHUM_ERR_NOMEM);
+            else if (rc != KHUM_OK || n != expect[which] || !whole)
+                fail_msg("list %d with %zu bytes: code %d, %zu rows of %zu, whole %d", which,
+                         limit, rc, n, expect[which], whole);
+            khum_arena_free(&a);
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -651,6 +782,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_parties_round_trip, setup, teardown),
         cmocka_unit_test_setup_teardown(test_users_authorize, setup, teardown),
         cmocka_unit_test_setup_teardown(test_official_against_correction, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_lists_report_out_of_memory, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

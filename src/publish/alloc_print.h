@@ -1,9 +1,10 @@
 /*
- * alloc_cli.h: the rows and districts `khum allocate` reads, shared by its
- * input (cmd_allocate.c) and output (alloc_print.c) halves.
+ * alloc_print.h (publish offers it as "publish/alloc_print.h"): the rows and
+ * districts of an allocation run, shared by its input (cmd_allocate.c reads
+ * them) and its output (alloc_print.c writes the tables and the JSON).
  */
-#ifndef KHUM_ALLOC_CLI_H
-#define KHUM_ALLOC_CLI_H
+#ifndef KHUM_ALLOC_PRINT_H
+#define KHUM_ALLOC_PRINT_H
 
 #include <stdbool.h>
 

@@ -1,5 +1,5 @@
 /*
- * alloc_print.c: the output of `khum allocate`: the seats table (the contract
+ * alloc_print.c: the output of an allocation run (`khum allocate`): the seats table (the contract
  * scripts rely on: district,party,votes,seats in input order), and on request
  * the protocol, ties and margins, as CSV tables or one JSON document.
  */
@@ -7,9 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "alloc_cli.h"
-#include "cli.h"
+#include "alloc_print.h"
 #include "khum/csv.h"
+#include "khum/json.h"
 
 static int64_t gcd64(int64_t a, int64_t b)
 {

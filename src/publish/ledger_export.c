@@ -1,5 +1,6 @@
 /*
- * ledger_export.c: `khum ledger changes` and `khum ledger export`: the whole
+ * ledger_export.c: the exports behind `khum ledger changes` and `khum ledger
+ * export`: the whole
  * mandate replayed, as a list of changes, as memberships (CSV), as Popolo
  * JSON (persons, organizations, memberships with start and end dates and
  * reasons), or as seats per party for every day of the mandate.
@@ -8,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
 #include "khum/app.h"
-#include "ledger_cli.h"
+#include "khum/json.h"
+#include "ledger_export.h"
 
 static void put_changes(const khum_changes *ch, const char *person, const char *from,
                         const char *to, khum_buf *b)
@@ -126,42 +127,42 @@ static void put_timeseries(const khum_election *e, const khum_memberships *m, co
     free(delta);
 }
 
-int ledger_export(khum_store *s, const khum_election *e, const ledger_query *q, bool changes)
+bool ledger_export_format_known(const char *format)
 {
-    if (!changes && (!q->format || (strcmp(q->format, "memberships") &&
-                                    strcmp(q->format, "popolo") && strcmp(q->format, "timeseries"))))
-        return cli_usage_error("ledger", "export --format memberships, popolo or timeseries");
-    khum_err err;
-    khum_err_clear(&err);
+    return format && (!strcmp(format, "memberships") || !strcmp(format, "popolo") ||
+                      !strcmp(format, "timeseries"));
+}
+
+khum_code ledger_export(khum_store *s, const khum_election *e, const ledger_query *q,
+                        bool changes, khum_buf *b, khum_err *err)
+{
+    if (!changes && !ledger_export_format_known(q->format))
+        return khum_err_set(err, KHUM_ERR_USAGE, "", "export --format memberships, popolo or "
+                            "timeseries");
     char end[11];
-    if (khum_app_mandate_end(s, e, end, &err))
-        return cli_fail(&err);
+    khum_code rc = khum_app_mandate_end(s, e, end, err);
+    if (rc)
+        return rc;
     const char *to = q->on ? q->on : end;
     khum_tally t;
-    if (khum_app_tally(s, e, &t, &err))
-        return cli_fail(&err);
+    if ((rc = khum_app_tally(s, e, &t, err)))
+        return rc;
     khum_arena a;
     khum_arena_init(&a, 0);
     khum_memberships m = {0};
     khum_changes ch = {0};
-    int st = EXIT_OK;
-    khum_buf b;
-    khum_buf_init(&b);
-    if (khum_app_mandate(s, e, &t, q->commune, to, q->rules, &a, &m, &ch, &err)) {
-        st = cli_fail(&err);
-    } else if (changes) {
-        put_changes(&ch, q->person, q->from, to, &b);
-    } else if (!strcmp(q->format, "memberships")) {
-        khum_memberships_csv(&m, &b);
-    } else if (!strcmp(q->format, "popolo")) {
-        put_popolo(e, &m, &b);
-    } else {
-        put_timeseries(e, &m, to, &b);
-    }
-    if (!st)
-        st = cli_write_out("ledger", q->out, &b);
-    khum_buf_free(&b);
+    rc = khum_app_mandate(s, e, &t, q->commune, to, q->rules, &a, &m, &ch, err);
+    if (!rc && changes)
+        put_changes(&ch, q->person, q->from, to, b);
+    else if (!rc && !strcmp(q->format, "memberships"))
+        khum_memberships_csv(&m, b);
+    else if (!rc && !strcmp(q->format, "popolo"))
+        put_popolo(e, &m, b);
+    else if (!rc)
+        put_timeseries(e, &m, to, b);
+    if (!rc && b->failed)
+        rc = khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
     khum_arena_free(&a);
     khum_tally_free(&t);
-    return st;
+    return rc;
 }

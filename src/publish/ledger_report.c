@@ -1,5 +1,6 @@
 /*
- * ledger_report.c: `khum ledger seats --by LEVEL` (seats and chiefs per party
+ * ledger_report.c: the reports behind `khum ledger seats --by LEVEL` (seats
+ * and chiefs per party
  * for each province, district or commune on a date) and `khum ledger report
  * --from D1 --on D2` (the communes whose largest party or chief's party
  * changed between two dates, and defections by month from party to party).
@@ -11,9 +12,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "cli.h"
 #include "khum/app.h"
-#include "ledger_cli.h"
+#include "khum/array.h"
+#include "ledger_export.h"
 
 typedef struct tally_row {
     char area[8];
@@ -42,30 +43,30 @@ static void leaders(const khum_council *c, const char **largest, const char **ch
     *chief = m ? m->party : "";
 }
 
-int ledger_seats_by(khum_store *s, const khum_election *e, const ledger_query *q, int level)
+khum_code ledger_seats_by(khum_store *s, const khum_election *e, const ledger_query *q,
+                          int level, khum_buf *out, khum_err *err)
 {
     size_t len = level == 1 ? 2 : level == 2 ? 4 : 6;
     char day[11];
     time_t now = time(NULL);
     strftime(day, sizeof day, "%Y-%m-%d", gmtime(&now));
     const char *on = q->on ? q->on : day;
-    khum_err err;
-    khum_err_clear(&err);
     khum_tally t;
-    if (khum_app_tally(s, e, &t, &err))
-        return cli_fail(&err);
+    khum_code rc = khum_app_tally(s, e, &t, err);
+    if (rc)
+        return rc;
     khum_arena a, keep;
     khum_arena_init(&a, 0);
     khum_arena_init(&keep, 0);
-    size_t cap = 4096, n = 0;
-    tally_row *rows = khum_arena_alloc(&keep, cap * sizeof *rows);
-    int st = EXIT_OK;
-    for (size_t i = 0; i < e->ncommunes && !st && rows; i++) {
+    khum_array v;
+    khum_array_init(&v, sizeof(tally_row), &keep);
+    tally_row *rows = NULL;
+    size_t n = 0;
+    for (size_t i = 0; i < e->ncommunes && !rc; i++) {
         khum_council c;
-        if (khum_app_council(s, e, &t, e->communes[i].code, on, q->rules, &a, &c, NULL, &err)) {
-            st = cli_fail(&err);
+        if ((rc = khum_app_council(s, e, &t, e->communes[i].code, on, q->rules, &a, &c, NULL,
+                                   err)))
             break;
-        }
         for (size_t k = 0; k < c.n; k++) {
             size_t r = n;
             while (r > 0 && !strncmp(rows[r - 1].area, c.commune, len)) {  /* this area's rows */
@@ -75,34 +76,32 @@ int ledger_seats_by(khum_store *s, const khum_election *e, const ledger_query *q
             }
             if (r == 0 || strncmp(rows[r - 1].area, c.commune, len) ||
                 strcmp(rows[r - 1].party, c.m[k].party)) {
-                if (n == cap) {
-                    tally_row *p = khum_arena_alloc(&keep, cap * 2 * sizeof *p);
-                    if (!p)
-                        break;
-                    memcpy(p, rows, cap * sizeof *p);
-                    rows = p;
-                    cap *= 2;
+                tally_row *x = khum_array_push(&v);
+                if (!x || !(x->party = khum_arena_strdup(&keep, c.m[k].party))) {
+                    rc = khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
+                    break;
                 }
-                snprintf(rows[n].area, sizeof rows[n].area, "%.*s", (int)len, c.commune);
-                rows[n].party = khum_arena_strdup(&keep, c.m[k].party);
-                rows[n].seats = rows[n].chiefs = 0;
-                r = ++n;
+                rows = v.items;
+                snprintf(x->area, sizeof x->area, "%.*s", (int)len, c.commune);
+                r = n = v.n;
             }
             rows[r - 1].seats++;
             rows[r - 1].chiefs += c.m[k].post == KHUM_POST_CHIEF;
         }
         khum_arena_reset(&a);
     }
-    if (!st) {
-        printf("area,party,seats,chiefs\n");
+    if (!rc) {
+        khum_buf_puts(out, "area,party,seats,chiefs\n");
         for (size_t i = 0; i < n; i++)
-            printf("%s,%s,%d,%d\n", rows[i].area, rows[i].party, rows[i].seats,
-                   rows[i].chiefs);
+            khum_buf_printf(out, "%s,%s,%d,%d\n", rows[i].area, rows[i].party, rows[i].seats,
+                            rows[i].chiefs);
+        if (out->failed)
+            rc = khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
     }
     khum_arena_free(&a);
     khum_arena_free(&keep);
     khum_tally_free(&t);
-    return st;
+    return rc;
 }
 
 typedef struct flow {
@@ -111,35 +110,33 @@ typedef struct flow {
     int n;
 } flow;
 
-int ledger_report(khum_store *s, const khum_election *e, const ledger_query *q)
+khum_code ledger_report(khum_store *s, const khum_election *e, const ledger_query *q,
+                        khum_buf *out, khum_err *err)
 {
     if (!q->from || !q->on)
-        return cli_usage_error("ledger", "report needs --from DATE and --on DATE");
-    khum_err err;
-    khum_err_clear(&err);
+        return khum_err_set(err, KHUM_ERR_USAGE, "", "report needs --from DATE and --on DATE");
     khum_tally t;
-    if (khum_app_tally(s, e, &t, &err))
-        return cli_fail(&err);
+    khum_code rc = khum_app_tally(s, e, &t, err);
+    if (rc)
+        return rc;
     khum_arena a;
     khum_arena_init(&a, 0);
-    int st = EXIT_OK, changed = 0;
-    printf("communes whose largest party or chief's party changed from %s to %s\n", q->from,
-           q->on);
-    printf("commune,largest_before,largest_after,chief_before,chief_after\n");
-    for (size_t i = 0; i < e->ncommunes && !st; i++) {
+    int changed = 0;
+    khum_buf_printf(out, "communes whose largest party or chief's party changed from %s to %s\n",
+                    q->from, q->on);
+    khum_buf_puts(out, "commune,largest_before,largest_after,chief_before,chief_after\n");
+    for (size_t i = 0; i < e->ncommunes && !rc; i++) {
         khum_council c1, c2;
         const char *l1, *l2, *h1, *h2;
-        if (khum_app_council(s, e, &t, e->communes[i].code, q->from, q->rules, &a, &c1, NULL,
-                             &err) ||
-            khum_app_council(s, e, &t, e->communes[i].code, q->on, q->rules, &a, &c2, NULL,
-                             &err)) {
-            st = cli_fail(&err);
+        if ((rc = khum_app_council(s, e, &t, e->communes[i].code, q->from, q->rules, &a, &c1,
+                                   NULL, err)) ||
+            (rc = khum_app_council(s, e, &t, e->communes[i].code, q->on, q->rules, &a, &c2,
+                                   NULL, err)))
             break;
-        }
         leaders(&c1, &l1, &h1);
         leaders(&c2, &l2, &h2);
         if (strcmp(l1, l2) || strcmp(h1, h2)) {
-            printf("%s,%s,%s,%s,%s\n", e->communes[i].code, l1, l2, h1, h2);
+            khum_buf_printf(out, "%s,%s,%s,%s,%s\n", e->communes[i].code, l1, l2, h1, h2);
             changed++;
         }
         khum_arena_reset(&a);
@@ -147,14 +144,16 @@ int ledger_report(khum_store *s, const khum_election *e, const ledger_query *q)
     /* Defections by month, from party to party. */
     khum_ledger_event *ev;
     size_t nev;
-    if (!st && khum_store_ledger_events(s, e->id, NULL, &a, &ev, &nev, &err))
-        st = cli_fail(&err);
-    if (!st) {
-        printf("%d commune%s\n\ndefections by month\nmonth,from,to,count\n", changed,
-               changed == 1 ? "" : "s");
+    if (!rc)
+        rc = khum_store_ledger_events(s, e->id, NULL, &a, &ev, &nev, err);
+    if (!rc) {
+        khum_buf_printf(out, "%d commune%s\n\ndefections by month\nmonth,from,to,count\n",
+                        changed, changed == 1 ? "" : "s");
         flow *f = khum_arena_alloc(&a, (nev + 1) * sizeof *f);
         size_t nf = 0;
-        for (size_t i = 0; f && i < nev; i++) {
+        if (!f)
+            rc = khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
+        for (size_t i = 0; f && !rc && i < nev; i++) {
             if (ev[i].type != KHUM_EV_DEFECT || strcmp(ev[i].date, q->from) < 0 ||
                 strcmp(ev[i].date, q->on) > 0)
                 continue;
@@ -165,8 +164,8 @@ int ledger_report(khum_store *s, const khum_election *e, const ledger_query *q)
             if (!from) {  /* else the list the seat was won on */
                 khum_candidate_row *rows;
                 size_t n;
-                if (!khum_store_commune_candidates(s, e->id, ev[i].commune, &a, &rows, &n,
-                                                   &err))
+                if (!(rc = khum_store_commune_candidates(s, e->id, ev[i].commune, &a, &rows,
+                                                         &n, err)))
                     for (size_t k = 0; k < n && !from; k++)
                         if (!strcmp(rows[k].person, ev[i].person))
                             from = rows[k].party;
@@ -184,9 +183,11 @@ int ledger_report(khum_store *s, const khum_election *e, const ledger_query *q)
             f[k].n++;
         }
         for (size_t k = 0; k < nf; k++)
-            printf("%s,%s,%s,%d\n", f[k].month, f[k].from, f[k].to, f[k].n);
+            khum_buf_printf(out, "%s,%s,%s,%d\n", f[k].month, f[k].from, f[k].to, f[k].n);
     }
+    if (!rc && out->failed)
+        rc = khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
     khum_arena_free(&a);
     khum_tally_free(&t);
-    return st;
+    return rc;
 }
