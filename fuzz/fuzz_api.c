@@ -18,6 +18,7 @@
 
 #include "cli/cli.h"
 #include "khum/app.h"
+#include "khum/app_import.h"
 #include "khum/server.h"
 
 static int port;
@@ -65,7 +66,7 @@ static void setup(void)
     khum_election_init(&e);
     bool existed;
     if (khum_election_read(&e, c[0], c[1], c[2], c[3], &err) ||
-        khum_app_import_election(s, &e, &existed, &err))
+        khum_app_import_election(s, NULL, &e, NULL, 0, &existed, &err))
         die("election", &err);
     for (int i = 0; i < 4; i++)
         khum_csv_close(c[i]);

@@ -13,10 +13,6 @@
 #include "khum/count.h"
 #include "khum/store.h"
 
-/* Check and store an election definition in one transaction. */
-khum_code khum_app_import_election(khum_store *s, const khum_election *e, bool *existed,
-                                   khum_err *err);
-
 typedef struct khum_entry_outcome {
     int version;
     khum_form_state from, to;
@@ -101,11 +97,6 @@ khum_code khum_app_make_official(khum_store *s, const khum_election *e, const ch
                                  khum_diags *problems, khum_err *err);
 
 /* ---- councils and the ledger (council_app.c) ------------------------------ */
-
-/* Check candidate lists against the election (each list at least 2 x the
- * commune's seats: CNL.302) and store them in one transaction. */
-khum_code khum_app_import_candidates(khum_store *s, const khum_election *e,
-                                     const khum_candidate_row *rows, size_t n, khum_err *err);
 
 /* The lists of a commune: votes and seats from the tally, candidates from
  * the store (CNL.308 when a list has fewer candidates than seats). */

@@ -2,7 +2,7 @@
  * khum/app_import.h: importing reference data (gazetteer, population,
  * council sizes, parties) as operations, so that the CLI and the server can
  * offer them with no copied code. The caller reads and checks the file into
- * structs (src/geo); the operation begins, loads what it decides on, decides,
+ * structs (src/geo, src/count, src/council); the operation begins, loads what it decides on, decides,
  * writes, records each source file (path, SHA-256, rows) in import_log and as
  * an audit event of the acting user, and commits, or changes nothing.
  */
@@ -40,5 +40,17 @@ khum_code khum_app_import_seats(khum_store *s, const char *user, const khum_coun
 khum_code khum_app_import_parties(khum_store *s, const char *user, const khum_party *rows,
                                   size_t n, const khum_import_file *file,
                                   khum_upsert_stats *st, khum_err *err);
+
+/* Check and store an election definition in one transaction; the audit
+ * event names the folder's files (NULL, 0 for a generated one). */
+khum_code khum_app_import_election(khum_store *s, const char *user, const khum_election *e,
+                                   const khum_import_file *files, size_t nfiles,
+                                   bool *existed, khum_err *err);
+/* Check candidate lists against the election (each list at least 2 x the
+ * commune's seats: CNL.302) and store them in one transaction; file may be
+ * NULL (generated lists). */
+khum_code khum_app_import_candidates(khum_store *s, const char *user, const khum_election *e,
+                                     const khum_candidate_row *rows, size_t n,
+                                     const khum_import_file *file, khum_err *err);
 
 #endif

@@ -9,6 +9,7 @@
 #include <jansson.h>
 
 #include "khum/app.h"
+#include "khum/app_import.h"
 
 /* Takes ownership of before and after (either may be NULL). actor NULL: the
  * store's actor. */
@@ -42,5 +43,8 @@ void app_commune_rules(const app_lots *l, const char *commune, const khum_counci
 /* CNT.823 when the commune is official already: lots come before. */
 khum_code app_lots_before_official(khum_store *s, const khum_election *e, const char *commune,
                                    khum_err *err);
+
+/* [{"path","sha256","rows"}...] of an import's source files (import_app.c). */
+json_t *app_files_json(const khum_import_file *files, size_t n);
 
 #endif

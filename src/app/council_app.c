@@ -10,8 +10,9 @@
 
 #include "app_impl.h"
 
-khum_code khum_app_import_candidates(khum_store *s, const khum_election *e,
-                                     const khum_candidate_row *rows, size_t n, khum_err *err)
+khum_code khum_app_import_candidates(khum_store *s, const char *user, const khum_election *e,
+                                     const khum_candidate_row *rows, size_t n,
+                                     const khum_import_file *file, khum_err *err)
 {
     for (size_t i = 0; i < n;) {  /* rows are sorted by commune, party, position */
         size_t j = i;
@@ -39,8 +40,9 @@ khum_code khum_app_import_candidates(khum_store *s, const khum_election *e,
         return rc;
     rc = khum_store_put_candidates(s, e->id, rows, n, err);
     if (!rc)
-        rc = app_audit(s, NULL, "candidates.import", e->id, "", NULL,
-                       json_pack("{s:I}", "candidates", (json_int_t)n), err);
+        rc = app_audit(s, user, "candidates.import", e->id, "", NULL,
+                       json_pack("{s:I,s:o}", "candidates", (json_int_t)n,
+                                 "files", app_files_json(file, file ? 1 : 0)), err);
     if (!rc)
         rc = khum_store_commit(s, err);
     if (rc)

@@ -38,6 +38,15 @@ static khum_code log_files(khum_store *s, const char *user, const char *kind,
     return rc;
 }
 
+json_t *app_files_json(const khum_import_file *files, size_t n)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; a && i < n; i++)
+        json_array_append_new(a, json_pack("{s:s,s:s,s:I}", "path", files[i].path, "sha256",
+                                           files[i].sha256, "rows", (json_int_t)files[i].rows));
+    return a;
+}
+
 /* Commit on success, roll back otherwise. */
 static khum_code end(khum_store *s, khum_code rc, khum_err *err)
 {

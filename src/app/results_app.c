@@ -13,18 +13,20 @@
 #include "app_impl.h"
 #include "khum/str.h"
 
-khum_code khum_app_import_election(khum_store *s, const khum_election *e, bool *existed,
-                                   khum_err *err)
+khum_code khum_app_import_election(khum_store *s, const char *user, const khum_election *e,
+                                   const khum_import_file *files, size_t nfiles,
+                                   bool *existed, khum_err *err)
 {
     khum_code rc = khum_store_begin(s, err);
     if (rc)
         return rc;
     rc = khum_store_put_election(s, e, existed, err);
     if (!rc && !*existed)
-        rc = app_audit(s, NULL, "election.import", e->id, "", NULL,
-                       json_pack("{s:s,s:I,s:I}", "hash", e->hash,
+        rc = app_audit(s, user, "election.import", e->id, "", NULL,
+                       json_pack("{s:s,s:I,s:I,s:o}", "hash", e->hash,
                                  "communes", (json_int_t)e->ncommunes,
-                                 "stations", (json_int_t)e->nstations), err);
+                                 "stations", (json_int_t)e->nstations,
+                                 "files", app_files_json(files, nfiles)), err);
     if (!rc)
         rc = khum_store_commit(s, err);
     if (rc)

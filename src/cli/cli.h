@@ -100,8 +100,8 @@ int cmd_ledger(int argc, char **argv);
  * its id is written to id. */
 int synth_into_store(khum_store *s, int year, unsigned long long seed, bool show_report,
                      char *id, size_t idcap);
-int import_candidates_file(khum_store *s, const char *election, const char *path,
-                           bool quiet);
+int import_candidates_file(khum_store *s, const char *user, const char *election,
+                           const char *path, bool quiet);
 int import_results_file(khum_store *s, const char *election, const char *path,
                         const char *user, bool accept_valid, bool quiet);
 int cmd_import(int argc, char **argv);

@@ -12,6 +12,7 @@
 
 #include "cli.h"
 #include "khum/app.h"
+#include "khum/app_import.h"
 #include "khum/synth.h"
 
 static const char election_help[] =
@@ -26,13 +27,15 @@ static const char election_help[] =
     "the whole definition that every report shows. Importing the same\n"
     "definition again changes nothing.\n";
 
+/* The four files of an election folder, in the order khum_election_read takes them. */
+static const char *const four_names[] = {"election.csv", "communes.csv", "lists.csv",
+                                          "stations.csv"};
+
 static khum_code open_four(const char *dir, khum_csv **c, khum_err *err)
 {
-    static const char *const names[] = {"election.csv", "communes.csv", "lists.csv",
-                                        "stations.csv"};
     for (int i = 0; i < 4; i++) {
         char path[4200];
-        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+        snprintf(path, sizeof path, "%s/%s", dir, four_names[i]);
         khum_code rc = khum_csv_open_path(path, &c[i], err);
         if (rc) {
             for (int k = 0; k < i; k++)
@@ -43,7 +46,21 @@ static khum_code open_four(const char *dir, khum_csv **c, khum_err *err)
     return KHUM_OK;
 }
 
-static int election_import(khum_store *s, const char *dir)
+/* The four files as the audit log names them: path, SHA-256, rows. */
+static khum_code digest_four(const char *dir, const khum_election *e, khum_import_file *f,
+                             char paths[4][4200], khum_err *err)
+{
+    const size_t rows[] = {1, e->ncommunes, e->nlists, e->nstations};
+    khum_code rc = KHUM_OK;
+    for (int i = 0; i < 4 && !rc; i++) {
+        snprintf(paths[i], sizeof paths[i], "%s/%s", dir, four_names[i]);
+        f[i] = (khum_import_file){.path = paths[i], .rows = (int64_t)rows[i]};
+        rc = khum_import_file_digest(&f[i], err);
+    }
+    return rc;
+}
+
+static int election_import(khum_store *s, const char *dir, const char *user)
 {
     khum_err err;
     khum_err_clear(&err);
@@ -56,8 +73,12 @@ static int election_import(khum_store *s, const char *dir)
     for (int i = 0; i < 4; i++)
         khum_csv_close(c[i]);
     bool existed = false;
+    khum_import_file files[4];
+    char paths[4][4200];
     if (!rc)
-        rc = khum_app_import_election(s, &e, &existed, &err);
+        rc = digest_four(dir, &e, files, paths, &err);
+    if (!rc)
+        rc = khum_app_import_election(s, user, &e, files, 4, &existed, &err);
     int st = rc ? cli_fail(&err) : EXIT_OK;
     if (!rc) {
         char h[20];
@@ -135,8 +156,8 @@ int cmd_election(int argc, char **argv)
     if (st)
         return st;
     if (!strcmp(sub, "import")) {
-        if (!(st = cli_authorize(s, user, KHUM_DO_IMPORT, "", "election", NULL)))
-            st = election_import(s, args[0]);
+        if (!(st = cli_authorize(s, user, KHUM_DO_IMPORT, "", "election", &user)))
+            st = election_import(s, args[0], user);
     } else if (!strcmp(sub, "show")) {
         st = election_show(s, nargs ? args[0] : NULL);
     } else {

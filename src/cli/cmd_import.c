@@ -395,7 +395,8 @@ static int parse_import_opts(int argc, char **argv, import_opts *o)
     return EXIT_OK;
 }
 
-int import_candidates_file(khum_store *s, const char *election, const char *path, bool quiet)
+int import_candidates_file(khum_store *s, const char *user, const char *election,
+                           const char *path, bool quiet)
 {
     khum_election e;
     int st = cli_load_election(s, election, &e);
@@ -413,8 +414,11 @@ int import_candidates_file(khum_store *s, const char *election, const char *path
         rc = khum_candidates_read(csv, atoi(e.date), &a, &rows, &n, &err);
         khum_csv_close(csv);
     }
+    khum_import_file file = {.path = path, .rows = (int64_t)n};
     if (!rc)
-        rc = khum_app_import_candidates(s, &e, rows, n, &err);
+        rc = khum_import_file_digest(&file, &err);
+    if (!rc)
+        rc = khum_app_import_candidates(s, user, &e, rows, n, &file, &err);
     if (rc && !err.file[0])
         khum_err_at(&err, path, err.line, err.col, NULL);
     if (rc)
@@ -468,7 +472,7 @@ int cmd_import(int argc, char **argv)
     else if (results)
         st = import_results_file(s, o.election, src, o.user, o.accept_valid, o.quiet);
     else if (strcmp(kind, "candidates") == 0)
-        st = import_candidates_file(s, o.election, src, o.quiet);
+        st = import_candidates_file(s, o.user, o.election, src, o.quiet);
     else
         st = import_parties(s, src, o.user, o.quiet);
     khum_store_close(s);

@@ -13,6 +13,7 @@
 
 #include "cli.h"
 #include "khum/app.h"
+#include "khum/app_import.h"
 #include "khum/synth.h"
 
 static const char synth_help[] =
@@ -255,7 +256,7 @@ static int synth_load(khum_store *s, const khum_synth_out *o, bool quiet)
     khum_err err;
     khum_err_clear(&err);
     bool existed;
-    if (khum_app_import_election(s, &o->election, &existed, &err))
+    if (khum_app_import_election(s, NULL, &o->election, NULL, 0, &existed, &err))
         return cli_fail(&err);
     if (existed) {
         if (!quiet)
@@ -264,7 +265,8 @@ static int synth_load(khum_store *s, const khum_synth_out *o, bool quiet)
     }
     if (khum_app_import_forms(s, &o->election, "synth", o->forms, o->explanation, NULL,
                               o->nforms, &err) ||
-        khum_app_import_candidates(s, &o->election, o->candidates, o->ncandidates, &err))
+        khum_app_import_candidates(s, NULL, &o->election, o->candidates, o->ncandidates,
+                                   NULL, &err))
         return cli_fail(&err);
     if (!quiet)
         printf("loaded %s: %zu stations' results accepted\n", o->election.id, o->nforms);

@@ -5,8 +5,6 @@
 
 DB=$(newdb imp)
 K() { "$KHUM" "$@" --db "$DB"; }
-PW=correct-horse-9
-echo "$PW" | K user add admin --role admin >/dev/null 2>&1 || fail "user add admin"
 
 GAZ="$KHUM_TESTDATA/mini-gazetteer"
 run 0 K import gazetteer "$GAZ" --user admin
@@ -31,6 +29,23 @@ run 0 K import population "$T/population_2019.csv" --user admin
 has err "commune 999999 (Nowhere) is not in the gazetteer: not imported [POP.305]"
 eq "$(sql "$DB" "SELECT actor FROM audit_event WHERE type = 'import.population'")" admin "population actor"
 eq "$(sql "$DB" "SELECT total FROM population WHERE commune = '010201' AND year = 2019")" 1000 "population stored"
+
+# An election folder and candidate lists: the event names each file, its
+# SHA-256 and rows, and the acting user.
+ELE="$KHUM_TESTDATA/news-2017"
+run 0 K election import "$ELE" --user admin
+after=$(sql "$DB" "SELECT after FROM audit_event WHERE type = 'election.import'")
+for f in election communes lists stations; do
+    sum=$(sha256sum "$ELE/$f.csv" | cut -c1-64)
+    case $after in *"\"path\":\"$ELE/$f.csv\",\"rows\":"[0-9]*",\"sha256\":\"$sum\""*) ;;
+    *) fail "election.import lacks $f.csv with its sha256: $after" ;; esac
+done
+eq "$(sql "$DB" "SELECT actor FROM audit_event WHERE type = 'election.import'")" admin "election actor"
+run 0 K import candidates "$ELE/candidates.csv" --election kh-news-2017 --user admin
+after=$(sql "$DB" "SELECT after FROM audit_event WHERE type = 'candidates.import'")
+sum=$(sha256sum "$ELE/candidates.csv" | cut -c1-64)
+case $after in *"\"path\":\"$ELE/candidates.csv\",\"rows\":20,\"sha256\":\"$sum\""*) ;;
+*) fail "candidates.import lacks its file: $after" ;; esac
 
 # A refused import changes nothing, not even the audit log.
 before=$(dbdump "$DB" | sha256sum)

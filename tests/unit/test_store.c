@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "khum/app.h"
+#include "khum/app_import.h"
 #include "khum/hash.h"
 #include "khum/store.h"
 #include "store/store_impl.h"
@@ -536,7 +537,7 @@ static void load_mini(khum_store *s, khum_election *e)
     for (int i = 0; i < 4; i++)
         khum_csv_close(f[i]);
     bool existed;
-    assert_int_equal(khum_app_import_election(s, e, &existed, &err), KHUM_OK);
+    assert_int_equal(khum_app_import_election(s, NULL, e, NULL, 0, &existed, &err), KHUM_OK);
     snprintf(path, sizeof path, "%s/mini-election/results.csv", data);
     assert_int_equal(khum_csv_open_path(path, &c, &err), KHUM_OK);
     khum_form_reader *r;
