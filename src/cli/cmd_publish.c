@@ -520,7 +520,10 @@ static bool load_bundle(const char *dir, khum_bundle *b)
     while (ok && (de = readdir(d))) {
         if (de->d_name[0] == '.')
             continue;
-        snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+        if (snprintf(path, sizeof path, "%s/%s", dir, de->d_name) >= (int)sizeof path) {
+            ok = false;   /* a path this long is no bundle of ours */
+            break;
+        }
         struct stat st;
         if (stat(path, &st) || !S_ISREG(st.st_mode))
             continue;

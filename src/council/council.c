@@ -157,8 +157,8 @@ void council_derive_posts(khum_council *c, const char *seed, int64_t event, cons
 {
     for (size_t k = 0; k < c->n; k++)
         c->m[k].post = KHUM_POST_NONE;
-    const char *g[64];
-    int64_t votes[64];
+    const char *g[64] = {0};  /* gcc -O2 cannot see that only the first n are read */
+    int64_t votes[64] = {0};
     size_t n = 0;
     for (size_t k = 0; k < c->n; k++) {
         bool seen = false;

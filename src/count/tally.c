@@ -94,8 +94,8 @@ static const char *lots_for(const khum_commune_lots *lots, size_t n, const char 
 static void find_posts(const khum_election *e, const khum_election_commune *ec,
                        khum_tally *t, khum_tally_commune *c, const char *seed)
 {
-    const char *names[64];
-    int64_t votes[64];
+    const char *names[64] = {0};  /* gcc -O2 cannot see that only the first n are read */
+    int64_t votes[64] = {0};
     int idx[64], order[64];
     size_t n = 0;
     for (size_t k = 0; k < ec->nlists && n < 64; k++) {
