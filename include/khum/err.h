@@ -59,6 +59,7 @@ const char *khum_code_name(khum_code c);
 typedef struct khum_diags {
     khum_err *items;
     size_t n, cap;
+    size_t lost;   /* items that could not be added (out of memory): never "no problem" */
 } khum_diags;
 
 khum_code khum_diags_add(khum_diags *d, const khum_err *e);

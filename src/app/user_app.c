@@ -198,13 +198,15 @@ khum_code khum_app_user_change(khum_store *s, const char *actor, const char *nam
             u.pw_hash = hash;
         if (disabled >= 0)
             u.disabled = disabled != 0;
-        json_t *after = user_json(&u);
-        if (password)
-            json_object_set_new(after, "password", json_string("changed"));
         if (!(rc = khum_store_put_user(s, &u, true, err)) &&
-            !(rc = khum_store_drop_sessions(s, NULL, name, err)) &&
-            !(rc = app_audit(s, actor, "user.change", name, "", user_json(&old), after, err)))
-            rc = khum_store_commit(s, err);
+            !(rc = khum_store_drop_sessions(s, NULL, name, err))) {
+            json_t *after = user_json(&u);   /* made here: app_audit always takes it */
+            if (password && after)
+                json_object_set_new(after, "password", json_string("changed"));
+            if (!(rc = app_audit(s, actor, "user.change", name, "", user_json(&old), after,
+                                 err)))
+                rc = khum_store_commit(s, err);
+        }
     }
     if (rc)
         khum_store_rollback(s);

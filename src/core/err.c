@@ -108,8 +108,10 @@ const char *khum_code_name(khum_code c)
 khum_code khum_diags_add(khum_diags *d, const khum_err *e)
 {
     khum_err *p = khum_grow(d->items, d->n, &d->cap, sizeof *p, NULL);
-    if (!p)
+    if (!p) {
+        d->lost++;
         return KHUM_ERR_NOMEM;
+    }
     d->items = p;
     d->items[d->n++] = *e;
     return KHUM_OK;
@@ -119,5 +121,5 @@ void khum_diags_free(khum_diags *d)
 {
     free(d->items);
     d->items = NULL;
-    d->n = d->cap = 0;
+    d->n = d->cap = d->lost = 0;
 }

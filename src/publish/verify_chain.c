@@ -191,7 +191,7 @@ khum_code khum_chain_verify(const khum_chain *c, const char *pk_hex, khum_diags 
                             khum_chain_stats *st, khum_err *err)
 {
     memset(st, 0, sizeof *st);
-    size_t before = out->n;
+    size_t before = out->n, lost = out->lost;
     unsigned char pk[32];
     if (!ver_public_key(pk_hex, pk)) {
         chain_diff(out, "", "", "VER.921", "the public key is not 64 hex digits (khum keygen)");
@@ -229,6 +229,9 @@ khum_code khum_chain_verify(const khum_chain *c, const char *pk_hex, khum_diags 
         check_publication(c, l, c->n, out, st);
     free(l);
 done:
+    if (out->lost != lost)   /* a problem found but not kept: never report the chain good */
+        return khum_err_set(err, KHUM_ERR_NOMEM, "VER.908", "out of memory while verifying "
+                            "the chain: it is not verified");
     if (out->n == before)
         return KHUM_OK;
     *err = out->items[before];

@@ -41,8 +41,8 @@ static int probe_demo_first(db_conn *db, khum_err *err)
     if (db_prepare(db, "SELECT type FROM audit_event ORDER BY id LIMIT 1", &st, err))
         return -1;
     int r = db_step(st, err);
-    int demo = r == DB_ROW ? strcmp(db_col_text(st, 0), KHUM_DEMO_EVENT) == 0
-                           : r == DB_DONE ? 0 : -1;
+    const char *type = r == DB_ROW ? db_col_text(st, 0) : NULL;  /* NULL in a foreign file */
+    int demo = r == DB_ROW ? type && strcmp(type, KHUM_DEMO_EVENT) == 0 : r == DB_DONE ? 0 : -1;
     db_finalize(st);
     return demo;
 }
