@@ -90,11 +90,7 @@ khum_code khum_store_put_parties(khum_store *s, const khum_party *rows, size_t n
 khum_code khum_store_list_parties(khum_store *s, khum_arena *a, khum_party **rows,
                                   size_t *n, khum_err *err);
 
-/* Record an accepted import (kind: "gazetteer", "population", ...) in
- * import_log and as an audit event of the store's actor. */
-khum_code khum_store_log_import(khum_store *s, const char *kind, const char *source,
-                                const char *sha256_hex, int64_t rows, khum_err *err);
-/* Only the import_log row: for operations that write their own audit event. */
+/* The import_log row of one source file (the operation writes its audit event). */
 khum_code khum_store_put_import_log(khum_store *s, const char *kind, const char *source,
                                     const char *sha256_hex, int64_t rows, khum_err *err);
 

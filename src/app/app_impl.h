@@ -40,6 +40,9 @@ khum_code app_load_lots(khum_store *s, const khum_election *e, khum_arena *a, ap
  * filled in. Every replay goes through here. */
 void app_commune_rules(const app_lots *l, const char *commune, const khum_council_rules *r,
                        khum_council_rules *out);
+/* A draw names a commune of the election (CNT.821) and a seed (CNT.822). */
+khum_code app_lots_args(const khum_election *e, const char *commune, const char *seed,
+                        khum_err *err);
 /* CNT.823 when the commune is official already: lots come before. */
 khum_code app_lots_before_official(khum_store *s, const khum_election *e, const char *commune,
                                    khum_err *err);

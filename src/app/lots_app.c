@@ -67,16 +67,24 @@ static khum_code check_dissolution(khum_store *s, const khum_election *e, int64_
     return rc;
 }
 
-khum_code khum_app_draw_event_lots(khum_store *s, const khum_election *e, const char *user,
-                                   int64_t event, const char *commune, const char *seed,
-                                   khum_err *err)
+khum_code app_lots_args(const khum_election *e, const char *commune, const char *seed,
+                        khum_err *err)
 {
     if (!commune || !khum_election_commune_find(e, commune))
         return khum_err_set(err, KHUM_ERR_NOTFOUND, "CNT.821", "commune %s is not in "
                             "election %s", commune ? commune : "", e->id);
     if (!seed || !*seed)
         return khum_err_set(err, KHUM_ERR_USAGE, "CNT.822", "lots need a seed");
-    khum_code rc = khum_store_begin(s, err);
+    return KHUM_OK;
+}
+
+khum_code khum_app_draw_event_lots(khum_store *s, const khum_election *e, const char *user,
+                                   int64_t event, const char *commune, const char *seed,
+                                   khum_err *err)
+{
+    khum_code rc = app_lots_args(e, commune, seed, err);
+    if (!rc)
+        rc = khum_store_begin(s, err);
     if (rc)
         return rc;
     char obj[128];

@@ -197,12 +197,9 @@ khum_code khum_app_import_forms(khum_store *s, const khum_election *e, const cha
 khum_code khum_app_draw_lots(khum_store *s, const khum_election *e, const char *user,
                              const char *commune, const char *seed, khum_err *err)
 {
-    if (!khum_election_commune_find(e, commune))
-        return khum_err_set(err, KHUM_ERR_NOTFOUND, "CNT.821",
-                            "commune %s is not in election %s", commune, e->id);
-    if (!seed || !*seed)
-        return khum_err_set(err, KHUM_ERR_USAGE, "CNT.822", "lots need a seed");
-    khum_code rc = khum_store_begin(s, err);
+    khum_code rc = app_lots_args(e, commune, seed, err);
+    if (!rc)
+        rc = khum_store_begin(s, err);
     if (rc)
         return rc;
     char obj[128];

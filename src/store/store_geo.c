@@ -368,18 +368,3 @@ khum_code khum_store_put_import_log(khum_store *s, const char *kind, const char 
     db_bind_text(st, 5, when);
     return store_run(st, err);
 }
-
-khum_code khum_store_log_import(khum_store *s, const char *kind, const char *source,
-                                const char *sha256_hex, int64_t rows, khum_err *err)
-{
-    khum_code rc = khum_store_put_import_log(s, kind, source, sha256_hex, rows, err);
-    if (rc)
-        return rc;
-    /* The import is also an audit event: the chain then covers every write. */
-    char type[64], after[160];
-    snprintf(type, sizeof type, "import.%s", kind);
-    snprintf(after, sizeof after, "{\"rows\":%lld,\"sha256\":\"%s\"}", (long long)rows,
-             sha256_hex);
-    khum_audit_event ev = {.type = type, .object = source, .after = after};
-    return khum_store_audit(s, &ev, NULL, err);
-}
