@@ -88,6 +88,7 @@ void khum_hash_short(const char *hex, char out[20]);
 typedef struct khum_form {
     const char *station;
     int64_t registered, received, cast, spoiled, unused, valid, invalid;
+    int64_t blank;                    /* validly cast for no list (0 where the rules have none) */
     size_t n;                         /* party vote entries */
     const char **party;               /* party ids */
     int64_t *votes;
@@ -196,6 +197,7 @@ typedef struct khum_tally_area {
     const char *code;                 /* "" for the nation */
     int level;                        /* 0 nation, 1 province, 2 district, 3 commune */
     int64_t registered, received, cast, spoiled, unused, valid, invalid;
+    int64_t blank;                    /* ballots for no list, apart from valid and invalid */
     int64_t stations_expected, stations_reported;
     int64_t *votes;                   /* per party (khum_tally.parties) */
     int *seats;                       /* per party */

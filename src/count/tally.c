@@ -48,6 +48,7 @@ static void area_add(khum_tally_area *to, const khum_tally_area *from, size_t np
     to->unused += from->unused;
     to->valid += from->valid;
     to->invalid += from->invalid;
+    to->blank += from->blank;
     to->stations_expected += from->stations_expected;
     to->stations_reported += from->stations_reported;
     to->seats_total += from->seats_total;
@@ -253,6 +254,7 @@ khum_code khum_tally_add(khum_tally *t, const khum_election *e, const khum_form 
     a->unused += f->unused;
     a->valid += f->valid;
     a->invalid += f->invalid;
+    a->blank += f->blank;
     a->stations_reported++;
     for (size_t k = 0; k < f->n; k++) {
         int p = khum_tally_party_of(t, f->party[k]);
@@ -326,10 +328,10 @@ static bool area_field(const khum_tally *t, const khum_tally_area *a, const char
                        int64_t *v)
 {
     static const char *const names[] = {"registered", "received", "cast", "spoiled",
-                                        "unused", "valid", "invalid"};
+                                        "unused", "valid", "invalid", "blank"};
     const int64_t vals[] = {a->registered, a->received, a->cast, a->spoiled,
-                            a->unused, a->valid, a->invalid};
-    for (size_t i = 0; i < 7; i++)
+                            a->unused, a->valid, a->invalid, a->blank};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
         if (strcmp(field, names[i]) == 0)
             return *v = vals[i], true;
     if (strcmp(field, "seats") == 0)

@@ -98,7 +98,9 @@ static void good_form(fx *x)
     x->votes[0] = 200;
     x->votes[1] = 150;
     x->votes[2] = 40;
-    x->f = (khum_form){"010201-01", 500, 510, 400, 2, 108, 390, 10, 3, x->party, x->votes, NULL};
+    x->f = (khum_form){.station = "010201-01", .registered = 500, .received = 510, .cast = 400,
+                       .spoiled = 2, .unused = 108, .valid = 390, .invalid = 10, .n = 3,
+                       .party = x->party, .votes = x->votes};
 }
 
 static void want_check(fx *x, const char *code, bool only_warnings)
@@ -209,8 +211,9 @@ static khum_form mk(const char *station, int64_t reg, int64_t cast, int64_t inva
     int64_t valid = 0;
     for (size_t i = 0; i < n; i++)
         valid += votes[i];
-    return (khum_form){station, reg, reg + 10, cast, 0, reg + 10 - cast, valid, invalid, n,
-                       party, votes, NULL};
+    return (khum_form){.station = station, .registered = reg, .received = reg + 10,
+                       .cast = cast, .unused = reg + 10 - cast, .valid = valid,
+                       .invalid = invalid, .n = n, .party = party, .votes = votes};
 }
 
 /* The state machine's own refusals: an explanation owed (CNT.804) and a
