@@ -1,11 +1,12 @@
 /*
  * results_export.c: the current results in exchange formats (moved from
  * cmd_export.c so that the CLI, the server and the bundles can share them).
- *   nist-1500-100   NIST SP 1500-100 v2 Election Results Reporting JSON: one
- *                   PartyContest per commune with vote counts per party, the
- *                   ReportingUnit tree nation > province > district > commune,
- *                   parties with English and Khmer names. Status is certified
- *                   when every commune is official.
+ *   nist-1500-100   NIST SP 1500-100 v2 Election Results Reporting JSON, valid
+ *                   against its official JSON schema (tests/e2e/nist_schema.sh):
+ *                   one PartyContest per commune with vote counts per party,
+ *                   the ReportingUnit tree nation > province > district >
+ *                   commune, parties and areas with English and Khmer names.
+ *                   Status is certified when every commune is official.
  *   openelections   a flat CSV in the OpenElections style: one row per
  *                   station and party, plus rows for registered voters,
  *                   ballots cast and invalid ballots.
@@ -20,23 +21,33 @@
 #include "khum/json.h"
 #include "results_export.h"
 
+/* Every @type of the v2 JSON schema is namespaced ("ElectionResults.Party"). */
+#define NIST(type) "ElectionResults." type
+
 static json_t *text(const char *en, const char *km)
 {
     json_t *t = json_array();
-    json_array_append_new(t, json_pack("{s:s, s:s, s:s}", "@type", "LanguageString",
+    json_array_append_new(t, json_pack("{s:s, s:s, s:s}", "@type", NIST("LanguageString"),
                                        "Language", "en", "Content", en));
     if (km && *km)
-        json_array_append_new(t, json_pack("{s:s, s:s, s:s}", "@type", "LanguageString",
+        json_array_append_new(t, json_pack("{s:s, s:s, s:s}", "@type", NIST("LanguageString"),
                                            "Language", "km", "Content", km));
-    return json_pack("{s:s, s:o}", "@type", "InternationalizedText", "Text", t);
+    return json_pack("{s:s, s:o}", "@type", NIST("InternationalizedText"), "Text", t);
+}
+
+/* An area's name in English (Latin script) and, where the gazetteer has it, Khmer. */
+static json_t *area_text(const tally_view *v, const char *code)
+{
+    const khum_area_name *n = tally_view_names(v, code);
+    return text(tally_view_name(v, code), n ? n->name_km : NULL);
 }
 
 static json_t *unit(const tally_view *v, const khum_tally_area *a, const char *type)
 {
     char id[32];
     snprintf(id, sizeof id, "gpu-%s", *a->code ? a->code : "kh");
-    json_t *u = json_pack("{s:s, s:s, s:s, s:o}", "@type", "ReportingUnit", "@id", id, "Type",
-                          type, "Name", text(tally_view_name(v, a->code), NULL));
+    json_t *u = json_pack("{s:s, s:s, s:s, s:o}", "@type", NIST("ReportingUnit"), "@id", id, "Type",
+                          type, "Name", area_text(v, a->code));
     if (!strcmp(type, "other"))
         json_object_set_new(u, "OtherType", json_string("commune"));
     json_t *kids = json_array();
@@ -65,23 +76,26 @@ static json_t *contest(const tally_view *v, const khum_tally_commune *c)
     for (size_t k = 0; k < ec->nlists; k++) {
         const char *party = v->e.lists[ec->first_list + k].party;
         int p = khum_tally_party_index(&v->t, party);
-        json_t *counts = json_pack("[{s:s, s:s, s:s, s:I}]", "@type", "VoteCounts", "GpUnitId",
-                                   gpu, "CountItemType", "total", "Count",
+        json_t *counts = json_pack("[{s:s, s:s, s:s, s:I}]", "@type", NIST("VoteCounts"),
+                                   "GpUnitId", gpu, "Type", "total", "Count",
                                    (json_int_t)c->area.votes[p]);
         json_array_append_new(sel, json_pack("{s:s, s:o, s:[o], s:o, s:I}", "@type",
-                                             "PartySelection", "@id",
+                                             NIST("PartySelection"), "@id",
                                              json_sprintf("sel-%s-%s", c->area.code, party),
                                              "PartyIds", json_sprintf("party-%s", party),
                                              "VoteCounts", counts, "SequenceOrder",
                                              (json_int_t)v->e.lists[ec->first_list + k].ballot_no));
     }
-    char name[160];
+    char name[160], seats[64];
     snprintf(name, sizeof name, "Commune council %s %s", c->area.code,
              tally_view_name(v, c->area.code));
-    return json_pack("{s:s, s:o, s:s, s:o, s:i, s:i, s:o, s:I, s:I}", "@type", "PartyContest",
+    /* The schema's PartyContest has no seat count (NumberElected belongs to
+     * candidate contests): the ballot's subtitle says how many are elected. */
+    snprintf(seats, sizeof seats, "%d seats", ec->seats);
+    return json_pack("{s:s, s:o, s:s, s:o, s:o, s:o, s:I, s:I}", "@type", NIST("PartyContest"),
                      "@id", json_sprintf("contest-%s", c->area.code), "Name", name,
-                     "ElectionDistrictId", json_string(gpu), "NumberElected", ec->seats,
-                     "VotesAllowed", 1, "ContestSelection", sel, "SubUnitsReported",
+                     "ElectionDistrictId", json_string(gpu), "BallotSubTitle",
+                     text(seats, NULL), "ContestSelection", sel, "SubUnitsReported",
                      (json_int_t)c->area.stations_reported, "TotalSubUnits",
                      (json_int_t)c->area.stations_expected);
 }
@@ -105,23 +119,24 @@ khum_code results_export_nist(const tally_view *v, khum_buf *b, khum_err *err)
         const khum_tally_commune *c = &v->t.communes[i];
         json_array_append_new(units, unit(v, &c->area, "other"));
         json_array_append_new(contests, contest(v, c));
-        json_array_append_new(counts, json_pack("{s:s, s:o, s:s, s:I}", "@type", "BallotCounts",
-                                                "GpUnitId",
+        json_array_append_new(counts, json_pack("{s:s, s:o, s:s, s:I}", "@type",
+                                                NIST("BallotCounts"), "GpUnitId",
                                                 json_sprintf("gpu-%s", c->area.code), "Type",
                                                 "total", "BallotsCast",
                                                 (json_int_t)c->area.cast));
     }
     json_t *parties = json_array();
     for (size_t p = 0; p < v->t.nparties; p++) {
-        const char *en = v->t.parties[p], *km = NULL;
+        const char *en = v->t.parties[p], *km = NULL, *abbr = v->t.parties[p];
         for (size_t k = 0; k < v->nparties; k++)
             if (!strcmp(v->parties[k].id, v->t.parties[p])) {
                 en = v->parties[k].name_en;
                 km = v->parties[k].name_km;
+                abbr = v->parties[k].abbr;
             }
-        json_array_append_new(parties, json_pack("{s:s, s:o, s:s, s:o}", "@type", "Party", "@id",
-                                                 json_sprintf("party-%s", v->t.parties[p]),
-                                                 "Abbreviation", v->t.parties[p], "Name",
+        json_array_append_new(parties, json_pack("{s:s, s:o, s:o, s:o}", "@type", NIST("Party"),
+                                                 "@id", json_sprintf("party-%s", v->t.parties[p]),
+                                                 "Abbreviation", text(abbr, NULL), "Name",
                                                  text(en, km)));
     }
     char notes[512];
@@ -129,13 +144,13 @@ khum_code results_export_nist(const tally_view *v, khum_buf *b, khum_err *err)
              v->e.synthetic ? "SYNTHETIC DATA, invented for demonstration, not a real "
                               "election. " : "",
              v->e.id, v->e.hash, status);
-    json_t *election = json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o}", "@type", "Election",
-                                 "ElectionScopeId", "gpu-kh", "StartDate", v->e.date,
-                                 "EndDate", v->e.date, "Type", "general", "Name",
+    json_t *election = json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o}", "@type",
+                                 NIST("Election"), "ElectionScopeId", "gpu-kh", "StartDate",
+                                 v->e.date, "EndDate", v->e.date, "Type", "general", "Name",
                                  text(v->e.name, NULL), "Contest", contests, "BallotCounts",
                                  counts);
     json_t *root = json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:i, s:s, s:s, s:s, s:[o], s:o, "
-                             "s:o}", "@type", "ElectionReport", "Format", "summary-contest",
+                             "s:o}", "@type", NIST("ElectionReport"), "Format", "summary-contest",
                              "GeneratedDate", when, "Issuer", "khum", "IssuerAbbreviation",
                              "khum", "SequenceStart", 1, "SequenceEnd", 1, "Status",
                              certified ? "certified"

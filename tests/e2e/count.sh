@@ -96,7 +96,7 @@ eq "$(sql "$DB" "SELECT count(*) FROM form_version WHERE station = '010201-02' A
 
 # Exports.
 run 0 K export --format nist-1500-100
-python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["@type"]=="ElectionReport"; assert len(d["Election"][0]["Contest"])==2' "$T/out" || fail "NIST export"
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["@type"]=="ElectionResults.ElectionReport"; assert len(d["Election"][0]["Contest"])==2' "$T/out" || fail "NIST export"
 run 0 K export --format openelections; has out "Banteay Meanchey,Mongkol Borey,Banteay Neang,010201-01,Commune Council,CPP,190"
 run 0 K tally --format csv --by commune; has out "kh-test-2022,$hash,0,010201,Banteay Neang,commune"
 finish
