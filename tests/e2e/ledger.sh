@@ -62,6 +62,13 @@ has out "2017-10-22,3,2,5"; has out "2017-10-23,2,3,5"; has out "2017-11-16,0,5,
 run 0 K ledger export --format timeseries --on 2017-12-31; has out "2017-10-23,3,2,5"
 run 0 K ledger export --format popolo --on 2017-12-31
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); m=d["memberships"]; assert any(x["role"]=="chief" and x["person_id"]=="CPP-1" and x["start_date"]=="2017-11-16" for x in m); assert len(d["persons"])>=9' "$T/out" || fail "Popolo export"
+# ... valid against the Popolo schemas (tests/data/popolo, CC BY 4.0), and
+# the validator finds a person whose name is not text.
+PY=python3; $PY -c 'import jsonschema' 2>/dev/null || PY=/usr/bin/python3
+cp "$T/out" "$T/popolo.json"
+run 0 $PY -W ignore "$KHUM_TESTDATA/popolo/validate.py" "$T/popolo.json"; has out "0 schema errors"
+sed 's/"name": "[^"]*"/"name": 5/' "$T/popolo.json" >"$T/popolo-bad.json"
+run 1 $PY -W ignore "$KHUM_TESTDATA/popolo/validate.py" "$T/popolo-bad.json"
 run 2 K ledger export --format xml; has err "memberships, popolo or timeseries"
 
 # Who changed between two dates; defections by month; seats by area.
