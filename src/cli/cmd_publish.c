@@ -74,8 +74,10 @@ static bool read_file(const char *path, khum_buf *b)
     return ok;
 }
 
-/* A public key given as a file holding hex, or as the hex itself. */
-static bool read_public_key(const char *arg, char *out, size_t cap)
+/* A public key given as a file holding hex, or as the hex itself. A
+ * secret key (128 hex digits) in its place is a usage error: whoever passes
+ * it around to check bundles is about to publish it. */
+static int read_public_key(const char *arg, char *out, size_t cap)
 {
     khum_buf b;
     khum_buf_init(&b);
@@ -83,7 +85,15 @@ static bool read_public_key(const char *arg, char *out, size_t cap)
     snprintf(out, cap, "%s", ok && b.data ? b.data : arg);
     out[strcspn(out, " \r\n")] = 0;
     khum_buf_free(&b);
-    return *out != 0;
+    size_t len = strlen(out);
+    if (!len)
+        return cli_usage_error("verify", "no public key in %s", arg);
+    if (len == 128 && strspn(out, "0123456789abcdefABCDEF") == len) {
+        memset(out, 0, cap);
+        return cli_usage_error("verify", "%s holds a secret key: --key takes the public key "
+                               "(the .pub file khum keygen wrote beside it) [VER.924]", arg);
+    }
+    return EXIT_OK;
 }
 
 /* The secret key only from a file: on the command line it would be seen by
@@ -336,14 +346,18 @@ fail:
     return EXIT_FAIL;
 }
 
-static void print_diffs(const khum_diags *d, bool quiet)
+/* Each difference is a failure of the check, said as one (never "warning"). */
+static void print_diffs(const char *cmd, const khum_diags *d, bool quiet)
 {
+    char msg[1024];
+    fflush(stdout);
     for (size_t i = 0; i < d->n && (!quiet || i < 1); i++) {
         if (i == 50) {
-            fprintf(stderr, "khum: ... and %zu more differences\n", d->n - 50);
+            fprintf(stderr, "khum %s: ... and %zu more differences\n", cmd, d->n - 50);
             break;
         }
-        cli_warn(&d->items[i]);
+        khum_err_format(&d->items[i], msg, sizeof msg);
+        fprintf(stderr, "khum %s: FAILED: %s\n", cmd, msg);
     }
 }
 
@@ -366,7 +380,7 @@ static int check_before_extending(const khum_chain *c, const char *sk)
     for (size_t i = 0; i < d.n; i++)
         serious += strcmp(d.items[i].rule, "VER.944") && strcmp(d.items[i].rule, "VER.945");
     if (serious) {
-        print_diffs(&d, false);
+        print_diffs("publish", &d, false);
         fprintf(stderr, "khum publish: the versions already published do not form an intact "
                 "chain (signed by this key): no version is added to them [%s]\n",
                 d.items[0].rule);
@@ -663,8 +677,9 @@ int cmd_verify(int argc, char **argv)
     if (optind != argc - 1 || !keyarg)
         return cli_usage_error("verify", "give a bundle folder and --key PUBLIC_KEY");
     char pk[256];
-    if (!read_public_key(keyarg, pk, sizeof pk))
-        return cli_usage_error("verify", "no public key in %s", keyarg);
+    int rc = read_public_key(keyarg, pk, sizeof pk);
+    if (rc != EXIT_OK)
+        return rc;
     verify_target t;
     find_target(argv[optind], &t);
     khum_bundle b = {0};
@@ -686,18 +701,20 @@ int cmd_verify(int argc, char **argv)
         cant_read(&diffs, *t.pub ? t.pub : t.version);
     else
         nomem = khum_chain_verify(&chain, pk, &diffs, &cs, &err) == KHUM_ERR_NOMEM;
-    print_diffs(&diffs, quiet);
-    char f[32], a[32], s[32];
+    print_diffs("verify", &diffs, quiet);
+    char f[32], a[32], s[32], h[20];
     if (nomem)
         cli_fail(&err);
     if (diffs.n || nomem) {
         printf("bundle %s FAILED: %zu difference%s\n", t.version, diffs.n,
                diffs.n == 1 ? "" : "s");
     } else {
-        printf("bundle %s verified: version %d of election %s (hash %.16s), signature good, "
+        /* The election hash as every other command prints it (khum_hash_short). */
+        khum_hash_short(st.hash, h);
+        printf("bundle %s verified: version %d of election %s (hash %s), signature good, "
                "%zu files intact; %s forms summed into %s area rows and %s communes' seats "
                "recomputed: no difference; audit head %.16s",
-               t.version, st.version, st.election, st.hash, st.files,
+               t.version, st.version, st.election, h, st.files,
                khum_thousands((int64_t)st.forms, f), khum_thousands((int64_t)st.areas, a),
                khum_thousands((int64_t)st.communes_seated, s), st.audit_head);
         print_place(&t, &chain, &cs, &st);

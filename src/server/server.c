@@ -192,7 +192,10 @@ int srv_open_under(const char *root, const char *rel, struct stat *st, char *rea
     return fd;
 }
 
-static void add_headers(struct MHD_Response *resp, const srv_req *r)
+/* The headers of every response. etag: the validator of what is sent (a
+ * static file's own, else the request's cached answer's, else none): with
+ * one the client revalidates (no-cache), without one it keeps nothing. */
+static void add_headers(struct MHD_Response *resp, const srv_req *r, const char *etag)
 {
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
@@ -202,8 +205,8 @@ static void add_headers(struct MHD_Response *resp, const srv_req *r)
                             "'unsafe-inline'; frame-ancestors 'none'");
     if (r->ctype)
         MHD_add_response_header(resp, "Content-Type", r->ctype);
-    if (*r->etag) {
-        MHD_add_response_header(resp, "ETag", r->etag);
+    if (*etag) {
+        MHD_add_response_header(resp, "ETag", etag);
         MHD_add_response_header(resp, "Cache-Control", "no-cache");
     } else {
         MHD_add_response_header(resp, "Cache-Control", "no-store");
@@ -242,9 +245,7 @@ static enum MHD_Result send_static(srv_req *r, const char *root, const char *rel
     if (!resp)
         return MHD_NO;
     r->ctype = mime_of(real);
-    add_headers(resp, r);
-    MHD_add_response_header(resp, "ETag", etag);
-    MHD_add_response_header(resp, "Cache-Control", "no-cache");
+    add_headers(resp, r, etag);
     enum MHD_Result ok = MHD_queue_response(r->conn, (unsigned)status, resp);
     MHD_destroy_response(resp);
     return ok == MHD_YES ? MHD_YES : MHD_NO;
@@ -260,7 +261,7 @@ static enum MHD_Result send_out(srv_req *r)
                                         len ? MHD_RESPMEM_MUST_COPY : MHD_RESPMEM_PERSISTENT);
     if (!resp)
         return MHD_NO;
-    add_headers(resp, r);
+    add_headers(resp, r, r->etag);
     enum MHD_Result ok =
         MHD_queue_response(r->conn, not_modified ? 304u : (unsigned)r->status, resp);
     MHD_destroy_response(resp);

@@ -57,6 +57,12 @@ run 1 V "$T/x"; has err "extra.csv is not in the manifest [VER.904]"
 rm "$T/x/extra.csv" "$T/x/forms.csv"
 run 1 V "$T/x"; has err "[VER.902]"
 run 2 "$KHUM" verify "$P"; has err "--key"
+# The secret key given as the public one: a usage error, said as such.
+run 2 "$KHUM" verify "$P" --key "$T/ncec.key"; has err "holds a secret key"; has err "[VER.924]"
+hasnt out "verified"
+# A failed check is a failure, never a "warning".
+rm -rf "$T/x"; cp -r "$P/v000002" "$T/x"; printf 'X' | dd of="$T/x/forms.csv" bs=1 seek=3 conv=notrunc 2>/dev/null
+run 1 V "$T/x"; has err "khum verify: FAILED: "; hasnt err "warning"
 
 # Rolled back: `current` names v000001 while v000002 exists.
 rm -rf "$T/rb"; cp -r "$P" "$T/rb"; echo v000001 >"$T/rb/current"

@@ -41,6 +41,14 @@ curl -s -D "$T/h" -o /dev/null "$BASE$E/results"
 etag=$(sed -n 's/^ETag: *\(.*\)\r$/\1/Ip' "$T/h")
 [ -n "$etag" ] || fail "results carry an ETag"
 req GET $E/results "" -H "If-None-Match: $etag"; status 304 "unchanged results"
+# A static file: one Cache-Control (revalidate: no-cache), one ETag; 304 when unchanged.
+curl -s -D "$T/h" -o /dev/null "$BASE/index.html"
+eq "$(grep -ci '^Cache-Control:' "$T/h")" 1 "one Cache-Control on a static file"
+grep -qi '^Cache-Control: no-cache' "$T/h" || fail "a static file is revalidated (no-cache)"
+eq "$(grep -ci '^ETag:' "$T/h")" 1 "one ETag on a static file"
+setag=$(sed -n 's/^ETag: *\(.*\)\r$/\1/Ip' "$T/h")
+eq "$(curl -s -o /dev/null -w '%{http_code}' -H "If-None-Match: $setag" "$BASE/index.html")" 304 \
+    "an unchanged static file"
 
 # Two clerks agree on 010201-01.
 for u in ann bob cid col adm; do login $u "$PW"; status 200 "login $u"; done
