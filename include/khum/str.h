@@ -54,6 +54,10 @@ bool khum_utf8_escape(khum_buf *out, const char *s, size_t len);
 bool khum_utf8_fold_latin(khum_buf *out, const char *s, size_t len);
 /* Compare two UTF-8 strings after Latin case folding: <0, 0, >0. */
 int khum_utf8_casecmp_latin(const char *a, const char *b);
+/* s with each Khmer digit (U+17E0..U+17E9, ០..៩) written as its Latin digit,
+ * everything else unchanged, into out (cap bytes with the terminating NUL):
+ * a clerk on a Khmer keyboard keys ១២៣ for 123. False when out is too small. */
+bool khum_utf8_latin_digits(const char *s, char *out, size_t cap);
 
 /* Strict parsers: the whole of s must be the number (no blanks, no sign on
  * unsigned values, no exponent). Return false on any deviation or overflow. */

@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "khum/app.h"
+#include "khum/str.h"
 
 static const char entry_help[] =
     "usage: khum entry enter   STATION FIELD=N ... PARTY=N ...  --user NAME\n"
@@ -89,12 +90,34 @@ static void print_outcome(const char *station, const khum_entry_outcome *o)
     }
 }
 
-/* STATION FIELD=N ... into a form. */
+/* The name a clerk probably meant by `name` (a form field or a list of the
+ * station's commune spelt in another case: cpp for CPP), or NULL. */
+static const char *meant(const khum_election *e, const khum_station *st, const char *name,
+                         const char *const *fields, size_t nfields)
+{
+    for (size_t k = 0; k < nfields; k++)
+        if (!khum_utf8_casecmp_latin(name, fields[k]))
+            return fields[k];
+    const khum_election_commune *c = &e->communes[st->commune_index];
+    for (size_t k = 0; k < c->nlists; k++)
+        if (!khum_utf8_casecmp_latin(name, e->lists[c->first_list + k].party))
+            return e->lists[c->first_list + k].party;
+    return NULL;
+}
+
+/* STATION FIELD=N ... into a form. Numbers in Latin or Khmer digits (a
+ * clerk on a Khmer keyboard types ១២៣), or both mixed. */
 static int parse_form(const khum_election *e, int argc, char **argv, khum_arena *a,
                       khum_form *f)
 {
     memset(f, 0, sizeof *f);
     f->station = argv[0];
+    const khum_station *st = khum_election_station_find(e, argv[0]);
+    if (!st) {  /* said before any figure is asked for */
+        fprintf(stderr, "khum: station %s is not a polling station of election %s [F.107]\n",
+                argv[0], e->id);
+        return EXIT_BAD;
+    }
     f->party = khum_arena_alloc(a, (size_t)argc * sizeof *f->party);
     f->votes = khum_arena_alloc(a, (size_t)argc * sizeof *f->votes);
     static const char *const names[] = {"registered", "received", "cast", "spoiled",
@@ -103,14 +126,19 @@ static int parse_form(const khum_election *e, int argc, char **argv, khum_arena 
                       &f->valid, &f->invalid};
     bool seen[7] = {false};
     for (int i = 1; i < argc; i++) {
-        char *eq = strchr(argv[i], '=');
+        char *eq = strchr(argv[i], '='), digits[64];
         int64_t v;
-        if (!eq || !khum_parse_i64(eq + 1, &v))
+        if (!eq || !khum_utf8_latin_digits(eq + 1, digits, sizeof digits) ||
+            !khum_parse_i64(digits, &v))
             return cli_usage_error("entry", "'%s' is not FIELD=NUMBER", argv[i]);
         *eq = '\0';
         int k = 0;
         while (k < 7 && strcmp(argv[i], names[k]) != 0)
             k++;
+        const char *m = k < 7 ? NULL : meant(e, st, argv[i], names, 7);
+        if (m && strcmp(m, argv[i]))
+            return cli_usage_error("entry", "'%s' is neither a field nor a list of commune "
+                                   "%s: did you mean %s?", argv[i], st->commune, m);
         if (k < 7) {
             *dst[k] = v;
             seen[k] = true;
@@ -122,7 +150,6 @@ static int parse_form(const khum_election *e, int argc, char **argv, khum_arena 
     for (int k = 0; k < 7; k++)
         if (!seen[k])
             return cli_usage_error("entry", "the form needs %s=N", names[k]);
-    (void)e;
     return EXIT_OK;
 }
 

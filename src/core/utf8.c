@@ -153,3 +153,22 @@ int khum_utf8_casecmp_latin(const char *a, const char *b)
             return fa < fb ? -1 : 1;
     }
 }
+
+bool khum_utf8_latin_digits(const char *s, char *out, size_t cap)
+{
+    size_t n = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; n++) {
+        if (n + 1 >= cap)
+            return false;
+        /* U+17E0..U+17E9 are E1 9F A0..A9 in UTF-8. */
+        if (p[0] == 0xE1 && p[1] == 0x9F && p[2] >= 0xA0 && p[2] <= 0xA9) {
+            out[n] = (char)('0' + (p[2] - 0xA0));
+            p += 3;
+        } else {
+            out[n] = (char)*p++;
+        }
+    }
+    if (cap)
+        out[n] = 0;
+    return cap > 0;
+}

@@ -143,12 +143,16 @@ try {
   };
   const F1 = { registered: 500, received: 510, cast: 400, spoiled: 2, unused: 108, valid: 390, invalid: 10,
                'votes:CPP': 200, 'votes:CNRP': 150, 'votes:FCP': 40 };
-  let p1 = await key('clerk1', '010201-01', F1);
+  // The first clerk keys in Khmer digits (one figure mixed), the second in Latin ones.
+  const khmer = n => String(n).replace(/[0-9]/g, d => '០១២៣៤៥៦៧៨៩'[d]);
+  const F1km = Object.fromEntries(Object.entries(F1).map(([k, v]) => [k, khmer(v)]));
+  F1km.unused = '១០8';
+  let p1 = await key('clerk1', '010201-01', F1km);
   assert.equal(await p1.getAttribute('[data-result]', 'data-result'), 'first-entered');
   let p2 = await key('clerk2', '010201-01', F1);
   assert.equal(await p2.getAttribute('[data-result]', 'data-result'), 'accepted');
   await shot(p2, 'entries-agree');
-  ok('two clerks agree: the form is accepted');
+  ok('two clerks agree (Khmer digits and Latin digits): the form is accepted');
 
   // An inline check shows while typing.
   const p3 = await login('clerk1', '010201-02', '#entry-form');

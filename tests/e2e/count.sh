@@ -21,9 +21,19 @@ adduser "$DB" nec admin
 
 # Double entry: agree.
 F1="registered=500 received=510 cast=400 spoiled=2 unused=108 valid=390 invalid=10 CPP=200 CNRP=150 FCP=40"
-run 0 K entry enter 010201-01 $F1 --user alice; has out "empty -> first-entered"
+# An unknown station is said before any figure is asked for; a list in
+# another case gets its name suggested; nothing is saved.
+run 2 K entry enter 099999-01 received=1 --user nec; has err "099999-01 is not a polling station"
+has err "[F.107]"; hasnt err "needs"
+run 2 K entry enter 010201-01 ${F1%% CPP=*} cpp=200 CNRP=150 FCP=40 --user alice
+has err "did you mean CPP?"
+# The first clerk keys on a Khmer keyboard (Khmer digits, one figure mixed),
+# the second in Latin digits: the same form, so the entries agree.
+FKM="registered=៥០០ received=៥១០ cast=៤០០ spoiled=២ unused=១០8 valid=៣៩០ invalid=១០ CPP=២០០ CNRP=១៥០ FCP=៤០"
+run 0 K entry enter 010201-01 $FKM --user alice; has out "empty -> first-entered"
 run 1 K entry enter 010201-01 $F1 --user alice; has err "[CNT.802]"
 run 0 K entry enter 010201-01 $F1 --user bob;   has out "first-entered -> accepted"
+run 2 K entry enter 010201-01 registered=៥x --user bob; has err "is not FIELD=NUMBER"
 # Disagree, then the coordinator keeps the second entry.
 F2="registered=400 received=410 cast=300 spoiled=0 unused=110 valid=294 invalid=6 CPP=150 CNRP=100 FCP=44"
 run 0 K entry enter 010201-02 $F2 --user alice

@@ -96,6 +96,23 @@ static void test_fold_latin(void **state)
     assert_true(khum_utf8_casecmp_latin("ab", "a") > 0);
 }
 
+static void test_latin_digits(void **state)
+{
+    (void)state;
+    char out[16];
+    assert_true(khum_utf8_latin_digits("១២៣", out, sizeof out));
+    assert_string_equal(out, "123");
+    assert_true(khum_utf8_latin_digits("៩0០9", out, sizeof out));   /* mixed */
+    assert_string_equal(out, "9009");
+    assert_true(khum_utf8_latin_digits("ក១", out, sizeof out));     /* a letter stays */
+    assert_string_equal(out, "ក1");
+    int64_t v;
+    assert_false(khum_parse_i64(out, &v));
+    assert_false(khum_utf8_latin_digits("១២៣៤៥៦៧៨៩០១២៣៤៥៦", out, sizeof out));  /* 16 > 15 */
+    assert_true(khum_utf8_latin_digits("", out, sizeof out));
+    assert_string_equal(out, "");
+}
+
 static void test_parse_numbers(void **state)
 {
     (void)state;
@@ -267,6 +284,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_utf8_validate), cmocka_unit_test(test_utf8_escape), cmocka_unit_test(test_audit_layouts),
         cmocka_unit_test(test_fold_latin),
+        cmocka_unit_test(test_latin_digits),
         cmocka_unit_test(test_parse_numbers), cmocka_unit_test(test_parse_date),
         cmocka_unit_test(test_arena),         cmocka_unit_test(test_err_format),
         cmocka_unit_test(test_sha256_vectors),

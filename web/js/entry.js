@@ -83,7 +83,7 @@ async function showForm(area, station, note) {
   if (note) render(result, note);
   const values = () => {
     const v = {};
-    for (const [k, inp] of Object.entries(inputs)) v[k] = inp.value.trim() === '' ? 0 : Number(inp.value);
+    for (const [k, inp] of Object.entries(inputs)) v[k] = inp.value.trim() === '' ? 0 : Number(I18N.latin(inp.value.trim()));
     return v;
   };
   const form = h('form.entry', {id: 'entry-form', onsubmit: async e => {

@@ -78,6 +78,9 @@ const I18N = {
   /* Khmer digits by mapping, not by Intl: a browser without Khmer locale
      data (Chromium's trimmed ICU) would print Latin digits otherwise. */
   digits(text) { return this.lang === 'km' ? String(text).replace(/[0-9]/g, d => '០១២៣៤៥៦៧៨៩'[d]) : String(text); },
+  /* The other way, whatever the page's language: a clerk on a Khmer keyboard
+     keys ១២៣ for 123, or mixes both; anything else stays as typed. */
+  latin(text) { return String(text).replace(/[០-៩]/g, d => String(d.charCodeAt(0) - 0x17E0)); },
   num(n, digits) {
     if (n === null || n === undefined || n === '' || Number.isNaN(Number(n))) return '';
     const opts = digits === undefined ? {} : {minimumFractionDigits: digits, maximumFractionDigits: digits};
