@@ -30,7 +30,7 @@ static const char allocate_help[] =
     "  --quota Q           largest-remainder quota: hare (default), droop,\n"
     "                      hagenbach-bischoff, imperiali\n"
     "  --quota-round R     exact (default), up, down\n"
-    "  --threshold PCT     lists below PCT %% of the base get no seat\n"
+    "  --threshold PCT     lists below PCT % of the base get no seat\n"
     "  --seats N           seats when the file has no seats column\n"
     "  --tie-rule T        votes (default: more votes first, then lots) or lots\n"
     "  --lots SEED         draw lots where a tie decides a seat (replayable, see\n"

@@ -8,6 +8,7 @@ run 2 "$KHUM" frobnicate; has err "unknown command 'frobnicate'"
 for c in init import geo party demo allocate election synth entry lots official reconcile tally export council ledger; do
     run 0 "$KHUM" "$c" --help
     has out "usage: khum $c"
+    hasnt out "%%"   # a help text printed as it is written, never through printf
 done
 run 0 "$KHUM" import gazetteer --help; has out "--ncdd FILE"
 run 2 "$KHUM" import;                   has err "usage: khum import"
