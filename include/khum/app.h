@@ -104,9 +104,16 @@ khum_code khum_app_commune_lists(khum_store *s, const khum_election *e, const kh
                                  const khum_election_commune *ec, khum_arena *a,
                                  khum_council_list **out, khum_err *err);
 
+/* The day a council is read on, into day: `as_of` when it lies within the
+ * mandate (polling day to khum_app_mandate_end, into end), else CNL.310;
+ * NULL: today, or the mandate's last day once it is over (*clamped says so). */
+khum_code khum_app_council_day(khum_store *s, const khum_election *e, const char *as_of,
+                               char day[11], char end[11], bool *clamped, khum_err *err);
+
 /* The council of a commune on a date: formed from the current results on
  * polling day, then the ledger replayed (khum_ledger_replay). t is a tally
- * of the election (khum_app_tally), so that many communes share one. */
+ * of the election (khum_app_tally), so that many communes share one. A date
+ * outside the mandate is CNL.310 (khum_app_council_day). */
 khum_code khum_app_council(khum_store *s, const khum_election *e, const khum_tally *t,
                            const char *commune, const char *as_of,
                            const khum_council_rules *r, khum_arena *a, khum_council *c,

@@ -7,6 +7,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "app_impl.h"
 
@@ -109,6 +110,34 @@ khum_code khum_app_commune_lists(khum_store *s, const khum_election *e, const kh
     return KHUM_OK;
 }
 
+khum_code khum_app_council_day(khum_store *s, const khum_election *e, const char *as_of,
+                               char day[11], char end[11], bool *clamped, khum_err *err)
+{
+    khum_code rc = khum_app_mandate_end(s, e, end, err);
+    if (rc)
+        return rc;
+    *clamped = false;
+    if (as_of) {
+        if (strcmp(as_of, e->date) < 0 || strcmp(as_of, end) > 0)
+            return khum_err_set(err, KHUM_ERR_INPUT, "CNL.310", "%s is outside the mandate of "
+                                "election %s (%s to %s): no council of it sat that day",
+                                as_of, e->id, e->date, end);
+        snprintf(day, 11, "%s", as_of);
+        return KHUM_OK;
+    }
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(day, 11, "%Y-%m-%d", &tm);
+    if (strcmp(day, end) > 0) {
+        memcpy(day, end, 11);
+        *clamped = true;
+    }
+    if (strcmp(day, e->date) < 0)   /* before polling day: the council it elects */
+        memcpy(day, e->date, 11);
+    return KHUM_OK;
+}
+
 khum_code khum_app_council(khum_store *s, const khum_election *e, const khum_tally *t,
                            const char *commune, const char *as_of,
                            const khum_council_rules *r, khum_arena *a, khum_council *c,
@@ -118,6 +147,11 @@ khum_code khum_app_council(khum_store *s, const khum_election *e, const khum_tal
     if (!ec)
         return khum_err_set(err, KHUM_ERR_NOTFOUND, "CNL.306", "commune %s is not in election "
                             "%s", commune, e->id);
+    char day[11], end[11];
+    bool clamped;
+    khum_code rc0 = khum_app_council_day(s, e, as_of, day, end, &clamped, err);
+    if (rc0)
+        return rc0;
     khum_council_list *lists;
     khum_ledger_event *ev;
     size_t nev;
@@ -131,7 +165,7 @@ khum_code khum_app_council(khum_store *s, const khum_election *e, const khum_tal
         app_commune_rules(&lots, ec->code, r, &rules);
     if (!rc)
         rc = khum_ledger_replay(ec->code, ec->seats, lists, ec->nlists, e->date, ev, nev,
-                                as_of, &rules, a, c, changes, err);
+                                day, &rules, a, c, changes, err);
     return rc;
 }
 

@@ -131,10 +131,20 @@ static int parse(int argc, char **argv, const char *cmd, const char *help, counc
     return EXIT_OK;
 }
 
-static void today(char buf[11])
+/* The day to read councils on: --on, or today within the mandate (its last
+ * day once it is over, said on stderr); a date outside it is CNL.310. */
+static int council_day(khum_store *s, const khum_election *e, const char *on, char day[11])
 {
-    time_t now = time(NULL);
-    strftime(buf, 11, "%Y-%m-%d", gmtime(&now));
+    char end[11];
+    bool clamped;
+    khum_err err;
+    khum_err_clear(&err);
+    if (khum_app_council_day(s, e, on, day, end, &clamped, &err))
+        return cli_fail(&err);
+    if (clamped)
+        fprintf(stderr, "khum: the mandate of election %s ended on %s: councils as of that "
+                "day (--on DATE for another)\n", e->id, end);
+    return EXIT_OK;
 }
 
 /* What waits for lots (rules.md §3, §6), and how to record them. */
@@ -201,13 +211,15 @@ int cmd_council(int argc, char **argv)
     if (argc - 1 - optind != 1)
         return cli_usage_error("council", "show takes one COMMUNE code");
     const char *commune = argv[1 + optind];
-    char day[11];
-    today(day);
-    const char *on = o.on ? o.on : day;
+    char on[11];
     khum_store *s;
     khum_election e;
     if ((st = cli_open_election(o.db, o.election, false, &s, &e)))
         return st;
+    if ((st = council_day(s, &e, o.on, on))) {
+        cli_close_election(s, &e);
+        return st;
+    }
     khum_err err;
     khum_err_clear(&err);
     khum_tally t;
@@ -347,9 +359,10 @@ static int ledger_lots(khum_store *s, const khum_election *e, const council_opts
 /* Seats and chiefs per party on a date: every council replayed. */
 static int ledger_seats(khum_store *s, const khum_election *e, const council_opts *o)
 {
-    char day[11];
-    today(day);
-    const char *on = o->on ? o->on : day;
+    char on[11];
+    int st = council_day(s, e, o->on, on);
+    if (st)
+        return st;
     khum_err err;
     khum_err_clear(&err);
     khum_tally t;
@@ -358,7 +371,6 @@ static int ledger_seats(khum_store *s, const khum_election *e, const council_opt
     const char *names[64];
     int seats[64] = {0}, chiefs[64] = {0};
     size_t np = 0, done = 0, waiting = 0;
-    int st = EXIT_OK;
     khum_arena a;
     khum_arena_init(&a, 0);
     for (size_t i = 0; i < e->ncommunes && !st; i++) {

@@ -330,7 +330,12 @@ static void council(srv_req *r, srv_election *el, srv_view *v, const char *commu
     khum_changes ch = {0};
     khum_err err;
     khum_err_clear(&err);
-    if (khum_app_council(r->store, &el->e, &v->v.t, commune, date, &rules, &r->arena, &c, &ch,
+    /* A date outside the mandate is 422 (CNL.310); none is today, or the
+     * mandate's last day once it is over ("clamped": the page says so). */
+    char day[11], end[11];
+    bool clamped;
+    if (khum_app_council_day(r->store, &el->e, date, day, end, &clamped, &err) ||
+        khum_app_council(r->store, &el->e, &v->v.t, commune, day, &rules, &r->arena, &c, &ch,
                          &err)) {
         srv_fail(r, 0, &err);
         return;
@@ -346,11 +351,11 @@ static void council(srv_req *r, srv_election *el, srv_view *v, const char *commu
                                                  mb->since ? mb->since : "", "why",
                                                  mb->why ? mb->why : ""));
     }
-    srv_json(r, 200, json_pack("{s:s,s:s,s:s,s:i,s:i,s:o,s:o,s:o}", "commune", commune, "name",
-                               tally_view_name(&v->v, commune), "date",
-                               date ? date : "", "seats", c.seats, "vacant", c.vacant,
-                               "members", members, "changes", changes_json(&ch),
-                               "pending_lots", pending_json(&c)));
+    srv_json(r, 200, json_pack("{s:s,s:s,s:s,s:b,s:{s:s,s:s},s:i,s:i,s:o,s:o,s:o}", "commune",
+                               commune, "name", tally_view_name(&v->v, commune), "date", day,
+                               "clamped", clamped, "mandate", "start", el->e.date, "end", end,
+                               "seats", c.seats, "vacant", c.vacant, "members", members,
+                               "changes", changes_json(&ch), "pending_lots", pending_json(&c)));
 }
 
 static void ledger(srv_req *r, srv_election *el)

@@ -67,6 +67,17 @@ try {
   await shot(page, 'commune');
   ok('drill-down to commune 010201: protocol, council, timeline, forms');
 
+  // The council on a day of the mandate: over since 2022, so its last day,
+  // said beside the heading; the picker is bounded by the mandate and
+  // another day redraws the council (the CNRP chief before the dissolution).
+  assert.ok(await page.isVisible('[data-clamped]'), 'the mandate is over: said');
+  assert.equal(await page.getAttribute('#council-date', 'max'), await page.getAttribute('#council-section', 'data-date'));
+  assert.equal(await page.getAttribute('#council-date', 'min'), '2017-06-04');
+  await page.fill('#council-date', '2017-07-01');
+  await page.waitForSelector('#council-section[data-date="2017-07-01"]');
+  assert.match(await page.textContent('[data-table="council-010201"]'), /CNRP|Cambodia National Rescue/);
+  ok('the council on a day picked within the mandate');
+
   // Search by Khmer name.
   await page.goto(`${base}/?election=kh-news-2017#/`);
   await page.waitForSelector('main:not([aria-busy])');

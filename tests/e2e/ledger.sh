@@ -18,6 +18,12 @@ run 0 K official --user nec
 
 run 0 K council show 010201 --on 2017-06-25
 has out "CNRP 3, CPP 2"
+# Only days of the mandate (polling day 2017-06-04 to its end) have a
+# council; without --on, a mandate that is over is read on its last day.
+run 2 K council show 010201 --on 2017-01-01; has err "outside the mandate"; has err "[CNL.310]"
+run 2 K council show 010201 --on 2030-01-01; has err "[CNL.310]"
+run 2 K ledger seats --on 2030-01-01; has err "[CNL.310]"
+run 0 K council show 010201; has err "ended on 2022-"; has out "council of commune 010201 on 2022-"
 has out "chief          CNRP-1"; has out "first-deputy   CNRP-2"; has out "second-deputy  CPP-1"
 
 # Events that cannot apply are refused, and nothing is recorded.

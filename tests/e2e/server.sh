@@ -99,6 +99,10 @@ as adm POST $E/official '{}'; status 200 official; eq "$(json made_official)" 2 
 req GET $E; eq "$(json status)" official "official now"
 req GET $E/seats/010201; status 200 seats; eq "$(json seats)" 5 "seats of 010201"
 has out '"protocol":'; has out '"margins":'
+# A council on a day outside the mandate is 422 (CNL.310).
+req GET "$E/councils/010201?date=2030-01-01"; status 422 "a day after the mandate"
+eq "$(json error.code)" CNL.310 "outside the mandate"
+req GET "$E/councils/010201?date=2022-06-04"; status 422 "the day before polling day"
 
 # Browser sessions: cookie alone is not enough for a write.
 curl -s -c "$T/jar" -o "$T/out" -H 'Content-Type: application/json' \

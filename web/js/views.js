@@ -86,12 +86,36 @@ async function viewArea(main, code) {
 function fracText(f) { return f ? f.text : ''; }
 const dec = v => v === '' || v === undefined ? '' : I18N.num(Number(v), 2);
 
+/* The council on a day of the mandate (none: today, or its last day once it
+   is over, said beside the heading), with a date picker bounded by the
+   mandate; picking a day redraws this section only. */
+async function councilSection(code, date) {
+  const council = await api(`/elections/${App.id}/councils/${code}` + (date ? `?date=${date}` : ''))
+    .catch(e => ({error: e.message}));
+  const members = council.members || [];
+  const box = h('section', {id: 'council-section', 'data-date': council.date || ''});
+  const pick = council.mandate ? h('input', {type: 'date', id: 'council-date', value: council.date,
+    min: council.mandate.start, max: council.mandate.end, 'aria-label': I18N.t('councilOn'),
+    onchange: async e => { if (e.target.value) box.replaceWith(await councilSection(code, e.target.value)); }}) : null;
+  render(box, h('h2', {}, I18N.t('council') + (council.date ? ' · ' + I18N.date(council.date) : '')),
+    pick ? h('label', {for: 'council-date'}, I18N.t('councilOn') + ' ', pick) : null,
+    council.clamped ? h('p.muted', {'data-clamped': ''}, `${I18N.t('mandateEnded')} ${I18N.date(council.mandate.end)}`) : null,
+    council.error ? h('p.muted', {}, council.error) : table('council-' + code, [
+      {key: 'post', label: I18N.t('post'), fmt: v => I18N.t(v)}, {key: 'name', label: I18N.t('name')},
+      {key: 'party', label: I18N.t('party'), fmt: v => Parties.label(v)},
+      {key: 'list_party', label: I18N.t('list'), fmt: v => Parties.name(v)},
+      {key: 'since', label: I18N.t('since'), fmt: v => I18N.date(v)},
+      {key: 'why', label: I18N.t('why'), fmt: v => I18N.word(v)}],
+      members.slice().sort((x, y) => (x.post === 'none') - (y.post === 'none'))),
+    pendingLots(council.pending_lots || []));
+  box.changes = council.changes || [];
+  return box;
+}
+
 async function viewCommune(main, code) {
-  const today = new Date().toISOString().slice(0, 10);
   const [res, area, seats, council] = await Promise.all([
     api(`/elections/${App.id}/results/${code}`), api(`/elections/${App.id}/areas/${code}`),
-    api(`/elections/${App.id}/seats/${code}`),
-    api(`/elections/${App.id}/councils/${code}?date=${today}`).catch(e => ({error: e.message}))]);
+    api(`/elections/${App.id}/seats/${code}`), councilSection(code)]);
   const a = res.areas[0];
   const forms = await Promise.all(area.children.map(s =>
     api(`/elections/${App.id}/forms/${encodeURIComponent(s.code)}`).catch(() => ({station: s.code, state: 'empty'}))));
@@ -112,8 +136,7 @@ async function viewCommune(main, code) {
     value: fracText(s.value), exact: s.value ? s.value.exact : '', runner_up: s.runner_up || '',
     runner_value: fracText(s.runner_value), tie: s.tie}));
   const closest = (seats.margins || []).find(m => m.closest);
-  const members = council.members || [];
-  const changes = council.changes || [];
+  const changes = council.changes;
   render(main, crumbs(code), h('h1', {}, areaName(App.names[code] || a)), cards(a),
     h('h2', {}, I18N.t('parties')), partyTable('parties-' + code, a),
     h('h2', {}, I18N.t('allocation')),
@@ -126,15 +149,7 @@ async function viewCommune(main, code) {
       {key: 'tie', label: '', fmt: v => I18N.word(v)}], proto),
     closest ? h('p', {'data-margin': ''}, `${I18N.t('margins')}: ${Parties.name(closest.holder)} / ${Parties.name(closest.challenger)}: `
       + `${I18N.num(closest.votes_to_move)} ${I18N.t('votesToMove')}`) : null,
-    h('h2', {}, I18N.t('council') + ' · ' + I18N.date(today)),
-    council.error ? h('p.muted', {}, council.error) : table('council-' + code, [
-      {key: 'post', label: I18N.t('post'), fmt: v => I18N.t(v)}, {key: 'name', label: I18N.t('name')},
-      {key: 'party', label: I18N.t('party'), fmt: v => Parties.label(v)},
-      {key: 'list_party', label: I18N.t('list'), fmt: v => Parties.name(v)},
-      {key: 'since', label: I18N.t('since'), fmt: v => I18N.date(v)},
-      {key: 'why', label: I18N.t('why'), fmt: v => I18N.word(v)}],
-      members.slice().sort((x, y) => (x.post === 'none') - (y.post === 'none'))),
-    pendingLots(council.pending_lots || []),
+    council,
     h('h2', {}, I18N.t('timeline')),
     table('timeline-' + code, [{key: 'date', label: I18N.t('date'), fmt: v => I18N.date(v)},
       {key: 'what', label: I18N.t('what'), fmt: v => I18N.word(v)}, {key: 'name', label: I18N.t('name')},
