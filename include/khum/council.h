@@ -84,6 +84,8 @@ typedef struct khum_member {
     khum_post post;
     const char *since;           /* date the holder took the seat */
     const char *why;             /* elected, replacement, redistribution, defection ... */
+    const char *post_since;      /* date the holder took the post (NULL: no post) */
+    const char *post_why;        /* "elected", or how the post came to the holder */
     int joined;                  /* order in which members joined their party group */
 } khum_member;
 

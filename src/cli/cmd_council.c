@@ -175,11 +175,17 @@ static void print_council(const khum_council *c, const khum_changes *ch, const c
         printf("%s %s %d", i ? "," : ";", names[i], counts[i]);
     printf("\n\n  %-14s %-16s %-8s %-8s %-11s %s\n", "post", "person", "party", "list",
            "since", "why");
+    /* A post's own start and reason; the seat's too when it began earlier. */
     for (int p = KHUM_POST_CHIEF; p <= KHUM_POST_DEPUTY2; p++) {
         const khum_member *m = khum_council_post_holder(c, (khum_post)p);
-        if (m)
-            printf("  %-14s %-16s %-8s %-8s %-11s %s\n", khum_post_name(m->post), m->person,
-                   m->party, m->list_party, m->since, m->why);
+        if (!m)
+            continue;
+        printf("  %-14s %-16s %-8s %-8s %-11s %s", khum_post_name(m->post), m->person,
+               m->party, m->list_party, m->post_since ? m->post_since : m->since,
+               m->post_why ? m->post_why : m->why);
+        if (m->post_since && strcmp(m->post_since, m->since))
+            printf(" (councillor since %s, %s)", m->since, m->why);
+        printf("\n");
     }
     for (size_t k = 0; k < c->n; k++)
         if (c->m[k].post == KHUM_POST_NONE)

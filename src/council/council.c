@@ -98,8 +98,9 @@ khum_member *council_seat_next(khum_council *c, int li, const char *date, const 
     khum_member *m = add_member(c, a);
     if (!m)
         return NULL;
-    *m = (khum_member){cand->person, cand->name, l->party, l->party, c->next_cand[li],
-                       KHUM_POST_NONE, date, why, ++c->joins};
+    *m = (khum_member){.person = cand->person, .name = cand->name, .list_party = l->party,
+                       .party = l->party, .list_pos = c->next_cand[li], .post = KHUM_POST_NONE,
+                       .since = date, .why = why, .joined = ++c->joins};
     return m;
 }
 
@@ -152,11 +153,37 @@ void council_add_pending(khum_council *c, int64_t event, const char *date, const
  * dissolution's lots after one); without a seed the posts it decides stay
  * empty and the council says what waits for lots (rules.md §3: "ties in
  * votes that decide a post: lots, recorded": never a draw nobody recorded). */
+void council_take_post(khum_member *m, khum_post p, const char *date, const char *why)
+{
+    m->post = p;
+    m->post_since = p == KHUM_POST_NONE ? NULL : date;
+    m->post_why = p == KHUM_POST_NONE ? NULL : why;
+}
+
+/* After the posts are derived again: a holder who keeps the post he held
+ * keeps its start; anyone else starts on date. */
+static void date_posts(khum_council *c, const khum_post *was, int64_t event, const char *date)
+{
+    for (size_t k = 0; k < c->n; k++) {
+        khum_member *m = &c->m[k];
+        if (m->post == KHUM_POST_NONE)
+            m->post_since = m->post_why = NULL;
+        else if (event == 0 || was[k] != m->post)
+            council_take_post(m, m->post, date, event == 0 ? "elected"
+                                                           : "posts derived again after the "
+                                                             "redistribution");
+    }
+}
+
 void council_derive_posts(khum_council *c, const char *seed, int64_t event, const char *date,
                           khum_arena *a)
 {
-    for (size_t k = 0; k < c->n; k++)
+    khum_post *was = khum_arena_alloc(a, (c->n + 1) * sizeof *was);
+    for (size_t k = 0; k < c->n; k++) {
+        if (was)
+            was[k] = c->m[k].post;
         c->m[k].post = KHUM_POST_NONE;
+    }
     const char *g[64] = {0};  /* gcc -O2 cannot see that only the first n are read */
     int64_t votes[64] = {0};
     size_t n = 0;
@@ -199,6 +226,8 @@ void council_derive_posts(khum_council *c, const char *seed, int64_t event, cons
         d1->post = KHUM_POST_DEPUTY1;
     if (d2)
         d2->post = KHUM_POST_DEPUTY2;
+    if (was)
+        date_posts(c, was, event, date);
 }
 
 khum_code khum_council_form(const char *commune, int seats, const khum_council_list *lists,

@@ -14,6 +14,9 @@ khum_member *council_seat_next(khum_council *c, int li, const char *date, const 
  * joiners), optionally only members without a post. */
 khum_member *council_group_member(khum_council *c, const char *party, int i,
                                   bool without_post);
+/* m takes post p on date, for the reason why (the post's own start,
+ * apart from the seat's). */
+void council_take_post(khum_member *m, khum_post p, const char *date, const char *why);
 void council_derive_posts(khum_council *c, const char *seed, int64_t event, const char *date,
                           khum_arena *a);
 void council_add_pending(khum_council *c, int64_t event, const char *date, const char *what,

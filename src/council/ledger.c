@@ -89,15 +89,16 @@ static void pass_post(khum_council *c, khum_post p, const char *party, khum_memb
     khum_member *to = NULL;
     if (p == KHUM_POST_CHIEF && r->deputy_moves_up &&
         (to = post_holder_of(c, KHUM_POST_DEPUTY1, party))) {
-        to->post = KHUM_POST_CHIEF;  /* the 1st deputy moves up; the deputy post passes on */
-        note(out, a, ev, c, "post", to, "first deputy moves up to chief");
+        /* the 1st deputy moves up; the deputy post passes on */
+        council_take_post(to, KHUM_POST_CHIEF, ev->date, "first deputy moves up to chief");
+        note(out, a, ev, c, "post", to, to->post_why);
         pass_post(c, KHUM_POST_DEPUTY1, party, newcomer, r, ev, a, out);
         return;
     }
     if ((to = council_group_member(c, party, 0, true))) {
-        to->post = p;
-        note(out, a, ev, c, "post", to, to == newcomer ? "seated into the post"
-                                                       : "next sitting councillor of the list");
+        council_take_post(to, p, ev->date, to == newcomer ? "seated into the post"
+                                                          : "next sitting councillor of the list");
+        note(out, a, ev, c, "post", to, to->post_why);
         return;
     }
     if (p == KHUM_POST_CHIEF) {
@@ -106,9 +107,9 @@ static void pass_post(khum_council *c, khum_post p, const char *party, khum_memb
             dep = post_holder_of(c, KHUM_POST_DEPUTY2, party);
         if (dep) {  /* the list still sits: its deputy takes the chief's post */
             khum_post was = dep->post;
-            dep->post = KHUM_POST_CHIEF;
-            note(out, a, ev, c, "post", dep, "deputy of the same list: the list has no other "
-                                             "councillor");
+            council_take_post(dep, KHUM_POST_CHIEF, ev->date, "deputy of the same list: the "
+                              "list has no other councillor");
+            note(out, a, ev, c, "post", dep, dep->post_why);
             pass_post(c, was, party, NULL, r, ev, a, out);
             return;
         }
@@ -116,18 +117,18 @@ static void pass_post(khum_council *c, khum_post p, const char *party, khum_memb
             if (c->m[k].post == KHUM_POST_NONE)
                 to = &c->m[k];
         if (to) {
-            to->post = p;
-            note(out, a, ev, c, "post", to, "councillor of another list: the chief's list has "
-                                            "no councillor left");
+            council_take_post(to, p, ev->date, "councillor of another list: the chief's list "
+                              "has no councillor left");
+            note(out, a, ev, c, "post", to, to->post_why);
         }
         return;
     }
     khum_member *d2 = p == KHUM_POST_DEPUTY1 && r->deputy_moves_up
                           ? post_holder_of(c, KHUM_POST_DEPUTY2, NULL) : NULL;
     if (d2) {
-        d2->post = KHUM_POST_DEPUTY1;
-        note(out, a, ev, c, "post", d2, "second deputy moves up: the first deputy's list has "
-                                        "no councillor left (rank order)");
+        council_take_post(d2, KHUM_POST_DEPUTY1, ev->date, "second deputy moves up: the first "
+                          "deputy's list has no councillor left (rank order)");
+        note(out, a, ev, c, "post", d2, d2->post_why);
         pass_post(c, KHUM_POST_DEPUTY2, d2->party, NULL, r, ev, a, out);
     }
 }
@@ -299,7 +300,7 @@ static khum_code dissolve(khum_council *c, const khum_ledger_event *ev,
         /* a tie decides a seat: the commune's redistribution and posts wait for lots */
         c->vacant += pool;
         for (size_t k = 0; k < c->n; k++)
-            c->m[k].post = KHUM_POST_NONE;
+            council_take_post(&c->m[k], KHUM_POST_NONE, NULL, NULL);
         council_add_pending(c, ev->id, ev->date, "redistributed seats", tied, ntied, a);
         khum_member none = {.person = "", .name = "", .party = ""};
         note(out, a, ev, c, "pending", &none, khum_arena_printf(a, "a tie between %s decides "

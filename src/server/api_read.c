@@ -343,13 +343,16 @@ static void council(srv_req *r, srv_election *el, srv_view *v, const char *commu
     json_t *members = json_array();
     for (size_t i = 0; i < c.n; i++) {
         const khum_member *mb = &c.m[i];
-        json_array_append_new(members, json_pack("{s:s,s:s,s:s,s:s,s:i,s:s,s:s,s:s}", "person",
-                                                 mb->person, "name", mb->name ? mb->name : "",
-                                                 "list_party", mb->list_party, "party",
-                                                 mb->party, "list_position", mb->list_pos,
-                                                 "post", khum_post_name(mb->post), "since",
+        json_array_append_new(members, json_pack("{s:s,s:s,s:s,s:s,s:i,s:s,s:s,s:s,s:s,s:s}",
+                                                 "person", mb->person, "name",
+                                                 mb->name ? mb->name : "", "list_party",
+                                                 mb->list_party, "party", mb->party,
+                                                 "list_position", mb->list_pos, "post",
+                                                 khum_post_name(mb->post), "since",
                                                  mb->since ? mb->since : "", "why",
-                                                 mb->why ? mb->why : ""));
+                                                 mb->why ? mb->why : "", "post_since",
+                                                 mb->post_since ? mb->post_since : "",
+                                                 "post_why", mb->post_why ? mb->post_why : ""));
     }
     srv_json(r, 200, json_pack("{s:s,s:s,s:s,s:b,s:{s:s,s:s},s:i,s:i,s:o,s:o,s:o}", "commune",
                                commune, "name", tally_view_name(&v->v, commune), "date", day,

@@ -47,6 +47,9 @@ has out "CNRP 2, CPP 3"; has out "first-deputy   CNRP-2           CPP      CNRP"
 for opt in "" --defector-keeps-seat; do
     run 0 K council show 010201 --on 2017-12-01 $opt
     has out "5 of 5 seats filled; CPP 5"; has out "chief          CPP-1"
+    # The post began with the redistribution, the seat on polling day: both said.
+    has out "chief          CPP-1            CPP      CPP      2017-11-16  posts derived again"
+    has out "(councillor since 2017-06-04, elected)"
 done
 run 0 K ledger seats --on 2017-12-01; has out "CPP,5,1"; has out "total,5,"
 run 0 K ledger seats --on 2017-07-01; has out "CNRP,3,1"; has out "CPP,2,0"

@@ -106,7 +106,9 @@ async function councilSection(code, date) {
       {key: 'list_party', label: I18N.t('list'), fmt: v => Parties.name(v)},
       {key: 'since', label: I18N.t('since'), fmt: v => I18N.date(v)},
       {key: 'why', label: I18N.t('why'), fmt: v => I18N.word(v)}],
-      members.slice().sort((x, y) => (x.post === 'none') - (y.post === 'none'))),
+      /* a post's own start and reason (the seat may be older) */
+      members.map(m => Object.assign({}, m, m.post_since ? {since: m.post_since, why: m.post_why} : {}))
+        .sort((x, y) => (x.post === 'none') - (y.post === 'none'))),
     pendingLots(council.pending_lots || []));
   box.changes = council.changes || [];
   return box;
