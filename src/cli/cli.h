@@ -82,6 +82,11 @@ const char *cli_user(const char *opt, const char *cmd);
  * otherwise the reason is on stderr and the exit status returned. */
 int cli_authorize(khum_store *s, const char *opt, khum_action act, const char *object,
                   const char *cmd, const char **user);
+/* A commune of the election named by its code or its name (Latin in any
+ * case, or Khmer, as khum geo show finds it): the code into out. A name that
+ * fits several communes lists them; none is CNL.306 as for a code. */
+int cli_commune_arg(khum_store *s, const khum_election *e, const char *arg, char *out,
+                    size_t cap);
 /* Print the election line every report starts with (SYNTHETIC banner too). */
 void cli_print_election_head(FILE *out, const khum_election *e);
 

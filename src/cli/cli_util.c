@@ -229,3 +229,41 @@ int cli_write_out(const char *cmd, const char *path, const khum_buf *b)
     }
     return EXIT_OK;
 }
+
+int cli_commune_arg(khum_store *s, const khum_election *e, const char *arg, char *out,
+                    size_t cap)
+{
+    snprintf(out, cap, "%s", arg);
+    if (khum_election_commune_find(e, arg))
+        return EXIT_OK;
+    khum_arena a;
+    khum_arena_init(&a, 0);
+    khum_area_info *rows;
+    size_t n, hits = 0;
+    khum_err err;
+    khum_err_clear(&err);
+    int st = EXIT_OK;
+    if (khum_store_find_areas(s, arg, 20, &a, &rows, &n, &err)) {
+        st = cli_fail(&err);
+    } else {
+        for (size_t i = 0; i < n; i++)
+            if (khum_election_commune_find(e, rows[i].unit.code) && hits++ == 0)
+                snprintf(out, cap, "%s", rows[i].unit.code);
+        if (hits > 1) {
+            fprintf(stderr, "khum: '%s' names several communes of election %s; give the "
+                    "code:\n", arg, e->id);
+            for (size_t i = 0; i < n; i++)
+                if (khum_election_commune_find(e, rows[i].unit.code))
+                    fprintf(stderr, "  %s  %s (%s)\n", rows[i].unit.code,
+                            rows[i].unit.name_latin, rows[i].province_name);
+            st = EXIT_BAD;
+        } else if (hits == 0) {
+            khum_err_set(&err, KHUM_ERR_NOTFOUND, "CNL.306", "no commune of election %s is "
+                         "called or coded '%s'", e->id, arg);
+            cli_fail(&err);
+            st = EXIT_BAD;  /* bad input, as the README says of it */
+        }
+    }
+    khum_arena_free(&a);
+    return st;
+}

@@ -16,6 +16,7 @@
 
 static const char council_help[] =
     "usage: khum council show COMMUNE [--on DATE] [RULE OPTIONS] [--db PATH] [--election ID]\n"
+    "       (COMMUNE: a code, or a name in Latin script in any case or in Khmer)\n"
     "\n"
     "The council of a commune on a date (default: today): members, their party\n"
     "and list, posts, since when and why, and every change up to that date.\n"
@@ -215,14 +216,14 @@ int cmd_council(int argc, char **argv)
     if (st)
         return st < 0 ? EXIT_OK : st;
     if (argc - 1 - optind != 1)
-        return cli_usage_error("council", "show takes one COMMUNE code");
-    const char *commune = argv[1 + optind];
-    char on[11];
+        return cli_usage_error("council", "show takes one COMMUNE (its code or name)");
+    char on[11], commune[64];
     khum_store *s;
     khum_election e;
     if ((st = cli_open_election(o.db, o.election, false, &s, &e)))
         return st;
-    if ((st = council_day(s, &e, o.on, on))) {
+    if ((st = cli_commune_arg(s, &e, argv[1 + optind], commune, sizeof commune)) ||
+        (st = council_day(s, &e, o.on, on))) {
         cli_close_election(s, &e);
         return st;
     }

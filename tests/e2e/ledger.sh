@@ -18,6 +18,11 @@ run 0 K official --user nec
 
 run 0 K council show 010201 --on 2017-06-25
 has out "CNRP 3, CPP 2"
+# A commune by name (any case, or Khmer) as by code; an unknown one is bad input.
+run 0 K council show 'banteay neang' --on 2017-06-25; has out "council of commune 010201"
+run 0 K council show 'បន្ទាយនាង' --on 2017-06-25; has out "council of commune 010201"
+run 2 K council show 'Nowhere' --on 2017-06-25; has err "no commune of election"; has err "[CNL.306]"
+run 2 K council show 999999 --on 2017-06-25; has err "[CNL.306]"
 # Only days of the mandate (polling day 2017-06-04 to its end) have a
 # council; without --on, a mandate that is over is read on its last day.
 run 2 K council show 010201 --on 2017-01-01; has err "outside the mandate"; has err "[CNL.310]"
