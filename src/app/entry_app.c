@@ -98,7 +98,10 @@ static khum_code save_state(khum_store *s, const khum_election *e, const char *s
                                   "version", v->version, "first_entry", (json_int_t)v->first_entry,
                                   "second_entry", (json_int_t)v->second_entry,
                                   "accepted_entry", (json_int_t)v->accepted_entry);
-        if (after && detail && *detail)
+        /* Which fields two entries differ in is the coordinator's to see (the
+         * form's own log keeps it): in the public audit log a clerk asked to
+         * key the form again would learn where to look. */
+        if (after && detail && *detail && act != KHUM_ACT_ENTER)
             json_object_set_new(after, "detail", json_string(detail));
         rc = app_audit(s, user, type, app_object(e->id, station, obj, sizeof obj), station,
                        json_pack("{s:s}", "state", khum_form_state_name(from)), after, err);

@@ -77,7 +77,8 @@ static void print_outcome(const char *station, const khum_entry_outcome *o)
         printf(": a second entry by another user is needed\n");
         break;
     case KHUM_FS_DIFFERENT:
-        printf(": the entries differ in %s; a coordinator resolves\n", o->diff);
+        /* blind: where they differ is for the coordinator (khum entry status) */
+        printf(": the entries differ; a coordinator compares them\n");
         break;
     case KHUM_FS_NEEDS_EXPLANATION:
         printf(": explain every warning (khum entry explain)\n");

@@ -217,8 +217,8 @@ static void outcome(srv_req *r, int status, const char *station, const khum_entr
                           khum_form_state_name(o->to), "checks", srv_checks_json(&o->checks));
     if (o->entry)
         json_object_set_new(j, "entry", json_integer(o->entry));
-    if (o->diff[0])
-        json_object_set_new(j, "differs", json_string(o->diff));
+    /* Blind: the keyer learns that the entries differ, never where; the
+     * coordinator sees both entries side by side (GET forms/STATION). */
     srv_json(r, status, j);
 }
 

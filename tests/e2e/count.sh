@@ -38,7 +38,11 @@ run 2 K entry enter 010201-01 registered=៥x --user bob; has err "is not FIELD=
 F2="registered=400 received=410 cast=300 spoiled=0 unused=110 valid=294 invalid=6 CPP=150 CNRP=100 FCP=44"
 run 0 K entry enter 010201-02 $F2 --user alice
 run 0 K entry enter 010201-02 ${F2%% CPP=*} CPP=140 CNRP=110 FCP=44 --user bob
-has out "first-entered -> entries-different: the entries differ in CNRP,CPP"
+# Blind second entry: the keyer learns only that the entries differ; the
+# fields are the coordinator's (entry status), never in the public audit log.
+has out "first-entered -> entries-different: the entries differ; a coordinator"
+hasnt out "CNRP"; hasnt out "CPP"
+run 0 K audit show --type form.enter --json; has out "form.enter"; hasnt out "CNRP,CPP"
 run 1 K entry enter 010201-02 $F2 --user carol; has err "[CNT.803]"
 run 0 K entry status 010201-02; has out "the entries differ in: CNRP,CPP"
 run 0 K entry resolve 010201-02 rekey-second --user coord; has out "entries-different -> first-entered"

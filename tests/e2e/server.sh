@@ -68,7 +68,8 @@ F2='{"registered":400,"received":410,"cast":300,"spoiled":0,"unused":110,"valid"
 F2b='{"registered":400,"received":410,"cast":300,"spoiled":0,"unused":110,"valid":294,"invalid":6,"votes":{"CPP":140,"CNRP":110,"FCP":44}}'
 as ann POST $E/forms/010201-02/entries "$F2b"; status 201 "first entry (wrong)"
 as cid POST $E/forms/010201-02/entries "$F2"; status 201 "second entry (right)"
-eq "$(json state)" entries-different "entries differ"; eq "$(json differs)" CNRP,CPP "which fields"
+eq "$(json state)" entries-different "entries differ"; eq "$(json differs)" "" "blind: the keyer is not told which fields"
+hasnt out "CNRP,CPP"
 as ann GET $E/forms/010201-02; hasnt out '"first":'
 as col GET $E/forms/010201-02; has out '"first":'; has out '"second":'
 as adm GET $E/forms/010201-02; has out '"first":'

@@ -94,7 +94,6 @@ async function showForm(area, station, note) {
     try {
       const r = await post(`/elections/${App.id}/forms/${encodeURIComponent(station)}/entries`, body);
       await showForm(area, station, [h('p.state', {'data-result': r.state}, `${I18N.t(r.from)} → ${I18N.t(r.state)}`),
-        r.differs ? h('p', {}, 'Δ ' + r.differs) : null,
         checkList(r.checks.map(c => [c.severity, c.code, c.message]))]);
     } catch (err) {
       const list = err.body && err.body.error && err.body.error.checks
