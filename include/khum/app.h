@@ -27,10 +27,21 @@ typedef struct khum_entry_outcome {
 khum_code khum_app_enter(khum_store *s, const khum_election *e, const char *user,
                          const khum_form *f, khum_entry_outcome *out, khum_err *err);
 /* A coordinator settles two different entries: KHUM_ACT_KEEP_FIRST,
- * KEEP_SECOND, REKEY_FIRST or REKEY_SECOND. */
+ * KEEP_SECOND, REKEY_FIRST or REKEY_SECOND, saying why (the audit log keeps
+ * the reason; none is CNT.808). */
 khum_code khum_app_resolve(khum_store *s, const khum_election *e, const char *user,
-                           const char *station, khum_entry_action act,
+                           const char *station, khum_entry_action act, const char *reason,
                            khum_entry_outcome *out, khum_err *err);
+/* A coordinator's worklist: the forms whose state is in mask (bits 1u <<
+ * state, khum_form_states_parse), within area (NULL or "": everywhere; else
+ * a province, district, commune or station code), in station order. */
+typedef struct khum_worklist_row {
+    const char *station, *commune;
+    khum_form_state state;
+} khum_worklist_row;
+khum_code khum_app_worklist(khum_store *s, const khum_election *e, unsigned mask,
+                            const char *area, khum_arena *a, khum_worklist_row **rows,
+                            size_t *n, khum_err *err);
 /* Explain a warning of a station's current form in writing. */
 khum_code khum_app_explain(khum_store *s, const khum_election *e, const char *user,
                            const char *station, const char *code, const char *text,

@@ -180,6 +180,11 @@ typedef enum khum_entry_action {
 } khum_entry_action;
 
 const char *khum_form_state_name(khum_form_state s);
+/* A set of states (bit 1u << state) from names joined by ',', e.g.
+ * "entries-different,needs-explanation"; "todo" stands for a coordinator's
+ * worklist: first-entered, entries-different and needs-explanation. False
+ * (the unknown name in bad) when a name is none of them. */
+bool khum_form_states_parse(const char *list, unsigned *mask, char *bad, size_t cap);
 const char *khum_entry_action_name(khum_entry_action a);
 
 /* The next state, or an error (CNT.8xx; F.111 for an import into a form

@@ -154,10 +154,13 @@ khum_code khum_app_enter(khum_store *s, const khum_election *e, const char *user
 }
 
 khum_code khum_app_resolve(khum_store *s, const khum_election *e, const char *user,
-                           const char *station, khum_entry_action act,
+                           const char *station, khum_entry_action act, const char *reason,
                            khum_entry_outcome *out, khum_err *err)
 {
     memset(out, 0, sizeof *out);
+    if (!reason || !*reason)
+        return khum_err_set(err, KHUM_ERR_INPUT, "CNT.808", "say why the coordinator decides "
+                            "so (--reason; in the API \"reason\"): the audit log keeps it");
     khum_arena a;
     khum_code rc = begin(s, &a, err);
     if (rc)
@@ -189,7 +192,7 @@ khum_code khum_app_resolve(khum_store *s, const khum_election *e, const char *us
     } else if (act == KHUM_ACT_REKEY_SECOND) {
         v.second_entry = 0;
     }
-    rc = save_state(s, e, station, &v, out->from, out->to, act, user, "", err);
+    rc = save_state(s, e, station, &v, out->from, out->to, act, user, reason, err);
     return end(s, &a, rc, err);
 }
 
@@ -265,4 +268,34 @@ khum_code khum_app_correct(khum_store *s, const khum_election *e, const char *us
     rc = save_state(s, e, station, &next, KHUM_FS_EMPTY, to, KHUM_ACT_CORRECT, user, detail,
                     err);
     return end(s, &a, rc, err);
+}
+
+/* Is the station (of commune c) within area: the station, its commune, or
+ * an area above it (the scope rule, khum_scope_covers: codes nest). */
+static bool in_area(const char *area, const char *station, const char *commune)
+{
+    return !area || !*area || !strcmp(area, station) || !strcmp(area, commune) ||
+           khum_scope_covers(area, station) || khum_scope_covers(area, commune);
+}
+
+khum_code khum_app_worklist(khum_store *s, const khum_election *e, unsigned mask,
+                            const char *area, khum_arena *a, khum_worklist_row **rows,
+                            size_t *n, khum_err *err)
+{
+    const char **stations;
+    khum_form_state *states;
+    size_t ns;
+    *rows = NULL;
+    *n = 0;
+    khum_code rc = khum_store_form_states(s, e->id, a, &stations, &states, &ns, err);
+    if (rc)
+        return rc;
+    if (!(*rows = khum_arena_alloc(a, (ns + 1) * sizeof **rows)))
+        return khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
+    for (size_t i = 0; i < ns; i++) {
+        const khum_station *st = khum_election_station_find(e, stations[i]);
+        if (st && (mask & 1u << states[i]) && in_area(area, st->code, st->commune))
+            (*rows)[(*n)++] = (khum_worklist_row){st->code, st->commune, states[i]};
+    }
+    return KHUM_OK;
 }

@@ -59,6 +59,7 @@ bool cli_progress_enabled(void);
 /* Options shared by the count commands (cmd_count.c). */
 typedef struct count_opts {
     const char *db, *election, *user, *reason, *reference;
+    const char *state, *area, *format;    /* entry list */
     bool accept_valid, quiet, all;
 } count_opts;
 /* Parse them; -1 after printing help, EXIT_BAD on a bad option. */

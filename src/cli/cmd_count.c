@@ -15,10 +15,12 @@
 static const char entry_help[] =
     "usage: khum entry enter   STATION FIELD=N ... PARTY=N ...  --user NAME\n"
     "       khum entry status  STATION\n"
-    "       khum entry resolve STATION keep-first|keep-second|rekey-first|rekey-second --user NAME\n"
+    "       khum entry resolve STATION keep-first|keep-second|rekey-first|rekey-second\n"
+    "                          --reason TEXT --user NAME\n"
     "       khum entry explain STATION CODE TEXT --user NAME\n"
     "       khum entry correct STATION --reason TEXT --reference DECISION --user NAME\n"
-    "       khum entry list\n"
+    "       khum entry list [--state STATE[,STATE...]|todo] [--area CODE]\n"
+    "                       [--format text|csv|json]\n"
     "\n"
     "Key a polling station's result form. Fields: registered, received, cast,\n"
     "spoiled, unused, valid, invalid; then one PARTY=VOTES per contesting list.\n"
@@ -26,11 +28,16 @@ static const char entry_help[] =
     "agree; a coordinator resolves entries that differ (docs/entry-states.md).\n"
     "A form that breaks a check is refused with its codes (docs/checks.md);\n"
     "warnings need a written explanation before the form is accepted.\n"
+    "entry list counts the forms in each state; with --state (or --area) it\n"
+    "lists them: a coordinator's worklist is --state todo (entries that differ,\n"
+    "forms waiting for an explanation, forms entered once), --area a province,\n"
+    "district, commune or station code.\n"
     "\n"
     "  --db PATH        database (default $KHUM_DB or khum.db)\n"
     "  --election ID    the election (default: the only one stored)\n"
     "  --user NAME      who acts (default $KHUM_USER)\n"
-    "  --reason, --reference   for a correction of an official form\n";
+    "  --reason TEXT    why: a coordinator's decision, a correction of an official form\n"
+    "  --reference DECISION   the decision a correction rests on\n";
 
 int count_parse(int argc, char **argv, const char *cmd, const char *help, count_opts *o)
 {
@@ -39,6 +46,8 @@ int count_parse(int argc, char **argv, const char *cmd, const char *help, count_
         {"user", required_argument, NULL, 'u'},   {"reason", required_argument, NULL, 'r'},
         {"reference", required_argument, NULL, 'R'}, {"quiet", no_argument, NULL, 'q'},
         {"all", no_argument, NULL, 'a'},          {"help", no_argument, NULL, 'h'},
+        {"state", required_argument, NULL, 's'},  {"area", required_argument, NULL, 'A'},
+        {"format", required_argument, NULL, 'f'},
         {NULL, 0, NULL, 0}};
     memset(o, 0, sizeof *o);
     int ch;
@@ -53,6 +62,13 @@ int count_parse(int argc, char **argv, const char *cmd, const char *help, count_
         case 'R': o->reference = optarg; break;
         case 'q': o->quiet = true; break;
         case 'a': o->all = true; break;
+        case 's': o->state = optarg; break;
+        case 'A': o->area = optarg; break;
+        case 'f':
+            if (strcmp(optarg, "text") && strcmp(optarg, "csv") && strcmp(optarg, "json"))
+                return cli_usage_error(cmd, "--format text, csv or json");
+            o->format = optarg;
+            break;
         case 'h': fputs(help, stdout); return -1;
         default: return cli_usage_error(cmd, "bad option");
         }
@@ -203,25 +219,50 @@ static int entry_status(khum_store *s, const khum_election *e, const char *stati
     return st;
 }
 
-static int entry_list(khum_store *s, const khum_election *e)
+/* The forms in each state, or (--state, --area) the forms themselves. */
+static int entry_list(khum_store *s, const khum_election *e, const count_opts *o)
 {
+    unsigned mask = ~0u;
+    char bad[64];
+    if (o->state && !khum_form_states_parse(o->state, &mask, bad, sizeof bad))
+        return cli_usage_error("entry", "--state '%s' is no form state (empty, first-entered, "
+                               "entries-different, needs-explanation, accepted, official, "
+                               "or todo)", bad);
     khum_arena a;
     khum_arena_init(&a, 0);
     khum_err err;
     khum_err_clear(&err);
-    const char **stations;
-    khum_form_state *states;
+    khum_worklist_row *rows;
     size_t n;
-    if (khum_store_form_states(s, e->id, &a, &stations, &states, &n, &err)) {
+    if (khum_app_worklist(s, e, mask, o->area, &a, &rows, &n, &err)) {
         khum_arena_free(&a);
         return cli_fail(&err);
     }
-    size_t count[6] = {0};
-    for (size_t i = 0; i < n; i++)
-        count[states[i]]++;
-    printf("%zu stations\n", n);
-    for (int k = 0; k < 6; k++)
-        printf("  %-18s %zu\n", khum_form_state_name((khum_form_state)k), count[k]);
+    const char *fmt = o->format ? o->format : "text";
+    if (!o->state && !o->area && !strcmp(fmt, "text")) {
+        size_t count[6] = {0};
+        for (size_t i = 0; i < n; i++)
+            count[rows[i].state]++;
+        printf("%zu stations\n", n);
+        for (int k = 0; k < 6; k++)
+            printf("  %-18s %zu\n", khum_form_state_name((khum_form_state)k), count[k]);
+    } else if (!strcmp(fmt, "json")) {
+        json_t *arr = json_array();
+        for (size_t i = 0; i < n; i++)
+            json_array_append_new(arr, json_pack("{s:s,s:s,s:s}", "station", rows[i].station,
+                                                 "commune", rows[i].commune, "state",
+                                                 khum_form_state_name(rows[i].state)));
+        cli_print_json("entry", json_pack("{s:s,s:o}", "election", e->id, "forms", arr));
+    } else {
+        bool csv = !strcmp(fmt, "csv");
+        printf(csv ? "station,commune,state\n" : "%-14s %-10s %s\n", "station", "commune",
+               "state");
+        for (size_t i = 0; i < n; i++)
+            printf(csv ? "%s,%s,%s\n" : "%-14s %-10s %s\n", rows[i].station, rows[i].commune,
+                   khum_form_state_name(rows[i].state));
+        if (!csv)
+            fprintf(stderr, "%zu form%s\n", n, n == 1 ? "" : "s");
+    }
     khum_arena_free(&a);
     return EXIT_OK;
 }
@@ -302,7 +343,7 @@ int cmd_entry(int argc, char **argv)
         if (parse_action(args[1], &act))
             st = cli_usage_error("entry", "resolve with keep-first, keep-second, rekey-first "
                                  "or rekey-second, not '%s'", args[1]);
-        else if (!(rc = khum_app_resolve(s, &e, user, args[0], act, &out, &err)))
+        else if (!(rc = khum_app_resolve(s, &e, user, args[0], act, o.reason, &out, &err)))
             print_outcome(args[0], &out);
     } else if (which == 3) {
         if (!(rc = khum_app_explain(s, &e, user, args[0], args[1], args[2], &out, &err)))
@@ -314,7 +355,7 @@ int cmd_entry(int argc, char **argv)
             printf("station %s: correction opened as version %d; key it twice as usual\n",
                    args[0], version);
     } else {
-        st = entry_list(s, &e);
+        st = entry_list(s, &e, &o);
     }
     if (rc)
         st = cli_fail(&err);

@@ -15,7 +15,35 @@
  *
  * Everything else is refused with a CNT.8xx code that says what to do.
  */
+#include <stdio.h>
+#include <string.h>
+
 #include "khum/count.h"
+
+bool khum_form_states_parse(const char *list, unsigned *mask, char *bad, size_t cap)
+{
+    *mask = 0;
+    for (const char *p = list; *p;) {
+        size_t len = strcspn(p, ",");
+        bool known = len == 4 && !strncmp(p, "todo", 4);
+        if (known)
+            *mask |= 1u << KHUM_FS_FIRST_ENTERED | 1u << KHUM_FS_DIFFERENT |
+                     1u << KHUM_FS_NEEDS_EXPLANATION;
+        for (int st = KHUM_FS_EMPTY; !known && st <= KHUM_FS_OFFICIAL; st++) {
+            const char *name = khum_form_state_name((khum_form_state)st);
+            if (strlen(name) == len && !strncmp(p, name, len)) {
+                *mask |= 1u << st;
+                known = true;
+            }
+        }
+        if (!known) {
+            snprintf(bad, cap, "%.*s", (int)len, p);
+            return false;
+        }
+        p += len + (p[len] == ',');
+    }
+    return *mask != 0;
+}
 
 const char *khum_form_state_name(khum_form_state s)
 {

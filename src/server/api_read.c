@@ -573,6 +573,33 @@ static void session_show(srv_req *r)
                                r->sess.role, "scope", r->sess.scope, "csrf", r->sess.csrf));
 }
 
+/* The forms in some states (?state=, default todo: the coordinator's
+ * worklist) within an area (?area=), for the dashboard's queue. */
+static void worklist(srv_req *r, srv_election *el)
+{
+    const char *state = srv_arg(r, "state"), *area = srv_arg(r, "area");
+    unsigned mask;
+    char bad[64];
+    if (!khum_form_states_parse(state && *state ? state : "todo", &mask, bad, sizeof bad)) {
+        srv_failf(r, 400, "HTTP.400", "state", "'%s' is no form state", bad);
+        return;
+    }
+    khum_worklist_row *rows;
+    size_t n;
+    khum_err err;
+    khum_err_clear(&err);
+    if (khum_app_worklist(r->store, &el->e, mask, area, &r->arena, &rows, &n, &err)) {
+        srv_fail(r, 0, &err);
+        return;
+    }
+    json_t *arr = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(arr, json_pack("{s:s,s:s,s:s}", "station", rows[i].station,
+                                             "commune", rows[i].commune, "state",
+                                             khum_form_state_name(rows[i].state)));
+    srv_json(r, 200, json_pack("{s:s,s:o}", "election", el->e.id, "forms", arr));
+}
+
 /* Routes under /api/v1/elections/ID/ that need the election and its view. */
 static bool election_route(srv_req *r, const char *key)
 {
@@ -585,12 +612,16 @@ static bool election_route(srv_req *r, const char *key)
                  (r->nseg == 4 && (!strcmp(what, "seats") || !strcmp(what, "councils") ||
                                    !strcmp(what, "forms"))) ||
                  (r->nseg == 3 && (!strcmp(what, "ledger") || !strcmp(what, "communes") ||
-                                   !strcmp(what, "mandate")));
+                                   !strcmp(what, "mandate") || !strcmp(what, "forms")));
     if (!known || r->probe)
         return known;
     srv_election *el;
     if (srv_election_get(r, r->seg[1], &el, &err)) {
         srv_fail(r, 0, &err);
+        return true;
+    }
+    if (!strcmp(what, "forms") && r->nseg == 3) {  /* states change with every entry */
+        worklist(r, el);
         return true;
     }
     if (!strcmp(what, "forms")) {   /* per user: not cached */

@@ -305,8 +305,9 @@ static void form_write(srv_req *r, srv_election *el, const char *station, const 
                       "rekey-first or rekey-second");
             bad = true;
         }
-        if (!bad && (rc = khum_app_resolve(r->store, &el->e, r->sess.user, station, ea, &o,
-                                           &err)))
+        const char *why = bad ? NULL : str_field(r, b, "reason", false, &bad);
+        if (!bad && (rc = khum_app_resolve(r->store, &el->e, r->sess.user, station, ea, why,
+                                           &o, &err)))
             srv_fail(r, 0, &err);
     } else if (act == KHUM_DO_EXPLAIN) {
         const char *code = str_field(r, b, "code", true, &bad);

@@ -181,7 +181,13 @@ try {
 
   const pc = await login('coord', '010201-02', '[data-action="keep-first"]');
   await visible(pc, '[data-table="entries-010201-02"]');
+  // The queue lists the form whose entries differ; a decision asks for a reason.
+  await pc.waitForSelector('#worklist [data-work="entries-different"] a[href="#/entry/010201-02"]');
   await shot(pc, 'coordinator');
+  await pc.click('[data-action="keep-first"]');
+  await pc.waitForSelector('[role="alert"]');
+  assert.equal(await pc.getAttribute('#form-state', 'data-state'), 'entries-different', 'no reason: nothing decided');
+  await pc.fill('#resolve-reason', 'the first entry matches the paper form');
   await pc.click('[data-action="keep-first"]');
   await pc.waitForSelector('#form-state[data-state="accepted"]');
   await shot(pc, 'resolved');

@@ -44,8 +44,18 @@ has out "first-entered -> entries-different: the entries differ; a coordinator"
 hasnt out "CNRP"; hasnt out "CPP"
 run 0 K audit show --type form.enter --json; has out "form.enter"; hasnt out "CNRP,CPP"
 run 1 K entry enter 010201-02 $F2 --user carol; has err "[CNT.803]"
+# The coordinator's worklist: forms waiting on someone, by state and area.
+run 0 K entry list --state todo --format csv; has out "010201-02,010201,entries-different"
+hasnt out "010201-01"
+run 0 K entry list --state entries-different --area 0102; has out "010201-02"
+run 0 K entry list --state todo --area 02 --format csv; eq "$(cat "$T/out")" "station,commune,state" "nothing in province 02"
+run 0 K entry list --state accepted --format json; has out '"station": "010201-01"'
+run 2 K entry list --state bogus; has err "--state 'bogus' is no form state"
 run 0 K entry status 010201-02; has out "the entries differ in: CNRP,CPP"
-run 0 K entry resolve 010201-02 rekey-second --user coord; has out "entries-different -> first-entered"
+# A coordinator's decision says why; the audit log keeps the reason.
+run 2 K entry resolve 010201-02 rekey-second --user coord; has err "[CNT.808]"
+run 0 K entry resolve 010201-02 rekey-second --reason "paper form checked" --user coord; has out "entries-different -> first-entered"
+run 0 K audit show --type form.rekey-second --json; has out "paper form checked"
 run 0 K entry enter 010201-02 $F2 --user carol; has out "first-entered -> accepted"
 
 # Every check code through the command line (nothing is saved).

@@ -76,10 +76,10 @@ refused 1 ELE.712 K tally --election nope
 # Results, entries, lots.
 refused 1 CNT.821 K lots 019999 seed --election kh-test-2022 --user chair
 refused 2 CNT.822 K lots 010201 "" --election kh-test-2022 --user chair
-refused 1 CNT.801 K entry resolve 010201-01 keep-first --election kh-test-2022 --user coord
+refused 1 CNT.801 K entry resolve 010201-01 keep-first --reason "paper form checked" --election kh-test-2022 --user coord
 run 0 K import results "$KHUM_TESTDATA/mini-election/results.csv" --election kh-test-2022 --user chair -q
 refused 2 F.111 K import results "$KHUM_TESTDATA/mini-election/results.csv" --election kh-test-2022 --user chair -q
-refused 1 CNT.805 K entry resolve 010201-01 keep-first --election kh-test-2022 --user coord
+refused 1 CNT.805 K entry resolve 010201-01 keep-first --reason "paper form checked" --election kh-test-2022 --user coord
 refused 2 CNT.812 K entry explain 010201-01 W.201 "" --election kh-test-2022 --user coord
 
 # Candidates and councils.

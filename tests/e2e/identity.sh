@@ -77,11 +77,11 @@ refused 1 "[AUTH.504]" K entry enter 010201-02 $F3 $E --user clerk2
 refused 1 "[AUTH.504]" K entry enter 010202-01 $F1 $E --user clerk1
 run 0 K entry enter 010201-01 $F1 $E --user clerk1; has out "empty -> first-entered"
 run 0 K entry enter 010201-01 $F2 $E --user coord1; has out "entries-different"
-refused 1 "[AUTH.503]" K entry resolve 010201-01 keep-first $E --user clerk1
+refused 1 "[AUTH.503]" K entry resolve 010201-01 keep-first --reason "paper form checked" $E --user clerk1
 # Separation of duties: coord1 keyed the second entry, so may not settle it.
-refused 1 "[CNT.807]" K entry resolve 010201-01 keep-second $E --user coord1
-refused 1 "[AUTH.504]" K entry resolve 010201-01 keep-first $E --user coord3
-run 0 K entry resolve 010201-01 keep-first $E --user coord2; has out "entries-different -> accepted"
+refused 1 "[CNT.807]" K entry resolve 010201-01 keep-second --reason "paper form checked" $E --user coord1
+refused 1 "[AUTH.504]" K entry resolve 010201-01 keep-first --reason "paper form checked" $E --user coord3
+run 0 K entry resolve 010201-01 keep-first --reason "paper form checked" $E --user coord2; has out "entries-different -> accepted"
 # A form with a warning: its keyers may not explain it, another coordinator may.
 W="registered=600 received=612 cast=150 spoiled=1 unused=461 valid=140 invalid=10 CPP=100 CNRP=40"
 run 0 K entry enter 010202-01 $W $E --user coord3
@@ -103,10 +103,10 @@ run 0 K entry enter 010201-02 $F4 $E --user coord2; has out "entries-different"
 start_server "$DB"
 for u in coord1 coord2 journalist2; do login $u "$PW"; status 200 "login $u"; done
 A=/api/v1/elections/kh-test-2022/forms/010201-02/resolve
-as coord2 POST $A '{"action":"keep-first"}'; status 403 "the keyer settles"
+as coord2 POST $A '{"action":"keep-first","reason":"paper form checked"}'; status 403 "the keyer settles"
 eq "$(json error.code)" CNT.807 "separation of duties on the server"
-as journalist2 POST $A '{"action":"keep-first"}'; status 403 "an observer settles"
-as coord1 POST $A '{"action":"keep-first"}'; status 200 "another coordinator settles"
+as journalist2 POST $A '{"action":"keep-first","reason":"paper form checked"}'; status 403 "an observer settles"
+as coord1 POST $A '{"action":"keep-first","reason":"paper form checked"}'; status 200 "another coordinator settles"
 stop_server
 
 # The audit log names the user who acted.

@@ -73,7 +73,15 @@ hasnt out "CNRP,CPP"
 as ann GET $E/forms/010201-02; hasnt out '"first":'
 as col GET $E/forms/010201-02; has out '"first":'; has out '"second":'
 as adm GET $E/forms/010201-02; has out '"first":'
-as col POST $E/forms/010201-02/resolve '{"action":"keep-second"}'; status 200 resolve
+# The coordinator's worklist: the form whose entries differ, by area.
+req GET "$E/forms?state=todo&area=01"; status 200 worklist
+eq "$(json forms.0.station)" 010201-02 "the differing form is on the list"
+eq "$(json forms.0.state)" entries-different "its state"
+req GET "$E/forms?area=02"; status 200 "worklist elsewhere"; eq "$(json forms.0.station)" "" "nothing in 02"
+req GET "$E/forms?state=bogus"; status 400 "an unknown state"
+as col POST $E/forms/010201-02/resolve '{"action":"keep-second"}'; status 422 "a decision without a reason"
+eq "$(json error.code)" CNT.808 "the reason is asked for"
+as col POST $E/forms/010201-02/resolve '{"action":"keep-second","reason":"paper form checked"}'; status 200 resolve
 eq "$(json state)" accepted "resolved"
 as col POST $E/forms/010201-02/resolve '{"action":"explode"}'; status 400 "bad action"
 eq "$(json error.code)" REQ.107 "unknown action code"
@@ -110,9 +118,9 @@ curl -s -c "$T/jar" -o "$T/out" -H 'Content-Type: application/json' \
     --data "{\"user\":\"col\",\"password\":\"$PW\"}" "$BASE/api/v1/session"
 csrf=$(json csrf)
 grep -q "HttpOnly" "$T/jar" || fail "session cookie is HttpOnly"
-req POST $E/forms/010201-01/resolve '{"action":"keep-first"}' -b "$T/jar"
+req POST $E/forms/010201-01/resolve '{"action":"keep-first","reason":"paper form checked"}' -b "$T/jar"
 status 403 "cookie without CSRF"; eq "$(json error.code)" AUTH.505 "csrf code"
-req POST $E/forms/010201-01/resolve '{"action":"keep-first"}' -b "$T/jar" -H "X-CSRF-Token: $csrf"
+req POST $E/forms/010201-01/resolve '{"action":"keep-first","reason":"paper form checked"}' -b "$T/jar" -H "X-CSRF-Token: $csrf"
 status 409 "cookie with CSRF reaches the state machine"
 req GET /api/v1/session "" -b "$T/jar"; status 200 "who am I"; eq "$(json user)" col "session user"
 req GET /api/v1/session; status 200 "no session"; eq "$(json user)" "" "no user without a session"

@@ -59,8 +59,22 @@ async function viewEntry(main, station) {
       await api('/session', {method: 'DELETE', headers: {'X-CSRF-Token': App.session.csrf}}).catch(() => null);
       App.session = null; viewEntry(main);
     }}, I18N.t('logout')));
-  render(main, h('h1', {}, I18N.t('entry')), who, open, area);
+  render(main, h('h1', {}, I18N.t('entry')), who, open, worklist(), area);
   if (station) await showForm(area, station);
+}
+
+/* A coordinator's queue: the forms in scope whose entries differ, that wait
+   for an explanation or were entered once; each opens the form. */
+function worklist() {
+  const box = h('section', {id: 'worklist'});
+  if (!['coordinator', 'admin'].includes(App.session.role)) return box;
+  const area = (App.session.scope || '').split(';')[0];
+  api(`/elections/${App.id}/forms?state=todo` + (area ? `&area=${encodeURIComponent(area)}` : '')).then(w =>
+    render(box, h('h2', {}, `${I18N.t('worklist')} (${I18N.num(w.forms.length)})`),
+      w.forms.length ? h('ul', {}, w.forms.map(f => h('li', {'data-work': f.state},
+        h('a', {href: '#/entry/' + f.station}, f.station), ` · ${I18N.t(f.state)}`)))
+        : h('p.muted', {}, I18N.t('worklistEmpty')))).catch(e => render(box, h('p.msgs', {}, e.message)));
+  return box;
 }
 
 /* note: what the last action answered, shown above the form again. */
@@ -108,8 +122,11 @@ async function showForm(area, station, note) {
   if (coord && f.state === 'entries-different' && f.first && f.second) {
     const rows = FIELDS.map(k => ({field: I18N.t(k), first: f.first[k], second: f.second[k]}))
       .concat(parties.map(p => ({field: Parties.name(p), first: f.first.votes[p], second: f.second.votes[p]})));
+    /* a decision says why: the audit log keeps the reason */
+    const why = h('input', {id: 'resolve-reason', required: true, autocomplete: 'off', 'aria-label': I18N.t('reason')});
     const act = a => async () => {
-      try { await post(`/elections/${App.id}/forms/${encodeURIComponent(station)}/resolve`, {action: a}); await showForm(area, station); }
+      if (!why.value.trim()) { why.focus(); render(result, h('p.msgs', {role: 'alert'}, I18N.t('reasonNeeded'))); return; }
+      try { await post(`/elections/${App.id}/forms/${encodeURIComponent(station)}/resolve`, {action: a, reason: why.value.trim()}); await showForm(area, station); }
       catch (err) { render(result, h('p.msgs', {role: 'alert'}, err.message)); }
     };
     extra.push(h('h2', {}, `${I18N.t('entryFirst')} (${f.first_user}) / ${I18N.t('entrySecond')} (${f.second_user})`),
@@ -117,6 +134,7 @@ async function showForm(area, station, note) {
         {key: 'second', label: I18N.t('entrySecond'), num: true},
         {key: 'differs', label: '≠', fmt: v => v ? h('strong', {'data-differs': ''}, '≠') : ''}],
         rows.map(r => Object.assign(r, {differs: r.first !== r.second ? 1 : ''}))),
+      h('label', {for: 'resolve-reason'}, I18N.t('reason') + ' ', why),
       h('p', {}, ['keep-first', 'keep-second', 'rekey-first', 'rekey-second'].map(a =>
         h('button', {type: 'button', 'data-action': a, onclick: act(a)},
           I18N.t({'keep-first': 'keepFirst', 'keep-second': 'keepSecond', 'rekey-first': 'rekeyFirst', 'rekey-second': 'rekeySecond'}[a])))));
