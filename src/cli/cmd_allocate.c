@@ -32,7 +32,8 @@ static const char allocate_help[] =
     "  --quota-round R     exact (default), up, down\n"
     "  --threshold PCT     lists below PCT %% of the base get no seat\n"
     "  --seats N           seats when the file has no seats column\n"
-    "  --tie-rule T        votes (default: more votes first, then lots) or lots\n"
+    "  --tie-rule T        a chain of more-votes, fewer-votes, ballot-order, lots joined\n"
+    "                      by > (default more-votes>lots; votes and lots as before)\n"
     "  --lots SEED         draw lots where a tie decides a seat (replayable, see\n"
     "                      docs/allocation.md); without it such a tie exits 3\n"
     "  --explain           add the protocol: every seat, its quotient, the runner-up\n"
@@ -121,10 +122,12 @@ static int parse_opts(int argc, char **argv, alloc_opts *o)
             o->rules.lots_seed = optarg;
             break;
         case 'T':
-            if (strcmp(optarg, "votes") == 0) o->rules.tie_rule = KHUM_TIE_MORE_VOTES;
-            else if (strcmp(optarg, "lots") == 0) o->rules.tie_rule = KHUM_TIE_LOTS;
-            else return cli_usage_error("allocate", "--tie-rule is votes or lots");
+        {
+            char why[160];
+            if (!khum_tie_rule_parse(optarg, &o->rules.tie_rule, why, sizeof why))
+                return cli_usage_error("allocate", "--tie-rule: %s", why);
             break;
+        }
         case 'e': o->explain = true; break;
         case 'M': o->margins = true; break;
         case 'F':
@@ -322,7 +325,7 @@ static khum_code run_all(input *in, const alloc_opts *o, const char *path, khum_
         for (size_t k = 0; k < d->nrows; k++) {
             const alloc_row *row = &in->rows[d->rows[k]];
             d->parties[k] = (khum_alloc_party){row->party, row->votes, row->eligible,
-                                               row->max_seats};
+                                               row->max_seats, 0};
         }
         d->in = (khum_alloc_input){d->name, d->parties, d->nrows, d->seats, d->threshold_base};
         khum_code rc = khum_alloc_run(&o->rules, &d->in, &in->arena, &d->res, err);

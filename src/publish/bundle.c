@@ -70,11 +70,21 @@ static json_t *election_json(const khum_election *e)
                                                   c->seats, "lists", lists, "stations",
                                                   stations));
     }
-    return json_pack("{s:s,s:s,s:s,s:i,s:s,s:s,s:s,s:b,s:o}", "id", e->id, "name",
-                     e->name ? e->name : "", "date", e->date, "mandate", e->mandate, "method",
-                     khum_method_name(e->method), "tie_rule",
-                     e->tie_rule == KHUM_TIE_LOTS ? "lots" : "votes", "hash", e->hash,
-                     "synthetic", e->synthetic, "communes", communes);
+    char tie[64], thr[16];
+    const char *legacy = khum_tie_rule_legacy(&e->tie_rule);
+    khum_tie_rule_format(&e->tie_rule, tie, sizeof tie);
+    khum_threshold_format(e->threshold_e4, thr, sizeof thr);
+    json_t *o = json_pack("{s:s,s:s,s:s,s:i,s:s,s:s,s:s,s:b,s:o}", "id", e->id, "name",
+                          e->name ? e->name : "", "date", e->date, "mandate", e->mandate,
+                          "method", khum_method_name(e->method), "tie_rule",
+                          legacy ? legacy : tie, "hash", e->hash, "synthetic", e->synthetic,
+                          "communes", communes);
+    /* The rest of the rule set, which khum verify recomputes seats with. */
+    json_object_set_new(o, "threshold", *thr ? json_string(thr) : json_null());
+    json_object_set_new(o, "threshold_base",
+                        json_string(khum_threshold_base_name(e->threshold_base)));
+    json_object_set_new(o, "posts", json_string(khum_posts_name(e->posts)));
+    return o;
 }
 
 static khum_code put_forms(khum_store *s, const khum_election *e, khum_bundle *b, khum_arena *a,
