@@ -71,6 +71,27 @@ static bool make_areas(ver_ctx *v)
     return true;
 }
 
+/* The rule set beyond the method (bundles before #15 have only tie_rule:
+ * no threshold, more votes then lots). */
+static bool load_rules(ver_ctx *v)
+{
+    const char *tie = json_string_value(json_object_get(v->election, "tie_rule"));
+    const char *thr = json_string_value(json_object_get(v->election, "threshold"));
+    v->threshold_base = json_string_value(json_object_get(v->election, "threshold_base"));
+    if (!v->threshold_base)
+        v->threshold_base = "valid";
+    v->threshold_e4 = ver_threshold_e4(thr);
+    if (!ver_tie_chain(tie, v->chain) || (thr && *thr && v->threshold_e4 < 0) ||
+        (strcmp(v->threshold_base, "valid") && strcmp(v->threshold_base, "valid+blank") &&
+         strcmp(v->threshold_base, "cast"))) {
+        ver_diff(v, "election.json", 0, "VER.906", "election.json has a rule khum verify does "
+                 "not know: tie_rule '%s', threshold '%s', threshold_base '%s'",
+                 tie ? tie : "", thr ? thr : "", v->threshold_base);
+        return false;
+    }
+    return true;
+}
+
 bool ver_load(ver_ctx *v, khum_bundle *b)
 {
     khum_bundle_file *f = khum_bundle_find(b, "election.json");
@@ -83,6 +104,8 @@ bool ver_load(ver_ctx *v, khum_bundle *b)
                  "election");
         return false;
     }
+    if (!load_rules(v))
+        return false;
     v->ncommunes = json_array_size(communes);
     v->communes = khum_arena_calloc(&v->arena, v->ncommunes + 1, sizeof *v->communes);
     size_t nst = 0, i;
@@ -327,11 +350,17 @@ static void recompute_seats(ver_ctx *v, const ver_pub *pub)
         int64_t votes[VER_MAX_PARTIES];
         int bundle[VER_MAX_PARTIES], got[VER_MAX_PARTIES], lots;
         size_t ai = (size_t)(a - v->areas);
+        int64_t valid = 0;
         for (int k = 0; k < vc->nlists; k++) {
             votes[k] = a->votes[vc->lists[k]];
             bundle[k] = pub->seats[ai * VER_MAX_PARTIES + (size_t)vc->lists[k]];
+            valid += votes[k];
         }
-        if (!ver_seats(v->method, votes, vc->nlists, vc->seats, bundle, got, &lots)) {
+        ver_rules rules = {v->method, v->chain, v->threshold_e4,
+                           !strcmp(v->threshold_base, "cast")          ? a->cast
+                           : !strcmp(v->threshold_base, "valid+blank") ? valid + a->blank
+                                                                       : valid};
+        if (!ver_seats(&rules, votes, vc->nlists, vc->seats, bundle, got, &lots)) {
             if (i == 0)
                 ver_diff(v, "election.json", 0, "VER.930", "seats by method %s are not "
                          "recomputed (khum verify knows cambodia, dhondt, sainte-lague)",
