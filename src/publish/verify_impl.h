@@ -11,14 +11,14 @@
 
 #include "khum/publish.h"
 
-#define VER_MAX_PARTIES 64
+#define VER_MAX_PARTIES 64      /* lists in one commune (khum_tally's posts hold as many) */
 
 typedef struct ver_area {
     char code[16];             /* "" nation, 2, 4 or 6 digits */
     int64_t registered, cast, valid, invalid, reported, expected;
     int64_t blank;             /* ballots for no list (a threshold's valid+blank base) */
-    int64_t votes[VER_MAX_PARTIES];
-    int seats[VER_MAX_PARTIES];   /* communes: recomputed */
+    int64_t *votes;            /* per party of the election (ver_ctx.parties) */
+    int *seats;                /* per party; communes: recomputed */
     bool seated;               /* communes: seats recomputed */
 } ver_area;
 
@@ -44,8 +44,10 @@ typedef struct ver_ctx {
     char chain[8];              /* the tie chain as letters (ver_tie_chain) */
     int64_t threshold_e4;       /* percent x 10,000; -1 none */
     const char *threshold_base; /* valid, valid+blank or cast */
-    char parties[VER_MAX_PARTIES][32];
+    const char **parties;       /* every list of the election: thousands where local
+                                 * groups stand (Spain, Portugal) */
     int nparties;
+    size_t parties_cap;
     ver_commune *communes;
     size_t ncommunes;
     ver_station *stations;      /* sorted by code */

@@ -109,4 +109,44 @@ has err "parties.csv:2"
 has err "in the party registry"
 eq "$(sql "$DB" "SELECT count(*) FROM party WHERE id = 'GCQ'")" 0 "the clash leaves no list of the file behind"
 
+# 4. Many local lists (Spain's and Portugal's councils): two councils with
+#    40 lists each of their own, 80 in the election, more than khum verify
+#    once held for a whole election; Spain's rules (5 % of valid + blank,
+#    more-votes>lots, the head alone). Publish and verify agree on every seat.
+L="$T/many"; mkdir -p "$L"
+printf 'id,name,date,mandate,method,tie_rule,threshold,threshold_base,posts,synthetic
+es-like,Fixture,2023-05-28,4,dhondt,more-votes>lots,5,valid+blank,head,1
+' >"$L/election.csv"
+printf 'commune,seats
+010201,21
+010202,25
+' >"$L/communes.csv"
+echo "id,abbr,name_en" >"$L/parties.csv"
+echo "commune,party,ballot_no" >"$L/lists.csv"
+hdr="station,registered,received,cast,spoiled,unused,valid,invalid"; r1=""; r2=""
+i=1; while [ $i -le 80 ]; do
+    echo "AE$i,AE$i,Agrupación de electores $i" >>"$L/parties.csv"
+    if [ $i -le 40 ]; then c=010201; n=$i; r1="$r1,$((i * 7))"; r2="$r2,"
+    else c=010202; n=$((i - 40)); r1="$r1,"; r2="$r2,$((i * 5 % 97 + 1))"; fi
+    echo "$c,AE$i,$n" >>"$L/lists.csv"; hdr="$hdr,AE$i"; i=$((i + 1))
+done
+v1=$(echo "$r1" | tr ',' '\n' | awk '{ s += $1 } END { print s }')
+v2=$(echo "$r2" | tr ',' '\n' | awk '{ s += $1 } END { print s }')
+printf 'station,commune,registered
+010201-01,010201,%s
+010202-01,010202,%s
+' $((2 * v1)) $((2 * v2)) >"$L/stations.csv"
+{ echo "$hdr"
+  echo "010201-01,$((2 * v1)),$v1,$v1,0,0,$v1,0$r1"
+  echo "010202-01,$((2 * v2)),$v2,$v2,0,0,$v2,0$r2"; } >"$L/results.csv"
+DB=$(newdb many)
+run 0 K import gazetteer "$KHUM_TESTDATA/mini-gazetteer" -q
+run 0 K election import "$L"
+run 0 K import results "$L/results.csv" --user admin -q
+run 0 K official --user admin
+run 0 "$KHUM" keygen "$T/mkey"
+run 0 K publish --out "$T/mpub" --key "$T/mkey.key"
+run 0 "$KHUM" verify "$T/mpub" --key "$T/mkey.pub"
+hasnt out "VER."; hasnt err "VER."
+
 finish
