@@ -62,7 +62,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         snprintf(names[i], sizeof names[i], "L%zu", i);
         uint32_t flags = take(&rd, 1);
         int64_t v = take(&rd, flags & 0x80 ? 3 : 2);
-        p[i] = (khum_alloc_party){names[i], v, (flags & 0x7) != 0, -1};
+        p[i] = (khum_alloc_party){names[i], v, (flags & 0x7) != 0, -1, 0};
         if ((flags & 0x30) == 0x30) {
             p[i].max_seats = flags & 0x7;
             capped = true;

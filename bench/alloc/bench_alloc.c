@@ -48,7 +48,7 @@ static void make(commune *c, int i)
         snprintf(c->names[k], sizeof c->names[k], "P%02zu", k);
         /* a big first list, a strong second, a tail of small ones */
         int64_t share = k == 0 ? 40 + next() % 30 : k == 1 ? 10 + next() % 35 : next() % 6;
-        c->p[k] = (khum_alloc_party){c->names[k], voters * share / 100, true, -1};
+        c->p[k] = (khum_alloc_party){c->names[k], voters * share / 100, true, -1, 0};
     }
 }
 

@@ -9,8 +9,8 @@
  *
  * No floating point: every quotient is a fraction of 64-bit integers and two
  * quotients are compared by cross-multiplying in 128 bits. A tie that decides
- * a seat is part of the result: it is settled by the tie rule (more votes
- * first) and then by lots drawn from a seed that anyone can replay
+ * a seat is part of the result: it is settled by the tie rule's chain (more
+ * or fewer votes, ballot order) and then by lots drawn from a seed that anyone can replay
  * (docs/allocation.md), or reported as needing lots. Equal quotients that
  * only decide the order in which seats are handed out need no lots.
  */
@@ -49,10 +49,36 @@ typedef enum khum_quota_round {
     KHUM_ROUND_DOWN
 } khum_quota_round;
 
-typedef enum khum_tie_rule {
-    KHUM_TIE_MORE_VOTES,          /* the party with more votes first, then lots */
-    KHUM_TIE_LOTS                 /* lots at once */
+/* One step of a tie rule (docs/allocation.md, "Ties and lots"). */
+typedef enum khum_tie_step {
+    KHUM_TIE_MORE_VOTES,          /* the list with more votes in the district first */
+    KHUM_TIE_FEWER_VOTES,         /* the list with fewer votes first (Portugal) */
+    KHUM_TIE_BALLOT_ORDER,        /* the list earlier on the ballot first */
+    KHUM_TIE_LOTS                 /* a recorded draw */
+} khum_tie_step;
+
+#define KHUM_TIE_CHAIN_MAX 4
+
+/* A tie rule: a chain of steps tried left to right while lists stay equal,
+ * e.g. more-votes>lots (Cambodia, Spain) or fewer-votes>lots (Portugal).
+ * Every chain ends in a step that always settles (lots or ballot-order). */
+typedef struct khum_tie_rule {
+    khum_tie_step step[KHUM_TIE_CHAIN_MAX];
+    int n;
 } khum_tie_rule;
+
+/* more-votes>lots: the rule when none is named. */
+khum_tie_rule khum_tie_rule_default(void);
+/* Parse a chain "more-votes>lots"; the old words stay valid ("votes" =
+ * more-votes>lots, "lots" = lots). false with the reason in why (an unknown
+ * word, a word twice, a step after the one that settles, an empty chain). */
+bool khum_tie_rule_parse(const char *s, khum_tie_rule *out, char *why, size_t nwhy);
+/* The chain as text, "fewer-votes>lots" (always the long words). */
+void khum_tie_rule_format(const khum_tie_rule *t, char *buf, size_t n);
+/* The old word for the chain ("votes", "lots"), or NULL when it has none:
+ * an election that names no new rule keeps hashing as before. */
+const char *khum_tie_rule_legacy(const khum_tie_rule *t);
+bool khum_tie_rule_equal(const khum_tie_rule *a, const khum_tie_rule *b);
 
 typedef struct khum_alloc_rules {
     khum_method method;
@@ -75,6 +101,7 @@ typedef struct khum_alloc_party {
     int64_t votes;
     bool eligible;                /* false: excluded by a rule decided elsewhere */
     int64_t max_seats;            /* -1: no cap (a list's length otherwise) */
+    int ballot_no;                /* place on the ballot (ballot-order ties); 0 unknown */
 } khum_alloc_party;
 
 typedef struct khum_alloc_input {
@@ -104,7 +131,9 @@ typedef enum khum_step_kind {
 typedef enum khum_tie_how {
     KHUM_TIED_NOT,                /* no tie */
     KHUM_TIED_ORDER_ONLY,         /* equal quotients, all of them got seats */
-    KHUM_TIED_MORE_VOTES,         /* settled by the tie rule */
+    KHUM_TIED_MORE_VOTES,         /* settled by the tie rule: more votes */
+    KHUM_TIED_FEWER_VOTES,        /* settled by the tie rule: fewer votes */
+    KHUM_TIED_BALLOT_ORDER,       /* settled by the tie rule: ballot order */
     KHUM_TIED_LOT,                /* settled by a recorded lot */
     KHUM_TIED_UNRESOLVED          /* needs lots */
 } khum_tie_how;
@@ -120,7 +149,8 @@ typedef struct khum_alloc_step {
     khum_tie_how tie;
 } khum_alloc_step;
 
-/* "quota", "average", ... and "", "order-only", "more-votes", "lot", "unresolved". */
+/* "quota", "average", ... and "", "order-only", "more-votes", "fewer-votes",
+ * "ballot-order", "lot", "unresolved". */
 const char *khum_step_kind_name(khum_step_kind k);
 const char *khum_tie_how_name(khum_tie_how h);
 

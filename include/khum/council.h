@@ -22,6 +22,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "khum/alloc.h"
 #include "khum/arena.h"
 #include "khum/csv.h"
 #include "khum/err.h"
@@ -65,6 +66,10 @@ typedef struct khum_council_rules {
     bool pool_without_vacant;     /* false (default): a dissolved party's vacant seats are
                                    * redistributed with the others (LEMNA 118(e) "its
                                    * seats"); true: only the seats it still held */
+    bool head_only;               /* the election's posts=head: only a head of council,
+                                   * #1 of the most-voted list (Portugal), no deputies */
+    khum_tie_rule tie_rule;       /* the election's tie chain: whether more or fewer votes
+                                   * come first for a redistributed seat */
     const char *lots_seed;        /* the commune's lots, for ties in posts (khum lots) */
     const khum_event_lot *event_lots;  /* lots of dissolutions, any commune */
     size_t nevent_lots;

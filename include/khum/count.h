@@ -43,12 +43,39 @@ typedef struct khum_election_commune {
     size_t first_station, nstations;  /* into khum_election.stations */
 } khum_election_commune;
 
+/* What a threshold percentage is of (rules-other.md). */
+typedef enum khum_threshold_base {
+    KHUM_BASE_VALID,                  /* ballots for a list: the sum of the lists' votes */
+    KHUM_BASE_VALID_BLANK,            /* those and blank ballots (Spain, LOREG art. 96, 180) */
+    KHUM_BASE_CAST                    /* every ballot in the box */
+} khum_threshold_base;
+
+/* Which posts a council's rule set fills from the results. */
+typedef enum khum_posts {
+    KHUM_POSTS_CHIEF_DEPUTIES,        /* Cambodia: a chief and deputies (LAMC 32-35) */
+    KHUM_POSTS_HEAD                   /* only the head: #1 of the most-voted list (Portugal) */
+} khum_posts;
+
+/* A list the election registers itself (its parties.csv): citizens'
+ * groups and coalitions that are in no national registry. */
+typedef struct khum_election_party {
+    const char *id, *abbr, *name_en, *name_km, *colour;
+    long line;
+} khum_election_party;
+
+#define KHUM_THRESHOLD_NONE (-1)
+
 typedef struct khum_election {
     khum_arena arena;                 /* owns every string and array below */
     const char *id, *name, *date;     /* date: polling day, YYYY-MM-DD */
     int mandate;
     khum_method method;
     khum_tie_rule tie_rule;
+    int32_t threshold_e4;             /* percent x 10,000 (5 % = 50000); KHUM_THRESHOLD_NONE */
+    khum_threshold_base threshold_base;
+    khum_posts posts;
+    khum_election_party *parties;     /* parties.csv, by id; none when the folder has none */
+    size_t nparties;
     bool synthetic;                   /* generated data: every report says so */
     khum_election_commune *communes;  /* sorted by code */
     size_t ncommunes;
@@ -60,7 +87,7 @@ typedef struct khum_election {
     size_t *station_order;            /* station indices by code */
     uint32_t *station_hash;           /* open addressing: station index + 1, 0 empty */
     size_t station_hash_mask;
-    const char *src[3];               /* communes, lists, stations file names */
+    const char *src[4];               /* communes, lists, stations, parties file names */
 } khum_election;
 
 void khum_election_init(khum_election *e);
@@ -72,6 +99,29 @@ void khum_election_free(khum_election *e);
  * registered). Checks every rule (ELE.7xx) and computes the hash. */
 khum_code khum_election_read(khum_election *e, khum_csv *election, khum_csv *communes,
                              khum_csv *lists, khum_csv *stations, khum_err *err);
+/* Read the optional parties.csv of an election folder (id, abbr, name_en,
+ * name_km, colour; checked as the registry's own file, PTY.50x) into e,
+ * after khum_election_read, and hash again: the election's own lists are
+ * part of its definition. */
+khum_code khum_election_read_parties(khum_election *e, khum_csv *parties, khum_err *err);
+/* The election's rules as allocation rules (method, tie chain, threshold),
+ * with lots drawn from seed (NULL: none). One home for the conversion: the
+ * tally, seats.json and every re-allocation use it. */
+void khum_election_alloc_rules(const khum_election *e, const char *seed, khum_alloc_rules *r);
+/* The base the threshold is a percentage of, from a council's sums: the
+ * lists' votes, plus blank ballots, or every ballot cast. */
+int64_t khum_election_threshold_base(const khum_election *e, int64_t list_votes,
+                                     int64_t blank, int64_t cast);
+/* Words of the new rules, as election.csv and reports spell them. */
+const char *khum_threshold_base_name(khum_threshold_base b);
+bool khum_threshold_base_parse(const char *s, khum_threshold_base *out);
+const char *khum_posts_name(khum_posts p);
+bool khum_posts_parse(const char *s, khum_posts *out);
+/* "5", "4.75" (percent x 10,000 as an exact decimal; "" for none). */
+void khum_threshold_format(int32_t e4, char *buf, size_t n);
+/* A threshold as election.csv holds it: 0-100 with at most 4 decimals. */
+bool khum_threshold_parse(const char *s, int32_t *e4);
+
 /* Sort, index and hash an election built in memory (khum_election_read and
  * the synthetic generator end with it). */
 khum_code khum_election_finish(khum_election *e, khum_err *err);
@@ -257,6 +307,13 @@ void khum_tally_free(khum_tally *t);
 int khum_tally_party_index(const khum_tally *t, const char *party);
 /* The same, quicker for the party name pointers of the election (which the
  * form reader hands out) once khum_tally_begin has indexed them. */
+/* The allocation of one council as the tally runs it: its lists with their
+ * votes and ballot numbers, the election's rules (lots from seed) and the
+ * threshold's base from the council's sums. In arena a. One home for it:
+ * the tally and seats.json (protocol, margins) both allocate with it. */
+khum_code khum_tally_alloc_input(const khum_election *e, const khum_tally *t, size_t commune,
+                                 const char *seed, khum_arena *a, khum_alloc_rules *r,
+                                 khum_alloc_input *in);
 int khum_tally_party_of(const khum_tally *t, const char *party);
 
 /* Tabulate a results CSV held in memory (columns as for khum_form_reader)

@@ -14,6 +14,10 @@
 #include "khum/store.h"
 #include "khum/str.h"
 
+/* The election's rule set beyond its method, as bundles and the API show
+ * it: tie_rule (the old word when there is one, else the chain), threshold
+ * ("5", "4.75" or null), threshold_base and posts. */
+json_t *khum_election_rules_json(const khum_election *e);
 /* One commune's allocation: lists with votes and seats, every protocol step
  * (exact quotients as "num/den" and rounded text), ties and how they were
  * settled, the lots seed, and the margins of the last seats (null for

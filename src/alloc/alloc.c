@@ -16,7 +16,7 @@ void khum_alloc_rules_default(khum_alloc_rules *r)
     r->method = KHUM_METHOD_DHONDT;
     r->quota = KHUM_QUOTA_HARE;
     r->quota_round = KHUM_ROUND_EXACT;
-    r->tie_rule = KHUM_TIE_MORE_VOTES;
+    r->tie_rule = khum_tie_rule_default();
 }
 
 const char *khum_method_name(khum_method m)
@@ -172,6 +172,8 @@ const char *khum_tie_how_name(khum_tie_how h)
     case KHUM_TIED_NOT: return "";
     case KHUM_TIED_ORDER_ONLY: return "order-only";
     case KHUM_TIED_MORE_VOTES: return "more-votes";
+    case KHUM_TIED_FEWER_VOTES: return "fewer-votes";
+    case KHUM_TIED_BALLOT_ORDER: return "ballot-order";
     case KHUM_TIED_LOT: return "lot";
     case KHUM_TIED_UNRESOLVED: return "unresolved";
     }

@@ -37,9 +37,10 @@ typedef struct app_lots {
 khum_code app_load_lots(khum_store *s, const khum_election *e, khum_arena *a, app_lots *l,
                         khum_err *err);
 /* The rules for replaying one commune's council: r with the recorded lots
- * filled in. Every replay goes through here. */
-void app_commune_rules(const app_lots *l, const char *commune, const khum_council_rules *r,
-                       khum_council_rules *out);
+ * and the election's posts and tie chain filled in. Every replay goes
+ * through here. */
+void app_commune_rules(const khum_election *e, const app_lots *l, const char *commune,
+                       const khum_council_rules *r, khum_council_rules *out);
 /* A draw names a commune of the election (CNT.821) and a seed (CNT.822). */
 khum_code app_lots_args(const khum_election *e, const char *commune, const char *seed,
                         khum_err *err);

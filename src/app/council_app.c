@@ -162,7 +162,7 @@ khum_code khum_app_council(khum_store *s, const khum_election *e, const khum_tal
         rc = khum_store_ledger_events(s, e->id, commune, a, &ev, &nev, err);
     /* ties are settled by the lots the commission recorded, and only by them */
     if (!rc && !(rc = app_load_lots(s, e, a, &lots, err)))
-        app_commune_rules(&lots, ec->code, r, &rules);
+        app_commune_rules(e, &lots, ec->code, r, &rules);
     if (!rc)
         rc = khum_ledger_replay(ec->code, ec->seats, lists, ec->nlists, e->date, ev, nev,
                                 day, &rules, a, c, changes, err);
@@ -187,7 +187,7 @@ khum_code khum_app_mandate(khum_store *s, const khum_election *e, const khum_tal
         khum_council_list *lists;
         khum_council formed, now;
         khum_council_rules rules;
-        app_commune_rules(&lots, ec->code, r, &rules);
+        app_commune_rules(e, &lots, ec->code, r, &rules);
         size_t before = changes->n;
         if ((rc = khum_app_commune_lists(s, e, t, ec, a, &lists, err)) ||
             (rc = khum_council_form(ec->code, ec->seats, lists, ec->nlists, &rules, e->date, a,

@@ -147,7 +147,7 @@ static khum_code commune_holds(khum_store *s, const khum_election *e, const khum
         return KHUM_OK;
     }
     khum_council_rules rules;
-    app_commune_rules(lots, ec->code, r, &rules);
+    app_commune_rules(e, lots, ec->code, r, &rules);
     const khum_ledger_event *broken = NULL;
     if (!rc)
         rc = khum_ledger_check(ec->code, ec->seats, lists, ec->nlists, e->date, all, n, end,

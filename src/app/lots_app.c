@@ -21,10 +21,12 @@ khum_code app_load_lots(khum_store *s, const khum_election *e, khum_arena *a, ap
     return rc;
 }
 
-void app_commune_rules(const app_lots *l, const char *commune, const khum_council_rules *r,
-                       khum_council_rules *out)
+void app_commune_rules(const khum_election *e, const app_lots *l, const char *commune,
+                       const khum_council_rules *r, khum_council_rules *out)
 {
     *out = *r;
+    out->head_only = e->posts == KHUM_POSTS_HEAD;  /* the election's rule set, not the caller's */
+    out->tie_rule = e->tie_rule;
     out->lots_seed = NULL;  /* a seed nobody recorded never decides a post */
     for (size_t i = 0; i < l->ncommune; i++)
         if (!strcmp(l->commune[i].commune, commune))

@@ -23,9 +23,10 @@ khum_code khum_app_import_election(khum_store *s, const char *user, const khum_e
     rc = khum_store_put_election(s, e, existed, err);
     if (!rc && !*existed)
         rc = app_audit(s, user, "election.import", e->id, "", NULL,
-                       json_pack("{s:s,s:I,s:I,s:o}", "hash", e->hash,
+                       json_pack("{s:s,s:I,s:I,s:I,s:o}", "hash", e->hash,
                                  "communes", (json_int_t)e->ncommunes,
                                  "stations", (json_int_t)e->nstations,
+                                 "own_parties", (json_int_t)e->nparties,
                                  "files", app_files_json(files, nfiles)), err);
     if (!rc)
         rc = khum_store_commit(s, err);

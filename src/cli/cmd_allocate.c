@@ -20,7 +20,8 @@ static const char allocate_help[] =
     "Allocate seats from a CSV of votes (standard input when FILE is - or absent).\n"
     "Columns (any order, others ignored): party, votes; optional district (each\n"
     "district is allocated on its own), seats (the district's magnitude), eligible\n"
-    "(0/1), threshold_base (base of --threshold), max_seats (list length).\n"
+    "(0/1), threshold_base (base of --threshold), max_seats (list length),\n"
+    "ballot_no (place on the ballot, for --tie-rule ballot-order).\n"
     "Output: CSV district,party,votes,seats, one row per input row, in input order.\n"
     "\n"
     "  --method M          dhondt (default), sainte-lague, imperiali, danish,\n"
@@ -32,7 +33,8 @@ static const char allocate_help[] =
     "  --quota-round R     exact (default), up, down\n"
     "  --threshold PCT     lists below PCT % of the base get no seat\n"
     "  --seats N           seats when the file has no seats column\n"
-    "  --tie-rule T        votes (default: more votes first, then lots) or lots\n"
+    "  --tie-rule T        a chain of more-votes, fewer-votes, ballot-order, lots joined\n"
+    "                      by > (default more-votes>lots; votes and lots as before)\n"
     "  --lots SEED         draw lots where a tie decides a seat (replayable, see\n"
     "                      docs/allocation.md); without it such a tie exits 3\n"
     "  --explain           add the protocol: every seat, its quotient, the runner-up\n"
@@ -121,10 +123,12 @@ static int parse_opts(int argc, char **argv, alloc_opts *o)
             o->rules.lots_seed = optarg;
             break;
         case 'T':
-            if (strcmp(optarg, "votes") == 0) o->rules.tie_rule = KHUM_TIE_MORE_VOTES;
-            else if (strcmp(optarg, "lots") == 0) o->rules.tie_rule = KHUM_TIE_LOTS;
-            else return cli_usage_error("allocate", "--tie-rule is votes or lots");
+        {
+            char why[160];
+            if (!khum_tie_rule_parse(optarg, &o->rules.tie_rule, why, sizeof why))
+                return cli_usage_error("allocate", "--tie-rule: %s", why);
             break;
+        }
         case 'e': o->explain = true; break;
         case 'M': o->margins = true; break;
         case 'F':
@@ -258,6 +262,9 @@ static khum_code read_row(input *in, khum_csv *csv, const int *col, khum_err *er
         (rc = field_int(csv, col[6], 0, KHUM_ALLOC_MAX_SEATS, "ALC.606", "max_seats",
                         &row.max_seats, err)))
         return rc;
+    if (col[7] >= 0 && khum_csv_len(csv, (size_t)col[7]) &&
+        (rc = field_int(csv, col[7], 1, 1000, "ALC.614", "ballot_no", &row.ballot_no, err)))
+        return rc;
     if ((rc = add_to_district(in, csv, col, &row, err)))
         return rc;
     alloc_row *p = khum_grow(in->rows, in->n, &in->cap, sizeof *p, NULL);
@@ -277,7 +284,7 @@ static khum_code read_input(input *in, const char *path, khum_err *err)
     if ((rc = khum_csv_read_header(csv, err)))
         goto done;
     static const char *const req[] = {"party", "votes"};
-    int col[7];
+    int col[8];
     if ((rc = khum_csv_require(csv, req, col, 2, err)))
         goto done;
     col[2] = khum_csv_col(csv, "district");
@@ -285,6 +292,7 @@ static khum_code read_input(input *in, const char *path, khum_err *err)
     col[4] = khum_csv_col(csv, "eligible");
     col[5] = khum_csv_col(csv, "threshold_base");
     col[6] = khum_csv_col(csv, "max_seats");
+    col[7] = khum_csv_col(csv, "ballot_no");
     in->has_district = col[2] >= 0;
     int r;
     while ((r = khum_csv_next(csv, err)) > 0)
@@ -322,7 +330,7 @@ static khum_code run_all(input *in, const alloc_opts *o, const char *path, khum_
         for (size_t k = 0; k < d->nrows; k++) {
             const alloc_row *row = &in->rows[d->rows[k]];
             d->parties[k] = (khum_alloc_party){row->party, row->votes, row->eligible,
-                                               row->max_seats};
+                                               row->max_seats, (int)row->ballot_no};
         }
         d->in = (khum_alloc_input){d->name, d->parties, d->nrows, d->seats, d->threshold_base};
         khum_code rc = khum_alloc_run(&o->rules, &d->in, &in->arena, &d->res, err);

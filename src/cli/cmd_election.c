@@ -21,8 +21,10 @@ static const char election_help[] =
     "       khum election list [--db PATH]\n"
     "\n"
     "An election folder holds election.csv (id, name, date, mandate, method,\n"
-    "tie_rule, synthetic), communes.csv (commune, seats), lists.csv (commune,\n"
-    "party, ballot_no) and stations.csv (station, commune, registered).\n"
+    "tie_rule, synthetic, and optional threshold, threshold_base, posts),\n"
+    "communes.csv (commune, seats), lists.csv (commune, party, ballot_no),\n"
+    "stations.csv (station, commune, registered) and an optional parties.csv\n"
+    "(id, abbr, name_en, name_km, colour) of the election's own lists.\n"
     "Importing checks every rule and computes the election hash, the digest of\n"
     "the whole definition that every report shows. Importing the same\n"
     "definition again changes nothing.\n";
@@ -46,14 +48,34 @@ static khum_code open_four(const char *dir, khum_csv **c, khum_err *err)
     return KHUM_OK;
 }
 
-/* The four files as the audit log names them: path, SHA-256, rows. */
-static khum_code digest_four(const char *dir, const khum_election *e, khum_import_file *f,
-                             char paths[4][4200], khum_err *err)
+/* The optional fifth file: the election's own lists (citizens' groups,
+ * coalitions), read into e when the folder has it. */
+static khum_code read_own_parties(const char *dir, khum_election *e, bool *has, khum_err *err)
 {
-    const size_t rows[] = {1, e->ncommunes, e->nlists, e->nstations};
+    char path[4200];
+    struct stat sb;
+    snprintf(path, sizeof path, "%s/parties.csv", dir);
+    *has = stat(path, &sb) == 0;
+    if (!*has)
+        return KHUM_OK;
+    khum_csv *c;
+    khum_code rc = khum_csv_open_path(path, &c, err);
+    if (rc)
+        return rc;
+    rc = khum_election_read_parties(e, c, err);
+    khum_csv_close(c);
+    return rc;
+}
+
+/* The files as the audit log names them: path, SHA-256, rows. */
+static khum_code digest_files(const char *dir, const khum_election *e, int n,
+                              khum_import_file *f, char paths[5][4200], khum_err *err)
+{
+    const size_t rows[] = {1, e->ncommunes, e->nlists, e->nstations, e->nparties};
     khum_code rc = KHUM_OK;
-    for (int i = 0; i < 4 && !rc; i++) {
-        snprintf(paths[i], sizeof paths[i], "%s/%s", dir, four_names[i]);
+    for (int i = 0; i < n && !rc; i++) {
+        snprintf(paths[i], sizeof paths[i], "%s/%s", dir,
+                 i < 4 ? four_names[i] : "parties.csv");
         f[i] = (khum_import_file){.path = paths[i], .rows = (int64_t)rows[i]};
         rc = khum_import_file_digest(&f[i], err);
     }
@@ -72,13 +94,15 @@ static int election_import(khum_store *s, const char *dir, const char *user)
     khum_code rc = khum_election_read(&e, c[0], c[1], c[2], c[3], &err);
     for (int i = 0; i < 4; i++)
         khum_csv_close(c[i]);
-    bool existed = false;
-    khum_import_file files[4];
-    char paths[4][4200];
+    bool existed = false, own = false;
+    khum_import_file files[5];
+    char paths[5][4200];
     if (!rc)
-        rc = digest_four(dir, &e, files, paths, &err);
+        rc = read_own_parties(dir, &e, &own, &err);
     if (!rc)
-        rc = khum_app_import_election(s, user, &e, files, 4, &existed, &err);
+        rc = digest_files(dir, &e, own ? 5 : 4, files, paths, &err);
+    if (!rc)
+        rc = khum_app_import_election(s, user, &e, files, own ? 5 : 4, &existed, &err);
     int st = rc ? cli_fail(&err) : EXIT_OK;
     if (!rc) {
         char h[20];
@@ -115,7 +139,17 @@ static int election_show(khum_store *s, const char *id)
     printf("  lists      %zu\n", e.nlists);
     printf("  stations   %s, %s registered voters\n", khum_thousands((int64_t)e.nstations, a),
            khum_thousands(reg, b));
-    printf("  tie rule   %s\n", e.tie_rule == KHUM_TIE_LOTS ? "lots" : "more votes, then lots");
+    char tie[64], thr[16];
+    khum_tie_rule_format(&e.tie_rule, tie, sizeof tie);
+    khum_threshold_format(e.threshold_e4, thr, sizeof thr);
+    printf("  tie rule   %s\n", tie);
+    if (*thr)
+        printf("  threshold  %s %% of %s\n", thr, khum_threshold_base_name(e.threshold_base));
+    printf("  posts      %s\n", e.posts == KHUM_POSTS_HEAD
+                                    ? "head (the first candidate of the most-voted list)"
+                                    : "chief and deputies");
+    if (e.nparties)
+        printf("  own lists  %zu (parties.csv)\n", e.nparties);
     printf("  hash       %s\n", e.hash);
     khum_election_free(&e);
     return EXIT_OK;

@@ -48,6 +48,7 @@ void khum_council_rules_default(khum_council_rules *r)
 {
     memset(r, 0, sizeof *r);
     r->redistribution_all_seats = true;
+    r->tie_rule = khum_tie_rule_default();
 }
 
 bool khum_council_rules_is_law(const khum_council_rules *r)
@@ -175,8 +176,8 @@ static void date_posts(khum_council *c, const khum_post *was, int64_t event, con
     }
 }
 
-void council_derive_posts(khum_council *c, const char *seed, int64_t event, const char *date,
-                          khum_arena *a)
+void council_derive_posts(khum_council *c, const khum_council_rules *r, const char *seed,
+                          int64_t event, const char *date, khum_arena *a)
 {
     khum_post *was = khum_arena_alloc(a, (c->n + 1) * sizeof *was);
     for (size_t k = 0; k < c->n; k++) {
@@ -198,7 +199,8 @@ void council_derive_posts(khum_council *c, const char *seed, int64_t event, cons
     }
     int order[64];
     bool open[64];
-    if (khum_alloc_rank_lists(seed, c->commune, g, votes, n, 3, order, open)) {
+    size_t top = r->head_only ? 1 : 3;  /* only the head's rank matters when there is no deputy */
+    if (khum_alloc_rank_lists(seed, c->commune, g, votes, n, top, order, open)) {
         const char *tied[64];
         size_t nt = 0;
         for (size_t i = 0; i < n; i++)
@@ -207,7 +209,10 @@ void council_derive_posts(khum_council *c, const char *seed, int64_t event, cons
         council_add_pending(c, event, date, "posts", tied, nt, a);
     }
     khum_member *chief = NULL, *d1 = NULL, *d2 = NULL;
-    if (n >= 3) {  /* a post whose rank hangs on an undrawn tie stays empty */
+    if (r->head_only) {  /* Lei 169/99: the first candidate of the most-voted list */
+        if (n >= 1 && !open[0])
+            chief = council_group_member(c, g[order[0]], 0, false);
+    } else if (n >= 3) {  /* a post whose rank hangs on an undrawn tie stays empty */
         chief = open[0] ? NULL : council_group_member(c, g[order[0]], 0, false);
         d1 = open[1] ? NULL : council_group_member(c, g[order[1]], 0, false);
         d2 = open[2] ? NULL : council_group_member(c, g[order[2]], 0, false);
@@ -256,7 +261,7 @@ khum_code khum_council_form(const char *commune, int seats, const khum_council_l
     if (total != seats)
         return khum_err_set(err, KHUM_ERR_INPUT, "CNL.301", "commune %s: the lists hold %d "
                             "seats, the council has %d", commune, total, seats);
-    council_derive_posts(c, r->lots_seed, 0, date, a);
+    council_derive_posts(c, r, r->lots_seed, 0, date, a);
     return KHUM_OK;
 }
 

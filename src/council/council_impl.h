@@ -17,8 +17,10 @@ khum_member *council_group_member(khum_council *c, const char *party, int i,
 /* m takes post p on date, for the reason why (the post's own start,
  * apart from the seat's). */
 void council_take_post(khum_member *m, khum_post p, const char *date, const char *why);
-void council_derive_posts(khum_council *c, const char *seed, int64_t event, const char *date,
-                          khum_arena *a);
+/* The posts from the ranking of the party groups: chief and deputies (LAMC
+ * 32-35), or the head alone when the rules say head_only. */
+void council_derive_posts(khum_council *c, const khum_council_rules *r, const char *seed,
+                          int64_t event, const char *date, khum_arena *a);
 void council_add_pending(khum_council *c, int64_t event, const char *date, const char *what,
                          const char *const *parties, size_t n, khum_arena *a);
 int council_list_index(const khum_council *c, const char *party);

@@ -14,7 +14,8 @@
  *  - dissolve: every seat held for the party is redistributed to the other
  *    lists of the commune that accept seats: quota = floor(their votes /
  *    seats), one seat per whole quota, then one at a time to the highest
- *    average v/(held+new+1) (or v/(new+1)), ties to more votes, then the
+ *    average v/(held+new+1) (or v/(new+1)), ties by the election's chain (more
+ *    votes in Cambodia, fewer in Portugal), then the
  *    dissolution's lots for the commune (rules.event_lots); the posts are
  *    derived again from the lists that remain (rules.md §6). Without those
  *    lots, a tie that decides a seat or a post leaves the commune's seats or
@@ -182,6 +183,10 @@ static bool redistribute(khum_council *c, taker *t, size_t n, int pool,
         sum += t[i].votes;
     int64_t quota = pool ? sum / pool : 0;
     int given = 0;
+    /* The election's chain decides between equal averages of different
+     * votes: +1 more votes first (Cambodia), -1 fewer (Portugal), 0 lots. */
+    int by_votes = r->tie_rule.n == 0 ? 0 : r->tie_rule.step[0] == KHUM_TIE_MORE_VOTES ? 1
+                   : r->tie_rule.step[0] == KHUM_TIE_FEWER_VOTES ? -1 : 0;
     for (size_t i = 0; i < n && quota > 0; i++) {
         t[i].fresh = (int)(t[i].votes / quota);
         given += t[i].fresh;
@@ -197,8 +202,8 @@ static bool redistribute(khum_council *c, taker *t, size_t n, int pool,
         for (size_t i = 0; i < n; i++) {
             int64_t d = (r->redistribution_all_seats ? t[i].held : 0) + t[i].fresh + 1;
             int cmp = best < 0 ? 1 : cmp_avg(t[i].votes, d, t[best].votes, bd);
-            if (cmp == 0 && t[i].votes != t[best].votes)
-                cmp = t[i].votes > t[best].votes ? 1 : -1;  /* more votes first */
+            if (cmp == 0 && t[i].votes != t[best].votes && by_votes)
+                cmp = (t[i].votes > t[best].votes) == (by_votes > 0) ? 1 : -1;
             if (cmp > 0) {
                 best = (int)i;
                 bd = d;
@@ -209,7 +214,8 @@ static bool redistribute(khum_council *c, taker *t, size_t n, int pool,
         int set[64], k = 0, left = pool - given;
         for (size_t i = 0; i < n && k < 64; i++) {
             int64_t d = (r->redistribution_all_seats ? t[i].held : 0) + t[i].fresh + 1;
-            if (t[i].votes == t[best].votes && cmp_avg(t[i].votes, d, t[best].votes, bd) == 0)
+            if ((t[i].votes == t[best].votes || !by_votes) &&
+                cmp_avg(t[i].votes, d, t[best].votes, bd) == 0)
                 set[k++] = (int)i;
         }
         if (k <= left) {  /* every tied party gets a seat: the order decides nothing */
@@ -319,7 +325,7 @@ static khum_code dissolve(khum_council *c, const khum_ledger_event *ev,
         }
     c->vacant += pool - placed;
     size_t had = c->npending;
-    council_derive_posts(c, seed, ev->id, ev->date, a);
+    council_derive_posts(c, r, seed, ev->id, ev->date, a);
     if (c->npending > had) {
         khum_member none = {.person = "", .name = "", .party = ""};
         note(out, a, ev, c, "pending", &none, khum_arena_printf(a, "a tie between %s decides "

@@ -20,7 +20,10 @@ void khum_election_init(khum_election *e)
     memset(e, 0, sizeof *e);
     khum_arena_init(&e->arena, 0);
     e->method = KHUM_METHOD_CAMBODIA;
-    e->tie_rule = KHUM_TIE_MORE_VOTES;
+    e->tie_rule = khum_tie_rule_default();
+    e->threshold_e4 = KHUM_THRESHOLD_NONE;
+    e->threshold_base = KHUM_BASE_VALID;
+    e->posts = KHUM_POSTS_CHIEF_DEPUTIES;
 }
 
 void khum_election_free(khum_election *e)
@@ -48,6 +51,37 @@ static bool valid_id(const char *s, size_t max)
 static const char *field(khum_election *e, khum_csv *csv, int col)
 {
     return khum_arena_strdup(&e->arena, col >= 0 ? khum_csv_get(csv, (size_t)col) : "");
+}
+
+static const char *cell(khum_csv *csv, int col)
+{
+    return col >= 0 ? khum_csv_get(csv, (size_t)col) : "";
+}
+
+/* The rule set's columns (docs/count.md): tie_rule, and the optional
+ * threshold, threshold_base and posts, each an error of its own (ELE.72x). */
+static khum_code read_rules(khum_election *e, khum_csv *csv, int ctie, khum_err *err)
+{
+    int cthr = khum_csv_col(csv, "threshold"), cbase = khum_csv_col(csv, "threshold_base");
+    int cposts = khum_csv_col(csv, "posts");
+    const char *tie = cell(csv, ctie), *thr = cell(csv, cthr), *base = cell(csv, cbase);
+    const char *posts = cell(csv, cposts);
+    char why[200];
+    if (*tie && !khum_tie_rule_parse(tie, &e->tie_rule, why, sizeof why))
+        return khum_csv_field_error(csv, (size_t)ctie, err, KHUM_ERR_INPUT, "ELE.720",
+                                    "tie_rule %s", why);
+    if (*thr && !khum_threshold_parse(thr, &e->threshold_e4))
+        return khum_csv_field_error(csv, (size_t)cthr, err, KHUM_ERR_INPUT, "ELE.721",
+                                    "threshold '%s' must be a percentage from 0 to 100 with at "
+                                    "most 4 decimals (5 or 4.75), or empty for none", thr);
+    if (*base && !khum_threshold_base_parse(base, &e->threshold_base))
+        return khum_csv_field_error(csv, (size_t)cbase, err, KHUM_ERR_INPUT, "ELE.722",
+                                    "threshold_base '%s' must be valid, valid+blank or cast",
+                                    base);
+    if (*posts && !khum_posts_parse(posts, &e->posts))
+        return khum_csv_field_error(csv, (size_t)cposts, err, KHUM_ERR_INPUT, "ELE.723",
+                                    "posts '%s' must be chief-deputies or head", posts);
+    return KHUM_OK;
 }
 
 static khum_code read_election_row(khum_election *e, khum_csv *csv, khum_err *err)
@@ -92,11 +126,8 @@ static khum_code read_election_row(khum_election *e, khum_csv *csv, khum_err *er
     if (*method && !khum_method_parse(method, &e->method))
         return khum_csv_field_error(csv, (size_t)cmethod, err, KHUM_ERR_INPUT, "ELE.701",
                                     "unknown allocation method '%s'", method);
-    const char *tie = ctie >= 0 ? khum_csv_get(csv, (size_t)ctie) : "";
-    if (*tie && strcmp(tie, "votes") && strcmp(tie, "lots"))
-        return khum_csv_field_error(csv, (size_t)ctie, err, KHUM_ERR_INPUT, "ELE.701",
-                                    "tie_rule '%s' must be votes or lots", tie);
-    e->tie_rule = strcmp(tie, "lots") == 0 ? KHUM_TIE_LOTS : KHUM_TIE_MORE_VOTES;
+    if ((rc = read_rules(e, csv, ctie, err)))
+        return rc;
     const char *syn = csynth >= 0 ? khum_csv_get(csv, (size_t)csynth) : "";
     if (*syn && strcmp(syn, "0") && strcmp(syn, "1"))
         return khum_csv_field_error(csv, (size_t)csynth, err, KHUM_ERR_INPUT, "ELE.701",
@@ -411,6 +442,47 @@ static void hash_line(khum_sha256 *st, khum_buf *b)
     khum_buf_reset(b);
 }
 
+/* An election that names none of the rules added for other countries keeps
+ * the text (and so the hash) it always had. */
+static bool uses_v1(const khum_election *e)
+{
+    return khum_tie_rule_legacy(&e->tie_rule) && e->threshold_e4 == KHUM_THRESHOLD_NONE &&
+           e->threshold_base == KHUM_BASE_VALID && e->posts == KHUM_POSTS_CHIEF_DEPUTIES &&
+           e->nparties == 0;
+}
+
+/* The head of the canonical text: v1 as it always was, v2 with the rule set
+ * and the election's own parties (fields quoted as CSV, so a comma in a
+ * name cannot make two definitions read alike). */
+static void put_head(const khum_election *e, khum_buf *b)
+{
+    if (uses_v1(e)) {
+        khum_buf_printf(b, "khum-election-v1\nid=%s\nname=%s\ndate=%s\nmandate=%d\n"
+                           "method=%s\ntie_rule=%s\nsynthetic=%d\n", e->id,
+                        e->name ? e->name : "", e->date, e->mandate,
+                        khum_method_name(e->method), khum_tie_rule_legacy(&e->tie_rule),
+                        e->synthetic);
+        return;
+    }
+    char tie[64], thr[16];
+    khum_tie_rule_format(&e->tie_rule, tie, sizeof tie);
+    khum_threshold_format(e->threshold_e4, thr, sizeof thr);
+    khum_buf_printf(b, "khum-election-v2\nid=%s\nname=%s\ndate=%s\nmandate=%d\nmethod=%s\n"
+                       "tie_rule=%s\nthreshold=%s\nthreshold_base=%s\nposts=%s\n"
+                       "synthetic=%d\n", e->id, e->name ? e->name : "", e->date, e->mandate,
+                    khum_method_name(e->method), tie, thr,
+                    khum_threshold_base_name(e->threshold_base), khum_posts_name(e->posts),
+                    e->synthetic);
+    for (size_t i = 0; i < e->nparties; i++) {
+        const khum_election_party *p = &e->parties[i];
+        const char *f[] = {p->id, p->abbr, p->name_en, p->name_km, p->colour};
+        khum_buf_puts(b, "party");
+        for (int k = 0; k < 5; k++)
+            khum_csv_put_field(b, f[k], false);
+        khum_csv_end_row(b);
+    }
+}
+
 /* The canonical text: one line per fact, in sorted order (docs/count.md). */
 static khum_code compute_hash(khum_election *e)
 {
@@ -418,10 +490,7 @@ static khum_code compute_hash(khum_election *e)
     khum_sha256_init(&st);
     khum_buf b;
     khum_buf_init(&b);
-    khum_buf_printf(&b, "khum-election-v1\nid=%s\nname=%s\ndate=%s\nmandate=%d\nmethod=%s\n"
-                        "tie_rule=%s\nsynthetic=%d\n", e->id, e->name ? e->name : "", e->date,
-                    e->mandate, khum_method_name(e->method),
-                    e->tie_rule == KHUM_TIE_LOTS ? "lots" : "votes", e->synthetic);
+    put_head(e, &b);
     hash_line(&st, &b);
     for (size_t i = 0; i < e->ncommunes; i++) {
         khum_buf_printf(&b, "commune,%s,%d\n", e->communes[i].code, e->communes[i].seats);

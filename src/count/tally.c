@@ -108,29 +108,44 @@ static void find_posts(const khum_election *e, const khum_election_commune *ec,
         idx[n++] = p;
     }
     bool undecided[64];
-    c->posts_by_lot_pending = khum_alloc_rank_lists(seed, ec->code, names, votes, n, 3, order,
+    size_t top = e->posts == KHUM_POSTS_HEAD ? 1 : 3;  /* the head alone, or chief and deputies */
+    c->posts_by_lot_pending = khum_alloc_rank_lists(seed, ec->code, names, votes, n, top, order,
                                                     undecided);
     c->chief_party = n == 0 || undecided[0] ? -1 : idx[order[0]];
+}
+
+khum_code khum_tally_alloc_input(const khum_election *e, const khum_tally *t, size_t commune,
+                                 const char *seed, khum_arena *a, khum_alloc_rules *r,
+                                 khum_alloc_input *in)
+{
+    const khum_election_commune *ec = &e->communes[commune];
+    const khum_tally_area *area = &t->communes[commune].area;
+    khum_alloc_party *parties = khum_arena_calloc(a, ec->nlists + 1, sizeof *parties);
+    if (!parties)
+        return KHUM_ERR_NOMEM;
+    int64_t list_votes = 0;
+    for (size_t k = 0; k < ec->nlists; k++) {
+        const khum_contest_list *l = &e->lists[ec->first_list + k];
+        parties[k] = (khum_alloc_party){l->party, area->votes[khum_tally_party_of(t, l->party)],
+                                        true, -1, l->ballot_no};
+        list_votes += parties[k].votes;
+    }
+    khum_election_alloc_rules(e, seed, r);
+    *in = (khum_alloc_input){ec->code, parties, ec->nlists, ec->seats,
+                             khum_election_threshold_base(e, list_votes, area->blank,
+                                                          area->cast)};
+    return KHUM_OK;
 }
 
 static khum_code allocate_commune(const khum_election *e, const khum_election_commune *ec,
                                   khum_tally *t, khum_tally_commune *c, const char *seed,
                                   khum_err *err)
 {
-    khum_alloc_party *parties = khum_arena_alloc(&t->arena, ec->nlists * sizeof *parties);
-    if (!parties)
-        return khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
-    for (size_t k = 0; k < ec->nlists; k++) {
-        const char *party = e->lists[ec->first_list + k].party;
-        parties[k] = (khum_alloc_party){party, c->area.votes[khum_tally_party_of(t, party)],
-                                        true, -1};
-    }
     khum_alloc_rules r;
-    khum_alloc_rules_default(&r);
-    r.method = e->method;
-    r.tie_rule = e->tie_rule;
-    r.lots_seed = seed;
-    khum_alloc_input in = {ec->code, parties, ec->nlists, ec->seats, -1};
+    khum_alloc_input in;
+    if (khum_tally_alloc_input(e, t, (size_t)(c - t->communes), seed, &t->arena, &r, &in))
+        return khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
+    const khum_alloc_party *parties = in.parties;
     khum_code rc = khum_alloc_run(&r, &in, &t->arena, &c->alloc, err);
     if (rc == KHUM_ERR_INPUT && strcmp(err->rule, "ALC.611") == 0)
         return KHUM_OK;  /* no valid vote at all: the commune stays unallocated */

@@ -18,6 +18,7 @@ typedef struct alloc_row {
     bool eligible;
     int64_t max_seats;       /* -1 none */
     int64_t threshold_base;  /* -1 none */
+    int64_t ballot_no;       /* place on the ballot (ballot-order ties); 0 none */
     long line;
     int seats_won;           /* filled after the run */
 } alloc_row;

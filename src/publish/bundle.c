@@ -53,6 +53,18 @@ static void put_json(khum_bundle *b, const char *name, json_t *j)
         json_decref(j);
 }
 
+json_t *khum_election_rules_json(const khum_election *e)
+{
+    char tie[64], thr[16];
+    const char *legacy = khum_tie_rule_legacy(&e->tie_rule);
+    khum_tie_rule_format(&e->tie_rule, tie, sizeof tie);
+    khum_threshold_format(e->threshold_e4, thr, sizeof thr);
+    return json_pack("{s:s,s:o,s:s,s:s}", "tie_rule", legacy ? legacy : tie, "threshold",
+                     *thr ? json_string(thr) : json_null(), "threshold_base",
+                     khum_threshold_base_name(e->threshold_base), "posts",
+                     khum_posts_name(e->posts));
+}
+
 static json_t *election_json(const khum_election *e)
 {
     json_t *communes = json_array();
@@ -70,11 +82,15 @@ static json_t *election_json(const khum_election *e)
                                                   c->seats, "lists", lists, "stations",
                                                   stations));
     }
-    return json_pack("{s:s,s:s,s:s,s:i,s:s,s:s,s:s,s:b,s:o}", "id", e->id, "name",
-                     e->name ? e->name : "", "date", e->date, "mandate", e->mandate, "method",
-                     khum_method_name(e->method), "tie_rule",
-                     e->tie_rule == KHUM_TIE_LOTS ? "lots" : "votes", "hash", e->hash,
-                     "synthetic", e->synthetic, "communes", communes);
+    json_t *o = json_pack("{s:s,s:s,s:s,s:i,s:s,s:s,s:b,s:o}", "id", e->id, "name",
+                          e->name ? e->name : "", "date", e->date, "mandate", e->mandate,
+                          "method", khum_method_name(e->method), "hash", e->hash, "synthetic",
+                          e->synthetic, "communes", communes);
+    /* The rule set, which khum verify recomputes seats with. */
+    json_t *rules = khum_election_rules_json(e);
+    json_object_update(o, rules);
+    json_decref(rules);
+    return o;
 }
 
 static khum_code put_forms(khum_store *s, const khum_election *e, khum_bundle *b, khum_arena *a,

@@ -86,18 +86,16 @@ json_t *khum_seats_json(const khum_election *e, const khum_tally *t, size_t comm
 {
     const khum_election_commune *ec = &e->communes[commune];
     const khum_tally_commune *c = &t->communes[commune];
-    khum_alloc_party *p = khum_arena_calloc(a, ec->nlists + 1, sizeof *p);
-    if (!p)
+    khum_alloc_rules rules;
+    khum_alloc_input in;
+    if (khum_tally_alloc_input(e, t, commune, lots_seed, a, &rules, &in))
         return NULL;
+    const khum_alloc_party *p = in.parties;
     json_t *lists = json_array();
-    for (size_t k = 0; k < ec->nlists; k++) {
-        const char *party = e->lists[ec->first_list + k].party;
-        int ti = khum_tally_party_index(t, party);
-        p[k] = (khum_alloc_party){party, c->area.votes[ti], true, -1};
-        json_array_append_new(lists, json_pack("{s:s,s:I,s:i}", "party", party, "votes",
+    for (size_t k = 0; k < ec->nlists; k++)
+        json_array_append_new(lists, json_pack("{s:s,s:I,s:i}", "party", p[k].name, "votes",
                                                (json_int_t)p[k].votes, "seats",
                                                c->allocated ? c->alloc.seats[k] : 0));
-    }
     json_t *o = json_pack("{s:s,s:i,s:s,s:b,s:b,s:b,s:o}", "commune", ec->code, "seats",
                           ec->seats, "method", khum_method_name(e->method), "allocated",
                           c->allocated, "needs_lots", c->needs_lots, "complete",
@@ -108,12 +106,6 @@ json_t *khum_seats_json(const khum_election *e, const khum_tally *t, size_t comm
     json_object_set_new(o, "lots_seed", lots_seed ? json_string(lots_seed) : json_null());
     if (!c->allocated && !c->needs_lots)
         return o;
-    khum_alloc_rules rules;
-    khum_alloc_rules_default(&rules);
-    rules.method = e->method;
-    rules.tie_rule = e->tie_rule;
-    rules.lots_seed = lots_seed;
-    khum_alloc_input in = {ec->code, p, ec->nlists, ec->seats, -1};
     json_object_set_new(o, "degenerate", json_boolean(c->alloc.degenerate));
     json_object_set_new(o, "quota", frac_json(c->alloc.quota));
     json_object_set_new(o, "protocol", protocol_json(&c->alloc, p));

@@ -11,13 +11,14 @@
 
 #include "khum/publish.h"
 
-#define VER_MAX_PARTIES 64
+#define VER_MAX_PARTIES 64      /* lists in one commune (khum_tally's posts hold as many) */
 
 typedef struct ver_area {
     char code[16];             /* "" nation, 2, 4 or 6 digits */
     int64_t registered, cast, valid, invalid, reported, expected;
-    int64_t votes[VER_MAX_PARTIES];
-    int seats[VER_MAX_PARTIES];   /* communes: recomputed */
+    int64_t blank;             /* ballots for no list (a threshold's valid+blank base) */
+    int64_t *votes;            /* per party of the election (ver_ctx.parties) */
+    int *seats;                /* per party; communes: recomputed */
     bool seated;               /* communes: seats recomputed */
 } ver_area;
 
@@ -40,8 +41,13 @@ typedef struct ver_ctx {
     khum_arena arena;
     json_t *manifest, *election;
     const char *method, *tie_rule;
-    char parties[VER_MAX_PARTIES][32];
+    char chain[8];              /* the tie chain as letters (ver_tie_chain) */
+    int64_t threshold_e4;       /* percent x 10,000; -1 none */
+    const char *threshold_base; /* valid, valid+blank or cast */
+    const char **parties;       /* every list of the election: thousands where local
+                                 * groups stand (Spain, Portugal) */
     int nparties;
+    size_t parties_cap;
     ver_commune *communes;
     size_t ncommunes;
     ver_station *stations;      /* sorted by code */
@@ -66,10 +72,23 @@ bool ver_signed(const khum_buf *manifest, const khum_buf *sig, const unsigned ch
 /* verify_sums.c */
 bool ver_load(ver_ctx *v, khum_bundle *b);
 void ver_recompute(ver_ctx *v, khum_bundle *b);
-/* verify_seats.c: seats of one commune from its votes by the election's
- * method; tied seats follow the bundle's choice among the tied lists
- * (bundle_seats, per list) and are counted as lots. false: method unknown. */
-bool ver_seats(const char *method, const int64_t *votes, int n, int seats,
+/* verify_seats.c: the rules one commune's seats are recomputed by. */
+typedef struct ver_rules {
+    const char *method;
+    const char *chain;          /* "ml": more votes, then lots (ver_tie_chain) */
+    int64_t threshold_e4;       /* percent x 10,000; -1 none */
+    int64_t base;               /* what the threshold is a percentage of, in ballots */
+} ver_rules;
+
+/* The tie rule of election.json as letters; false when a word is unknown. */
+bool ver_tie_chain(const char *rule, char chain[8]);
+/* election.json's threshold ("5", "4.75", null) as percent x 10,000, -1 none. */
+int64_t ver_threshold_e4(const char *s);
+/* Seats of one commune from its votes (lists in ballot order) by the
+ * election's rules; tied seats the chain leaves to lots follow the bundle's
+ * choice among the tied lists (bundle_seats, per list) and are counted as
+ * lots. false: method unknown. */
+bool ver_seats(const ver_rules *r, const int64_t *votes, int n, int seats,
                const int *bundle_seats, int *out, int *lots);
 
 #endif

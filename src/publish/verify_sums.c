@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "khum/array.h"
 #include "khum/csv.h"
 #include "khum/str.h"
 #include "verify_impl.h"
@@ -16,10 +17,29 @@ int ver_party(ver_ctx *v, const char *name, bool add)
     for (int i = 0; i < v->nparties; i++)
         if (!strcmp(v->parties[i], name))
             return i;
-    if (!add || v->nparties == VER_MAX_PARTIES || strlen(name) >= sizeof v->parties[0])
+    if (!add)
         return -1;
-    snprintf(v->parties[v->nparties], sizeof v->parties[0], "%s", name);
+    const char **p = khum_grow(v->parties, (size_t)v->nparties, &v->parties_cap, sizeof *p,
+                               &v->arena);
+    if (!p)
+        return -1;
+    v->parties = p;
+    v->parties[v->nparties] = name;  /* the election's JSON outlives the verification */
     return v->nparties++;
+}
+
+/* Each area's votes and seats per party, once the election's lists are known. */
+static bool size_areas(ver_ctx *v)
+{
+    for (size_t i = 0; i < v->nareas; i++) {
+        v->areas[i].votes = khum_arena_calloc(&v->arena, (size_t)v->nparties + 1,
+                                              sizeof *v->areas[i].votes);
+        v->areas[i].seats = khum_arena_calloc(&v->arena, (size_t)v->nparties + 1,
+                                              sizeof *v->areas[i].seats);
+        if (!v->areas[i].votes || !v->areas[i].seats)
+            return false;
+    }
+    return true;
 }
 
 static int by_code(const void *a, const void *b)
@@ -71,6 +91,27 @@ static bool make_areas(ver_ctx *v)
     return true;
 }
 
+/* The rule set beyond the method (bundles before #15 have only tie_rule:
+ * no threshold, more votes then lots). */
+static bool load_rules(ver_ctx *v)
+{
+    const char *tie = json_string_value(json_object_get(v->election, "tie_rule"));
+    const char *thr = json_string_value(json_object_get(v->election, "threshold"));
+    v->threshold_base = json_string_value(json_object_get(v->election, "threshold_base"));
+    if (!v->threshold_base)
+        v->threshold_base = "valid";
+    v->threshold_e4 = ver_threshold_e4(thr);
+    if (!ver_tie_chain(tie, v->chain) || (thr && *thr && v->threshold_e4 < 0) ||
+        (strcmp(v->threshold_base, "valid") && strcmp(v->threshold_base, "valid+blank") &&
+         strcmp(v->threshold_base, "cast"))) {
+        ver_diff(v, "election.json", 0, "VER.906", "election.json has a rule khum verify does "
+                 "not know: tie_rule '%s', threshold '%s', threshold_base '%s'",
+                 tie ? tie : "", thr ? thr : "", v->threshold_base);
+        return false;
+    }
+    return true;
+}
+
 bool ver_load(ver_ctx *v, khum_bundle *b)
 {
     khum_bundle_file *f = khum_bundle_find(b, "election.json");
@@ -83,6 +124,8 @@ bool ver_load(ver_ctx *v, khum_bundle *b)
                  "election");
         return false;
     }
+    if (!load_rules(v))
+        return false;
     v->ncommunes = json_array_size(communes);
     v->communes = khum_arena_calloc(&v->arena, v->ncommunes + 1, sizeof *v->communes);
     size_t nst = 0, i;
@@ -102,14 +145,15 @@ bool ver_load(ver_ctx *v, khum_bundle *b)
         size_t k;
         json_t *x;
         json_array_foreach(json_object_get(c, "lists"), k, x)
-            if (vc->nlists < VER_MAX_PARTIES && json_is_string(x))
-                vc->lists[vc->nlists++] = ver_party(v, json_string_value(x), true);
+            if (vc->nlists < VER_MAX_PARTIES && json_is_string(x) &&
+                (vc->lists[vc->nlists] = ver_party(v, json_string_value(x), true)) >= 0)
+                vc->nlists++;
         json_array_foreach(json_object_get(c, "stations"), k, x) {
             const char *code = json_string_value(json_object_get(x, "code"));
             v->stations[v->nstations++] = (ver_station){code ? code : "", i};
         }
     }
-    if (!make_areas(v))
+    if (!make_areas(v) || !size_areas(v))
         return false;
     khum_sort(v->stations, v->nstations, sizeof *v->stations, by_station);
     for (size_t k = 0; k < v->ncommunes; k++) {
@@ -255,7 +299,7 @@ static void read_votes(ver_ctx *v, khum_bundle *b, ver_sums *s)
 
 /* Seats published per area and party (results_*.csv), -1 when no row. */
 typedef struct ver_pub {
-    int *seats;                /* nareas x VER_MAX_PARTIES */
+    int *seats;                /* nareas x nparties */
     bool *seen;                /* a row exists */
     bool *totals_checked;      /* per area */
 } ver_pub;
@@ -290,8 +334,8 @@ static void compare_row(ver_ctx *v, khum_csv *c, const char *file, const int *id
         ver_diff(v, file, line, "VER.915", "area %s votes for %s: the bundle says %lld, the "
                  "forms add up to %lld", *code ? code : "(nation)", party, (long long)votes,
                  (long long)a->votes[p]);
-    pub->seats[ai * VER_MAX_PARTIES + (size_t)p] = (int)num(c, idx[9]);
-    pub->seen[ai * VER_MAX_PARTIES + (size_t)p] = true;
+    pub->seats[ai * (size_t)v->nparties + (size_t)p] = (int)num(c, idx[9]);
+    pub->seen[ai * (size_t)v->nparties + (size_t)p] = true;
 }
 
 static void read_results(ver_ctx *v, khum_bundle *b, const char *file, ver_pub *pub)
@@ -327,11 +371,17 @@ static void recompute_seats(ver_ctx *v, const ver_pub *pub)
         int64_t votes[VER_MAX_PARTIES];
         int bundle[VER_MAX_PARTIES], got[VER_MAX_PARTIES], lots;
         size_t ai = (size_t)(a - v->areas);
+        int64_t valid = 0;
         for (int k = 0; k < vc->nlists; k++) {
             votes[k] = a->votes[vc->lists[k]];
-            bundle[k] = pub->seats[ai * VER_MAX_PARTIES + (size_t)vc->lists[k]];
+            bundle[k] = pub->seats[ai * (size_t)v->nparties + (size_t)vc->lists[k]];
+            valid += votes[k];
         }
-        if (!ver_seats(v->method, votes, vc->nlists, vc->seats, bundle, got, &lots)) {
+        ver_rules rules = {v->method, v->chain, v->threshold_e4,
+                           !strcmp(v->threshold_base, "cast")          ? a->cast
+                           : !strcmp(v->threshold_base, "valid+blank") ? valid + a->blank
+                                                                       : valid};
+        if (!ver_seats(&rules, votes, vc->nlists, vc->seats, bundle, got, &lots)) {
             if (i == 0)
                 ver_diff(v, "election.json", 0, "VER.930", "seats by method %s are not "
                          "recomputed (khum verify knows cambodia, dhondt, sainte-lague)",
@@ -354,7 +404,7 @@ static void compare_seats(ver_ctx *v, const ver_pub *pub)
     for (size_t ai = 0; ai < v->nareas; ai++) {
         const ver_area *a = &v->areas[ai];
         for (int p = 0; p < v->nparties; p++) {
-            size_t k = ai * VER_MAX_PARTIES + (size_t)p;
+            size_t k = ai * (size_t)v->nparties + (size_t)p;
             if (!pub->seen[k]) {
                 if (a->votes[p] > 0 || a->seats[p] > 0)
                     ver_diff(v, "results", 0, "VER.914", "area %s has no row for %s (votes "
@@ -408,7 +458,7 @@ void ver_recompute(ver_ctx *v, khum_bundle *b)
         .valid = khum_arena_alloc(&v->arena, (v->nstations + 1) * sizeof *s.valid),
         .listed = khum_arena_calloc(&v->arena, v->nstations + 1, sizeof *s.listed),
         .line = khum_arena_calloc(&v->arena, v->nstations + 1, sizeof *s.line)};
-    size_t cells = v->nareas * VER_MAX_PARTIES + 1;
+    size_t cells = v->nareas * (size_t)v->nparties + 1;
     ver_pub pub = {.seats = khum_arena_calloc(&v->arena, cells, sizeof *pub.seats),
                    .seen = khum_arena_calloc(&v->arena, cells, sizeof *pub.seen),
                    .totals_checked = khum_arena_calloc(&v->arena, v->nareas + 1, sizeof(bool))};

@@ -68,17 +68,21 @@ static void election_show(srv_req *r, srv_election *el, srv_view *v)
     const khum_election *e = &el->e;
     char h[20];
     khum_hash_short(e->hash, h);
-    srv_json(r, 200, json_pack("{s:s,s:s,s:s,s:i,s:s,s:s,s:s,s:b,s:I,s:I,s:I,s:I,s:I,s:s,s:I}",
-                               "id", e->id, "name", e->name ? e->name : "", "date", e->date,
-                               "mandate", e->mandate, "method", khum_method_name(e->method),
-                               "hash", e->hash, "hash_short", h, "synthetic", e->synthetic,
-                               "communes", (json_int_t)e->ncommunes, "stations",
-                               (json_int_t)e->nstations, "official_communes",
-                               (json_int_t)v->v.nofficial, "stations_reported",
-                               (json_int_t)v->v.t.nation.stations_reported, "seats",
-                               (json_int_t)v->v.t.nation.seats_total, "status",
-                               v->v.nofficial == e->ncommunes ? "official" : "provisional",
-                               "data_version", (json_int_t)r->version));
+    json_t *o = json_pack("{s:s,s:s,s:s,s:i,s:s,s:s,s:s,s:b,s:I,s:I,s:I,s:I,s:I,s:s,s:I}",
+                          "id", e->id, "name", e->name ? e->name : "", "date", e->date,
+                          "mandate", e->mandate, "method", khum_method_name(e->method),
+                          "hash", e->hash, "hash_short", h, "synthetic", e->synthetic,
+                          "communes", (json_int_t)e->ncommunes, "stations",
+                          (json_int_t)e->nstations, "official_communes",
+                          (json_int_t)v->v.nofficial, "stations_reported",
+                          (json_int_t)v->v.t.nation.stations_reported, "seats",
+                          (json_int_t)v->v.t.nation.seats_total, "status",
+                          v->v.nofficial == e->ncommunes ? "official" : "provisional",
+                          "data_version", (json_int_t)r->version);
+    json_t *rules = khum_election_rules_json(e);  /* threshold, tie chain, posts */
+    json_object_update(o, rules);
+    json_decref(rules);
+    srv_json(r, 200, o);
 }
 
 static json_t *coord(double x)

@@ -82,6 +82,70 @@ static khum_code check_refs(khum_store *s, const khum_election *e, khum_err *err
     return rc;
 }
 
+/* The election's own lists (parties.csv) enter the registry marked with the
+ * election that brought them; an id the registry holds already is reused
+ * when it names the same list (abbreviation and English name), and refused
+ * when it names another (ELE.724): lists.csv would then mean two things. */
+static khum_code put_own_parties(khum_store *s, const khum_election *e, khum_err *err)
+{
+    static const char *const sql[] = {
+        "SELECT abbr, name_en FROM party WHERE id = ?",
+        ("INSERT INTO party (id, abbr, name_km, name_en, colour, election)"
+         " VALUES (?, ?, ?, ?, ?, ?)")};
+    db_stmt *st[2];
+    khum_code rc = prepare_all(s, sql, st, 2, err);
+    if (rc)
+        return rc;
+    for (size_t i = 0; i < e->nparties && !rc; i++) {
+        const khum_election_party *p = &e->parties[i];
+        db_reset(st[0]);
+        db_bind_text(st[0], 1, p->id);
+        int r = db_step(st[0], err);
+        if (r == DB_ERROR) {
+            rc = KHUM_ERR_STORE;
+        } else if (r == DB_ROW) {
+            if (strcmp(db_col_text(st[0], 0), p->abbr) || strcmp(db_col_text(st[0], 1), p->name_en)) {
+                rc = khum_err_set(err, KHUM_ERR_INPUT, "ELE.724", "party %s is %s (%s) here but "
+                                  "%s (%s) in the party registry: give the election's list an id "
+                                  "of its own", p->id, p->name_en, p->abbr,
+                                  db_col_text(st[0], 1), db_col_text(st[0], 0));
+                khum_err_at(err, e->src[3] ? e->src[3] : "parties.csv", p->line, 0, NULL);
+            }
+        } else {
+            db_reset(st[1]);
+            const char *v[] = {p->id, p->abbr, p->name_km, p->name_en, p->colour, e->id};
+            for (int k = 0; k < 6; k++)
+                db_bind_text(st[1], k + 1, v[k] ? v[k] : "");
+            rc = step_done(st[1], err);
+        }
+    }
+    finalize_all(st, 2);
+    return rc;
+}
+
+/* election_party: the lists as this election defined them (its hash covers
+ * them even if the registry's copy is renamed later). */
+static khum_code put_party_rows(khum_store *s, const khum_election *e, khum_err *err)
+{
+    if (e->nparties == 0)
+        return KHUM_OK;
+    db_stmt *st;
+    khum_code rc = db_prepare(s->db, "INSERT INTO election_party (election, party, abbr, "
+                              "name_en, name_km, colour) VALUES (?, ?, ?, ?, ?, ?)", &st, err);
+    if (rc)
+        return rc;
+    for (size_t i = 0; i < e->nparties && !rc; i++) {
+        const khum_election_party *p = &e->parties[i];
+        const char *v[] = {e->id, p->id, p->abbr, p->name_en, p->name_km, p->colour};
+        db_reset(st);
+        for (int k = 0; k < 6; k++)
+            db_bind_text(st, k + 1, v[k] ? v[k] : "");
+        rc = step_done(st, err);
+    }
+    db_finalize(st);
+    return rc;
+}
+
 khum_code khum_store_put_election(khum_store *s, const khum_election *e, bool *existed,
                                   khum_err *err)
 {
@@ -100,11 +164,12 @@ khum_code khum_store_put_election(khum_store *s, const khum_election *e, bool *e
                             "election %s is already stored with another definition (hash %s, "
                             "this one %s): use a new id", e->id, a, b);
     }
-    if ((rc = check_refs(s, e, err)))
+    if ((rc = put_own_parties(s, e, err)) || (rc = check_refs(s, e, err)))
         return rc;
     static const char *const sql[] = {
         ("INSERT INTO election (id, name, poll_date, mandate, method, tie_rule, synthetic, hash,"
-         " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+         " created_at, threshold_e4, threshold_base, posts)"
+         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
         "INSERT INTO election_commune (election, commune, seats) VALUES (?, ?, ?)",
         "INSERT INTO election_list (election, commune, party, ballot_no) VALUES (?, ?, ?, ?)",
         "INSERT INTO station (election, code, commune, registered) VALUES (?, ?, ?, ?)"};
@@ -118,11 +183,19 @@ khum_code khum_store_put_election(khum_store *s, const khum_election *e, bool *e
     db_bind_text(st[0], 3, e->date);
     db_bind_int(st[0], 4, e->mandate);
     db_bind_text(st[0], 5, khum_method_name(e->method));
-    db_bind_text(st[0], 6, e->tie_rule == KHUM_TIE_LOTS ? "lots" : "votes");
+    char tie[64];
+    const char *legacy = khum_tie_rule_legacy(&e->tie_rule);
+    khum_tie_rule_format(&e->tie_rule, tie, sizeof tie);
+    db_bind_text(st[0], 6, legacy ? legacy : tie);
     db_bind_int(st[0], 7, e->synthetic);
     db_bind_text(st[0], 8, e->hash);
     db_bind_text(st[0], 9, now);
+    db_bind_int(st[0], 10, e->threshold_e4);
+    db_bind_text(st[0], 11, khum_threshold_base_name(e->threshold_base));
+    db_bind_text(st[0], 12, khum_posts_name(e->posts));
     rc = step_done(st[0], err);
+    if (!rc)
+        rc = put_party_rows(s, e, err);
     for (size_t i = 0; i < e->ncommunes && !rc; i++) {
         db_reset(st[1]);
         db_bind_text(st[1], 1, e->id);
@@ -156,7 +229,7 @@ static khum_code load_head(khum_store *s, const char *id, khum_election *e, char
     db_stmt *st;
     khum_code rc = db_prepare(s->db,
         "SELECT id, name, poll_date, mandate, method, tie_rule, synthetic, hash,"
-        " (SELECT count(*) FROM election) FROM election"
+        " (SELECT count(*) FROM election), threshold_e4, threshold_base, posts FROM election"
         " WHERE id = ?1 OR ?1 = '' ORDER BY created_at DESC, id LIMIT 1", &st, err);
     if (rc)
         return rc;
@@ -182,12 +255,47 @@ static khum_code load_head(khum_store *s, const char *id, khum_election *e, char
     e->date = khum_arena_strdup(a, db_col_text(st, 2));
     e->mandate = (int)db_col_int(st, 3);
     khum_method_parse(db_col_text(st, 4), &e->method);
-    e->tie_rule = strcmp(db_col_text(st, 5), "lots") == 0 ? KHUM_TIE_LOTS : KHUM_TIE_MORE_VOTES;
+    char why[160];  /* a rule stored by a later khum: the hash check refuses it */
+    if (!khum_tie_rule_parse(db_col_text(st, 5), &e->tie_rule, why, sizeof why))
+        e->tie_rule = (khum_tie_rule){.n = 0};
+    e->threshold_e4 = (int32_t)db_col_int(st, 9);
+    khum_threshold_base_parse(db_col_text(st, 10), &e->threshold_base);
+    khum_posts_parse(db_col_text(st, 11), &e->posts);
     e->synthetic = db_col_int(st, 6) != 0;
     snprintf(hash, 65, "%s", db_col_text(st, 7));
     db_finalize(st);
     return e->id && e->name && e->date ? KHUM_OK
                                         : khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
+}
+
+/* The election's own lists, by id, as it defined them. */
+static khum_code load_own_parties(khum_store *s, khum_election *e, khum_err *err)
+{
+    db_stmt *st;
+    khum_code rc = db_prepare(s->db, "SELECT party, abbr, name_en, name_km, colour,"
+                              " (SELECT count(*) FROM election_party WHERE election = ?1)"
+                              " FROM election_party WHERE election = ?1 ORDER BY party", &st, err);
+    if (rc)
+        return rc;
+    db_bind_text(st, 1, e->id);
+    int r;
+    khum_arena *a = &e->arena;
+    while ((r = db_step(st, err)) == DB_ROW) {
+        if (!e->parties &&
+            !(e->parties = khum_arena_calloc(a, (size_t)db_col_int(st, 5) + 1,
+                                             sizeof *e->parties)))
+            break;
+        khum_election_party *p = &e->parties[e->nparties++];
+        p->id = khum_arena_strdup(a, db_col_text(st, 0));
+        p->abbr = khum_arena_strdup(a, db_col_text(st, 1));
+        p->name_en = khum_arena_strdup(a, db_col_text(st, 2));
+        p->name_km = khum_arena_strdup(a, db_col_text(st, 3));
+        p->colour = khum_arena_strdup(a, db_col_text(st, 4));
+    }
+    db_finalize(st);
+    if (r == DB_ERROR)
+        return KHUM_ERR_STORE;
+    return r == DB_ROW ? khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory") : KHUM_OK;
 }
 
 khum_code khum_store_load_election(khum_store *s, const char *id, khum_election *e,
@@ -240,7 +348,7 @@ khum_code khum_store_load_election(khum_store *s, const char *id, khum_election 
     finalize_all(st, 4);
     if (r == DB_ERROR)
         return KHUM_ERR_STORE;
-    if ((rc = khum_election_finish(e, err)))
+    if ((rc = load_own_parties(s, e, err)) || (rc = khum_election_finish(e, err)))
         return rc;
     if (strcmp(hash, e->hash) != 0)
         return khum_err_set(err, KHUM_ERR_STORE, "ELE.710",

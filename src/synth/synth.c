@@ -401,7 +401,7 @@ khum_code khum_synth_run(const khum_synth_params *p, const khum_synth_commune *c
         e->date = khum_arena_strdup(&e->arena, p->date);
         e->mandate = p->mandate;
         e->method = KHUM_METHOD_CAMBODIA;
-        e->tie_rule = KHUM_TIE_MORE_VOTES;
+        e->tie_rule = khum_tie_rule_default();
         e->synthetic = true;
         rc = build(&w, seats, out, err);
     }

@@ -89,4 +89,14 @@ bad 'party,votes\n' --seats 3
 run 2 "$KHUM" allocate --method borda "$T/w.csv"; has err "unknown method 'borda'"
 run 2 "$KHUM" allocate --margins --method largest-remainder --seats 3 "$T/w.csv"
 has err "--margins is for divisor methods"
+# Tie chains (docs/allocation.md): A 300/3 and B 200/2 tie for the 4th seat.
+printf 'party,votes,ballot_no\nA,300,2\nB,200,1\n' >"$T/tie.csv"
+run 0 "$KHUM" allocate --seats 4 "$T/tie.csv"; has out "A,300,3"
+run 0 "$KHUM" allocate --seats 4 --tie-rule 'fewer-votes>lots' --explain "$T/tie.csv"
+has out "A,300,2"; has out "B,200,2"; has out "fewer-votes"
+run 0 "$KHUM" allocate --seats 4 --tie-rule ballot-order "$T/tie.csv"; has out "B,200,2"
+run 2 "$KHUM" allocate --seats 4 --tie-rule 'coin>lots' "$T/tie.csv"; has err "'coin' is not a tie rule step"
+printf 'party,votes,ballot_no\nA,300,0\n' >"$T/b0.csv"
+run 2 "$KHUM" allocate --seats 4 "$T/b0.csv"; has err "[ALC.614]"; has err "b0.csv:2"
+
 finish

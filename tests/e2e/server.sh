@@ -30,6 +30,7 @@ E=/api/v1/elections/kh-test-2022
 req GET /api/v1/health; status 200 health; eq "$(json status)" ok "health"
 req GET /api/v1/elections; status 200 elections; eq "$(json elections.0.id)" kh-test-2022 "id"
 req GET $E; status 200 election; eq "$(json status)" provisional "status"
+eq "$(json tie_rule),$(json threshold_base),$(json posts)" "votes,valid,chief-deputies" "the election's rule set"
 eq "$(json stations_reported)" 0 "nothing reported yet"
 req GET $E/areas/010201; status 200 areas; eq "$(json children.1.code)" 010201-02 "stations"
 req GET $E/areas/99; status 404 "unknown area"; eq "$(json error.code)" GEO.210 "area code"

@@ -18,7 +18,7 @@ static khum_alloc_result run(khum_arena *a, khum_method m, int seats, const pv *
 {
     khum_alloc_party parties[32];
     for (size_t i = 0; i < n; i++)
-        parties[i] = (khum_alloc_party){p[i].name, p[i].votes, true, -1};
+        parties[i] = (khum_alloc_party){p[i].name, p[i].votes, true, -1, 0};
     khum_alloc_party *copy = khum_arena_alloc(a, n * sizeof *copy);
     memcpy(copy, parties, n * sizeof *copy);
     khum_alloc_input *in = khum_arena_alloc(a, sizeof *in);
@@ -109,7 +109,7 @@ static void lr(khum_quota q, khum_quota_round rnd, int seats, const pv *p, size_
 {
     khum_alloc_party parties[16];
     for (size_t i = 0; i < n; i++)
-        parties[i] = (khum_alloc_party){p[i].name, p[i].votes, true, -1};
+        parties[i] = (khum_alloc_party){p[i].name, p[i].votes, true, -1, 0};
     khum_alloc_input in = {"", parties, n, seats, -1};
     khum_alloc_rules r;
     khum_alloc_rules_default(&r);
@@ -226,19 +226,19 @@ static void test_edges(void **state)
     khum_err err;
     khum_err_clear(&err);
     /* zero-vote parties never get a seat, even with seats to spare */
-    khum_alloc_party z[] = {{"A", 10, true, -1}, {"B", 0, true, -1}};
+    khum_alloc_party z[] = {{"A", 10, true, -1, 0}, {"B", 0, true, -1, 0}};
     assert_int_equal(run_parties(&a, z, 2, 5, &r, &res, &err), KHUM_OK);
     assert_int_equal(res.seats[0], 5);
     assert_int_equal(res.seats[1], 0);
     /* all zero: no seat can be allocated */
-    khum_alloc_party zz[] = {{"A", 0, true, -1}, {"B", 0, true, -1}};
+    khum_alloc_party zz[] = {{"A", 0, true, -1, 0}, {"B", 0, true, -1, 0}};
     assert_int_equal(run_parties(&a, zz, 2, 5, &r, &res, &err), KHUM_ERR_INPUT);
     assert_string_equal(err.rule, "ALC.611");
     /* empty input */
     assert_int_equal(run_parties(&a, z, 0, 5, &r, &res, &err), KHUM_ERR_INPUT);
     assert_string_equal(err.rule, "ALC.609");
     /* votes out of range, from a library caller */
-    khum_alloc_party neg[] = {{"A", -1, true, -1}, {"B", 5, true, -1}};
+    khum_alloc_party neg[] = {{"A", -1, true, -1, 0}, {"B", 5, true, -1, 0}};
     assert_int_equal(run_parties(&a, neg, 2, 5, &r, &res, &err), KHUM_ERR_INPUT);
     assert_string_equal(err.rule, "ALC.610");
     /* a Sainte-Lague first divisor out of range */
@@ -249,16 +249,16 @@ static void test_edges(void **state)
     assert_int_equal(run_parties(&a, z, 2, 5, &sl, &res, &err), KHUM_ERR_USAGE);
     assert_string_equal(err.rule, "ALC.613");
     /* duplicate names */
-    khum_alloc_party dup[] = {{"A", 10, true, -1}, {"A", 5, true, -1}};
+    khum_alloc_party dup[] = {{"A", 10, true, -1, 0}, {"A", 5, true, -1, 0}};
     assert_int_equal(run_parties(&a, dup, 2, 5, &r, &res, &err), KHUM_ERR_INPUT);
     assert_string_equal(err.rule, "ALC.604");
     /* one seat; more parties than seats */
-    khum_alloc_party many[] = {{"A", 5, true, -1}, {"B", 9, true, -1}, {"C", 7, true, -1}};
+    khum_alloc_party many[] = {{"A", 5, true, -1, 0}, {"B", 9, true, -1, 0}, {"C", 7, true, -1, 0}};
     assert_int_equal(run_parties(&a, many, 3, 1, &r, &res, &err), KHUM_OK);
     assert_int_equal(res.seats[1], 1);
     assert_int_equal(res.seats[0] + res.seats[2], 0);
     /* ineligible list and a threshold of 30 % of the votes */
-    khum_alloc_party th[] = {{"A", 60, true, -1}, {"B", 25, true, -1}, {"C", 15, false, -1}};
+    khum_alloc_party th[] = {{"A", 60, true, -1, 0}, {"B", 25, true, -1, 0}, {"C", 15, false, -1, 0}};
     r.threshold_num = 30;
     r.threshold_den = 1;
     assert_int_equal(run_parties(&a, th, 3, 5, &r, &res, &err), KHUM_OK);
@@ -268,14 +268,147 @@ static void test_edges(void **state)
     assert_int_equal(res.seats[2], 0);  /* C ineligible */
     assert_int_equal(res.seats[1], 1);  /* 60,30,20,15 | 25 -> A4 B1 */
     /* a capped list passes its extra seats on to the next quotient */
-    khum_alloc_party cap[] = {{"A", 900, true, 2}, {"B", 90, true, -1}};
+    khum_alloc_party cap[] = {{"A", 900, true, 2, 0}, {"B", 90, true, -1, 0}};
     assert_int_equal(run_parties(&a, cap, 2, 5, &r, &res, &err), KHUM_OK);
     assert_int_equal(res.seats[0], 2);
     assert_int_equal(res.seats[1], 3);
     /* every list capped: the rest stays empty and is reported */
-    khum_alloc_party caps[] = {{"A", 900, true, 2}, {"B", 90, true, 1}};
+    khum_alloc_party caps[] = {{"A", 900, true, 2, 0}, {"B", 90, true, 1, 0}};
     assert_int_equal(run_parties(&a, caps, 2, 5, &r, &res, &err), KHUM_OK);
     assert_int_equal(res.unfilled, 2);
+    khum_arena_free(&a);
+}
+
+/* A tie for the last seat under each chain (rules-other.md): A and B tie on
+ * the quotient for the 3rd seat of 3; A has more votes, B is first on the
+ * ballot. D'Hondt: A 300 (300, 150, 100), B 200 (200, 100) -> seats 1 A,
+ * 2 B, then A's 150; then 100 = 100 for A and B: the 4th seat of 4. */
+static void test_tie_chains(void **state)
+{
+    (void)state;
+    khum_arena a;
+    khum_arena_init(&a, 0);
+    khum_alloc_rules r;
+    khum_alloc_rules_default(&r);
+    khum_alloc_result res;
+    khum_err err;
+    char why[200];
+    khum_alloc_party p[] = {{"A", 300, true, -1, 2}, {"B", 200, true, -1, 1}};
+    struct { const char *chain; int a, b; khum_tie_how how; } cases[] = {
+        {"more-votes>lots", 3, 1, KHUM_TIED_MORE_VOTES},
+        {"votes", 3, 1, KHUM_TIED_MORE_VOTES},
+        {"fewer-votes>lots", 2, 2, KHUM_TIED_FEWER_VOTES},   /* Portugal: the smaller list */
+        {"ballot-order", 2, 2, KHUM_TIED_BALLOT_ORDER},      /* B is first on the ballot */
+        {"fewer-votes>ballot-order", 2, 2, KHUM_TIED_FEWER_VOTES},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+        assert_true(khum_tie_rule_parse(cases[k].chain, &r.tie_rule, why, sizeof why));
+        assert_int_equal(run_parties(&a, p, 2, 4, &r, &res, &err), KHUM_OK);
+        assert_int_equal(res.seats[0], cases[k].a);
+        assert_int_equal(res.seats[1], cases[k].b);
+        assert_int_equal(res.nties, 1);
+        assert_int_equal(res.ties[0].how, cases[k].how);
+        assert_false(res.needs_lots);
+    }
+    /* Equal votes: more-votes and fewer-votes cannot settle, the chain falls
+     * to lots (unresolved without a seed, drawn with one). */
+    khum_alloc_party q[] = {{"A", 100, true, -1, 1}, {"B", 100, true, -1, 2}};
+    assert_true(khum_tie_rule_parse("fewer-votes>lots", &r.tie_rule, why, sizeof why));
+    assert_int_equal(run_parties(&a, q, 2, 1, &r, &res, &err), KHUM_OK);
+    assert_true(res.needs_lots);
+    assert_int_equal(res.ties[0].how, KHUM_TIED_UNRESOLVED);
+    assert_int_equal(res.ties[0].nlot, 2);
+    r.lots_seed = "S";
+    assert_int_equal(run_parties(&a, q, 2, 1, &r, &res, &err), KHUM_OK);
+    assert_int_equal(res.ties[0].how, KHUM_TIED_LOT);
+    assert_int_equal(res.seats[0] + res.seats[1], 1);
+    /* ...and ballot-order settles it without a draw. */
+    assert_true(khum_tie_rule_parse("more-votes>ballot-order", &r.tie_rule, why, sizeof why));
+    assert_int_equal(run_parties(&a, q, 2, 1, &r, &res, &err), KHUM_OK);
+    assert_int_equal(res.seats[0], 1);
+    assert_int_equal(res.ties[0].how, KHUM_TIED_BALLOT_ORDER);
+    /* Three lists for two seats: more votes takes one at once, the other
+     * two stay tied for the second and go to lots. */
+    r.lots_seed = NULL;
+    assert_true(khum_tie_rule_parse("more-votes>lots", &r.tie_rule, why, sizeof why));
+    khum_alloc_party t3[] = {{"A", 50, true, -1, 1}, {"B", 50, true, -1, 2},
+                             {"C", 50, true, -1, 3}};
+    assert_int_equal(run_parties(&a, t3, 3, 2, &r, &res, &err), KHUM_OK);
+    assert_true(res.needs_lots);
+    assert_int_equal(res.ties[0].nlot, 3);
+    assert_true(khum_tie_rule_parse("ballot-order", &r.tie_rule, why, sizeof why));
+    assert_int_equal(run_parties(&a, t3, 3, 2, &r, &res, &err), KHUM_OK);
+    assert_int_equal(res.seats[0], 1);
+    assert_int_equal(res.seats[1], 1);
+    assert_int_equal(res.seats[2], 0);
+    khum_arena_free(&a);
+}
+
+static void test_tie_rule_words(void **state)
+{
+    (void)state;
+    khum_tie_rule t;
+    char why[200], buf[64];
+    assert_true(khum_tie_rule_parse("votes", &t, why, sizeof why));
+    assert_string_equal(khum_tie_rule_legacy(&t), "votes");
+    khum_tie_rule_format(&t, buf, sizeof buf);
+    assert_string_equal(buf, "more-votes>lots");
+    assert_true(khum_tie_rule_parse("lots", &t, why, sizeof why));
+    assert_string_equal(khum_tie_rule_legacy(&t), "lots");
+    assert_true(khum_tie_rule_parse("more-votes>lots", &t, why, sizeof why));
+    assert_string_equal(khum_tie_rule_legacy(&t), "votes");  /* the same rule, the old word */
+    assert_true(khum_tie_rule_parse("fewer-votes>lots", &t, why, sizeof why));
+    assert_null(khum_tie_rule_legacy(&t));
+    khum_tie_rule_format(&t, buf, sizeof buf);
+    assert_string_equal(buf, "fewer-votes>lots");
+    const char *bad[] = {"", "more", "more-votes", "lots>more-votes", "more-votes>>lots",
+                         "more-votes>fewer-votes>lots", "lots>lots", "ballot-order>lots",
+                         "Lots", "more-votes>lots>"};
+    for (size_t k = 0; k < sizeof bad / sizeof *bad; k++)
+        assert_false(khum_tie_rule_parse(bad[k], &t, why, sizeof why));
+    assert_false(khum_tie_rule_parse("more-votes>coin", &t, why, sizeof why));
+    assert_non_null(strstr(why, "'coin' is not a tie rule step"));
+}
+
+/* Exactly at the threshold: 5 % of 1,000 is 50; 50 passes, 49 does not,
+ * whatever the base is made of (the engine takes the base as given). */
+static void test_threshold_exact(void **state)
+{
+    (void)state;
+    khum_arena a;
+    khum_arena_init(&a, 0);
+    khum_alloc_rules r;
+    khum_alloc_rules_default(&r);
+    r.threshold_num = 50000;  /* 5 % as percent x 10,000 */
+    r.threshold_den = 10000;
+    khum_alloc_result res;
+    khum_err err;
+    khum_alloc_party at[] = {{"A", 950, true, -1, 1}, {"B", 50, true, -1, 2}};
+    khum_alloc_input in = {"", at, 2, 20, 1000};
+    assert_int_equal(khum_alloc_run(&r, &in, &a, &res, &err), KHUM_OK);
+    assert_int_equal(res.seats[1], 1);  /* 50 >= 5 % of 1,000 */
+    khum_alloc_party below[] = {{"A", 951, true, -1, 1}, {"B", 49, true, -1, 2}};
+    in.parties = below;
+    assert_int_equal(khum_alloc_run(&r, &in, &a, &res, &err), KHUM_OK);
+    assert_int_equal(res.seats[1], 0);  /* 49 < 50 */
+    /* A larger base (blank ballots, or every ballot cast) moves the bar: 50 of 1,001 fails. */
+    in.parties = at;
+    in.threshold_base = 1001;
+    assert_int_equal(khum_alloc_run(&r, &in, &a, &res, &err), KHUM_OK);
+    assert_int_equal(res.seats[1], 0);
+    /* 4.75 % of 2,000 = 95 exactly (B's 95 is the 20th quotient: A 1000/10,
+     * C 905/9 above it, A 1000/11 below). */
+    r.threshold_num = 47500;
+    in.threshold_base = 2000;
+    khum_alloc_party q[] = {{"A", 1000, true, -1, 1}, {"B", 95, true, -1, 2},
+                            {"C", 905, true, -1, 3}};
+    in.parties = q;
+    in.n = 3;
+    assert_int_equal(khum_alloc_run(&r, &in, &a, &res, &err), KHUM_OK);
+    assert_int_equal(res.seats[1], 1);
+    q[1].votes = 94;
+    assert_int_equal(khum_alloc_run(&r, &in, &a, &res, &err), KHUM_OK);
+    assert_int_equal(res.seats[1], 0);
     khum_arena_free(&a);
 }
 
@@ -287,8 +420,8 @@ static void test_margins(void **state)
     khum_alloc_rules r;
     khum_alloc_rules_default(&r);
     r.method = KHUM_METHOD_CAMBODIA;
-    khum_alloc_party p[] = {{"A", 12000, true, -1}, {"B", 28000, true, -1},
-                            {"C", 60000, true, -1}};
+    khum_alloc_party p[] = {{"A", 12000, true, -1, 0}, {"B", 28000, true, -1, 0},
+                            {"C", 60000, true, -1, 0}};
     khum_alloc_input in = {"", p, 3, 5, -1};
     khum_alloc_result res;
     khum_err err;
@@ -324,6 +457,8 @@ int main(void)
         cmocka_unit_test(test_rules_vectors), cmocka_unit_test(test_published_examples),
         cmocka_unit_test(test_largest_remainder), cmocka_unit_test(test_ties_and_lots),
         cmocka_unit_test(test_edges), cmocka_unit_test(test_margins),
+        cmocka_unit_test(test_tie_chains), cmocka_unit_test(test_tie_rule_words),
+        cmocka_unit_test(test_threshold_exact),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

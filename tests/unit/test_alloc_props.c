@@ -45,7 +45,7 @@ static void draw(sample *s)
             v = s->p[i - 1].votes;
         if (uniform(10) == 0)
             v = 0;
-        s->p[i] = (khum_alloc_party){s->names[i], v, true, -1};
+        s->p[i] = (khum_alloc_party){s->names[i], v, true, -1, 0};
     }
     if (s->p[0].votes == 0)
         s->p[0].votes = 1;

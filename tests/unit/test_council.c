@@ -43,6 +43,35 @@ static int seats_of(const khum_council *c, const char *party)
     return 0;
 }
 
+/* posts=head (Portugal, Lei 169/99): the first candidate of the most-voted
+ * list is the head of council; nobody holds a deputy's post. */
+static void test_head_only(void **state)
+{
+    (void)state;
+    khum_arena a;
+    khum_arena_init(&a, 0);
+    khum_council_rules r;
+    khum_council_rules_default(&r);
+    r.head_only = true;
+    khum_council c;
+    khum_err err;
+    khum_council_list d3[] = {lst(&a, "A", 255, 0, 18), lst(&a, "B", 1805, 5, 18),
+                              lst(&a, "C", 690, 1, 18), lst(&a, "D", 1350, 3, 18)};
+    assert_int_equal(khum_council_form("0302", 9, d3, 4, &r, "2025-10-12", &a, &c, &err),
+                     KHUM_OK);
+    assert_string_equal(holder(&c, KHUM_POST_CHIEF), "B-1");
+    assert_string_equal(holder(&c, KHUM_POST_DEPUTY1), "(none)");
+    assert_string_equal(holder(&c, KHUM_POST_DEPUTY2), "(none)");
+    /* Two lists equal in votes below the first place decide no post: no lots wait. */
+    khum_council_list tie[] = {lst(&a, "A", 900, 3, 9), lst(&a, "B", 500, 1, 9),
+                               lst(&a, "C", 500, 1, 9)};
+    assert_int_equal(khum_council_form("0303", 5, tie, 3, &r, "2025-10-12", &a, &c, &err),
+                     KHUM_OK);
+    assert_string_equal(holder(&c, KHUM_POST_CHIEF), "A-1");
+    assert_int_equal(c.npending, 0);
+    khum_arena_free(&a);
+}
+
 static void test_posts(void **state)
 {
     (void)state;
@@ -504,7 +533,8 @@ static void test_mandate_end(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_posts), cmocka_unit_test(test_redistribution_vectors),
+        cmocka_unit_test(test_posts), cmocka_unit_test(test_head_only),
+        cmocka_unit_test(test_redistribution_vectors),
         cmocka_unit_test(test_replacement_and_reversal), cmocka_unit_test(test_news_story),
         cmocka_unit_test(test_ledger_check), cmocka_unit_test(test_mandate_end),
         cmocka_unit_test(test_post_ties_wait_for_lots),

@@ -41,6 +41,94 @@ static void expect_ele(int which, const char *text, const char *rule)
     khum_election_free(&e);
 }
 
+/* election.csv's rule set: threshold, base, tie chain, posts; each word
+ * checked (ELE.720-723), and each part of the hash (v2), while the old
+ * spellings of the old rules keep the v1 hash. */
+static void test_election_rule_set(void **state)
+{
+    (void)state;
+    khum_election e, f;
+    khum_err err;
+    khum_err_clear(&err);
+    assert_int_equal(load(&e, def, &err), KHUM_OK);
+    const char *t[4] = {"id,name,date,mandate,method,tie_rule,threshold,threshold_base,posts\n"
+                        "t-2022,Test,2022-06-05,5,cambodia,more-votes>lots,,valid,"
+                        "chief-deputies\n", def[1], def[2], def[3]};
+    assert_int_equal(load(&f, t, &err), KHUM_OK);
+    assert_string_equal(e.hash, f.hash);  /* the old rule spelled out: the same election */
+    khum_election_free(&f);
+    t[0] = "id,name,date,mandate,method,tie_rule,threshold,threshold_base,posts\n"
+           "t-2022,Test,2022-06-05,5,dhondt,fewer-votes>lots,5.25,valid+blank,head\n";
+    assert_int_equal(load(&f, t, &err), KHUM_OK);
+    assert_int_equal(f.threshold_e4, 52500);
+    assert_int_equal(f.threshold_base, KHUM_BASE_VALID_BLANK);
+    assert_int_equal(f.posts, KHUM_POSTS_HEAD);
+    assert_null(khum_tie_rule_legacy(&f.tie_rule));
+    char first[65];
+    snprintf(first, sizeof first, "%s", f.hash);
+    khum_election_free(&f);
+    /* Each new rule alone changes the hash (a v2 text). */
+    const char *rows[] = {
+        "t-2022,Test,2022-06-05,5,cambodia,fewer-votes>lots,,,\n",
+        "t-2022,Test,2022-06-05,5,cambodia,votes,5,,\n",
+        "t-2022,Test,2022-06-05,5,cambodia,votes,,cast,\n",
+        "t-2022,Test,2022-06-05,5,cambodia,votes,,,head\n"};
+    char hashes[4][65];
+    for (int k = 0; k < 4; k++) {
+        char head[400];
+        snprintf(head, sizeof head, "id,name,date,mandate,method,tie_rule,threshold,"
+                 "threshold_base,posts\n%s", rows[k]);
+        t[0] = head;
+        assert_int_equal(load(&f, t, &err), KHUM_OK);
+        assert_string_not_equal(f.hash, e.hash);
+        assert_string_not_equal(f.hash, first);
+        snprintf(hashes[k], sizeof hashes[k], "%s", f.hash);
+        for (int j = 0; j < k; j++)
+            assert_string_not_equal(hashes[j], f.hash);
+        khum_election_free(&f);
+    }
+    /* 5 and 5.00 are the same threshold, so the same hash. */
+    t[0] = "id,name,date,mandate,method,tie_rule,threshold\nt-2022,Test,2022-06-05,5,cambodia,"
+           "votes,5.00\n";
+    assert_int_equal(load(&f, t, &err), KHUM_OK);
+    assert_string_equal(f.hash, hashes[1]);
+    khum_election_free(&f);
+    khum_election_free(&e);
+    static const char hd[] = "id,date,mandate,tie_rule,threshold,threshold_base,posts\n";
+    const struct { const char *row, *rule; } bad[] = {
+        {"t,2022-06-05,5,coin,,,\n", "ELE.720"},
+        {"t,2022-06-05,5,more-votes,,,\n", "ELE.720"},
+        {"t,2022-06-05,5,lots>more-votes,,,\n", "ELE.720"},
+        {"t,2022-06-05,5,votes,100.5,,\n", "ELE.721"},
+        {"t,2022-06-05,5,votes,-1,,\n", "ELE.721"},
+        {"t,2022-06-05,5,votes,4.12345,,\n", "ELE.721"},
+        {"t,2022-06-05,5,votes,5%,,\n", "ELE.721"},
+        {"t,2022-06-05,5,votes,5,blank,\n", "ELE.722"},
+        {"t,2022-06-05,5,votes,5,,mayor\n", "ELE.723"}};
+    for (size_t k = 0; k < sizeof bad / sizeof *bad; k++) {
+        char text[200];
+        snprintf(text, sizeof text, "%s%s", hd, bad[k].row);
+        expect_ele(0, text, bad[k].rule);
+    }
+    int32_t v;
+    assert_true(khum_threshold_parse("100", &v));
+    assert_int_equal(v, 1000000);
+    assert_true(khum_threshold_parse("0", &v));
+    assert_int_equal(v, 0);
+    assert_true(khum_threshold_parse("0.0001", &v));
+    assert_int_equal(v, 1);
+    assert_false(khum_threshold_parse("100.0001", &v));
+    assert_false(khum_threshold_parse(".5", &v));
+    assert_false(khum_threshold_parse("5.", &v));
+    char buf[16];
+    khum_threshold_format(52500, buf, sizeof buf);
+    assert_string_equal(buf, "5.25");
+    khum_threshold_format(50000, buf, sizeof buf);
+    assert_string_equal(buf, "5");
+    khum_threshold_format(1, buf, sizeof buf);
+    assert_string_equal(buf, "0.0001");
+}
+
 static void test_election_rules_and_hash(void **state)
 {
     (void)state;
@@ -68,6 +156,9 @@ static void test_election_rules_and_hash(void **state)
     char s[20];
     khum_hash_short(e.hash, s);
     assert_int_equal(strlen(s), 19);
+    /* The canonical text of docs/count.md, v1, by sha256sum: an election
+     * that names none of the newer rules hashes exactly as it always has. */
+    assert_string_equal(e.hash, "d798fecda46592074a77decf27a57a8f585cd44bea7a01879d4643233da8ae91");
     khum_election_free(&e);
 
     expect_ele(0, "id,date,mandate\nt,2022-02-30,5\n", "ELE.701");
@@ -333,6 +424,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_election_rules_and_hash),
+        cmocka_unit_test(test_election_rule_set),
         cmocka_unit_test(test_every_check_code),
         cmocka_unit_test(test_state_machine),
         cmocka_unit_test(test_state_machine_refusals),

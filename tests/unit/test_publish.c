@@ -192,11 +192,22 @@ static void verify_codes(void **state)
     verify(&b, "xyz", "VER.921");
 }
 
+static void check_rules(const ver_rules *r, const int64_t *v, int n, int s, const int *want,
+                        const int *bundle, int want_lots)
+{
+    int got[8], lots;
+    assert_true(ver_seats(r, v, n, s, bundle, got, &lots));
+    for (int i = 0; i < n; i++)
+        assert_int_equal(got[i], want[i]);
+    assert_int_equal(lots, want_lots);
+}
+
 static void check_seats(const char *method, const int64_t *v, int n, int s, const int *want,
                         const int *bundle, int want_lots)
 {
     int got[8], lots;
-    assert_true(ver_seats(method, v, n, s, bundle, got, &lots));
+    ver_rules r = {method, "ml", -1, 0};
+    assert_true(ver_seats(&r, v, n, s, bundle, got, &lots));
     for (int i = 0; i < n; i++)
         assert_int_equal(got[i], want[i]);
     assert_int_equal(lots, want_lots);
@@ -220,7 +231,43 @@ static void verifier_seats_rules_vectors(void **state)
     check_seats("sainte-lague", (int64_t[]){53000, 24000, 23000}, 3, 7, (int[]){3, 2, 2}, NULL, 0);
     check_seats("dhondt", (int64_t[]){53000, 24000, 23000}, 3, 7, (int[]){4, 2, 1}, NULL, 0);
     int got[3], lots;
-    assert_false(ver_seats("hare", (int64_t[]){1, 2, 3}, 3, 2, NULL, got, &lots));
+    ver_rules hare = {"hare", "ml", -1, 0};
+    assert_false(ver_seats(&hare, (int64_t[]){1, 2, 3}, 3, 2, NULL, got, &lots));
+}
+
+/* The verifier's own thresholds and tie chains (written again, not the
+ * engine's), on the cases test_alloc gives the engine. */
+static void verifier_seats_rule_sets(void **state)
+{
+    (void)state;
+    /* 5 % of 1,000 = 50: B with 50 passes and takes the 20th seat, with 49
+     * (or 50 of a base of 1,001: blank ballots or every ballot cast) it does not. */
+    ver_rules r = {"dhondt", "ml", 50000, 1000};
+    check_rules(&r, (int64_t[]){950, 50}, 2, 20, (int[]){19, 1}, NULL, 0);
+    check_rules(&r, (int64_t[]){951, 49}, 2, 20, (int[]){20, 0}, NULL, 0);
+    r.base = 1001;
+    check_rules(&r, (int64_t[]){950, 50}, 2, 20, (int[]){20, 0}, NULL, 0);
+    /* 4.75 % of 2,000 = 95. */
+    r = (ver_rules){"dhondt", "ml", ver_threshold_e4("4.75"), 2000};
+    assert_int_equal(r.threshold_e4, 47500);
+    check_rules(&r, (int64_t[]){1000, 95, 905}, 3, 20, (int[]){10, 1, 9}, NULL, 0);
+    check_rules(&r, (int64_t[]){1000, 94, 905}, 3, 20, (int[]){11, 0, 9}, NULL, 0);
+    /* The 4th seat of 4 is tied between A (300/3) and B (200/2). */
+    char chain[8];
+    assert_true(ver_tie_chain("votes", chain));
+    assert_string_equal(chain, "ml");
+    r = (ver_rules){"dhondt", chain, -1, 0};
+    check_rules(&r, (int64_t[]){300, 200}, 2, 4, (int[]){3, 1}, NULL, 0);
+    assert_true(ver_tie_chain("fewer-votes>lots", chain));
+    check_rules(&r, (int64_t[]){300, 200}, 2, 4, (int[]){2, 2}, NULL, 0);  /* Portugal */
+    assert_true(ver_tie_chain("ballot-order", chain));
+    check_rules(&r, (int64_t[]){300, 200}, 2, 4, (int[]){3, 1}, NULL, 0);  /* A first on it */
+    check_rules(&r, (int64_t[]){200, 300}, 2, 4, (int[]){2, 2}, NULL, 0);
+    /* Equal votes: the chain falls to lots, the bundle's draw is followed. */
+    assert_true(ver_tie_chain("fewer-votes>lots", chain));
+    check_rules(&r, (int64_t[]){100, 100}, 2, 1, (int[]){0, 1}, (int[]){0, 1}, 1);
+    check_rules(&r, (int64_t[]){100, 100}, 2, 1, (int[]){1, 0}, (int[]){1, 0}, 1);
+    assert_false(ver_tie_chain("coin>lots", chain));
 }
 
 /* ---- the chain of versions -------------------------------------------------- */
@@ -402,6 +449,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(verify_good_and_tampered),
         cmocka_unit_test(verifier_seats_rules_vectors),
+        cmocka_unit_test(verifier_seats_rule_sets),
         cmocka_unit_test(verify_codes),
         cmocka_unit_test(chain_intact_and_rolled_back),
         cmocka_unit_test(chain_relabelled),
