@@ -145,6 +145,65 @@ static void test_every_check_code(void **state)
     x.votes[2] = 30;                                   want_check(&x, "W.203", true);
     /* one list has every valid vote */
     x.votes[0] = 390; x.votes[1] = 0; x.votes[2] = 0;  want_check(&x, "W.204", true);
+    /* Blank ballots (validly cast for no list): valid + blank + invalid = cast,
+     * valid stays the lists' sum; 20 of the 400 ballots blank, 10 fewer
+     * invalid and 10 fewer for CPP, pass every check. */
+    x.f.blank = 20; x.f.invalid = 0; x.f.valid = 380; x.votes[0] = 190;
+    khum_form_check(&x.e, &x.f, &c);
+    if (c.n)
+        fail_msg("a form with blank ballots that add up fails %s: %s", c.items[0].code,
+                 c.items[0].msg);
+    good_form(&x);
+    x.f.blank = 20;                                    want_check(&x, "F.103", false);
+    x.f.blank = 401;                                   want_check(&x, "F.114", false);
+    x.f.blank = -1;                                    want_check(&x, "F.101", false);
+    x.f.blank = KHUM_FORM_MAX + 1;                     want_check(&x, "F.113", false);
+    khum_election_free(&x.e);
+}
+
+/* Two entries that differ only in their blank ballots differ, and say where. */
+static void test_blank_entries_differ(void **state)
+{
+    (void)state;
+    fx x, y;
+    good_form(&x);
+    good_form(&y);
+    y.f.blank = 5;
+    char diff[64];
+    assert_false(khum_form_equal(&x.f, &y.f, diff, sizeof diff));
+    assert_string_equal(diff, "blank");
+    y.f.blank = 0;
+    assert_true(khum_form_equal(&x.f, &y.f, diff, sizeof diff));
+}
+
+/* The wide results format takes an optional blank column. */
+static void test_reader_blank_column(void **state)
+{
+    (void)state;
+    fx x;
+    khum_err err;
+    khum_err_clear(&err);
+    assert_int_equal(load(&x.e, def, &err), KHUM_OK);
+    khum_arena a;
+    khum_arena_init(&a, 0);
+    khum_csv *csv = csv_str("station,registered,received,cast,spoiled,unused,valid,blank,"
+                            "invalid,CPP,CNRP,FCP\n010201-01,500,510,400,2,108,380,20,0,190,"
+                            "150,40\n");
+    khum_form_reader *r;
+    assert_int_equal(khum_form_reader_open(csv, &x.e, &a, &r, &err), KHUM_OK);
+    assert_int_equal(khum_form_columns_check(csv, &x.e, &err), KHUM_OK);
+    khum_form f;
+    const char *expl;
+    assert_int_equal(khum_form_reader_next(r, &f, &expl, &err), 1);
+    assert_int_equal(f.blank, 20);
+    assert_int_equal(f.valid, 380);
+    assert_int_equal(f.n, 3);
+    khum_checks c;
+    khum_form_check(&x.e, &f, &c);
+    assert_int_equal(c.n, 0);
+    khum_form_reader_close(r);
+    khum_csv_close(csv);
+    khum_arena_free(&a);
     khum_election_free(&x.e);
 }
 
@@ -334,6 +393,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_election_rules_and_hash),
         cmocka_unit_test(test_every_check_code),
+        cmocka_unit_test(test_blank_entries_differ),
+        cmocka_unit_test(test_reader_blank_column),
         cmocka_unit_test(test_state_machine),
         cmocka_unit_test(test_state_machine_refusals),
         cmocka_unit_test(test_state_machine_import),
