@@ -306,6 +306,16 @@ khum_code khum_form_columns_check(const khum_csv *csv, const khum_election *e, k
     return KHUM_OK;
 }
 
+khum_code khum_form_reader_figures_only(khum_form_reader *r, khum_err *err)
+{
+    if (r->np)
+        return khum_csv_field_error(r->csv, (size_t)r->cols[COL_PARTIES], err, KHUM_ERR_INPUT,
+                                    "F.106", "column '%s' is a list: with a votes file, its "
+                                    "votes belong there, one row per station and list",
+                                    r->pname[0]);
+    return KHUM_OK;
+}
+
 static bool number_slow(khum_form_reader *r, size_t k, int64_t *v, khum_err *err)
 {
     const char *s = r->text[k];

@@ -16,6 +16,7 @@
 typedef struct ver_area {
     char code[16];             /* "" nation, 2, 4 or 6 digits */
     int64_t registered, cast, valid, invalid, reported, expected;
+    int64_t blank;             /* ballots for no list (0 in a bundle without them) */
     int64_t votes[VER_MAX_PARTIES];
     int seats[VER_MAX_PARTIES];   /* communes: recomputed */
     bool seated;               /* communes: seats recomputed */
