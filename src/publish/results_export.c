@@ -9,6 +9,9 @@
  *   openelections   a flat CSV in the OpenElections style: one row per
  *                   station and party, plus rows for registered voters,
  *                   ballots cast and invalid ballots.
+ * Blank ballots (validly cast for no list) appear where there are any: as
+ * NIST's Undervotes of a commune's BallotCounts (a ballot that marks no
+ * list in a one-choice contest), and as Blank Ballots rows.
  */
 #include <jansson.h>
 #include <stdlib.h>
@@ -105,11 +108,12 @@ khum_code results_export_nist(const tally_view *v, khum_buf *b, khum_err *err)
         const khum_tally_commune *c = &v->t.communes[i];
         json_array_append_new(units, unit(v, &c->area, "other"));
         json_array_append_new(contests, contest(v, c));
-        json_array_append_new(counts, json_pack("{s:s, s:o, s:s, s:I}", "@type", "BallotCounts",
-                                                "GpUnitId",
-                                                json_sprintf("gpu-%s", c->area.code), "Type",
-                                                "total", "BallotsCast",
-                                                (json_int_t)c->area.cast));
+        json_t *bc = json_pack("{s:s, s:o, s:s, s:I}", "@type", "BallotCounts", "GpUnitId",
+                               json_sprintf("gpu-%s", c->area.code), "Type", "total",
+                               "BallotsCast", (json_int_t)c->area.cast);
+        if (bc && c->area.blank)
+            json_object_set_new(bc, "Undervotes", json_integer((json_int_t)c->area.blank));
+        json_array_append_new(counts, bc);
     }
     json_t *parties = json_array();
     for (size_t p = 0; p < v->t.nparties; p++) {
@@ -177,6 +181,8 @@ khum_code results_export_openelections(khum_store *s, const tally_view *v, khum_
         rows[k++] = (oe_row){"Registered Voters", "", f->registered};
         rows[k++] = (oe_row){"Ballots Cast", "", f->cast};
         rows[k++] = (oe_row){"Invalid Ballots", "", f->invalid};
+        if (f->blank)
+            rows[k++] = (oe_row){"Blank Ballots", "", f->blank};
         for (size_t p = 0; p < f->n && k < 64; p++)
             rows[k++] = (oe_row){"Commune Council", f->party[p], f->votes[p]};
         for (size_t r = 0; r < k; r++) {

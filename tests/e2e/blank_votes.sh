@@ -29,6 +29,8 @@ run 0 K import results "$T/wide.csv"; has out "3 forms imported"
 eq "$(sql "$DB" "SELECT sum(blank) FROM form_entry")" 19 "blank stored"
 run 0 K tally --format csv --by commune; cp "$T/out" "$T/tally-wide.csv"
 has out "blank"
+run 0 K export --format openelections; has out "Banteay Neang,010201-01,Blank Ballots,,15"
+run 0 K export --format nist-1500-100; has out '"Undervotes": 19'
 run 0 K official
 eq "$(sql "$DB" "SELECT value FROM official_total WHERE area = '' AND field = 'blank'")" 19 \
    "official total of blank"
@@ -129,6 +131,33 @@ setup back
 run 0 K import results "$P/forms.csv" --votes "$P/form_votes.csv"; has out "3 forms imported"
 run 0 K tally --format csv --by commune
 cmp -s "$T/out" "$T/tally-wide.csv" || fail "a bundle imports back to the same tally"
+# ---- entry: the CLI and the API key blank ballots; entries differing in blank differ ----
+setup entry
+adduser "$DB" alice clerk 01
+adduser "$DB" bob clerk 01
+F="registered=500 received=510 cast=400 spoiled=2 unused=108 valid=380 invalid=5 CPP=190 CNRP=150 FCP=40"
+run 2 K entry enter 010201-01 $F blank=401 --user alice; has err "[F.114]"
+run 0 K entry enter 010201-01 $F blank=15 --user alice; has out "empty -> first-entered"
+run 0 K entry enter 010201-01 $F blank=16 invalid=4 --user bob; has out "entries-different"
+run 0 K entry status 010201-01; has out "blank=15"; has out "the entries differ in: invalid,blank"
+. "$(dirname "$0")/lib/http.sh"
+PW=correct-horse-9
+for u in ann cid; do
+    echo "$PW" | K user add "$u" --role clerk --scope 010201 >/dev/null 2>&1 || fail "user add $u"
+done
+start_server "$DB"
+login ann "$PW"; login cid "$PW"
+E=/api/v1/elections/kh-test-2022
+B='{"registered":400,"received":410,"cast":300,"spoiled":0,"unused":110,"valid":290,"blank":4,"invalid":6,"votes":{"CPP":150,"CNRP":100,"FCP":40}}'
+as ann POST $E/forms/010201-02/entries "$B"; status 201 "first entry with blank"
+as cid POST $E/forms/010201-02/entries "$B"; status 201 "second entry with blank"
+has out '"state": "accepted"'
+as ann GET $E/forms/010201-02; has out '"blank": 4'
+as ann POST $E/forms/010201-02/entries '{"registered":400,"received":410,"cast":300,"spoiled":0,"unused":110,"valid":290,"blank":301,"invalid":6,"votes":{"CPP":150,"CNRP":100,"FCP":40}}'
+status 422 "blank above cast refused"; has out "F.114"
+stop_server
+eq "$(sql "$DB" "SELECT blank FROM form_entry WHERE station = '010201-02' ORDER BY id LIMIT 1")" 4 "API blank stored"
+
 # (verify's sums with blank, on files signed as if right: tests/unit/test_publish.c)
 
 finish
