@@ -35,21 +35,21 @@ static const row_table tables[STORE_ROWS_TABLES] = {
         " invalid, votes, blank", 1, "id = ?", 14, true},
     [STORE_ROWS_FORM_VERSION] = {"form_version", "election, station, version, state,"
         " first_entry, second_entry, accepted_entry, reason, reference, opened_by, opened_at",
-        3, "election = ? AND station = ? AND version = ?", -1},
+        3, "election = ? AND station = ? AND version = ?", -1, false},
     [STORE_ROWS_EXPLANATION] = {"form_explanation", "election, station, version, code, text,"
         " explained_by, explained_at", 4,
-        "election = ? AND station = ? AND version = ? AND code = ?", -1},
+        "election = ? AND station = ? AND version = ? AND code = ?", -1, false},
     [STORE_ROWS_LOTS] = {"commune_lots", "election, commune, seed, drawn_by, drawn_at", 2,
-        "election = ? AND commune = ?", -1},
+        "election = ? AND commune = ?", -1, false},
     [STORE_ROWS_OFFICIAL] = {"commune_official", "election, commune, official_by,"
-        " official_at", 2, "election = ? AND commune = ?", -1},
+        " official_at", 2, "election = ? AND commune = ?", -1, false},
     [STORE_ROWS_TOTAL] = {"official_total", "election, area, field, value", 3,
-        "election = ? AND area = ? AND field = ?", -1},
+        "election = ? AND area = ? AND field = ?", -1, false},
     [STORE_ROWS_CANDIDATE] = {"candidate", "election, commune, party, position, person", 4,
-        "election = ? AND commune = ? AND party = ? AND position = ?", -1},
+        "election = ? AND commune = ? AND party = ? AND position = ?", -1, false},
     [STORE_ROWS_LEDGER] = {"ledger_event", "id, election, effective_date, type, commune,"
         " person, party, to_party, declining, reverses, reference, recorded_by, recorded_at",
-        1, "id = ?", -1},
+        1, "id = ?", -1, false},
 };
 
 enum { MAX_COLS = 16 };
