@@ -218,10 +218,12 @@ static khum_code load_file(const char *path, khum_buf *data, char sha[KHUM_SHA25
     return KHUM_OK;
 }
 
-/* Check and store what was read; the audit event records the file. */
+/* Check and store what was read; the audit event records the file (and the
+ * votes file of the long format). */
 static khum_code store_rows(khum_store *s, const khum_election *e, const char *path,
-                            const char *votes_path, const char *user, bool accept_valid, const batch *b,
-                            khum_diags *rejected, khum_results_report *rep, khum_err *err)
+                            const char *votes_path, const char *user, bool accept_valid,
+                            const batch *b, khum_diags *rejected, khum_results_report *rep,
+                            khum_err *err)
 {
     if (rep->rejected && !accept_valid) {
         khum_err_set(err, KHUM_ERR_INPUT, rejected->n ? rejected->items[0].rule : "",

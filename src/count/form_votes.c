@@ -144,7 +144,8 @@ static void take_row(khum_csv *csv, const khum_election *e, const list_index *ix
     }
     long fi = l->form_of[st - e->stations];
     if (fi < 0) {
-        refuse(rejected, csv, "F.115", "station %s is not in %s", code, forms_name);
+        refuse(rejected, csv, "F.115", "station %s has no form in %s (none, or one refused)",
+               code, forms_name);
         return;
     }
     const khum_election_commune *ec = &e->communes[st->commune_index];

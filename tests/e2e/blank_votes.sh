@@ -88,8 +88,8 @@ cat >> "$T/bad.csv" <<'EOF'
 EOF
 run 2 K import results "$T/fbad.csv" --votes "$T/bad.csv"
 has err "bad.csv:4:"; has err "'4x' is not a whole number (column 'votes') [F.110]"
-has err "bad.csv:8: station 010202-01 is not in fbad.csv [F.115]"
-has err "bad.csv:9: station 010202-01 is not in fbad.csv [F.115]"
+has err "bad.csv:8: station 010202-01 has no form in fbad.csv (none, or one refused) [F.115]"
+has err "bad.csv:9: station 010202-01 has no form in fbad.csv (none, or one refused) [F.115]"
 has err "bad.csv:10: station 010201-02: votes for CPP given twice (first at line 7) [F.116]"
 has err "bad.csv:11: station 099999-01 is not a polling station of election kh-test-2022 [F.107]"
 has err "bad.csv:12: station 010201-02: party KNUP does not contest commune 010201 [F.106]"
