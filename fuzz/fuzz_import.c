@@ -2,7 +2,8 @@
  * fuzz_import.c: libFuzzer target for every importer's reader: the pumi and
  * NCDD gazetteers (with the tree check), population, council sizes,
  * parties, candidate lists, election definitions (the input split into its
- * four files at 0x1e bytes) and result forms (against a fixed election).
+ * four files at 0x1e bytes) and result forms (against a fixed election),
+ * wide or long (a forms file and a votes file, split at a 0x1e byte).
  * The first byte picks the importer. Any input must read, or fail with a
  * rule code; never crash, leak or read out of bounds.
  */
@@ -40,15 +41,21 @@ static khum_code read_election(khum_election *e, const char *parts[4], const siz
     return rc;
 }
 
-static void forms(const char *d, size_t n, khum_err *err)
+/* The fixed election the result forms are read against. */
+static void fixed_election(khum_election *e, khum_err *err)
 {
     const char *parts[4] = {election_csv, communes_csv, lists_csv, stations_csv};
     size_t len[4] = {sizeof election_csv - 1, sizeof communes_csv - 1, sizeof lists_csv - 1,
                      sizeof stations_csv - 1};
-    khum_election e;
-    khum_election_init(&e);
-    if (read_election(&e, parts, len, err))
+    khum_election_init(e);
+    if (read_election(e, parts, len, err))
         abort();  /* the fixed election is valid */
+}
+
+static void forms(const char *d, size_t n, khum_err *err)
+{
+    khum_election e;
+    fixed_election(&e, err);
     khum_arena a;
     khum_arena_init(&a, 0);
     khum_csv *c = khum_csv_open_mem("results.csv", d, n);
@@ -79,12 +86,55 @@ static void forms(const char *d, size_t n, khum_err *err)
     khum_election_free(&e);
 }
 
+/* The long format: FORMS, 0x1e, VOTES. Every refused votes row names a
+ * rule and a line of the votes file. */
+static void long_forms(const char *d, size_t n, khum_err *err)
+{
+    const char *sep = memchr(d, 0x1e, n);
+    size_t nf = sep ? (size_t)(sep - d) : n;
+    khum_election e;
+    fixed_election(&e, err);
+    khum_arena a;
+    khum_arena_init(&a, 0);
+    khum_csv *fc = khum_csv_open_mem("forms.csv", d, nf);
+    khum_csv *vc = khum_csv_open_mem("votes.csv", sep ? sep + 1 : "", sep ? n - nf - 1 : 0);
+    khum_form_reader *r;
+    khum_form fs[16];
+    size_t m = 0;
+    khum_code rc = khum_form_reader_open(fc, &e, &a, &r, err);
+    if (!rc)
+        rc = khum_form_reader_figures_only(r, err);
+    must_have_rule(rc, err);
+    const char *x;
+    while (!rc && m < 16 && khum_form_reader_next(r, &fs[m], &x, err) > 0)
+        m++;
+    bool bad[16] = {false};
+    khum_diags rejected = {0};
+    size_t rows;
+    if (!rc) {
+        rc = khum_form_votes_read(vc, &e, fs, m, "forms.csv", bad, &a, &rejected, &rows, err);
+        must_have_rule(rc, err);
+    }
+    for (size_t i = 0; i < rejected.n; i++)
+        if (!rejected.items[i].rule[0] || rejected.items[i].line < 1)
+            abort();
+    for (size_t i = 0; !rc && i < m; i++) {
+        khum_checks k;
+        khum_form_check(&e, &fs[i], &k);
+    }
+    khum_diags_free(&rejected);
+    khum_csv_close(fc);
+    khum_csv_close(vc);
+    khum_arena_free(&a);
+    khum_election_free(&e);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 1)
         return 0;
-    unsigned which = data[0] % 9;
+    unsigned which = data[0] % 10;
     const char *d = (const char *)data + 1;
     size_t n = size - 1;
     khum_err err;
@@ -158,6 +208,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         khum_election_free(&e);
         break;
     }
+    case 9:
+        long_forms(d, n, &err);
+        break;
     default:
         forms(d, n, &err);
         break;

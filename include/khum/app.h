@@ -69,6 +69,8 @@ typedef struct khum_results_report {
     size_t rows;              /* data rows in the file */
     size_t imported;          /* forms stored */
     size_t rejected;          /* rows left out, each listed in `rejected` */
+    char votes_sha256[65];    /* the long format's votes file: of its bytes ("" none) */
+    size_t votes_rows;        /* its data rows */
 } khum_results_report;
 
 /* Import a results file (docs/count.md) in one operation: the header must
@@ -85,6 +87,17 @@ typedef struct khum_results_report {
 khum_code khum_app_import_results(khum_store *s, const khum_election *e, const char *path,
                                   const char *user, bool accept_valid, khum_diags *rejected,
                                   khum_results_report *rep, khum_err *err);
+/* The same for the long format (docs/count.md): path the forms file (the
+ * figures; a list column is refused, other columns are ignored), votes_path
+ * the votes file (station, party, votes), read by khum_form_votes_read: its
+ * bad rows are listed at votes file:line and reject their station's form,
+ * then every form is checked as a wide file's row is. The event records
+ * both files and their SHA-256. votes_path NULL: the wide format. */
+khum_code khum_app_import_results_votes(khum_store *s, const khum_election *e,
+                                        const char *path, const char *votes_path,
+                                        const char *user, bool accept_valid,
+                                        khum_diags *rejected, khum_results_report *rep,
+                                        khum_err *err);
 
 /* Record the seed of the lots drawn for a commune (once). */
 khum_code khum_app_draw_lots(khum_store *s, const khum_election *e, const char *user,

@@ -206,6 +206,30 @@ void khum_form_reader_close(khum_form_reader *r);
 khum_code khum_form_columns_check(const khum_csv *csv, const khum_election *e, khum_err *err);
 long khum_form_reader_line(const khum_form_reader *r);  /* line of the last row read */
 
+/* The long format (docs/count.md): a forms file of the figures only
+ * (station, registered, received, cast, spoiled, unused, valid, blank,
+ * invalid, optional explanation) and a votes file (station, party, votes:
+ * one row per station and list). After khum_form_reader_open on the forms
+ * file, take no list column from it: one naming a list of the election is
+ * refused (F.106: its votes belong in the votes file, never in two places);
+ * any other column is ignored (a bundle's forms.csv has commune and state). */
+khum_code khum_form_reader_figures_only(khum_form_reader *r, khum_err *err);
+/* Lay the votes file's rows onto forms (read with figures only; forms_name
+ * names their file in messages), streaming, each row put in place by a hash
+ * on (station, party). A row for a station that is not the election's
+ * (F.107) or not in forms (F.115), for a list that does not contest the
+ * station's commune (F.106), a (station, party) given before (F.116) or a
+ * votes figure that is not a whole number (F.110) is listed in rejected at
+ * the votes file's line and sets bad[i] for its form i (bad holds nforms
+ * flags). A form then holds the lists given, in ballot order; a form given
+ * no row at all holds every list at 0 when its valid ballots are 0 (a
+ * station where no list got a vote needs no rows), else none, and its
+ * checks name each missing list (F.108). rows gets the rows read. Only a
+ * file that cannot be read on (a broken quote, a missing column) fails. */
+khum_code khum_form_votes_read(khum_csv *votes, const khum_election *e, khum_form *forms,
+                               size_t nforms, const char *forms_name, bool *bad, khum_arena *a,
+                               khum_diags *rejected, size_t *rows, khum_err *err);
+
 /* ---- the double-entry state machine (docs/entry-states.md) -------------- */
 
 typedef enum khum_form_state {

@@ -44,6 +44,8 @@ static bool push_area(totals *t, const khum_tally *ty, const khum_tally_area *a)
     bool ok = true;
     for (int i = 0; i < 8; i++)
         ok &= push(t, a->code, names[i], vals[i]);
+    if (a->blank)  /* only where there are blank ballots: Cambodia's totals stay as they were */
+        ok &= push(t, a->code, "blank", a->blank);
     for (size_t p = 0; p < ty->nparties; p++) {
         if (a->votes[p] == 0 && a->seats[p] == 0 && a->chiefs[p] == 0)
             continue;

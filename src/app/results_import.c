@@ -9,6 +9,11 @@
  * each state, one transaction), whose audit event names the acting user,
  * the file, its SHA-256 and its rows. A file with only a header is a no-op:
  * nothing written and no event.
+ *
+ * The long format (a forms file of figures and a votes file of
+ * station,party,votes rows) reads the forms unchecked, lays the votes onto
+ * them (khum_form_votes_read: a bad votes row rejects its station's form)
+ * and only then checks each form, so both formats pass the same checks.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -109,7 +114,7 @@ static size_t drop_repeats(batch *b, const char *path, khum_arena *a, khum_diags
 /* Read every row: forms without errors into b, the others into rejected.
  * A file that cannot be read on (a broken quote) fails as a whole. */
 static khum_code read_rows(khum_form_reader *fr, const khum_election *e, const char *path,
-                           khum_arena *a, batch *b, khum_diags *rejected,
+                           bool check, khum_arena *a, batch *b, khum_diags *rejected,
                            khum_results_report *rep, khum_err *err)
 {
     for (;;) {
@@ -131,6 +136,11 @@ static khum_code read_rows(khum_form_reader *fr, const khum_election *e, const c
             rep->rejected++;
             continue;
         }
+        if (!check) {  /* the long format: checked once its votes are in */
+            if (!keep_row(b, a, &f, expl, line))
+                return khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
+            continue;
+        }
         khum_checks c;
         khum_form_check(e, &f, &c);
         for (size_t i = 0; i < c.n; i++)
@@ -141,6 +151,43 @@ static khum_code read_rows(khum_form_reader *fr, const khum_election *e, const c
         else if (!keep_row(b, a, &f, expl, line))
             return khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
     }
+}
+
+/* The long format's second step: the votes file onto the forms of b, then
+ * every form's checks; b keeps the forms that pass. */
+static khum_code add_votes(const khum_election *e, const char *path, khum_csv *votes,
+                           khum_arena *a, batch *b, khum_diags *rejected,
+                           khum_results_report *rep, khum_err *err)
+{
+    bool *bad = khum_arena_calloc(a, b->n + 1, sizeof *bad);
+    if (!bad)
+        return khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
+    size_t before = rejected->n;
+    const char *slash = strrchr(path, '/');
+    khum_code rc = khum_form_votes_read(votes, e, b->f, b->n, slash ? slash + 1 : path, bad, a,
+                                        rejected, &rep->votes_rows, err);
+    if (rc)
+        return rc;
+    size_t k = 0, bad_forms = 0;
+    for (size_t i = 0; i < b->n; i++) {
+        khum_checks c;
+        khum_form_check(e, &b->f[i], &c);
+        for (size_t j = 0; j < c.n; j++)
+            if (c.items[j].severity == KHUM_CHECK_ERROR)
+                reject(rejected, path, b->line[i], c.items[j].code, b->f[i].station,
+                       c.items[j].msg);
+        if (bad[i] || c.errors) {
+            bad_forms++;
+            continue;
+        }
+        b->f[k] = b->f[i];
+        b->expl[k] = b->expl[i];
+        b->line[k++] = b->line[i];
+    }
+    b->n = k;
+    /* a refused votes row that names no form of the file still refuses the file */
+    rep->rejected += bad_forms ? bad_forms : rejected->n > before;
+    return KHUM_OK;
 }
 
 /* The whole file in memory (freed by the caller), and its SHA-256. A file
@@ -171,10 +218,12 @@ static khum_code load_file(const char *path, khum_buf *data, char sha[KHUM_SHA25
     return KHUM_OK;
 }
 
-/* Check and store what was read; the audit event records the file. */
+/* Check and store what was read; the audit event records the file (and the
+ * votes file of the long format). */
 static khum_code store_rows(khum_store *s, const khum_election *e, const char *path,
-                            const char *user, bool accept_valid, const batch *b,
-                            khum_diags *rejected, khum_results_report *rep, khum_err *err)
+                            const char *votes_path, const char *user, bool accept_valid,
+                            const batch *b, khum_diags *rejected, khum_results_report *rep,
+                            khum_err *err)
 {
     if (rep->rejected && !accept_valid) {
         khum_err_set(err, KHUM_ERR_INPUT, rejected->n ? rejected->items[0].rule : "",
@@ -188,6 +237,11 @@ static khum_code store_rows(khum_store *s, const khum_election *e, const char *p
     json_t *after = json_pack("{s:s,s:s,s:I,s:I,s:I}", "file", path, "sha256", rep->sha256,
                               "rows", (json_int_t)rep->rows, "forms", (json_int_t)b->n,
                               "rejected", (json_int_t)rep->rejected);
+    if (after && votes_path) {
+        json_object_set_new(after, "votes_file", json_string(votes_path));
+        json_object_set_new(after, "votes_sha256", json_string(rep->votes_sha256));
+        json_object_set_new(after, "votes_rows", json_integer((json_int_t)rep->votes_rows));
+    }
     khum_code rc = app_import_forms(s, e, user, user, path, b->f, b->expl, b->line, b->n,
                                     after, err);
     if (rc == KHUM_ERR_CONFLICT && strcmp(err->rule, "F.111") == 0)
@@ -197,29 +251,57 @@ static khum_code store_rows(khum_store *s, const khum_election *e, const char *p
     return rc;
 }
 
+/* A file read whole, as a CSV over its bytes (*csv NULL when it failed). */
+static khum_code open_file(const char *path, khum_buf *data, char sha[KHUM_SHA256_HEX],
+                           khum_csv **csv, khum_err *err)
+{
+    khum_code rc = load_file(path, data, sha, err);
+    if (!rc && !(*csv = khum_csv_open_mem(path, data->data ? data->data : "", data->len)))
+        rc = khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
+    return rc;
+}
+
+khum_code khum_app_import_results_votes(khum_store *s, const khum_election *e,
+                                        const char *path, const char *votes_path,
+                                        const char *user, bool accept_valid,
+                                        khum_diags *rejected, khum_results_report *rep,
+                                        khum_err *err)
+{
+    memset(rep, 0, sizeof *rep);
+    khum_buf data, vdata;
+    khum_buf_init(&data);
+    khum_buf_init(&vdata);
+    khum_arena a;
+    khum_arena_init(&a, 0);
+    khum_csv *csv = NULL, *votes = NULL;
+    khum_form_reader *fr;
+    batch b = {0};
+    bool wide = !votes_path;
+    khum_code rc = open_file(path, &data, rep->sha256, &csv, err);
+    if (!rc && !wide)
+        rc = open_file(votes_path, &vdata, rep->votes_sha256, &votes, err);
+    if (!rc && !(rc = khum_form_reader_open(csv, e, &a, &fr, err)) &&
+        !(rc = wide ? khum_form_columns_check(csv, e, err)
+                    : khum_form_reader_figures_only(fr, err)) &&
+        !(rc = read_rows(fr, e, path, wide, &a, &b, rejected, rep, err))) {
+        rep->rejected += drop_repeats(&b, path, &a, rejected);
+        if (!wide && rep->rows)
+            rc = add_votes(e, path, votes, &a, &b, rejected, rep, err);
+        if (!rc)
+            rc = store_rows(s, e, path, votes_path, user, accept_valid, &b, rejected, rep, err);
+    }
+    khum_csv_close(csv);
+    khum_csv_close(votes);
+    khum_arena_free(&a);
+    khum_buf_free(&data);
+    khum_buf_free(&vdata);
+    return rc;
+}
+
 khum_code khum_app_import_results(khum_store *s, const khum_election *e, const char *path,
                                   const char *user, bool accept_valid, khum_diags *rejected,
                                   khum_results_report *rep, khum_err *err)
 {
-    memset(rep, 0, sizeof *rep);
-    khum_buf data;
-    khum_buf_init(&data);
-    khum_arena a;
-    khum_arena_init(&a, 0);
-    khum_csv *csv = NULL;
-    khum_form_reader *fr;
-    batch b = {0};
-    khum_code rc = load_file(path, &data, rep->sha256, err);
-    if (!rc && !(csv = khum_csv_open_mem(path, data.data ? data.data : "", data.len)))
-        rc = khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
-    if (!rc && !(rc = khum_form_reader_open(csv, e, &a, &fr, err)) &&
-        !(rc = khum_form_columns_check(csv, e, err)) &&
-        !(rc = read_rows(fr, e, path, &a, &b, rejected, rep, err))) {
-        rep->rejected += drop_repeats(&b, path, &a, rejected);
-        rc = store_rows(s, e, path, user, accept_valid, &b, rejected, rep, err);
-    }
-    khum_csv_close(csv);
-    khum_arena_free(&a);
-    khum_buf_free(&data);
-    return rc;
+    return khum_app_import_results_votes(s, e, path, NULL, user, accept_valid, rejected, rep,
+                                         err);
 }

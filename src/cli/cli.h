@@ -109,7 +109,7 @@ int synth_into_store(khum_store *s, int year, unsigned long long seed, bool show
 int import_candidates_file(khum_store *s, const char *user, const char *election,
                            const char *path, bool quiet);
 int import_results_file(khum_store *s, const char *election, const char *path,
-                        const char *user, bool accept_valid, bool quiet);
+                        const char *votes, const char *user, bool accept_valid, bool quiet);
 int cmd_import(int argc, char **argv);
 int cmd_geo(int argc, char **argv);
 int cmd_party(int argc, char **argv);

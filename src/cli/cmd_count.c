@@ -23,7 +23,8 @@ static const char entry_help[] =
     "                       [--format text|csv|json]\n"
     "\n"
     "Key a polling station's result form. Fields: registered, received, cast,\n"
-    "spoiled, unused, valid, invalid; then one PARTY=VOTES per contesting list.\n"
+    "spoiled, unused, valid, invalid, and blank=N where the forms count blank\n"
+    "ballots (0 when left out); then one PARTY=VOTES per contesting list.\n"
     "Every form is keyed twice by two different users and accepted when both\n"
     "agree; a coordinator resolves entries that differ (docs/entry-states.md).\n"
     "A form that breaks a check is refused with its codes (docs/checks.md);\n"
@@ -137,11 +138,12 @@ static int parse_form(const khum_election *e, int argc, char **argv, khum_arena 
     }
     f->party = khum_arena_alloc(a, (size_t)argc * sizeof *f->party);
     f->votes = khum_arena_alloc(a, (size_t)argc * sizeof *f->votes);
+    /* blank last: the one field a form may leave out (no blank ballots) */
     static const char *const names[] = {"registered", "received", "cast", "spoiled",
-                                        "unused", "valid", "invalid"};
+                                        "unused", "valid", "invalid", "blank"};
     int64_t *dst[] = {&f->registered, &f->received, &f->cast, &f->spoiled, &f->unused,
-                      &f->valid, &f->invalid};
-    bool seen[7] = {false};
+                      &f->valid, &f->invalid, &f->blank};
+    bool seen[8] = {false};
     for (int i = 1; i < argc; i++) {
         char *eq = strchr(argv[i], '='), digits[64];
         int64_t v;
@@ -150,13 +152,13 @@ static int parse_form(const khum_election *e, int argc, char **argv, khum_arena 
             return cli_usage_error("entry", "'%s' is not FIELD=NUMBER", argv[i]);
         *eq = '\0';
         int k = 0;
-        while (k < 7 && strcmp(argv[i], names[k]) != 0)
+        while (k < 8 && strcmp(argv[i], names[k]) != 0)
             k++;
-        const char *m = k < 7 ? NULL : meant(e, st, argv[i], names, 7);
+        const char *m = k < 8 ? NULL : meant(e, st, argv[i], names, 8);
         if (m && strcmp(m, argv[i]))
             return cli_usage_error("entry", "'%s' is neither a field nor a list of commune "
                                    "%s: did you mean %s?", argv[i], st->commune, m);
-        if (k < 7) {
+        if (k < 8) {
             *dst[k] = v;
             seen[k] = true;
         } else {
@@ -199,6 +201,8 @@ static int entry_status(khum_store *s, const khum_election *e, const char *stati
                    (long long)f[k].registered, (long long)f[k].received, (long long)f[k].cast,
                    (long long)f[k].spoiled, (long long)f[k].unused, (long long)f[k].valid,
                    (long long)f[k].invalid);
+            if (f[k].blank)
+                printf(" blank=%lld", (long long)f[k].blank);
             for (size_t i = 0; i < f[k].n; i++)
                 printf(" %s=%lld", f[k].party[i], (long long)f[k].votes[i]);
             printf("\n");

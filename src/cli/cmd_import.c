@@ -36,8 +36,11 @@ static const char import_help[] =
     "  candidates FILE          candidate lists: commune, party, position, person[,\n"
     "                           name_latin, name_km, sex, birth_year] (docs/council.md)\n"
     "  results FILE             digitized result forms: station, registered, received,\n"
-    "                           cast, spoiled, unused, valid, invalid, one column per\n"
-    "                           party, optional explanation (docs/count.md)\n"
+    "                           cast, spoiled, unused, valid, invalid, optional blank,\n"
+    "                           one column per party, optional explanation\n"
+    "  results FORMS --votes VOTES   the long format (docs/count.md): the same\n"
+    "                           figures without list columns, and the lists' votes\n"
+    "                           in VOTES (station, party, votes), a row per list\n"
     "\n"
     "Options:\n"
     "  --db PATH          database (default $KHUM_DB or khum.db)\n"
@@ -47,6 +50,7 @@ static const char import_help[] =
     "  --accept-valid     (gazetteer --ncdd, results) skip rows that break a rule,\n"
     "                     list them, import the others\n"
     "  --election ID      (results) the election (default: the only one stored)\n"
+    "  --votes FILE       (results) the lists' votes, one row per station and list\n"
     "  --user NAME        the administrator importing (default $KHUM_USER);\n"
     "                     not needed with --check\n"
     "  --year YEAR        (population) census year; default: a year in the file name\n"
@@ -56,7 +60,7 @@ static const char import_help[] =
     "  -h, --help         show this help\n";
 
 typedef struct import_opts {
-    const char *db, *ncdd, *election, *user;
+    const char *db, *ncdd, *election, *user, *votes;
     bool check, accept_valid, quiet;
     int year, mandate;
     int sizes[16];
@@ -357,7 +361,8 @@ static int parse_import_opts(int argc, char **argv, import_opts *o)
         {"year", required_argument, NULL, 'y'}, {"mandate", required_argument, NULL, 'm'},
         {"sizes", required_argument, NULL, 's'}, {"quiet", no_argument, NULL, 'q'},
         {"election", required_argument, NULL, 'e'}, {"user", required_argument, NULL, 'u'},
-        {"help", no_argument, NULL, 'h'},       {NULL, 0, NULL, 0}};
+        {"votes", required_argument, NULL, 'v'}, {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
     memset(o, 0, sizeof *o);
     parse_sizes("5,7,9,11", o);
     int ch;
@@ -369,6 +374,7 @@ static int parse_import_opts(int argc, char **argv, import_opts *o)
         case 'n': o->ncdd = optarg; break;
         case 'e': o->election = optarg; break;
         case 'u': o->user = optarg; break;
+        case 'v': o->votes = optarg; break;
         case 'c': o->check = true; break;
         case 'a': o->accept_valid = true; break;
         case 'q': o->quiet = true; break;
@@ -454,6 +460,8 @@ int cmd_import(int argc, char **argv)
     if ((o.check || (o.accept_valid && !results)) && !ncdd)
         return cli_usage_error("import", "--check goes with gazetteer --ncdd, --accept-valid "
                                "with gazetteer --ncdd or results");
+    if (o.votes && !results)
+        return cli_usage_error("import", "--votes goes with results");
     khum_store *s;
     if ((st = cli_open_store(o.db, &s)))
         return st;
@@ -470,7 +478,7 @@ int cmd_import(int argc, char **argv)
     else if (strcmp(kind, "seats") == 0)
         st = import_seats(s, src, &o);
     else if (results)
-        st = import_results_file(s, o.election, src, o.user, o.accept_valid, o.quiet);
+        st = import_results_file(s, o.election, src, o.votes, o.user, o.accept_valid, o.quiet);
     else if (strcmp(kind, "candidates") == 0)
         st = import_candidates_file(s, o.user, o.election, src, o.quiet);
     else

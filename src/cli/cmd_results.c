@@ -2,7 +2,8 @@
  * cmd_results.c: `khum import results` (digitized forms in bulk), `khum lots`,
  * `khum official` and `khum reconcile`.
  *
- * Importing a results file is khum_app_import_results (src/app): this file
+ * Importing a results file (or, in the long format, a forms file and its
+ * votes file) is khum_app_import_results_votes (src/app): this file
  * only prints the rows it rejected, with line, code and reason, and the
  * outcome.
  */
@@ -15,7 +16,7 @@
 #include "khum/str.h"
 
 int import_results_file(khum_store *s, const char *election, const char *path,
-                        const char *user, bool accept_valid, bool quiet)
+                        const char *votes, const char *user, bool accept_valid, bool quiet)
 {
     khum_election e;
     int st = cli_load_election(s, election, &e);
@@ -27,8 +28,8 @@ int import_results_file(khum_store *s, const char *election, const char *path,
         user = getenv("KHUM_USER");
     khum_diags rejected = {0};
     khum_results_report rep;
-    khum_code rc = khum_app_import_results(s, &e, path, user, accept_valid, &rejected, &rep,
-                                           &err);
+    khum_code rc = khum_app_import_results_votes(s, &e, path, votes, user, accept_valid,
+                                                 &rejected, &rep, &err);
     for (size_t i = 0; i < rejected.n; i++) {
         char msg[1024];
         khum_err_format(&rejected.items[i], msg, sizeof msg);

@@ -6,6 +6,10 @@
  * explanation first, printed on the official report. docs/checks.md lists
  * every code with an example; the percentages are compared in integers
  * (invalid * 100 > 5 * cast), never in floating point.
+ *
+ * Blank ballots (validly cast for no list; Portugal and Spain count them,
+ * Cambodia has none, so 0) stand beside valid and invalid: valid stays the
+ * lists' sum and valid + blank + invalid = cast.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -100,7 +104,7 @@ void khum_form_check(const khum_election *e, const khum_form *f, khum_checks *ou
     const struct { const char *name; int64_t v; } nums[] = {
         {"registered", f->registered}, {"received", f->received}, {"cast", f->cast},
         {"spoiled", f->spoiled}, {"unused", f->unused}, {"valid", f->valid},
-        {"invalid", f->invalid}};
+        {"invalid", f->invalid}, {"blank", f->blank}};
     bool negative = false, huge = false;
     for (size_t i = 0; i < sizeof nums / sizeof *nums; i++)
         if (nums[i].v > KHUM_FORM_MAX) {
@@ -142,7 +146,17 @@ void khum_form_check(const khum_election *e, const khum_form *f, khum_checks *ou
     if (sum != f->valid)
         add(out, "F.102", "valid,votes", "the lists' votes add up to %lld, not to the %lld "
             "valid ballots", (long long)sum, (long long)f->valid);
-    if (f->valid + f->invalid != f->cast)
+    if (f->blank > f->cast)
+        add(out, "F.114", "blank,cast", "%lld blank ballots but only %lld ballots cast",
+            (long long)f->blank, (long long)f->cast);
+    else if (f->valid + f->blank + f->invalid == f->cast)
+        ;
+    else if (f->blank)
+        add(out, "F.103", "valid,blank,invalid,cast", "valid %lld + blank %lld + invalid %lld "
+            "= %lld, not the %lld ballots cast", (long long)f->valid, (long long)f->blank,
+            (long long)f->invalid, (long long)(f->valid + f->blank + f->invalid),
+            (long long)f->cast);
+    else  /* the message of a form without blank ballots, as before */
         add(out, "F.103", "valid,invalid,cast", "valid %lld + invalid %lld = %lld, not the %lld "
             "ballots cast", (long long)f->valid, (long long)f->invalid,
             (long long)(f->valid + f->invalid), (long long)f->cast);
@@ -178,7 +192,7 @@ bool khum_form_equal(const khum_form *a, const khum_form *b, char *diff, size_t 
         {"registered", a->registered, b->registered}, {"received", a->received, b->received},
         {"cast", a->cast, b->cast}, {"spoiled", a->spoiled, b->spoiled},
         {"unused", a->unused, b->unused}, {"valid", a->valid, b->valid},
-        {"invalid", a->invalid, b->invalid}};
+        {"invalid", a->invalid, b->invalid}, {"blank", a->blank, b->blank}};
     for (size_t i = 0; i < sizeof nums / sizeof *nums; i++)
         if (nums[i].x != nums[i].y)
             khum_buf_printf(&d, "%s%s", d.len ? "," : "", nums[i].name);
@@ -209,8 +223,9 @@ bool khum_form_equal(const khum_form *a, const khum_form *b, char *diff, size_t 
 /* ---- reader ---------------------------------------------------------- */
 
 /* The columns a reader takes from each row, in this order: station and the
- * 7 figures (form_cols), the explanation (-1 when absent), then the parties. */
-enum { COL_EXPLANATION = 8, COL_PARTIES = 9 };
+ * 7 figures (form_cols), blank and the explanation (each -1 when absent),
+ * then the parties. */
+enum { COL_BLANK = 8, COL_EXPLANATION = 9, COL_PARTIES = 10 };
 
 struct khum_form_reader {
     khum_csv *csv;
@@ -253,6 +268,7 @@ khum_code khum_form_reader_open(khum_csv *csv, const khum_election *e, khum_aren
     r->csv = csv;
     r->a = a;
     r->e = e;
+    r->cols[COL_BLANK] = khum_csv_col(csv, "blank");
     r->cols[COL_EXPLANATION] = khum_csv_col(csv, "explanation");
     /* A column is a party column when its name is a party of the election. */
     int *pcol = r->cols + COL_PARTIES;
@@ -276,7 +292,8 @@ khum_code khum_form_columns_check(const khum_csv *csv, const khum_election *e, k
 {
     for (size_t i = 0; i < khum_csv_count(csv); i++) {
         const char *name = khum_csv_header(csv, i);
-        bool known = !*name || strcasecmp(name, "explanation") == 0;
+        bool known = !*name || strcasecmp(name, "explanation") == 0 ||
+                     strcasecmp(name, "blank") == 0;
         for (size_t k = 0; k < 8 && !known; k++)
             known = strcasecmp(name, form_cols[k]) == 0;
         for (size_t k = 0; k < e->nlists && !known; k++)
@@ -286,6 +303,16 @@ khum_code khum_form_columns_check(const khum_csv *csv, const khum_election *e, k
                                         "column '%s' names no list of election %s: its "
                                         "figures would be dropped", name, e->id);
     }
+    return KHUM_OK;
+}
+
+khum_code khum_form_reader_figures_only(khum_form_reader *r, khum_err *err)
+{
+    if (r->np)
+        return khum_csv_field_error(r->csv, (size_t)r->cols[COL_PARTIES], err, KHUM_ERR_INPUT,
+                                    "F.106", "column '%s' is a list: with a votes file, its "
+                                    "votes belong there, one row per station and list",
+                                    r->pname[0]);
     return KHUM_OK;
 }
 
@@ -360,6 +387,9 @@ int khum_form_reader_view(khum_form_reader *r, khum_form *f, const char **explan
     for (size_t k = 0; k < 7; k++)
         if (!number(r, k + 1, dst[k], err))
             return -1;
+    /* No blank column, or an empty field, is no blank ballot (Cambodia's forms). */
+    if (r->len[COL_BLANK] && !number(r, COL_BLANK, &f->blank, err))
+        return -1;
     size_t n = 0;
     for (size_t k = 0; k < r->np; k++) {
         if (r->len[COL_PARTIES + k] == 0)

@@ -21,7 +21,7 @@
 #include "tally_impl.h"
 
 enum { MAX_PIECES = 64, MIN_PIECE = 64 * 1024 };
-enum { SUM_FIELDS = 8 };        /* registered .. invalid, stations reported */
+enum { SUM_FIELDS = 9 };        /* registered .. invalid, blank, stations reported */
 #define DUPLICATE "the station appears more than once in the file (its first row counts)"
 
 typedef struct piece {
@@ -91,7 +91,7 @@ static void sum_form(piece *p, const khum_form *f, const khum_station *st, int64
 {
     int64_t *row = p->sums + st->commune_index * (SUM_FIELDS + p->t->nparties);
     const int64_t fig[SUM_FIELDS] = {f->registered, f->received, f->cast, f->spoiled,
-                                     f->unused, f->valid, f->invalid, 1};
+                                     f->unused, f->valid, f->invalid, f->blank, 1};
     for (size_t i = 0; i < SUM_FIELDS; i++)
         row[i] += sign * fig[i];
     for (size_t k = 0; k < f->n; k++) {
@@ -238,7 +238,8 @@ static void add_sums(const khum_tally *t, const int64_t *sums, size_t width)
         const int64_t *row = sums + i * width;
         khum_tally_area *a = &t->communes[i].area;
         int64_t *fig[SUM_FIELDS] = {&a->registered, &a->received, &a->cast, &a->spoiled,
-                                    &a->unused, &a->valid, &a->invalid, &a->stations_reported};
+                                    &a->unused, &a->valid, &a->invalid, &a->blank,
+                                    &a->stations_reported};
         for (size_t k = 0; k < SUM_FIELDS; k++)
             *fig[k] += row[k];
         for (size_t k = 0; k < t->nparties; k++)

@@ -108,8 +108,15 @@ static khum_code put_forms(khum_store *s, const khum_election *e, khum_bundle *b
     khum_bundle_file *v = khum_bundle_add(b, "form_votes.csv");
     if (!f || !v)
         return khum_err_set(err, KHUM_ERR_INTERNAL, "", "too many bundle files");
-    khum_buf_puts(&f->data, "station,commune,state,registered,received,cast,spoiled,unused,"
-                            "valid,invalid\n");
+    /* The blank column where any form has blank ballots: a Cambodian bundle
+     * reads as before, and either imports back as the long format. */
+    bool blank = false;
+    for (size_t i = 0; i < n && !blank; i++)
+        blank = forms[i].blank != 0;
+    khum_buf_puts(&f->data, blank ? "station,commune,state,registered,received,cast,spoiled,"
+                                    "unused,valid,blank,invalid\n"
+                                  : "station,commune,state,registered,received,cast,spoiled,"
+                                    "unused,valid,invalid\n");
     khum_buf_puts(&v->data, "station,party,votes\n");
     for (size_t i = 0; i < n; i++) {
         const khum_form *x = &forms[i];
@@ -121,10 +128,12 @@ static khum_code put_forms(khum_store *s, const khum_election *e, khum_bundle *b
         khum_csv_put_field(&f->data, x->station, true);
         khum_csv_put_field(&f->data, st ? st->commune : "", false);
         khum_csv_put_field(&f->data, state, false);
-        khum_buf_printf(&f->data, ",%lld,%lld,%lld,%lld,%lld,%lld,%lld\n",
+        khum_buf_printf(&f->data, ",%lld,%lld,%lld,%lld,%lld,%lld",
                         (long long)x->registered, (long long)x->received, (long long)x->cast,
-                        (long long)x->spoiled, (long long)x->unused, (long long)x->valid,
-                        (long long)x->invalid);
+                        (long long)x->spoiled, (long long)x->unused, (long long)x->valid);
+        if (blank)
+            khum_buf_printf(&f->data, ",%lld", (long long)x->blank);
+        khum_buf_printf(&f->data, ",%lld\n", (long long)x->invalid);
         for (size_t k = 0; k < x->n; k++) {
             khum_csv_put_field(&v->data, x->station, true);
             khum_csv_put_field(&v->data, x->party[k], false);

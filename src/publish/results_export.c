@@ -10,6 +10,9 @@
  *   openelections   a flat CSV in the OpenElections style: one row per
  *                   station and party, plus rows for registered voters,
  *                   ballots cast and invalid ballots.
+ * Blank ballots (validly cast for no list) appear where there are any: as
+ * NIST's Undervotes of a commune's BallotCounts (a ballot that marks no
+ * list in a one-choice contest), and as Blank Ballots rows.
  */
 #include <jansson.h>
 #include <stdlib.h>
@@ -92,12 +95,19 @@ static json_t *contest(const tally_view *v, const khum_tally_commune *c)
     /* The schema's PartyContest has no seat count (NumberElected belongs to
      * candidate contests): the ballot's subtitle says how many are elected. */
     snprintf(seats, sizeof seats, "%d seats", ec->seats);
-    return json_pack("{s:s, s:o, s:s, s:o, s:o, s:o, s:I, s:I}", "@type", NIST("PartyContest"),
-                     "@id", json_sprintf("contest-%s", c->area.code), "Name", name,
-                     "ElectionDistrictId", json_string(gpu), "BallotSubTitle",
-                     text(seats, NULL), "ContestSelection", sel, "SubUnitsReported",
-                     (json_int_t)c->area.stations_reported, "TotalSubUnits",
-                     (json_int_t)c->area.stations_expected);
+    json_t *pc = json_pack("{s:s, s:o, s:s, s:o, s:o, s:o, s:I, s:I}", "@type",
+                           NIST("PartyContest"), "@id", json_sprintf("contest-%s", c->area.code),
+                           "Name", name, "ElectionDistrictId", json_string(gpu),
+                           "BallotSubTitle", text(seats, NULL), "ContestSelection", sel,
+                           "SubUnitsReported", (json_int_t)c->area.stations_reported,
+                           "TotalSubUnits", (json_int_t)c->area.stations_expected);
+    /* Blank ballots are the contest's undervotes, where the rules count them. */
+    if (pc && c->area.blank)
+        json_object_set_new(pc, "OtherCounts",
+                            json_pack("[{s:s, s:s, s:I}]", "@type", NIST("OtherCounts"),
+                                      "GpUnitId", gpu, "Undervotes",
+                                      (json_int_t)c->area.blank));
+    return pc;
 }
 
 khum_code results_export_nist(const tally_view *v, khum_buf *b, khum_err *err)
@@ -192,6 +202,8 @@ khum_code results_export_openelections(khum_store *s, const tally_view *v, khum_
         rows[k++] = (oe_row){"Registered Voters", "", f->registered};
         rows[k++] = (oe_row){"Ballots Cast", "", f->cast};
         rows[k++] = (oe_row){"Invalid Ballots", "", f->invalid};
+        if (f->blank)
+            rows[k++] = (oe_row){"Blank Ballots", "", f->blank};
         for (size_t p = 0; p < f->n && k < 64; p++)
             rows[k++] = (oe_row){"Commune Council", f->party[p], f->votes[p]};
         for (size_t r = 0; r < k; r++) {

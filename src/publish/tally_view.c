@@ -164,6 +164,8 @@ void tally_view_text(const tally_view *v, const char *area, khum_buf *b)
     khum_buf_printf(b, "  ballots cast       %s (turnout %s %%)\n", khum_thousands(a->cast, x),
                     pct(a->cast, a->registered, p1));
     khum_buf_printf(b, "  valid ballots      %s\n", khum_thousands(a->valid, x));
+    if (v->t.nation.blank)  /* an election with blank ballots (never Cambodia's) */
+        khum_buf_printf(b, "  blank ballots      %s\n", khum_thousands(a->blank, x));
     khum_buf_printf(b, "  invalid ballots    %s (%s %% of cast)\n", khum_thousands(a->invalid, x),
                     pct(a->invalid, a->cast, p2));
     if (a->level < 3)
@@ -241,8 +243,13 @@ void tally_view_csv(const tally_view *v, const char *area, int by, khum_buf *b)
     size_t n = list ? areas_of(v, area, by, list, cap) : 0;
     char h[20];
     khum_hash_short(v->e.hash, h);
+    /* blank only for an election with blank ballots: Cambodia's tables read as before */
+    bool blank = v->t.nation.blank != 0;
     khum_buf_puts(b, "election,election_hash,synthetic,area,name,level,status,registered,cast,"
-                     "valid,invalid,stations_reported,stations_expected,party,votes,seats,chiefs\n");
+                     "valid,invalid,");
+    khum_buf_puts(b, blank ? "blank,stations_reported,stations_expected,party,votes,seats,"
+                             "chiefs\n"
+                           : "stations_reported,stations_expected,party,votes,seats,chiefs\n");
     for (size_t i = 0; i < n; i++) {
         const khum_tally_area *a = list[i];
         char st[96];
@@ -258,9 +265,12 @@ void tally_view_csv(const tally_view *v, const char *area, int by, khum_buf *b)
             static const char *const lv[] = {"nation", "province", "district", "commune"};
             khum_csv_put_field(b, lv[a->level], false);
             khum_csv_put_field(b, st, false);
-            khum_buf_printf(b, ",%lld,%lld,%lld,%lld,%lld,%lld", (long long)a->registered,
-                            (long long)a->cast, (long long)a->valid, (long long)a->invalid,
-                            (long long)a->stations_reported, (long long)a->stations_expected);
+            khum_buf_printf(b, ",%lld,%lld,%lld,%lld", (long long)a->registered,
+                            (long long)a->cast, (long long)a->valid, (long long)a->invalid);
+            if (blank)
+                khum_buf_printf(b, ",%lld", (long long)a->blank);
+            khum_buf_printf(b, ",%lld,%lld", (long long)a->stations_reported,
+                            (long long)a->stations_expected);
             khum_csv_put_field(b, v->t.parties[p], false);
             khum_buf_printf(b, ",%lld,%d,%d\n", (long long)a->votes[p], a->seats[p],
                             a->chiefs[p]);
@@ -281,7 +291,7 @@ static json_t *area_json(const tally_view *v, const khum_tally_area *a)
                                                      v->t.parties[p], "votes",
                                                      (json_int_t)a->votes[p], "seats",
                                                      a->seats[p], "chiefs", a->chiefs[p]));
-    return json_pack("{s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:i, s:i, s:i, s:o}",
+    json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:i, s:i, s:i, s:o}",
                      "area", a->code, "name", tally_view_name(v, a->code), "level",
                      lv[a->level], "status", st, "registered", (json_int_t)a->registered,
                      "cast", (json_int_t)a->cast, "valid", (json_int_t)a->valid, "invalid",
@@ -290,6 +300,9 @@ static json_t *area_json(const tally_view *v, const khum_tally_area *a)
                      (json_int_t)a->stations_expected, "seats", a->seats_total, "communes",
                      a->communes, "communes_allocated", a->communes_allocated, "parties",
                      parties);
+    if (o && v->t.nation.blank)
+        json_object_set_new(o, "blank", json_integer((json_int_t)a->blank));
+    return o;
 }
 
 void tally_view_json(const tally_view *v, const char *area, int by, khum_buf *b)

@@ -210,17 +210,19 @@ static void read_forms(ver_ctx *v, khum_bundle *b, ver_sums *s)
         return;
     }
     static const char *const cols[] = {"station", "registered", "received", "cast", "spoiled",
-                                       "unused", "valid", "invalid"};
-    int idx[8];
-    for (int i = 0; i < 8; i++)
+                                       "unused", "valid", "invalid", "blank"};
+    int idx[9];
+    for (int i = 0; i < 9; i++)
         idx[i] = khum_csv_col(c, cols[i]);
     while (khum_csv_next(c, &err) == 1) {
         long line = khum_csv_line(c);
         const char *code = khum_csv_get(c, (size_t)(idx[0] < 0 ? 0 : idx[0]));
         const ver_station *st = station_find(v, code);
-        int64_t x[8];
-        for (int i = 1; i < 8; i++)
+        int64_t x[9];
+        for (int i = 1; i < 9; i++)
             x[i] = num(c, idx[i]);
+        if (idx[8] < 0)
+            x[8] = 0;  /* a bundle without blank ballots has no blank column */
         if (!st) {
             ver_diff(v, "forms.csv", line, "VER.912", "station %s is not in election.json", code);
             continue;
@@ -231,9 +233,9 @@ static void read_forms(ver_ctx *v, khum_bundle *b, ver_sums *s)
                      "has one)", code, s->line[si]);
             continue;
         }
-        if (x[6] + x[7] != x[3] || x[3] + x[4] + x[5] != x[2])
-            ver_diff(v, "forms.csv", line, "VER.911", "station %s: valid + invalid = cast and "
-                     "cast + spoiled + unused = received must hold", code);
+        if (x[8] < 0 || x[6] + x[8] + x[7] != x[3] || x[3] + x[4] + x[5] != x[2])
+            ver_diff(v, "forms.csv", line, "VER.911", "station %s: valid + blank + invalid = "
+                     "cast and cast + spoiled + unused = received must hold", code);
         s->valid[si] = x[6];
         s->line[si] = line;
         ver_area *chain[4];
@@ -244,6 +246,7 @@ static void read_forms(ver_ctx *v, khum_bundle *b, ver_sums *s)
                 chain[l]->cast += x[3];
                 chain[l]->valid += x[6];
                 chain[l]->invalid += x[7];
+                chain[l]->blank += x[8];
                 chain[l]->reported++;
             }
         v->st->forms++;
@@ -318,11 +321,13 @@ static void compare_row(ver_ctx *v, khum_csv *c, const char *file, const int *id
     }
     size_t ai = (size_t)(a - v->areas);
     static const char *const names[] = {"registered", "cast", "valid", "invalid",
-                                        "stations_reported", "stations_expected"};
+                                        "stations_reported", "stations_expected", "blank"};
     const int64_t want[] = {a->registered, a->cast, a->valid, a->invalid, a->reported,
-                            a->expected};
-    for (int i = 0; !pub->totals_checked[ai] && i < 6; i++) {
-        int64_t got = num(c, idx[1 + i]);
+                            a->expected, a->blank};
+    const int col[] = {idx[1], idx[2], idx[3], idx[4], idx[5], idx[6], idx[10]};
+    for (int i = 0; !pub->totals_checked[ai] && i < 7; i++) {
+        /* no blank column: results without blank ballots */
+        int64_t got = col[i] < 0 && i == 6 ? 0 : num(c, col[i]);
         if (got != want[i])
             ver_diff(v, file, line, "VER.915", "area %s %s: the bundle says %lld, the forms "
                      "add up to %lld", *code ? code : "(nation)", names[i], (long long)got,
@@ -347,12 +352,13 @@ static void read_results(ver_ctx *v, khum_bundle *b, const char *file, ver_pub *
     static const char *const cols[] = {"area", "registered", "cast", "valid", "invalid",
                                        "stations_reported", "stations_expected", "party",
                                        "votes", "seats"};
-    int idx[10];
+    int idx[11];
     if (!c || khum_csv_read_header(c, &err) || khum_csv_require(c, cols, idx, 10, &err)) {
         ver_diff(v, file, 1, "VER.907", "%s is missing or lacks a column", file);
         khum_csv_close(c);
         return;
     }
+    idx[10] = khum_csv_col(c, "blank");
     while (khum_csv_next(c, &err) == 1) {
         compare_row(v, c, file, idx, pub);
         v->st->areas++;

@@ -400,11 +400,11 @@ static json_t *form_values(const khum_form *f)
     json_t *votes = json_object();
     for (size_t i = 0; i < f->n; i++)
         json_object_set_new(votes, f->party[i], json_integer(f->votes[i]));
-    return json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:o}", "registered",
+    return json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:o}", "registered",
                      (json_int_t)f->registered, "received", (json_int_t)f->received, "cast",
                      (json_int_t)f->cast, "spoiled", (json_int_t)f->spoiled, "unused",
                      (json_int_t)f->unused, "valid", (json_int_t)f->valid, "invalid",
-                     (json_int_t)f->invalid, "votes", votes);
+                     (json_int_t)f->invalid, "blank", (json_int_t)f->blank, "votes", votes);
 }
 
 /* A form's state. The values of entries that are not accepted yet are shown

@@ -240,6 +240,9 @@ static bool read_form(srv_req *r, json_t *b, const char *station, khum_form *f)
     for (size_t i = 0; i < sizeof names / sizeof *names; i++)
         if (!int_field(r, b, names[i], dst[i]))
             return false;
+    /* blank ballots: optional, as forms without them (Cambodia's) have none */
+    if (json_object_get(b, "blank") && !int_field(r, b, "blank", &f->blank))
+        return false;
     json_t *votes = json_object_get(b, "votes");
     if (!json_is_object(votes)) {
         srv_failf(r, 400, votes ? "REQ.104" : "REQ.103", "votes",

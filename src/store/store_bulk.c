@@ -14,7 +14,7 @@
 
 #include "khum/str.h"
 
-enum { BULK_ROWS = 64 };   /* x 15 parameters, well under SQLite's 32,766 */
+enum { BULK_ROWS = 64 };   /* x 16 parameters, well under SQLite's 32,766 */
 
 const char *store_multi_insert(khum_buf *b, const char *head, int ncols, size_t rows)
 {
@@ -76,7 +76,8 @@ static khum_code put_entries(bulk *k, const char *election, const khum_form *f, 
         size_t m = n - i < BULK_ROWS ? n - i : BULK_ROWS;
         if ((rc = bulk_prepare(k, "INSERT INTO form_entry (id, election, station, version, slot,"
                                " entered_by, entered_at, registered, received, ballots_cast,"
-                               " spoiled, unused, valid, invalid, votes)", 15, m, err)))
+                               " spoiled, unused, valid, invalid, votes, blank)", 16, m,
+                               err)))
             break;
         for (size_t j = i; j < i + m; j++) {
             num(k, base + (int64_t)j + 1);
@@ -92,6 +93,7 @@ static khum_code put_entries(bulk *k, const char *election, const khum_form *f, 
                 num(k, v[c]);
             store_votes_json(&f[j], &k->votes[j - i]);
             txt(k, k->votes[j - i].failed ? "{}" : k->votes[j - i].data);
+            num(k, f[j].blank);
         }
         rc = bulk_run(k, err);
     }

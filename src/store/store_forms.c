@@ -104,9 +104,9 @@ khum_code khum_store_add_entry(khum_store *s, const char *election, int version,
         /* The id is given, not defaulted: bulk imports assign ids themselves, and
          * a PostgreSQL identity would not know of them. */
         "INSERT INTO form_entry (id, election, station, version, slot, entered_by, entered_at,"
-        " registered, received, ballots_cast, spoiled, unused, valid, invalid, votes)"
+        " registered, received, ballots_cast, spoiled, unused, valid, invalid, votes, blank)"
         " VALUES ((SELECT coalesce(max(id), 0) + 1 FROM form_entry),"
-        " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id", &st, err);
+        " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id", &st, err);
     if (rc)
         return rc;
     char now[32];
@@ -125,6 +125,7 @@ khum_code khum_store_add_entry(khum_store *s, const char *election, int version,
     for (int i = 0; i < 7; i++)
         db_bind_int(st, 7 + i, nums[i]);
     db_bind_text(st, 14, votes.failed ? "{}" : votes.data);
+    db_bind_int(st, 15, f->blank);
     if (votes.failed)
         rc = khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
     else if (db_step(st, err) != DB_ROW)
@@ -143,7 +144,7 @@ khum_code khum_store_load_entry(khum_store *s, int64_t id, khum_arena *a, khum_f
     db_stmt *st;
     khum_code rc = db_prepare(s->db,
         "SELECT station, registered, received, ballots_cast, spoiled, unused, valid, invalid,"
-        " votes FROM form_entry WHERE id = ?", &st, err);
+        " votes, blank FROM form_entry WHERE id = ?", &st, err);
     if (rc)
         return rc;
     db_bind_int(st, 1, id);
@@ -157,6 +158,7 @@ khum_code khum_store_load_entry(khum_store *s, int64_t id, khum_arena *a, khum_f
                       &f->unused, &f->valid, &f->invalid};
     for (int i = 0; i < 7; i++)
         *dst[i] = db_col_int(st, 1 + i);
+    f->blank = db_col_int(st, 9);
     bool ok = f->station && !store_votes_parse(db_col_text(st, 8), a, f);
     db_finalize(st);
     return ok ? KHUM_OK : khum_err_set(err, KHUM_ERR_STORE, "DB.909", "form entry %lld: the "
@@ -247,7 +249,7 @@ khum_code khum_store_explanations(khum_store *s, const char *election, const cha
  * state_names, the one place the store spells them. */
 static const char current_sql[] =
     "SELECT e.id, e.station, e.registered, e.received, e.ballots_cast, e.spoiled, e.unused,"
-    " e.valid, e.invalid, e.votes"
+    " e.valid, e.invalid, e.votes, e.blank"
     " FROM form_version v JOIN form_entry e ON e.id = v.accepted_entry"
     " WHERE v.election = ?1 AND v.state IN (?2, ?3)"
     " AND NOT EXISTS (SELECT 1 FROM form_version x WHERE x.election = v.election"
@@ -286,6 +288,7 @@ khum_code khum_store_current_forms(khum_store *s, const char *election, khum_are
                           &f->unused, &f->valid, &f->invalid};
         for (int i = 0; i < 7; i++)
             *dst[i] = db_col_int(st, 2 + i);
+        f->blank = db_col_int(st, 10);
         khum_code vrc = ok ? store_votes_parse(db_col_text(st, 9), a, f) : KHUM_OK;
         if (vrc == KHUM_ERR_INPUT) {
             long long id = (long long)db_col_int(st, 0);

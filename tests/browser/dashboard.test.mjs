@@ -171,6 +171,11 @@ try {
   await p3.fill('#f-votes-CPP', '1');
   await p3.waitForSelector('#local-checks [data-code="F.102"]');
   ok('inline check F.102 appears while typing');
+  await p3.fill('#f-cast', '300');
+  await p3.fill('#f-blank', '301');
+  await p3.waitForSelector('#local-checks [data-code="F.114"]');
+  await p3.fill('#f-blank', '');
+  ok('inline check F.114: more blank ballots than cast');
 
   const F2 = { registered: 400, received: 410, cast: 300, spoiled: 0, unused: 110, valid: 294, invalid: 6,
                'votes:CPP': 150, 'votes:CNRP': 100, 'votes:FCP': 44 };

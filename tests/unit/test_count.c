@@ -236,7 +236,142 @@ static void test_every_check_code(void **state)
     x.votes[2] = 30;                                   want_check(&x, "W.203", true);
     /* one list has every valid vote */
     x.votes[0] = 390; x.votes[1] = 0; x.votes[2] = 0;  want_check(&x, "W.204", true);
+    /* Blank ballots (validly cast for no list): valid + blank + invalid = cast,
+     * valid stays the lists' sum; 20 of the 400 ballots blank, 10 fewer
+     * invalid and 10 fewer for CPP, pass every check. */
+    x.f.blank = 20; x.f.invalid = 0; x.f.valid = 380; x.votes[0] = 190;
+    khum_form_check(&x.e, &x.f, &c);
+    if (c.n)
+        fail_msg("a form with blank ballots that add up fails %s: %s", c.items[0].code,
+                 c.items[0].msg);
+    good_form(&x);
+    x.f.blank = 20;                                    want_check(&x, "F.103", false);
+    x.f.blank = 401;                                   want_check(&x, "F.114", false);
+    x.f.blank = -1;                                    want_check(&x, "F.101", false);
+    x.f.blank = KHUM_FORM_MAX + 1;                     want_check(&x, "F.113", false);
     khum_election_free(&x.e);
+}
+
+/* Two entries that differ only in their blank ballots differ, and say where. */
+static void test_blank_entries_differ(void **state)
+{
+    (void)state;
+    fx x, y;
+    good_form(&x);
+    good_form(&y);
+    y.f.blank = 5;
+    char diff[64];
+    assert_false(khum_form_equal(&x.f, &y.f, diff, sizeof diff));
+    assert_string_equal(diff, "blank");
+    y.f.blank = 0;
+    assert_true(khum_form_equal(&x.f, &y.f, diff, sizeof diff));
+}
+
+/* The wide results format takes an optional blank column. */
+static void test_reader_blank_column(void **state)
+{
+    (void)state;
+    fx x;
+    khum_err err;
+    khum_err_clear(&err);
+    assert_int_equal(load(&x.e, def, &err), KHUM_OK);
+    khum_arena a;
+    khum_arena_init(&a, 0);
+    khum_csv *csv = csv_str("station,registered,received,cast,spoiled,unused,valid,blank,"
+                            "invalid,CPP,CNRP,FCP\n010201-01,500,510,400,2,108,380,20,0,190,"
+                            "150,40\n");
+    khum_form_reader *r;
+    assert_int_equal(khum_form_reader_open(csv, &x.e, &a, &r, &err), KHUM_OK);
+    assert_int_equal(khum_form_columns_check(csv, &x.e, &err), KHUM_OK);
+    khum_form f;
+    const char *expl;
+    assert_int_equal(khum_form_reader_next(r, &f, &expl, &err), 1);
+    assert_int_equal(f.blank, 20);
+    assert_int_equal(f.valid, 380);
+    assert_int_equal(f.n, 3);
+    khum_checks c;
+    khum_form_check(&x.e, &f, &c);
+    assert_int_equal(c.n, 0);
+    khum_form_reader_close(r);
+    khum_csv_close(csv);
+    khum_arena_free(&a);
+    khum_election_free(&x.e);
+}
+
+/* The votes file of the long format at scale: 3,000 lists over 6 councils
+ * of 500 (a wide file would need 3,000 columns), the rows in reverse order;
+ * every vote lands on its list, in ballot order, and a repeated row is
+ * refused at its line (F.116). */
+static void test_votes_file_many_lists(void **state)
+{
+    (void)state;
+    enum { COUNCILS = 6, PER = 500 };
+    khum_buf t[4], f, v;
+    for (int i = 0; i < 4; i++)
+        khum_buf_init(&t[i]);
+    khum_buf_init(&f);
+    khum_buf_init(&v);
+    khum_buf_puts(&t[0], "id,date,mandate,method\nbig,2025-10-12,4,dhondt\n");
+    khum_buf_puts(&t[1], "commune,seats\n");
+    khum_buf_puts(&t[2], "commune,party,ballot_no\n");
+    khum_buf_puts(&t[3], "station,commune,registered\n");
+    khum_buf_puts(&f, "station,registered,received,cast,spoiled,unused,valid,blank,invalid\n");
+    for (int c = 1; c <= COUNCILS; c++) {
+        khum_buf_printf(&t[1], "0102%02d,9\n", c);
+        for (int i = 1; i <= PER; i++)
+            khum_buf_printf(&t[2], "0102%02d,L%d-%03d,%d\n", c, c, i, i);
+        khum_buf_printf(&t[3], "0102%02d-01,0102%02d,1000000\n", c, c);
+        khum_buf_printf(&f, "0102%02d-01,1000000,1000000,125252,0,874748,125250,1,1\n", c);
+    }
+    khum_buf_puts(&v, "station,party,votes\n");
+    for (int c = COUNCILS; c >= 1; c--)
+        for (int i = PER; i >= 1; i--)
+            khum_buf_printf(&v, "0102%02d-01,L%d-%03d,%d\n", c, c, i, i);
+    khum_buf_puts(&v, "010201-01,L1-007,7\n");  /* given before */
+    const char *texts[4] = {t[0].data, t[1].data, t[2].data, t[3].data};
+    khum_election e;
+    khum_err err;
+    khum_err_clear(&err);
+    if (load(&e, texts, &err))
+        fail_msg("%s [%s] line %ld", err.msg, err.rule, err.line);
+    khum_arena a;
+    khum_arena_init(&a, 0);
+    khum_csv *fc = csv_str(f.data), *vc = csv_str(v.data);
+    khum_form_reader *r;
+    assert_int_equal(khum_form_reader_open(fc, &e, &a, &r, &err), KHUM_OK);
+    assert_int_equal(khum_form_reader_figures_only(r, &err), KHUM_OK);
+    khum_form forms[COUNCILS];
+    const char *x;
+    for (int c = 0; c < COUNCILS; c++)
+        assert_int_equal(khum_form_reader_next(r, &forms[c], &x, &err), 1);
+    bool bad[COUNCILS] = {false};
+    khum_diags rejected = {0};
+    size_t rows;
+    assert_int_equal(khum_form_votes_read(vc, &e, forms, COUNCILS, "f.csv", bad, &a, &rejected,
+                                          &rows, &err), KHUM_OK);
+    assert_int_equal(rows, COUNCILS * PER + 1);
+    for (int c = 0; c < COUNCILS; c++) {
+        assert_int_equal(forms[c].n, PER);
+        assert_int_equal(forms[c].votes[0], 1);
+        assert_int_equal(forms[c].votes[PER - 1], PER);
+        assert_true(bad[c] == (c == 0));
+        khum_checks k;
+        khum_form_check(&e, &forms[c], &k);
+        assert_int_equal(k.errors, 0);
+    }
+    assert_string_equal(forms[5].party[PER - 1], "L6-500");
+    assert_int_equal(rejected.n, 1);
+    assert_string_equal(rejected.items[0].rule, "F.116");
+    assert_int_equal(rejected.items[0].line, COUNCILS * PER + 2);
+    khum_diags_free(&rejected);
+    khum_csv_close(fc);
+    khum_csv_close(vc);
+    khum_arena_free(&a);
+    khum_election_free(&e);
+    for (int i = 0; i < 4; i++)
+        khum_buf_free(&t[i]);
+    khum_buf_free(&f);
+    khum_buf_free(&v);
 }
 
 static void test_state_machine(void **state)
@@ -426,6 +561,9 @@ int main(void)
         cmocka_unit_test(test_election_rules_and_hash),
         cmocka_unit_test(test_election_rule_set),
         cmocka_unit_test(test_every_check_code),
+        cmocka_unit_test(test_blank_entries_differ),
+        cmocka_unit_test(test_reader_blank_column),
+        cmocka_unit_test(test_votes_file_many_lists),
         cmocka_unit_test(test_state_machine),
         cmocka_unit_test(test_state_machine_refusals),
         cmocka_unit_test(test_state_machine_import),

@@ -167,6 +167,13 @@ static void verify_codes(void **state)
     swapped(sk, pk, "forms.csv", "station,commune,state,registered,received,cast,spoiled,unused,"
             "valid,invalid\n019999-01,019999,official,1,1,1,0,0,1,0\n", "VER.912");
     swapped(sk, pk, "form_votes.csv", "station,party,votes\n010201-01,Z,100000\n", "VER.913");
+    /* blank ballots count in a form's arithmetic, and in the published totals */
+    swapped(sk, pk, "forms.csv", "station,commune,state,registered,received,cast,spoiled,unused,"
+            "valid,blank,invalid\n010201-01,010201,official,200000,100000,100000,0,0,100000,5,"
+            "0\n", "VER.911");
+    swapped(sk, pk, "results_nation.csv", "area,level,registered,cast,valid,invalid,blank,"
+            "stations_reported,stations_expected,party,votes,seats\n,nation,200000,100000,"
+            "100000,0,7,1,1,A,12000,0\n", "VER.915");
     swapped(sk, pk, "results_district.csv", "area,level,registered,cast,valid,invalid,"
             "stations_reported,stations_expected,party,votes,seats\n9999,district,1,1,1,0,1,1,A,1,0\n",
             "VER.914");

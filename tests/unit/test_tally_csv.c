@@ -46,19 +46,20 @@ static void make_election(khum_election *e)
 
 static void result_row(khum_buf *b, const char *station, unsigned i, int cpp_extra)
 {
-    int64_t cast = 300 + (i * 7) % 150, invalid = 3 + i % 5, valid = cast - invalid;
+    int64_t cast = 300 + (i * 7) % 150, invalid = 3 + i % 5, blank = i % 3;
+    int64_t valid = cast - invalid - blank;
     int64_t cpp = valid / 2 + i % 13, cnrp = (valid - cpp) / 2, fcp = valid - cpp - cnrp;
-    khum_buf_printf(b, "%s,500,%lld,%lld,2,20,%lld,%lld,%lld,%lld,%lld,\n", station,
+    khum_buf_printf(b, "%s,500,%lld,%lld,2,20,%lld,%lld,%lld,%lld,%lld,%lld,\n", station,
                     (long long)(cast + 22), (long long)cast, (long long)valid,
-                    (long long)invalid, (long long)(cpp + cpp_extra), (long long)cnrp,
+                    (long long)blank, (long long)invalid, (long long)(cpp + cpp_extra), (long long)cnrp,
                     (long long)fcp);
 }
 
 static void make_results(const khum_election *e, khum_buf *b)
 {
     khum_buf_init(b);
-    khum_buf_puts(b, "station,registered,received,cast,spoiled,unused,valid,invalid,CPP,CNRP,"
-                     "FCP,explanation\n");
+    khum_buf_puts(b, "station,registered,received,cast,spoiled,unused,valid,blank,invalid,CPP,"
+                     "CNRP,FCP,explanation\n");
     for (size_t i = 0; i < e->nstations; i++)
         result_row(b, e->stations[i].code, (unsigned)i, 0);
 }
@@ -113,6 +114,7 @@ static void assert_same_tally(const khum_tally *a, const khum_tally *b)
         assert_int_equal(x->registered, y->registered);
         assert_int_equal(x->cast, y->cast);
         assert_int_equal(x->invalid, y->invalid);
+        assert_int_equal(x->blank, y->blank);
         assert_int_equal(x->stations_reported, y->stations_reported);
         for (size_t p = 0; p < a->nparties; p++) {
             assert_int_equal(x->votes[p], y->votes[p]);
@@ -120,6 +122,8 @@ static void assert_same_tally(const khum_tally *a, const khum_tally *b)
         }
     }
     assert_int_equal(a->nation.valid, b->nation.valid);
+    assert_int_equal(a->nation.blank, b->nation.blank);
+    assert_true(a->nation.blank > 0);  /* the fixture has blank ballots */
     assert_int_equal(a->nation.seats_total, b->nation.seats_total);
     assert_int_equal(a->nation.communes_allocated, b->nation.communes_allocated);
 }
@@ -217,9 +221,9 @@ static void test_rejected_rows_by_line(void **state)
     fx_open(&x);
     const char *late = x.e.stations[x.e.nstations - 100].code, *early = x.e.stations[10].code;
     char row[200];
-    snprintf(row, sizeof row, "%s,500,x,1,2,3,4,5,6,7,8,", late);  /* F.110 */
+    snprintf(row, sizeof row, "%s,500,x,1,2,3,4,0,5,6,7,8,", late);  /* F.110 */
     replace_row(&x.b, late, row);
-    snprintf(row, sizeof row, "%s,500,322,300,2,20,290,10,145,70,76,", early);  /* F.102 */
+    snprintf(row, sizeof row, "%s,500,322,300,2,20,290,0,10,145,70,76,", early);  /* F.102 */
     replace_row(&x.b, early, row);
     long l_late = line_of(&x.b, late), l_early = line_of(&x.b, early);
     for (unsigned threads = 1; threads <= 2; threads++) {
@@ -250,7 +254,7 @@ static void test_quotes_and_broken_records(void **state)
     /* an explanation in quotes: a line end might be inside one, so one piece */
     const char *st = x.e.stations[x.e.nstations / 2].code;
     char row[200];
-    snprintf(row, sizeof row, "%s,500,322,300,2,20,290,10,145,70,75,\"a, b\"", st);
+    snprintf(row, sizeof row, "%s,500,322,300,2,20,290,0,10,145,70,75,\"a, b\"", st);
     khum_buf q;
     khum_buf_init(&q);
     khum_buf_append(&q, x.b.data, x.b.len);
@@ -264,7 +268,7 @@ static void test_quotes_and_broken_records(void **state)
     khum_tally_csv_report_free(&rep);
     /* a record with a field missing, late in the file: CSV.104 at its line */
     const char *late = x.e.stations[x.e.nstations - 50].code;
-    snprintf(row, sizeof row, "%s,500,322,300,2,20,290,10,145,70,", late);
+    snprintf(row, sizeof row, "%s,500,322,300,2,20,290,0,10,145,70,", late);
     replace_row(&x.b, late, row);
     for (unsigned threads = 1; threads <= 2; threads++) {
         khum_err err;

@@ -5,7 +5,9 @@
    explains warnings. Writes carry the session's CSRF token. */
 'use strict';
 
-const FIELDS = ['registered', 'received', 'cast', 'spoiled', 'unused', 'valid', 'invalid'];
+/* blank: ballots validly cast for no list, where the forms count them (left
+   empty, 0: Cambodia's forms have none). */
+const FIELDS = ['registered', 'received', 'cast', 'spoiled', 'unused', 'valid', 'blank', 'invalid'];
 
 function post(path, body) {
   return api(path, {method: 'POST', body: JSON.stringify(body),
@@ -16,7 +18,10 @@ function post(path, body) {
 function localChecks(v, parties) {
   const out = [], sum = parties.reduce((s, p) => s + (v['votes:' + p] || 0), 0);
   if (sum !== v.valid) out.push(['error', 'F.102', `Σ ${I18N.num(sum)} ≠ ${I18N.t('valid')} ${I18N.num(v.valid)}`]);
-  if (v.valid + v.invalid !== v.cast) out.push(['error', 'F.103', `${I18N.t('valid')} + ${I18N.t('invalid')} ≠ ${I18N.t('cast')}`]);
+  if (v.blank > v.cast) out.push(['error', 'F.114', `${I18N.t('blank')} > ${I18N.t('cast')}`]);
+  else if (v.valid + v.blank + v.invalid !== v.cast) out.push(['error', 'F.103', v.blank
+    ? `${I18N.t('valid')} + ${I18N.t('blank')} + ${I18N.t('invalid')} ≠ ${I18N.t('cast')}`
+    : `${I18N.t('valid')} + ${I18N.t('invalid')} ≠ ${I18N.t('cast')}`]);
   if (v.cast + v.spoiled + v.unused !== v.received) out.push(['error', 'F.104', `${I18N.t('cast')} + ${I18N.t('spoiled')} + ${I18N.t('unused')} ≠ ${I18N.t('received')}`]);
   if (v.cast > v.registered) out.push(['error', 'F.105', `${I18N.t('cast')} > ${I18N.t('registered')}`]);
   if (v.invalid * 100 > v.cast * 5) out.push(['warning', 'W.201', `${I18N.t('invalid')} > 5 %`]);

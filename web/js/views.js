@@ -25,6 +25,7 @@ function cards(a) {
   return h('div.cards', {},
     c('registered', I18N.num(a.registered)), c('cast', I18N.num(a.cast)),
     c('turnout', I18N.pct(a.cast, a.registered)), c('valid', I18N.num(a.valid)),
+    a.blank !== undefined ? c('blank', I18N.num(a.blank)) : null,  /* elections with blank ballots */
     c('invalid', I18N.num(a.invalid) + ' (' + I18N.pct(a.invalid, a.cast) + ')'),
     c('forms', I18N.num(a.stations_reported) + ' / ' + I18N.num(a.stations_expected)),
     c('seats', I18N.num(a.seats)));
