@@ -227,8 +227,9 @@ static khum_code store_rows(khum_store *s, const khum_election *e, const char *p
 {
     if (rep->rejected && !accept_valid) {
         khum_err_set(err, KHUM_ERR_INPUT, rejected->n ? rejected->items[0].rule : "",
-                     "%zu of %zu rows rejected: nothing was written (fix them, or import "
-                     "the other rows with --accept-valid)", rep->rejected, rep->rows);
+                     "%zu of %zu row%s rejected: nothing was written (fix %s, or import "
+                     "the other rows with --accept-valid)", rep->rejected, rep->rows,
+                     rep->rows == 1 ? "" : "s", rep->rejected == 1 ? "it" : "them");
         khum_err_at(err, path, 0, 0, NULL);
         return KHUM_ERR_INPUT;
     }

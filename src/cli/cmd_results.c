@@ -42,10 +42,11 @@ int import_results_file(khum_store *s, const char *election, const char *path,
     else if (rep.rows == 0)
         printf("results: %s has no rows: nothing imported\n", path);
     else if (rep.rejected)
-        printf("results: %zu forms imported, %zu rows rejected (listed above)\n", rep.imported,
-               rep.rejected);
+        printf("results: %zu form%s imported, %zu row%s rejected (listed above)\n",
+               rep.imported, rep.imported == 1 ? "" : "s", rep.rejected,
+               rep.rejected == 1 ? "" : "s");
     else
-        printf("results: %zu forms imported\n", rep.imported);
+        printf("results: %zu form%s imported\n", rep.imported, rep.imported == 1 ? "" : "s");
     khum_diags_free(&rejected);
     khum_election_free(&e);
     return st;

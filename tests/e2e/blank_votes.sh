@@ -114,7 +114,7 @@ eq "$(dbdump "$DB" | sha256sum)" "$before" "bad files write nothing"
 printf 'station,registered,received,cast,spoiled,unused,valid,blank,invalid\n010202-01,600,612,0,0,612,0,0,0\n' > "$T/f0.csv"
 printf 'station,party,votes\n' > "$T/v0.csv"
 run 2 K import results "$T/forms.csv" --votes "$T/v0.csv"; has err "[F.108]"
-run 0 K import results "$T/f0.csv" --votes "$T/v0.csv"; has out "1 forms imported"
+run 0 K import results "$T/f0.csv" --votes "$T/v0.csv"; has out "1 form imported"
 eq "$(sql "$DB" "SELECT votes FROM form_entry")" '{"CNRP":0,"CPP":0}' "zero for the lists"
 run 2 K import parties "$T/forms.csv" --votes "$T/votes.csv"; has err "--votes goes with results"
 

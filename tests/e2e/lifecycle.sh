@@ -44,7 +44,7 @@ run 0 K reconcile
 run 0 K entry correct 010201-02 --reason "clerical error" --reference "PEC 13/2022" --user admin
 printf '%s\n' 'station,registered,received,cast,spoiled,unused,valid,invalid,CPP,CNRP,FCP,explanation' \
     '010201-02,400,410,300,0,110,294,6,140,110,44,' >"$T/fix.csv"
-run 0 K import results "$T/fix.csv" --user admin; has out "1 forms imported"
+run 0 K import results "$T/fix.csv" --user admin; has out "1 form imported"
 eq "$(sql "$DB" "SELECT state FROM form_version WHERE station = '010201-02' AND version = 2")" accepted "the corrected version imported"
 eq "$(sql "$DB" "SELECT count(*) FROM form_event WHERE action = 'import' AND station = '010201-02' AND version = 2 AND from_state = 'empty' AND to_state = 'accepted'")" 1 "the import logged on version 2"
 run 2 K import results "$T/fix.csv" --user admin; has err "fix.csv:2: station 010201-02 has a result already (state accepted)"; has err "[F.111]"

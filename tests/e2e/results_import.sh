@@ -21,7 +21,7 @@ has err "bad.csv:4: station 010202-01: the lists' votes add up to 441, not to th
 has err "bad.csv:5: station 010201-01 appears more than once in the file [F.112]"
 has err "3 of 4 rows rejected: nothing was written"
 eq "$(sql "$DB" "SELECT count(*) FROM form_entry")" 0 "nothing written"
-run 0 K import results "$T/bad.csv" --accept-valid; has out "1 forms imported, 3 rows rejected"
+run 0 K import results "$T/bad.csv" --accept-valid; has out "1 form imported, 3 rows rejected"
 run 2 K import results "$ELE/results.csv"; has err "results.csv:2: station 010201-01 has a result already"
 eq "$(sql "$DB" "SELECT count(*) FROM form_entry")" 1 "the second file changed nothing"
 
