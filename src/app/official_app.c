@@ -111,13 +111,14 @@ static void check_ready(const khum_election *e, const khum_tally_commune *c,
                 "so the posts wait for lots (khum lots %s SEED)", c->area.code, c->area.code);
 }
 
-static bool all_official(const khum_tally *t, const char *prefix, const char *const *off,
+/* Every commune of the area (a province, a district, "" the nation) is
+ * official, or made so by this call. */
+static bool all_official(const khum_tally *t, const char *area, const char *const *off,
                          size_t noff, const char *const *targets, size_t ntargets)
 {
-    size_t len = strlen(prefix);
     for (size_t i = 0; i < t->ncommunes; i++) {
         const char *c = t->communes[i].area.code;
-        if (strncmp(c, prefix, len) == 0 && !in_list(off, noff, c) &&
+        if (khum_tally_area_within(&t->communes[i].area, area) && !in_list(off, noff, c) &&
             !in_list(targets, ntargets, c))
             return false;
     }
