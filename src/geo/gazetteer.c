@@ -153,8 +153,8 @@ static khum_code find_parent_cols(khum_csv *csv, khum_level l, parent_cols *pc,
                        ? khum_csv_col(csv, "province_code|province") : -1;
     pc->district = l == KHUM_COMMUNE ? khum_csv_col(csv, "district_code|district") : -1;
     pc->commune = l == KHUM_VILLAGE ? khum_csv_col(csv, "commune_code|commune") : -1;
-    static const char *const want[] = {"", "", "province_code", "district_code' or "
-                                       "'province_code", "commune_code"};
+    static const char *const want[] = {"", "", "province_code",
+                                       ("district_code' or 'province_code"), "commune_code"};
     if (l != KHUM_PROVINCE && pc->province < 0 && pc->district < 0 && pc->commune < 0) {
         khum_err_set(err, KHUM_ERR_INPUT, "GEO.202", "a %s file needs the column '%s' "
                      "naming each unit's parent", khum_level_name(l), want[l]);
