@@ -282,6 +282,19 @@ static void test_population(void **state)
     free(rows);
     khum_csv_close(c);
 
+    /* any other code column keeps any country's codes as they are: Spain's
+     * 5-digit INE codes, Portugal's 0302FA (issue 15) */
+    c = csv_str("commune_code,population\n28079,3300000\n0302FA,900\n");
+    assert_int_equal(khum_population_read(c, &a, &rows, &n, &err), KHUM_OK);
+    assert_string_equal(rows[0].commune, "28079");
+    assert_string_equal(rows[1].commune, "0302FA");
+    free(rows);
+    khum_csv_close(c);
+    c = csv_str("commune_code,population\n03.02,1\n");
+    assert_int_equal(khum_population_read(c, &a, &rows, &n, &err), KHUM_ERR_INPUT);
+    assert_string_equal(err.rule, "POP.301");
+    khum_csv_close(c);
+
     c = csv_str("Com_Code,TT_Both,Both_UP_18\n010201,10,20\n");
     assert_int_equal(khum_population_read(c, &a, &rows, &n, &err), KHUM_ERR_INPUT);
     assert_string_equal(err.rule, "POP.303");
