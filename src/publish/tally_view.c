@@ -84,18 +84,19 @@ const char *tally_view_name(const tally_view *v, const char *code)
     return n ? n->name_latin : "";
 }
 
-static size_t official_under(const tally_view *v, const char *area)
+static size_t official_under(const tally_view *v, const khum_tally_area *a)
 {
     size_t n = 0;
-    for (size_t i = 0; i < v->nofficial; i++)
-        n += tally_view_commune_within(v, v->official[i], area);
+    for (size_t i = 0; i < v->nofficial; i++)  /* a commune: no search per official one */
+        n += a->level == 3 ? strcmp(v->official[i], a->code) == 0
+                           : tally_view_commune_within(v, v->official[i], a->code);
     return n;
 }
 
 void tally_view_status(const tally_view *v, const char *area, char *buf, size_t cap)
 {
     const khum_tally_area *a = tally_view_area(v, area);
-    size_t total = a->level == 3 ? 1 : (size_t)a->communes, off = official_under(v, area);
+    size_t total = a->level == 3 ? 1 : (size_t)a->communes, off = official_under(v, a);
     char x[32], y[32];
     if (off == total)
         snprintf(buf, cap, "official");
