@@ -38,8 +38,22 @@ run 0 K tally --province 20; has out "PROVINCE 20 Montes: provisional (0 of 2 co
 run 1 K tally --district 20; has err "20 is not a district of election synthetic-geo-any-2025"
 run 2 K tally --province 2-0; has err "letters and digits"
 
-run 0 K official; has out "6 communes made official"
+# Official in two steps: the totals stored for province 20 with 2001 are
+# rewritten when Z20 (in 20, whatever its code) is made official.
+run 0 K official 2001; has out "1 commune made official"
+run 0 K official Z20; has out "1 commune made official"
+run 0 K tally --province 20; has out "PROVINCE 20 Montes: official"
+run 0 K official; has out "4 communes made official"
 run 0 K tally --province 03; has out "PROVINCE 03 Nordia: official"
+run 0 K reconcile
+
+# The councils' seats by level from the ledger (candidates of the fixture).
+run 0 K import candidates "$F/election/candidates.csv"
+run 0 K ledger seats --by province
+eq "$(grep -c '^20,' "$T/out")" 3 "province 20: three parties"
+has out "20,RED,4,2"
+run 0 K ledger seats --by district
+eq "$(wc -l < "$T/out")" 1 "no district: the header only"
 
 # Publish and verify: the bundle places each council in its province.
 run 0 "$KHUM" keygen "$T/k"
