@@ -1,6 +1,8 @@
 /*
  * gazetteer.c: reading the administrative units from pumi CSVs and from raw
- * NCDD exports, and checking them as one tree. Units are kept in one array;
+ * NCDD exports, and checking them as one tree. A pumi file names each unit's
+ * parent in a column (a council may sit right under its province); only the
+ * NCDD reader derives it from the code's prefix. Units are kept in one array;
  * khum_gazetteer_check sorts it by (level, code), which both finds duplicates
  * and leaves parents before children, the order the store inserts them in.
  */

@@ -1,6 +1,7 @@
 /*
  * verify_sums.c: reading the election and the forms of a bundle, summing
- * the forms into communes, districts, provinces and the nation, and
+ * the forms into communes, districts, provinces and the nation (each council
+ * where election.json places it, never by its code), and
  * comparing every published total and seat with the sums.
  */
 #include <stdio.h>
