@@ -38,6 +38,14 @@ run 0 K tally --province 20; has out "PROVINCE 20 Montes: provisional (0 of 2 co
 run 1 K tally --district 20; has err "20 is not a district of election synthetic-geo-any-2025"
 run 2 K tally --province 2-0; has err "letters and digits"
 
+# A scope may name a council by its code, whatever its length (0301 is a
+# council here, not a district as its length would say in Cambodia).
+adduser "$DB" coord1 coordinator 0301
+eq "$(sql "$DB" "SELECT scope FROM app_user WHERE name = 'coord1'")" 0301 "council scope"
+echo "$PW" >"$T/pw"
+run 2 sh -c "\"$KHUM\" user add coord2 --role coordinator --scope 0399 --db \"$DB\" <\"$T/pw\""
+has err "[AUTH.516]"
+
 # Official in two steps: the totals stored for province 20 with 2001 are
 # rewritten when Z20 (in 20, whatever its code) is made official.
 run 0 K official 2001; has out "1 commune made official"
