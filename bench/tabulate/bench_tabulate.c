@@ -12,7 +12,8 @@
  * so bench/tabulate/run can compare them with the peers' answers.
  *
  * usage: bench_tabulate ELECTION_DIR DB   (DB holds the gazetteer, parties
- *        and the election definition already)
+ *        and the election definition already; the gazetteer places each
+ *        commune in its district and province for the in-memory tally)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -118,6 +119,21 @@ static void print_seats(const char *label, const khum_tally *t)
     printf(" (communes waiting for lots: %d)\n", waiting);
 }
 
+/* Each commune's district and province from the gazetteer in DB, so that
+ * the in-memory tally sums the levels as the store's does. */
+static void place_communes(khum_election *e, const char *db)
+{
+    khum_err err;
+    khum_store *s;
+    khum_gazetteer g;
+    khum_gazetteer_init(&g);
+    if (khum_store_open(db, &s, &err) || khum_store_load_gazetteer(s, "", &g, &err) ||
+        khum_gazetteer_check(&g, &err) || khum_election_set_areas(e, &g, &err))
+        die(&err);
+    khum_store_close(s);
+    khum_gazetteer_free(&g);
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 3) {
@@ -133,6 +149,7 @@ int main(int argc, char **argv)
         die(&err);
     for (int i = 0; i < 4; i++)
         khum_csv_close(c[i]);
+    place_communes(&e, argv[2]);
 
     /* (a) in memory */
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);

@@ -18,6 +18,7 @@
 #include "khum/arena.h"
 #include "khum/csv.h"
 #include "khum/err.h"
+#include "khum/geo.h"
 
 /* ---- election definition ---------------------------------------------- */
 
@@ -37,6 +38,8 @@ typedef struct khum_contest_list {
 
 typedef struct khum_election_commune {
     const char *code;
+    const char *province, *district;  /* the council's parents in the gazetteer, "" when
+                                       * none (no district level, or no gazetteer) */
     int seats;
     long line;
     size_t first_list, nlists;        /* into khum_election.lists */
@@ -122,6 +125,13 @@ void khum_threshold_format(int32_t e4, char *buf, size_t n);
 /* A threshold as election.csv holds it: 0-100 with at most 4 decimals. */
 bool khum_threshold_parse(const char *s, int32_t *e4);
 
+/* Each commune's province and district from the gazetteer, as the tally
+ * groups them (a commune under a district: that district and its province;
+ * directly under a province: that province and no district). g must have
+ * passed khum_gazetteer_check; NULL, or a commune g lacks, leaves "" (the
+ * tally then has the nation and the communes only). */
+khum_code khum_election_set_areas(khum_election *e, const khum_gazetteer *g,
+                                  khum_err *err);
 /* Sort, index and hash an election built in memory (khum_election_read and
  * the synthetic generator end with it). */
 khum_code khum_election_finish(khum_election *e, khum_err *err);
@@ -275,6 +285,7 @@ khum_code khum_entry_next(khum_form_state from, khum_entry_action act, bool agre
 typedef struct khum_tally_area {
     const char *code;                 /* "" for the nation */
     int level;                        /* 0 nation, 1 province, 2 district, 3 commune */
+    const char *province, *district;  /* the areas it lies in, "" when none */
     int64_t registered, received, cast, spoiled, unused, valid, invalid;
     int64_t blank;                    /* ballots for no list, apart from valid and invalid */
     int64_t stations_expected, stations_reported;
@@ -329,8 +340,15 @@ khum_code khum_tally_end(khum_tally *t, const khum_election *e, const khum_commu
                          size_t nlots, khum_err *err);
 void khum_tally_free(khum_tally *t);
 int khum_tally_party_index(const khum_tally *t, const char *party);
-/* The same, quicker for the party name pointers of the election (which the
- * form reader hands out) once khum_tally_begin has indexed them. */
+/* The area of the tally with this code (any level; "" the nation), or NULL. */
+const khum_tally_area *khum_tally_area_find(const khum_tally *t, const char *code);
+/* True when a lies within the area of this code: itself, or one it is in
+ * ("" the nation holds every area). */
+bool khum_tally_area_within(const khum_tally_area *a, const char *code);
+/* The code of the area right above a: a commune's district, or its province
+ * when it has no district; a district's province; "" for a province (the
+ * nation), or for a commune with no parent at all. */
+const char *khum_tally_area_parent(const khum_tally_area *a);
 /* The allocation of one council as the tally runs it: its lists with their
  * votes and ballot numbers, the election's rules (lots from seed) and the
  * threshold's base from the council's sums. In arena a. One home for it:
@@ -338,6 +356,8 @@ int khum_tally_party_index(const khum_tally *t, const char *party);
 khum_code khum_tally_alloc_input(const khum_election *e, const khum_tally *t, size_t commune,
                                  const char *seed, khum_arena *a, khum_alloc_rules *r,
                                  khum_alloc_input *in);
+/* The same, quicker for the party name pointers of the election (which the
+ * form reader hands out) once khum_tally_begin has indexed them. */
 int khum_tally_party_of(const khum_tally *t, const char *party);
 
 /* Tabulate a results CSV held in memory (columns as for khum_form_reader)

@@ -4,9 +4,12 @@
  * structs read from CSV readers. Pure: no files are opened and no SQL is run
  * here; the CLI hands in a khum_csv and the store persists what comes back.
  *
- * Codes are the NCDD gazetteer codes as text with leading zeros: 2 digits for
- * a province, 4 for a district, 6 for a commune, 8 for a village; a unit's
- * parent is the prefix of its code.
+ * Codes are text of 1 to 16 ASCII letters and digits, unique across levels
+ * (Cambodia's NCDD codes: 2 digits for a province, 4 for a district, 6 for a
+ * commune, 8 for a village; Portugal's DICOFRE: 2, 4, 6 characters, some with
+ * letters, "0302FA"). A unit's parent is the code its file names in the
+ * parent column, never inferred from the code; a commune (a council) may sit
+ * directly under its province when the country has no district level.
  */
 #ifndef KHUM_GEO_H
 #define KHUM_GEO_H
@@ -26,11 +29,14 @@ typedef enum khum_level {
 } khum_level;
 
 const char *khum_level_name(khum_level l);  /* "province", ... */
-size_t khum_level_code_len(khum_level l);   /* 2, 4, 6, 8 */
+size_t khum_level_code_len(khum_level l);   /* NCDD only: 2, 4, 6, 8 */
 
 typedef struct khum_unit {
     khum_level level;
     const char *code, *parent;           /* parent is "" for a province */
+    khum_level parent_level;             /* the parent's level; 0: any level above */
+    const char *province;                /* a commune under a district: its file's
+                                          * province column ("" when none), checked */
     const char *name_km, *name_latin, *name_ungegn;
     const char *unit_km, *unit_latin, *unit_en;  /* e.g. ឃុំ / Khum / Commune */
     const char *iso3166_2;               /* provinces only */
@@ -45,6 +51,7 @@ typedef struct khum_gazetteer {
     khum_unit *units;
     size_t n, cap;
     char title_province[128];            /* NCDD files: the province named in the title */
+    bool sorted;                         /* by (level, code): khum_gazetteer_check did it */
 } khum_gazetteer;
 
 void khum_gazetteer_init(khum_gazetteer *g);
@@ -56,7 +63,11 @@ const khum_unit *khum_gazetteer_find(const khum_gazetteer *g, khum_level l,
                                      const char *code);
 
 /* One pumi-style CSV (provinces.csv, districts.csv, communes.csv or
- * villages.csv) whose rows are all of level l. */
+ * villages.csv) whose rows are all of level l. Columns: code, name_latin,
+ * optional name_km (villages need one of the two names), name_ungegn,
+ * unit_km, unit_latin, unit_en, iso3166_2, lat, long, and the parent:
+ * province_code (districts), district_code or, when that is absent or empty,
+ * province_code (communes), commune_code (villages). */
 khum_code khum_gazetteer_read_pumi(khum_gazetteer *g, khum_level l, khum_csv *csv,
                                    khum_err *err);
 
@@ -66,8 +77,10 @@ khum_code khum_gazetteer_read_pumi(khum_gazetteer *g, khum_level l, khum_csv *cs
 khum_code khum_gazetteer_read_ncdd(khum_gazetteer *g, khum_csv *csv,
                                    khum_diags *rejected, khum_err *err);
 
-/* Internal consistency: no duplicate code, every parent is the prefix of its
- * child's code, and every parent is present when its level is present. */
+/* Internal consistency: no code twice (at any level, GEO.203), no unit its
+ * own parent or under a unit of its own level or below (GEO.213), every
+ * parent present when its level is present (GEO.204), and a commune's
+ * province column naming its district's province (GEO.202). */
 khum_code khum_gazetteer_check(khum_gazetteer *g, khum_err *err);
 
 /* Differences of b against a (both passed through khum_gazetteer_check),

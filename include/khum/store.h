@@ -111,7 +111,8 @@ typedef struct khum_area_info {
     khum_unit unit;
     const char *parent_name;             /* Latin name of the parent, "" for provinces */
     const char *province_name;
-    int64_t children;                    /* districts / communes / villages below */
+    const char *province_code;           /* the province above (or itself), "" when none */
+    int64_t children;                    /* the units right below */
     int64_t population, population_year; /* latest census, -1 / 0 when none */
     int seats, seats_mandate;             /* latest mandate, 0 when none */
 } khum_area_info;
@@ -159,6 +160,8 @@ khum_code khum_store_commune_population(khum_store *s, khum_arena *a, khum_commu
  * commune, sorted by code; lat/lon are NAN when the gazetteer has none. */
 typedef struct khum_area_name {
     const char *code, *name_latin, *name_km;
+    const char *unit;                 /* the gazetteer's word for the level (unit_en, else
+                                       * unit_latin): "Province", "Municipality"; may be "" */
     double lat, lon;
 } khum_area_name;
 

@@ -74,6 +74,11 @@ bool khum_parse_date(const char *s, int *y, int *m, int *d);
 
 /* True when s is n ASCII digits exactly. */
 bool khum_is_digits(const char *s, size_t n);
+/* True when s is an area code of any country's gazetteer: 1 to
+ * KHUM_AREA_CODE_MAX ASCII letters and digits (NCDD "010201", DICOFRE
+ * "0302FA"). Codes are compared as text, never read as numbers. */
+#define KHUM_AREA_CODE_MAX 16
+bool khum_is_area_code(const char *s);
 /* True for "" and strings of only ASCII blanks. */
 bool khum_is_blank(const char *s);
 

@@ -113,13 +113,23 @@ static void check_ready(const khum_election *e, const khum_tally_commune *c,
                 "so the posts wait for lots (khum lots %s SEED)", c->area.code, c->area.code);
 }
 
-static bool all_official(const khum_tally *t, const char *prefix, const char *const *off,
+/* The target commune lies in area (itself, its district or province as the
+ * gazetteer places it, or "" the nation). */
+static bool target_within(const khum_election_commune *ec, const char *commune,
+                          const char *area)
+{
+    return !*area || !strcmp(commune, area) ||
+           (ec && (!strcmp(ec->province, area) || !strcmp(ec->district, area)));
+}
+
+/* Every commune of the area (a province, a district, "" the nation) is
+ * official, or made so by this call. */
+static bool all_official(const khum_tally *t, const char *area, const char *const *off,
                          size_t noff, const char *const *targets, size_t ntargets)
 {
-    size_t len = strlen(prefix);
     for (size_t i = 0; i < t->ncommunes; i++) {
         const char *c = t->communes[i].area.code;
-        if (strncmp(c, prefix, len) == 0 && !in_list(off, noff, c) &&
+        if (khum_tally_area_within(&t->communes[i].area, area) && !in_list(off, noff, c) &&
             !in_list(targets, ntargets, c))
             return false;
     }
@@ -190,11 +200,15 @@ static void check_targets(official *o, const char *const *communes, size_t n,
     /* Stored totals of areas this call does not rewrite must still hold: the
      * targets and their district, province and the nation are rewritten. */
     size_t keep = 0;
+    /* each target's place, found once (out of memory: found at each use) */
+    const khum_election_commune **tec = khum_arena_alloc(&o->a, (o->nt + 1) * sizeof *tec);
+    for (size_t k = 0; tec && k < o->nt; k++)
+        tec[k] = khum_election_commune_find(e, o->targets[k]);
     for (size_t i = 0; i < o->nstored; i++) {
         bool rewritten = false;
         for (size_t k = 0; k < o->nt && !rewritten; k++)
-            rewritten = strncmp(o->targets[k], o->stored[i].area,
-                                strlen(o->stored[i].area)) == 0;
+            rewritten = target_within(tec ? tec[k] : khum_election_commune_find(e, o->targets[k]),
+                                      o->targets[k], o->stored[i].area);
         if (!rewritten)
             o->stored[keep++] = o->stored[i];
     }

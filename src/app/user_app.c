@@ -15,6 +15,7 @@
 #include "app_impl.h"
 #include "khum/auth.h"
 #include "khum/geo.h"
+#include "khum/str.h"
 
 khum_code khum_app_authorize(khum_store *s, const char *user, khum_action action,
                              const char *object, khum_err *err)
@@ -43,21 +44,33 @@ khum_action khum_app_ledger_action(const khum_ledger_event *ev, const char **obj
     return national ? KHUM_DO_LEDGER_NATION : KHUM_DO_LEDGER;
 }
 
+/* Whether code names an area of one of the levels (its level is what the
+ * gazetteer says, not its length: a council may have a 4-character code). */
+static khum_code area_at_levels(khum_store *s, const char *code, khum_level lo, khum_level hi,
+                                bool *exists, khum_err *err)
+{
+    *exists = false;
+    khum_code rc = KHUM_OK;
+    for (int l = lo; l <= (int)hi && !rc && !*exists; l++)
+        rc = khum_store_area_exists(s, (khum_level)l, code, exists, err);
+    return rc;
+}
+
 /* Each code of the scope names a province, district or commune of the
  * gazetteer, or a station (COMMUNE-NN) of a commune of it. */
 static khum_code scope_in_gazetteer(khum_store *s, const char *scope, khum_err *err)
 {
     for (const char *p = scope; *p;) {
         size_t n = strcspn(p, ";"), len = strcspn(p, ";-");
-        char code[8];
+        char code[KHUM_AREA_CODE_MAX + 1];
         bool exists = false;
         khum_code rc = KHUM_OK;
-        bool area = len == n && (len == 2 || len == 4 || len == 6);
-        bool station = len == 6 && n > 7 && !memchr(p + 7, '-', n - 7);
-        if (area || station) {
+        bool station = len < n && n > len + 1 && !memchr(p + len + 1, '-', n - len - 1);
+        if (len > 0 && len <= KHUM_AREA_CODE_MAX && (len == n || station)) {
             memcpy(code, p, len);
             code[len] = 0;
-            rc = khum_store_area_exists(s, (khum_level)(len / 2), code, &exists, err);
+            rc = area_at_levels(s, code, station ? KHUM_COMMUNE : KHUM_PROVINCE, KHUM_COMMUNE,
+                                &exists, err);
         }
         if (rc)
             return rc;

@@ -23,24 +23,26 @@ static const char geo_help[] =
 static void print_text(const khum_area_info *r)
 {
     const khum_unit *u = &r->unit;
-    printf("%s %s  %s / %s", khum_level_name(u->level), u->code, u->name_latin, u->name_km);
+    printf("%s %s  %s", khum_level_name(u->level), u->code, u->name_latin);
+    if (*u->name_km)  /* other countries' gazetteers have no Khmer names */
+        printf(" / %s", u->name_km);
     if (*u->unit_latin)
         printf("  (%s, %s)", u->unit_latin, u->unit_en);
     printf("\n");
-    if (u->level > KHUM_PROVINCE) {
-        printf("  in        %s %s", khum_level_name((khum_level)(u->level - 1)), u->parent);
+    if (u->level > KHUM_PROVINCE) {  /* the parent the gazetteer named, at its level */
+        printf("  in        %s %s", khum_level_name(u->parent_level), u->parent);
         printf(" %s", r->parent_name);
-        if (u->level > KHUM_DISTRICT)
-            printf(", province %.2s %s", u->code, r->province_name);
+        if (u->parent_level > KHUM_PROVINCE && *r->province_code)
+            printf(", province %s %s", r->province_code, r->province_name);
         printf("\n");
     }
     if (*u->name_ungegn)
         printf("  UNGEGN    %s\n", u->name_ungegn);
     if (u->has_centroid)
         printf("  centroid  %.6f, %.6f\n", u->lat, u->lon);
-    static const char *const below[] = {"", "districts", "communes", "villages", ""};
-    if (u->level < KHUM_VILLAGE)
-        printf("  %-9s %lld\n", below[u->level], (long long)r->children);
+    if (u->level < KHUM_VILLAGE)  /* a province's may be districts or communes */
+        printf("  %-9s %lld\n", u->level == KHUM_COMMUNE ? "villages" : "below",
+               (long long)r->children);
     if (r->population >= 0)
         printf("  population %lld (%lld census)\n", (long long)r->population,
                (long long)r->population_year);

@@ -10,6 +10,7 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "khum/csv.h"
@@ -92,9 +93,21 @@ static bool parse_sizes(const char *s, import_opts *o)
 static const char *const pumi_files[] = {"provinces.csv", "districts.csv", "communes.csv",
                                          "villages.csv"};
 
+/* districts.csv and villages.csv may be absent: a country whose councils sit
+ * directly under their provinces (Spain, Portugal's municipalities), or a
+ * gazetteer without villages. provinces.csv and communes.csv never are. */
+static bool pumi_file_present(const char *dir, int l)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, pumi_files[l - 1]);
+    return l == KHUM_PROVINCE || l == KHUM_COMMUNE || access(path, F_OK) == 0;
+}
+
 static khum_code read_pumi_dir(const char *dir, khum_gazetteer *g, khum_err *err)
 {
     for (int l = KHUM_PROVINCE; l <= KHUM_VILLAGE; l++) {
+        if (!pumi_file_present(dir, l))
+            continue;
         char path[4096];
         snprintf(path, sizeof path, "%s/%s", dir, pumi_files[l - 1]);
         khum_csv *csv;
@@ -130,14 +143,17 @@ int import_gazetteer_dir(khum_store *s, const char *dir, const char *user, bool 
     char paths[4][4096];
     khum_import_file files[4];
     khum_code rc = read_pumi_dir(dir, &g, &err);
-    for (int l = 0; l < 4 && !rc; l++) {
-        snprintf(paths[l], sizeof paths[l], "%s/%s", dir, pumi_files[l]);
-        files[l] = (khum_import_file){.path = paths[l],
-                                      .rows = (int64_t)khum_gazetteer_count(&g, (khum_level)(l + 1))};
-        rc = khum_import_file_digest(&files[l], &err);
+    size_t nfiles = 0;
+    for (int l = KHUM_PROVINCE; l <= KHUM_VILLAGE && !rc; l++) {
+        if (!pumi_file_present(dir, l))
+            continue;
+        snprintf(paths[nfiles], sizeof paths[nfiles], "%s/%s", dir, pumi_files[l - 1]);
+        files[nfiles] = (khum_import_file){.path = paths[nfiles],
+                                           .rows = (int64_t)khum_gazetteer_count(&g, (khum_level)l)};
+        rc = khum_import_file_digest(&files[nfiles++], &err);
     }
     if (!rc)
-        rc = khum_app_import_gazetteer(s, user, "gazetteer", &g, files, 4, &st, &err);
+        rc = khum_app_import_gazetteer(s, user, "gazetteer", &g, files, nfiles, &st, &err);
     int status = rc ? cli_fail(&err) : EXIT_OK;
     if (!status && !quiet)
         print_units(&g, &st);

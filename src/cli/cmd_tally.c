@@ -39,22 +39,20 @@ int cmd_tally(int argc, char **argv)
         {"format", required_argument, NULL, 'f'},   {"out", required_argument, NULL, 'o'},
         {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0}};
     const char *db = NULL, *election = NULL, *area = "", *format = "text", *outpath = NULL;
-    int by = -1, ch;
+    int by = -1, ch, area_level = 0;
     optind = 1;
     while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
         switch (ch) {
         case 'd': db = optarg; break;
         case 'e': election = optarg; break;
-        case 'P': case 'D': case 'C': {
-            size_t want = ch == 'P' ? 2 : ch == 'D' ? 4 : 6;
-            if (!khum_is_digits(optarg, want))
-                return cli_usage_error("tally", "a %s code has %zu digits, not '%s'",
-                                       ch == 'P' ? "province" : ch == 'D' ? "district"
-                                                                          : "commune",
-                                       want, optarg);
+        case 'P': case 'D': case 'C':
+            if (!khum_is_area_code(optarg))
+                return cli_usage_error("tally", "a %s code is 1 to %d letters and digits, "
+                                       "not '%s'", ch == 'P' ? "province" : ch == 'D'
+                                       ? "district" : "commune", KHUM_AREA_CODE_MAX, optarg);
             area = optarg;
+            area_level = ch == 'P' ? 1 : ch == 'D' ? 2 : 3;
             break;
-        }
         case 'b':
             if ((by = parse_level(optarg)) < 0)
                 return cli_usage_error("tally", "--by nation, province, district or commune");
@@ -79,8 +77,11 @@ int cmd_tally(int argc, char **argv)
     if (!(st = cli_view_load(s, election, &v))) {
         khum_buf b;
         khum_buf_init(&b);
-        if (*area && !tally_view_area(&v, area)) {
-            fprintf(stderr, "khum: %s is not an area of election %s\n", area, v.e.id);
+        const khum_tally_area *a = *area ? tally_view_area(&v, area) : NULL;
+        if (*area && (!a || a->level != area_level)) {  /* the level the option named */
+            fprintf(stderr, "khum: %s is not a %s of election %s\n", area,
+                    area_level == 1 ? "province" : area_level == 2 ? "district" : "commune",
+                    v.e.id);
             st = EXIT_FAIL;
         } else if (!strcmp(format, "text")) {
             tally_view_text(&v, area, &b);

@@ -20,6 +20,18 @@ bool khum_is_digits(const char *s, size_t n)
     return true;
 }
 
+bool khum_is_area_code(const char *s)
+{
+    size_t n = 0;
+    for (; s[n]; n++) {
+        char c = s[n];
+        if (n == KHUM_AREA_CODE_MAX ||
+            !((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')))
+            return false;
+    }
+    return n > 0;
+}
+
 bool khum_is_blank(const char *s)
 {
     for (; *s; s++)

@@ -73,10 +73,10 @@ khum_code khum_candidates_read(khum_csv *csv, int poll_year, khum_arena *a,
                                         "position '%s' must be a number from 1",
                                         khum_csv_get(csv, (size_t)c[2]));
         x->position = (int)v;
-        if (!khum_is_digits(x->commune, 6) || !*x->party || khum_is_blank(x->person))
+        if (!khum_is_area_code(x->commune) || !*x->party || khum_is_blank(x->person))
             return khum_csv_field_error(csv, 0, err, KHUM_ERR_INPUT, "CNL.306",
-                                        "each row needs a 6-digit commune, a party and a "
-                                        "person id");
+                                        "each row needs a commune code (letters and digits), "
+                                        "a party and a person id");
         if (*x->sex && strcmp(x->sex, "F") && strcmp(x->sex, "M"))
             return khum_csv_field_error(csv, (size_t)cs, err, KHUM_ERR_INPUT, "CNL.307",
                                         "sex '%s' must be F, M or empty", x->sex);

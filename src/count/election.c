@@ -191,9 +191,10 @@ static khum_code read_communes(khum_election *e, khum_csv *csv, khum_err *err)
     while ((r = khum_csv_next(csv, err)) > 0) {
         const char *code = khum_csv_get(csv, (size_t)c[0]);
         long seats;
-        if (!khum_is_digits(code, 6))
+        if (!khum_is_area_code(code))
             return khum_csv_field_error(csv, (size_t)c[0], err, KHUM_ERR_INPUT, "ELE.702",
-                                        "commune code '%s' must be 6 digits", code);
+                                        "commune code '%s' must be 1 to %d letters and digits",
+                                        code, KHUM_AREA_CODE_MAX);
         if (!khum_parse_int_range(khum_csv_get(csv, (size_t)c[1]), 1, KHUM_ALLOC_MAX_SEATS,
                                   &seats))
             return khum_csv_field_error(csv, (size_t)c[1], err, KHUM_ERR_INPUT, "ELE.703",
@@ -205,6 +206,7 @@ static khum_code read_communes(khum_election *e, khum_csv *csv, khum_err *err)
         khum_election_commune *ec = &e->communes[e->ncommunes++];
         memset(ec, 0, sizeof *ec);
         ec->code = field(e, csv, c[0]);
+        ec->province = ec->district = "";
         ec->seats = (int)seats;
         ec->line = khum_csv_line(csv);
     }
@@ -513,8 +515,30 @@ static khum_code compute_hash(khum_election *e)
     return failed ? KHUM_ERR_NOMEM : KHUM_OK;
 }
 
+khum_code khum_election_set_areas(khum_election *e, const khum_gazetteer *g, khum_err *err)
+{
+    for (size_t i = 0; i < e->ncommunes; i++) {
+        khum_election_commune *c = &e->communes[i];
+        const khum_unit *u = g ? khum_gazetteer_find(g, KHUM_COMMUNE, c->code) : NULL;
+        const khum_unit *d = u && u->parent_level != KHUM_PROVINCE
+                                 ? khum_gazetteer_find(g, KHUM_DISTRICT, u->parent) : NULL;
+        /* copied: the election outlives the gazetteer it was placed with */
+        c->district = khum_arena_strdup(&e->arena, d ? d->code : "");
+        c->province = khum_arena_strdup(&e->arena, d ? d->parent : u ? u->parent : "");
+        if (!c->district || !c->province)
+            return khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
+    }
+    return KHUM_OK;
+}
+
 khum_code khum_election_finish(khum_election *e, khum_err *err)
 {
+    for (size_t i = 0; i < e->ncommunes; i++) {  /* built in memory without parents */
+        if (!e->communes[i].province)
+            e->communes[i].province = "";
+        if (!e->communes[i].district)
+            e->communes[i].district = "";
+    }
     khum_code rc;
     if ((rc = sort_communes(e, err)) || (rc = check_lists(e, err)) ||
         (rc = index_stations(e, err)))

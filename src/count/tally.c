@@ -1,8 +1,10 @@
 /*
  * tally.c: from accepted station forms to results at every level. Commune
- * totals are the sums of their stations' forms; districts, provinces and the
- * nation are the sums of the level below (codes: a district is the commune
- * code's first 4 digits, a province the first 2). A commune is allocated
+ * totals are the sums of their stations' forms; districts and provinces are
+ * the sums of the communes the election places in them (each commune's
+ * parents from the gazetteer: khum_election_set_areas; never read from its
+ * code, so a tree without districts has no district), the nation the sum of
+ * every commune. A commune is allocated
  * once every one of its stations has reported, by the election's method,
  * through the allocation engine; its chief's party is the most-voted list
  * (LAMC Art 32; rules.md §3), a tie for first place going to lots.
@@ -33,6 +35,7 @@ static khum_code area_init(khum_tally *t, khum_tally_area *a, const char *code, 
     memset(a, 0, sizeof *a);
     a->code = code;
     a->level = level;
+    a->province = a->district = "";
     a->votes = khum_arena_calloc(&t->arena, t->nparties + 1, sizeof *a->votes);
     a->seats = khum_arena_calloc(&t->arena, t->nparties + 1, sizeof *a->seats);
     a->chiefs = khum_arena_calloc(&t->arena, t->nparties + 1, sizeof *a->chiefs);
@@ -166,23 +169,47 @@ static khum_code allocate_commune(const khum_election *e, const khum_election_co
     return KHUM_OK;
 }
 
-/* Unique code prefixes of the communes, in order: districts (4) or provinces (2). */
-static khum_code make_level(khum_tally *t, size_t len, int level, khum_tally_area **out,
-                            size_t *n)
+static int area_code_cmp(const void *key, const void *a)
+{
+    return strcmp((const char *)key, ((const khum_tally_area *)a)->code);
+}
+
+static const char *commune_parent(const khum_election_commune *ec, int level)
+{
+    const char *p = level == 2 ? ec->district : ec->province;
+    return p ? p : "";
+}
+
+/* The districts (level 2) or provinces (1) that hold communes of the
+ * election, sorted by code, each the sum of its communes; a district lies in
+ * the province of its communes. A commune without such a parent adds to
+ * none. */
+static khum_code make_level(khum_tally *t, const khum_election *e, int level,
+                            khum_tally_area **out, size_t *n)
 {
     khum_tally_area *v = khum_arena_calloc(&t->arena, t->ncommunes + 1, sizeof *v);
-    if (!v)
+    const char **codes = khum_arena_alloc(&t->arena, (t->ncommunes + 1) * sizeof *codes);
+    if (!v || !codes)
         return KHUM_ERR_NOMEM;
+    size_t m = 0;
+    for (size_t i = 0; i < t->ncommunes; i++)
+        if (*commune_parent(&e->communes[i], level))
+            codes[m++] = commune_parent(&e->communes[i], level);
+    khum_sort(codes, m, sizeof *codes, cmp_str);
     *n = 0;
-    for (size_t i = 0; i < t->ncommunes; i++) {
-        const khum_tally_area *ca = &t->communes[i].area;
-        if (*n == 0 || strncmp(v[*n - 1].code, ca->code, len) != 0) {
-            const char *code = khum_arena_strndup(&t->arena, ca->code, len);
-            if (!code || area_init(t, &v[*n], code, level))
+    for (size_t i = 0; i < m; i++)
+        if (*n == 0 || strcmp(v[*n - 1].code, codes[i]) != 0)
+            if (area_init(t, &v[(*n)++], codes[i], level))
                 return KHUM_ERR_NOMEM;
-            (*n)++;
-        }
-        area_add(&v[*n - 1], ca, t->nparties);
+    for (size_t i = 0; i < t->ncommunes; i++) {
+        const khum_election_commune *ec = &e->communes[i];
+        const char *code = commune_parent(ec, level);
+        khum_tally_area *a = *code && *n ? bsearch(code, v, *n, sizeof *v, area_code_cmp) : NULL;
+        if (!a)
+            continue;
+        if (level == 2)
+            a->province = commune_parent(ec, 1);
+        area_add(a, &t->communes[i].area, t->nparties);
     }
     *out = v;
     return KHUM_OK;
@@ -248,6 +275,8 @@ khum_code tally_begin_communes(const khum_election *e, khum_tally *t, khum_err *
         const khum_election_commune *ec = &e->communes[i];
         if (area_init(t, &t->communes[i].area, ec->code, 3))
             return khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
+        t->communes[i].area.province = commune_parent(ec, 1);
+        t->communes[i].area.district = commune_parent(ec, 2);
         t->communes[i].area.stations_expected = (int64_t)ec->nstations;
         t->communes[i].chief_party = -1;
     }
@@ -292,12 +321,12 @@ khum_code khum_tally_end(khum_tally *t, const khum_election *e, const khum_commu
             return rc;
         c->area.complete = c->allocated && !c->posts_by_lot_pending;
     }
-    if (make_level(t, 4, 2, &t->districts, &t->ndistricts) ||
-        make_level(t, 2, 1, &t->provinces, &t->nprovinces) ||
+    if (make_level(t, e, 2, &t->districts, &t->ndistricts) ||
+        make_level(t, e, 1, &t->provinces, &t->nprovinces) ||
         area_init(t, &t->nation, "", 0))
         return khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
-    for (size_t i = 0; i < t->nprovinces; i++)
-        area_add(&t->nation, &t->provinces[i], t->nparties);
+    for (size_t i = 0; i < t->ncommunes; i++)
+        area_add(&t->nation, &t->communes[i].area, t->nparties);
     t->nation.communes = (int)t->ncommunes;
     for (size_t i = 0; i < t->ndistricts; i++)
         t->districts[i].complete = t->districts[i].communes_allocated == t->districts[i].communes;
@@ -323,20 +352,32 @@ void khum_tally_free(khum_tally *t)
     memset(t, 0, sizeof *t);
 }
 
-static const khum_tally_area *find_area(const khum_tally *t, const char *code)
+const khum_tally_area *khum_tally_area_find(const khum_tally *t, const char *code)
 {
-    size_t len = strlen(code);
-    if (len == 0)
+    if (!*code)
         return &t->nation;
-    const khum_tally_area *v = len == 2 ? t->provinces : len == 4 ? t->districts : NULL;
-    size_t n = len == 2 ? t->nprovinces : len == 4 ? t->ndistricts : 0;
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(v[i].code, code) == 0)
-            return &v[i];
-    for (size_t i = 0; len == 6 && i < t->ncommunes; i++)
+    const khum_tally_area *a = NULL;
+    if (t->nprovinces)  /* bsearch wants an array, even of no element */
+        a = bsearch(code, t->provinces, t->nprovinces, sizeof *a, area_code_cmp);
+    if (!a && t->ndistricts)
+        a = bsearch(code, t->districts, t->ndistricts, sizeof *a, area_code_cmp);
+    for (size_t i = 0; !a && i < t->ncommunes; i++)  /* election order, not always sorted */
         if (strcmp(t->communes[i].area.code, code) == 0)
-            return &t->communes[i].area;
-    return NULL;
+            a = &t->communes[i].area;
+    return a;
+}
+
+const char *khum_tally_area_parent(const khum_tally_area *a)
+{
+    if (a->level <= 1)
+        return "";
+    return a->level == 3 && *a->district ? a->district : a->province;
+}
+
+bool khum_tally_area_within(const khum_tally_area *a, const char *code)
+{
+    return !*code || strcmp(a->code, code) == 0 || strcmp(a->province, code) == 0 ||
+           strcmp(a->district, code) == 0;
 }
 
 static bool area_field(const khum_tally *t, const khum_tally_area *a, const char *field,
@@ -373,7 +414,7 @@ size_t khum_tally_reconcile(const khum_tally *t, const khum_published_total *pub
     for (size_t i = 0; i < npub; i++) {
         khum_err e;
         khum_err_clear(&e);
-        const khum_tally_area *a = find_area(t, pub[i].area);
+        const khum_tally_area *a = khum_tally_area_find(t, pub[i].area);
         int64_t v;
         if (!a) {
             khum_err_set(&e, KHUM_ERR_CONFLICT, "R.401", "area '%s' has stored totals but is "

@@ -61,9 +61,10 @@ khum_code khum_council_sizes_read(khum_csv *csv, khum_arena *a, int default_mand
         v = p;
         khum_council_size *row = &v[*n];
         const char *code = khum_csv_get(csv, (size_t)ix[0]);
-        if (!khum_is_digits(code, 6)) {
+        if (!khum_is_area_code(code)) {
             rc = khum_csv_field_error(csv, (size_t)ix[0], err, KHUM_ERR_INPUT, "SEAT.401",
-                                      "commune code '%s' must be 6 digits", code);
+                                      "commune code '%s' must be 1 to %d letters and digits",
+                                      code, KHUM_AREA_CODE_MAX);
             goto fail;
         }
         long seats, mandate = default_mandate;

@@ -1,6 +1,8 @@
 /*
  * gazetteer.c: reading the administrative units from pumi CSVs and from raw
- * NCDD exports, and checking them as one tree. Units are kept in one array;
+ * NCDD exports, and checking them as one tree. A pumi file names each unit's
+ * parent in a column (a council may sit right under its province); only the
+ * NCDD reader derives it from the code's prefix. Units are kept in one array;
  * khum_gazetteer_check sorts it by (level, code), which both finds duplicates
  * and leaves parents before children, the order the store inserts them in.
  */
@@ -8,6 +10,7 @@
 #include "khum/geo.h"
 #include "khum/str.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -56,9 +59,14 @@ static int unit_cmp(const void *pa, const void *pb)
     return strcmp(a->code, b->code);
 }
 
+static const khum_unit *find_sorted(const khum_gazetteer *g, khum_level l,
+                                    const char *code);
+
 const khum_unit *khum_gazetteer_find(const khum_gazetteer *g, khum_level l,
                                      const char *code)
 {
+    if (g->sorted)
+        return find_sorted(g, l, code);
     for (size_t i = 0; i < g->n; i++)
         if (g->units[i].level == l && strcmp(g->units[i].code, code) == 0)
             return &g->units[i];
@@ -81,6 +89,7 @@ static khum_unit *add_unit(khum_gazetteer *g, khum_err *err)
         return NULL;
     }
     g->units = p;
+    g->sorted = false;
     khum_unit *u = &g->units[g->n++];
     memset(u, 0, sizeof *u);
     return u;
@@ -107,10 +116,10 @@ static const char *dup_col(khum_gazetteer *g, khum_csv *csv, int col)
 static khum_code check_code(khum_csv *csv, int col, khum_level l, const char *code,
                             khum_err *err)
 {
-    if (!khum_is_digits(code, khum_level_code_len(l)))
+    if (!khum_is_area_code(code))
         return khum_csv_field_error(csv, (size_t)col, err, KHUM_ERR_INPUT, "GEO.201",
-                                    "%s code '%s' must be %zu digits", khum_level_name(l),
-                                    code, khum_level_code_len(l));
+                                    "%s code '%s' must be 1 to %d letters and digits",
+                                    khum_level_name(l), code, KHUM_AREA_CODE_MAX);
     return KHUM_OK;
 }
 
@@ -132,14 +141,66 @@ static khum_code read_centroid(khum_csv *csv, int clat, int clon, khum_unit *u,
     return KHUM_OK;
 }
 
-static const char *parent_column(khum_level l)
+/* The columns that name a unit's parent (the first of a name list is the
+ * pumi name). A commune names its district, or only its province when the
+ * country has no district level (Spain, Portugal's municipal councils). */
+typedef struct parent_cols {
+    int district, province, commune;
+} parent_cols;
+
+static khum_code find_parent_cols(khum_csv *csv, khum_level l, parent_cols *pc,
+                                  khum_err *err)
 {
-    switch (l) {
-    case KHUM_DISTRICT: return "province_code|province";
-    case KHUM_COMMUNE: return "district_code|district";
-    case KHUM_VILLAGE: return "commune_code|commune";
-    default: return NULL;
+    pc->province = l == KHUM_DISTRICT || l == KHUM_COMMUNE
+                       ? khum_csv_col(csv, "province_code|province") : -1;
+    pc->district = l == KHUM_COMMUNE ? khum_csv_col(csv, "district_code|district") : -1;
+    pc->commune = l == KHUM_VILLAGE ? khum_csv_col(csv, "commune_code|commune") : -1;
+    static const char *const want[] = {"", "", "province_code",
+                                       ("district_code' or 'province_code"), "commune_code"};
+    if (l != KHUM_PROVINCE && pc->province < 0 && pc->district < 0 && pc->commune < 0) {
+        khum_err_set(err, KHUM_ERR_INPUT, "GEO.202", "a %s file needs the column '%s' "
+                     "naming each unit's parent", khum_level_name(l), want[l]);
+        khum_err_at(err, khum_csv_name(csv), 1, 0, NULL);
+        return KHUM_ERR_INPUT;
     }
+    return KHUM_OK;
+}
+
+/* Set u's parent from its row: the code in the parent column, as given. */
+static khum_code read_parent(khum_gazetteer *g, khum_csv *csv, const parent_cols *pc,
+                             khum_unit *u, khum_err *err)
+{
+    const char *prov = pc->province >= 0 ? khum_csv_get(csv, (size_t)pc->province) : "";
+    const char *dist = pc->district >= 0 ? khum_csv_get(csv, (size_t)pc->district) : "";
+    int col = -1;
+    u->parent = u->province = "";
+    if (u->level == KHUM_PROVINCE)
+        return KHUM_OK;
+    if (u->level == KHUM_VILLAGE) {
+        col = pc->commune;
+        u->parent_level = KHUM_COMMUNE;
+    } else if (u->level == KHUM_COMMUNE && *dist) {
+        col = pc->district;
+        u->parent_level = KHUM_DISTRICT;
+        u->province = khum_arena_strdup(&g->arena, prov);
+    } else {
+        col = pc->province;
+        u->parent_level = KHUM_PROVINCE;
+    }
+    const char *code = col >= 0 ? khum_csv_get(csv, (size_t)col) : "";
+    size_t at = (size_t)(col >= 0 ? col : pc->province >= 0 ? pc->province : pc->district);
+    if (!*code)
+        return khum_csv_field_error(csv, at, err, KHUM_ERR_INPUT, "GEO.202",
+                                    "%s %s names no %s it belongs to", khum_level_name(u->level),
+                                    u->code, khum_level_name(u->parent_level));
+    if (!khum_is_area_code(code))
+        return khum_csv_field_error(csv, at, err, KHUM_ERR_INPUT, "GEO.201",
+                                    "%s code '%s' must be 1 to %d letters and digits",
+                                    khum_level_name(u->parent_level), code, KHUM_AREA_CODE_MAX);
+    u->parent = khum_arena_strdup(&g->arena, code);
+    if (!u->parent || !u->province)
+        return khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
+    return KHUM_OK;
 }
 
 khum_code khum_gazetteer_read_pumi(khum_gazetteer *g, khum_level l, khum_csv *csv,
@@ -148,12 +209,13 @@ khum_code khum_gazetteer_read_pumi(khum_gazetteer *g, khum_level l, khum_csv *cs
     khum_code rc = khum_csv_read_header(csv, err);
     if (rc)
         return rc;
-    static const char *const req[] = {"code", "name_km", "name_latin"};
-    int ix[3];
-    if ((rc = khum_csv_require(csv, req, ix, 3, err)))
+    static const char *const req[] = {"code", "name_latin"};
+    int ix[2];
+    parent_cols pc;
+    if ((rc = khum_csv_require(csv, req, ix, 2, err)) ||
+        (rc = find_parent_cols(csv, l, &pc, err)))
         return rc;
-    int cparent = parent_column(l) ? khum_csv_col(csv, parent_column(l)) : -1;
-    int cprov = l == KHUM_COMMUNE ? khum_csv_col(csv, "province_code") : -1;
+    int ckm = khum_csv_col(csv, "name_km");
     int cung = khum_csv_col(csv, "name_ungegn"), cukm = khum_csv_col(csv, "unit_km");
     int cula = khum_csv_col(csv, "unit_latin"), cuen = khum_csv_col(csv, "unit_en");
     int ciso = khum_csv_col(csv, "iso3166_2");
@@ -170,28 +232,25 @@ khum_code khum_gazetteer_read_pumi(khum_gazetteer *g, khum_level l, khum_csv *cs
         u->source = source;
         u->line = khum_csv_line(csv);
         u->code = dup_col(g, csv, ix[0]);
-        if ((rc = check_code(csv, ix[0], l, u->code, err)))
+        if (!u->code)
+            return khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
+        if ((rc = check_code(csv, ix[0], l, u->code, err)) ||
+            (rc = read_parent(g, csv, &pc, u, err)))
             return rc;
-        size_t plen = khum_level_code_len(l) - 2;
-        u->parent = khum_arena_strndup(&g->arena, u->code, plen);
-        if (cparent >= 0 && strcmp(khum_csv_get(csv, (size_t)cparent), u->parent) != 0)
-            return khum_csv_field_error(csv, (size_t)cparent, err, KHUM_ERR_INPUT, "GEO.202",
-                                        "%s %s is not inside '%s': a unit's code starts with its parent's code",
-                                        khum_level_name(l), u->code,
-                                        khum_csv_get(csv, (size_t)cparent));
-        if (cprov >= 0 && strncmp(khum_csv_get(csv, (size_t)cprov), u->code, 2) != 0)
-            return khum_csv_field_error(csv, (size_t)cprov, err, KHUM_ERR_INPUT, "GEO.202",
-                                        "commune %s is not inside province '%s'", u->code,
-                                        khum_csv_get(csv, (size_t)cprov));
-        u->name_km = dup_col(g, csv, ix[1]);
-        u->name_latin = dup_col(g, csv, ix[2]);
-        /* Every unit needs its Khmer name; villages may lack a romanisation
-         * (one does in the 2026 pumi data), higher levels may not. */
-        for (int k = 1; k <= (l == KHUM_VILLAGE ? 1 : 2); k++)
-            if (khum_is_blank(khum_csv_get(csv, (size_t)ix[k])))
-                return khum_csv_field_error(csv, (size_t)ix[k], err, KHUM_ERR_INPUT, "GEO.205",
-                                            "%s %s has no %s", khum_level_name(l), u->code,
-                                            k == 1 ? "Khmer name" : "Latin name");
+        u->name_km = dup_col(g, csv, ckm);
+        u->name_latin = dup_col(g, csv, ix[1]);
+        if (!u->name_km || !u->name_latin)
+            return khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
+        /* A file with Khmer names (Cambodia) needs one for every unit and a
+         * Latin name above village level (one village lacks a romanisation
+         * in the 2026 pumi data); a file without that column, every Latin
+         * name. */
+        if (ckm >= 0 && khum_is_blank(u->name_km))
+            return khum_csv_field_error(csv, (size_t)ckm, err, KHUM_ERR_INPUT, "GEO.205",
+                                        "%s %s has no Khmer name", khum_level_name(l), u->code);
+        if ((ckm < 0 || l != KHUM_VILLAGE) && khum_is_blank(u->name_latin))
+            return khum_csv_field_error(csv, (size_t)ix[1], err, KHUM_ERR_INPUT, "GEO.205",
+                                        "%s %s has no Latin name", khum_level_name(l), u->code);
         u->name_ungegn = dup_col(g, csv, cung);
         u->unit_km = dup_col(g, csv, cukm);
         u->unit_latin = dup_col(g, csv, cula);
@@ -199,19 +258,33 @@ khum_code khum_gazetteer_read_pumi(khum_gazetteer *g, khum_level l, khum_csv *cs
         u->iso3166_2 = dup_col(g, csv, ciso);
         if ((rc = read_centroid(csv, clat, clon, u, err)))
             return rc;
-        if (!u->code || !u->name_km || !u->name_latin || !u->parent)
-            return khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
     }
     return r < 0 ? err->code : KHUM_OK;
 }
 
-khum_code khum_gazetteer_check(khum_gazetteer *g, khum_err *err)
+/* The unit of any level with this code (codes are unique across levels). */
+static const khum_unit *find_any(const khum_gazetteer *g, const char *code)
 {
-    if (g->n)  /* qsort with a NULL array is undefined even for no element */
-        khum_sort(g->units, g->n, sizeof *g->units, unit_cmp);
-    bool present[5] = {false};
-    for (size_t i = 0; i < g->n; i++)
-        present[g->units[i].level] = true;
+    for (int l = KHUM_PROVINCE; l <= KHUM_VILLAGE; l++) {
+        const khum_unit *u = find_sorted(g, (khum_level)l, code);
+        if (u)
+            return u;
+    }
+    return NULL;
+}
+
+static khum_code unit_error(khum_err *err, const khum_unit *u, const char *rule,
+                            const char *fmt, const char *a, const char *b, const char *c)
+{
+    khum_err_set(err, KHUM_ERR_INPUT, rule, fmt, khum_level_name(u->level), u->code, a, b, c);
+    khum_err_at(err, u->source, u->line, 1, "code");
+    return KHUM_ERR_INPUT;
+}
+
+/* The area table keys every unit by its code alone, so a code may name one
+ * unit of one level only: a second one, at any level, is a duplicate. */
+static khum_code check_duplicates(const khum_gazetteer *g, khum_err *err)
+{
     for (size_t i = 0; i < g->n; i++) {
         const khum_unit *u = &g->units[i];
         if (i > 0 && unit_cmp(&g->units[i - 1], u) == 0) {
@@ -221,24 +294,59 @@ khum_code khum_gazetteer_check(khum_gazetteer *g, khum_err *err)
                 first = u;
                 u = t;
             }
-            khum_err_set(err, KHUM_ERR_INPUT, "GEO.203",
-                         "duplicate %s code %s (first defined on line %ld)",
-                         khum_level_name(u->level), u->code, first->line);
-            khum_err_at(err, u->source, u->line, 1, "code");
-            return KHUM_ERR_INPUT;
+            char line[24];
+            snprintf(line, sizeof line, "%ld", first->line);
+            return unit_error(err, u, "GEO.203", "duplicate %s code %s (first defined on "
+                              "line %s)%s%s", line, "", "");
         }
-        if (u->level == KHUM_PROVINCE || !present[u->level - 1])
-            continue;  /* the parent level is not in this input: the store checks it */
-        if (!find_sorted(g, (khum_level)(u->level - 1), u->parent)) {
-            khum_err_set(err, KHUM_ERR_INPUT, "GEO.204",
-                         "%s %s belongs to %s %s, which is not in the gazetteer",
-                         khum_level_name(u->level), u->code,
-                         khum_level_name((khum_level)(u->level - 1)), u->parent);
-            khum_err_at(err, u->source, u->line, 1, "code");
-            return KHUM_ERR_INPUT;
+        for (int l = KHUM_PROVINCE; l < (int)u->level; l++) {
+            const khum_unit *first = find_sorted(g, (khum_level)l, u->code);
+            if (first)
+                return unit_error(err, u, "GEO.203", "%s code %s is already the code of %s "
+                                  "%s (%s): a code names one unit at one level",
+                                  khum_level_name(first->level), first->code, first->source);
         }
     }
     return KHUM_OK;
+}
+
+static khum_code check_parent(const khum_gazetteer *g, const bool *present,
+                              const khum_unit *u, khum_err *err)
+{
+    if (strcmp(u->parent, u->code) == 0)
+        return unit_error(err, u, "GEO.213", "%s %s is its own parent%s%s%s", "", "", "");
+    khum_level pl = u->parent_level;
+    if (!pl || !present[pl])
+        return KHUM_OK;  /* the parent level is not in this input: the store checks it */
+    const khum_unit *p = find_sorted(g, pl, u->parent);
+    if (!p) {
+        const khum_unit *other = find_any(g, u->parent);
+        if (other)
+            return unit_error(err, u, "GEO.213", "%s %s belongs to %s, which is a %s, not a %s: "
+                              "a unit's parent is at a level above it (no cycle)", u->parent,
+                              khum_level_name(other->level), khum_level_name(pl));
+        return unit_error(err, u, "GEO.204", "%s %s belongs to %s %s, which is not in the "
+                          "gazetteer%s", khum_level_name(pl), u->parent, "");
+    }
+    if (u->province && *u->province && strcmp(p->parent, u->province) != 0 && present[1])
+        return unit_error(err, u, "GEO.202", "%s %s is in district %s, which is in province %s, "
+                          "not in province %s", u->parent, p->parent, u->province);
+    return KHUM_OK;
+}
+
+khum_code khum_gazetteer_check(khum_gazetteer *g, khum_err *err)
+{
+    if (g->n)  /* qsort with a NULL array is undefined even for no element */
+        khum_sort(g->units, g->n, sizeof *g->units, unit_cmp);
+    g->sorted = true;
+    bool present[5] = {false};
+    for (size_t i = 0; i < g->n; i++)
+        present[g->units[i].level] = true;
+    khum_code rc = check_duplicates(g, err);
+    for (size_t i = 0; i < g->n && !rc; i++)
+        if (g->units[i].level != KHUM_PROVINCE)
+            rc = check_parent(g, present, &g->units[i], err);
+    return rc;
 }
 
 static void diff_note(khum_diags *out, const char *rule, const khum_unit *u,

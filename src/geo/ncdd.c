@@ -118,6 +118,7 @@ static khum_code read_row(khum_gazetteer *g, khum_csv *csv, const int *ix,
     u->level = w->level;
     u->code = khum_arena_strdup(&g->arena, code);
     u->parent = khum_arena_strndup(&g->arena, code, want - 2);
+    u->parent_level = (khum_level)(w->level - 1);  /* NCDD: the parent is the prefix */
     u->name_km = khum_arena_strdup(&g->arena, khum_csv_get(csv, (size_t)ix[2]));
     u->name_latin = khum_arena_strdup(&g->arena, khum_csv_get(csv, (size_t)ix[3]));
     u->unit_km = w->level == KHUM_VILLAGE ? "" : w->km;

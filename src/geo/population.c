@@ -7,6 +7,7 @@
  */
 #include "khum/array.h"
 #include "khum/geo.h"
+#include "khum/str.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +36,10 @@ khum_code khum_population_read(khum_csv *csv, khum_arena *a, khum_population **r
         return rc;
     int cadult = khum_csv_col(csv, "Both_UP_18|adults|population_18plus");
     int cname = khum_csv_col(csv, "Commune|name|name_latin");
+    /* The NIS database (column Com_Code) is a spreadsheet export that drops
+     * the leading zero of provinces 01-09; other files carry any country's
+     * codes exactly (Spain's INE municipality codes have 5 digits). */
+    bool nis = khum_csv_col(csv, "Com_Code") == ix[0];
     size_t cap = 0;
     khum_population *v = NULL;
     int r;
@@ -48,13 +53,15 @@ khum_code khum_population_read(khum_csv *csv, khum_arena *a, khum_population **r
         khum_population *row = &v[*n];
         const char *code = khum_csv_get(csv, (size_t)ix[0]);
         size_t len = strlen(code);
-        /* Spreadsheets drop the leading zero of provinces 01-09: accept 5 digits. */
-        if (!(len == 5 || len == 6) || !khum_is_digits(code, len)) {
+        if (nis ? !(len == 5 || len == 6) || !khum_is_digits(code, len)
+                : !khum_is_area_code(code)) {
             rc = khum_csv_field_error(csv, (size_t)ix[0], err, KHUM_ERR_INPUT, "POP.301",
-                                      "commune code '%s' must be 6 digits", code);
+                                      nis ? "commune code '%s' must be 6 digits"
+                                          : "commune code '%s' must be 1 to 16 letters and "
+                                            "digits", code);
             goto fail;
         }
-        row->commune = khum_arena_printf(a, "%s%s", len == 5 ? "0" : "", code);
+        row->commune = khum_arena_printf(a, "%s%s", nis && len == 5 ? "0" : "", code);
         row->name = khum_arena_strdup(a, cname >= 0 ? khum_csv_get(csv, (size_t)cname) : "");
         row->line = khum_csv_line(csv);
         row->adults = -1;

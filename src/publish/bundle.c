@@ -78,9 +78,12 @@ static json_t *election_json(const khum_election *e)
             json_array_append_new(stations, json_pack("{s:s,s:I}", "code", st->code,
                                                       "registered", (json_int_t)st->registered));
         }
-        json_array_append_new(communes, json_pack("{s:s,s:i,s:o,s:o}", "code", c->code, "seats",
-                                                  c->seats, "lists", lists, "stations",
-                                                  stations));
+        /* where the council lies, so that verify sums the levels as the
+         * gazetteer draws them ("" when it has no district or province) */
+        json_array_append_new(communes, json_pack("{s:s,s:s,s:s,s:i,s:o,s:o}", "code", c->code,
+                                                  "province", c->province, "district",
+                                                  c->district, "seats", c->seats, "lists",
+                                                  lists, "stations", stations));
     }
     json_t *o = json_pack("{s:s,s:s,s:s,s:i,s:s,s:s,s:b,s:o}", "id", e->id, "name",
                           e->name ? e->name : "", "date", e->date, "mandate", e->mandate,

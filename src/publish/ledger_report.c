@@ -14,10 +14,11 @@
 
 #include "khum/app.h"
 #include "khum/array.h"
+#include "khum/str.h"
 #include "ledger_export.h"
 
 typedef struct tally_row {
-    char area[8];
+    char area[KHUM_AREA_CODE_MAX + 1];
     const char *party;
     int seats, chiefs;
 } tally_row;
@@ -43,10 +44,39 @@ static void leaders(const khum_council *c, const char **largest, const char **ch
     *chief = m ? m->party : "";
 }
 
+/* A commune with the area it counts in at the level asked (its province,
+ * district or itself: the parents the gazetteer named), so that the
+ * communes of one area can be taken together. */
+typedef struct placed {
+    const char *area;
+    size_t i;
+} placed;
+
+static int placed_cmp(const void *pa, const void *pb)
+{
+    const placed *a = pa, *b = pb;
+    int c = strcmp(a->area, b->area);
+    return c ? c : (a->i > b->i) - (a->i < b->i);
+}
+
+static placed *place_communes(const khum_election *e, int level, khum_arena *a, size_t *n)
+{
+    placed *p = khum_arena_alloc(a, (e->ncommunes + 1) * sizeof *p);
+    *n = 0;
+    for (size_t i = 0; p && i < e->ncommunes; i++) {
+        const khum_election_commune *ec = &e->communes[i];
+        const char *area = level == 1 ? ec->province : level == 2 ? ec->district : ec->code;
+        if (*area)  /* a council with no district counts in no district */
+            p[(*n)++] = (placed){area, i};
+    }
+    if (p && *n)
+        khum_sort(p, *n, sizeof *p, placed_cmp);
+    return p;
+}
+
 khum_code ledger_seats_by(khum_store *s, const khum_election *e, const ledger_query *q,
                           int level, khum_buf *out, khum_err *err)
 {
-    size_t len = level == 1 ? 2 : level == 2 ? 4 : 6;
     char day[11];
     time_t now = time(NULL);
     strftime(day, sizeof day, "%Y-%m-%d", gmtime(&now));
@@ -62,19 +92,24 @@ khum_code ledger_seats_by(khum_store *s, const khum_election *e, const ledger_qu
     khum_array_init(&v, sizeof(tally_row), &keep);
     tally_row *rows = NULL;
     size_t n = 0;
-    for (size_t i = 0; i < e->ncommunes && !rc; i++) {
+    size_t np = 0;
+    placed *order = place_communes(e, level, &keep, &np);
+    if (!order)
+        rc = khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
+    for (size_t j = 0; j < np && !rc; j++) {
         khum_council c;
-        if ((rc = khum_app_council(s, e, &t, e->communes[i].code, on, q->rules, &a, &c, NULL,
-                                   err)))
+        const char *area = order[j].area;
+        if ((rc = khum_app_council(s, e, &t, e->communes[order[j].i].code, on, q->rules, &a,
+                                   &c, NULL, err)))
             break;
         for (size_t k = 0; k < c.n; k++) {
             size_t r = n;
-            while (r > 0 && !strncmp(rows[r - 1].area, c.commune, len)) {  /* this area's rows */
+            while (r > 0 && !strcmp(rows[r - 1].area, area)) {  /* this area's rows */
                 if (!strcmp(rows[r - 1].party, c.m[k].party))
                     break;
                 r--;
             }
-            if (r == 0 || strncmp(rows[r - 1].area, c.commune, len) ||
+            if (r == 0 || strcmp(rows[r - 1].area, area) ||
                 strcmp(rows[r - 1].party, c.m[k].party)) {
                 tally_row *x = khum_array_push(&v);
                 if (!x || !(x->party = khum_arena_strdup(&keep, c.m[k].party))) {
@@ -82,7 +117,7 @@ khum_code ledger_seats_by(khum_store *s, const khum_election *e, const ledger_qu
                     break;
                 }
                 rows = v.items;
-                snprintf(x->area, sizeof x->area, "%.*s", (int)len, c.commune);
+                snprintf(x->area, sizeof x->area, "%s", area);
                 r = n = v.n;
             }
             rows[r - 1].seats++;

@@ -54,14 +54,16 @@ static json_t *unit(const tally_view *v, const khum_tally_area *a, const char *t
     if (!strcmp(type, "other"))
         json_object_set_new(u, "OtherType", json_string("commune"));
     json_t *kids = json_array();
-    size_t len = strlen(a->code), want = len == 0 ? 2 : len + 2;
-    const khum_tally_area *list = want == 2 ? v->t.provinces : want == 4 ? v->t.districts : NULL;
-    size_t n = want == 2 ? v->t.nprovinces : want == 4 ? v->t.ndistricts : 0;
-    for (size_t i = 0; i < n; i++)
-        if (!strncmp(list[i].code, a->code, len))
-            json_array_append_new(kids, json_sprintf("gpu-%s", list[i].code));
-    for (size_t i = 0; want == 6 && i < v->t.ncommunes; i++)
-        if (!strncmp(v->t.communes[i].area.code, a->code, len))
+    /* the units right below a: a council under a province when the country
+     * has no district level */
+    for (size_t i = 0; a->level < 1 && i < v->t.nprovinces; i++)
+        if (!strcmp(khum_tally_area_parent(&v->t.provinces[i]), a->code))
+            json_array_append_new(kids, json_sprintf("gpu-%s", v->t.provinces[i].code));
+    for (size_t i = 0; a->level < 2 && i < v->t.ndistricts; i++)
+        if (!strcmp(khum_tally_area_parent(&v->t.districts[i]), a->code))
+            json_array_append_new(kids, json_sprintf("gpu-%s", v->t.districts[i].code));
+    for (size_t i = 0; a->level < 3 && i < v->t.ncommunes; i++)
+        if (!strcmp(khum_tally_area_parent(&v->t.communes[i].area), a->code))
             json_array_append_new(kids, json_sprintf("gpu-%s", v->t.communes[i].area.code));
     if (json_array_size(kids))
         json_object_set_new(u, "ComposingGpUnitIds", kids);
@@ -192,10 +194,8 @@ khum_code results_export_openelections(khum_store *s, const tally_view *v, khum_
     for (size_t i = 0; i < n; i++) {
         const khum_form *f = &forms[i];
         const khum_station *st = khum_election_station_find(&v->e, f->station);
-        char pv[3], di[5];
-        snprintf(pv, sizeof pv, "%.2s", st->commune);
-        snprintf(di, sizeof di, "%.4s", st->commune);
-        const char *names[3] = {tally_view_name(v, pv), tally_view_name(v, di),
+        const khum_election_commune *ec = &v->e.communes[st->commune_index];
+        const char *names[3] = {tally_view_name(v, ec->province), tally_view_name(v, ec->district),
                                 tally_view_name(v, st->commune)};
         oe_row rows[64];
         size_t k = 0;

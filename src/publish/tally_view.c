@@ -43,18 +43,21 @@ void tally_view_free(tally_view *v)
 
 const khum_tally_area *tally_view_area(const tally_view *v, const char *code)
 {
-    size_t len = strlen(code);
-    if (len == 0)
-        return &v->t.nation;
-    const khum_tally_area *list = len == 2 ? v->t.provinces : len == 4 ? v->t.districts : NULL;
-    size_t n = len == 2 ? v->t.nprovinces : len == 4 ? v->t.ndistricts : 0;
-    for (size_t i = 0; i < n; i++)
-        if (!strcmp(list[i].code, code))
-            return &list[i];
-    for (size_t i = 0; len == 6 && i < v->t.ncommunes; i++)
-        if (!strcmp(v->t.communes[i].area.code, code))
-            return &v->t.communes[i].area;
-    return NULL;
+    return khum_tally_area_find(&v->t, code);
+}
+
+bool tally_view_commune_within(const tally_view *v, const char *commune, const char *area)
+{
+    const khum_election_commune *ec = khum_election_commune_find(&v->e, commune);
+    return ec && khum_tally_area_within(&v->t.communes[ec - v->e.communes].area, area);
+}
+
+/* A station lies in an area through its commune (station codes need not
+ * start with the commune's, nor a commune's with its province's). */
+static bool station_within(const tally_view *v, const char *station, const char *area)
+{
+    const khum_station *st = khum_election_station_find(&v->e, station);
+    return st && khum_tally_area_within(&v->t.communes[st->commune_index].area, area);
 }
 
 const khum_area_name *tally_view_names(const tally_view *v, const char *code)
@@ -81,18 +84,19 @@ const char *tally_view_name(const tally_view *v, const char *code)
     return n ? n->name_latin : "";
 }
 
-static size_t official_under(const tally_view *v, const char *area)
+static size_t official_under(const tally_view *v, const khum_tally_area *a)
 {
-    size_t n = 0, len = strlen(area);
-    for (size_t i = 0; i < v->nofficial; i++)
-        n += strncmp(v->official[i], area, len) == 0;
+    size_t n = 0;
+    for (size_t i = 0; i < v->nofficial; i++)  /* a commune: no search per official one */
+        n += a->level == 3 ? strcmp(v->official[i], a->code) == 0
+                           : tally_view_commune_within(v, v->official[i], a->code);
     return n;
 }
 
 void tally_view_status(const tally_view *v, const char *area, char *buf, size_t cap)
 {
     const khum_tally_area *a = tally_view_area(v, area);
-    size_t total = a->level == 3 ? 1 : (size_t)a->communes, off = official_under(v, area);
+    size_t total = a->level == 3 ? 1 : (size_t)a->communes, off = official_under(v, a);
     char x[32], y[32];
     if (off == total)
         snprintf(buf, cap, "official");
@@ -198,9 +202,9 @@ void tally_view_text(const tally_view *v, const char *area, khum_buf *b)
         for (size_t i = 0; i < t->ncommunes; i++)
             if (&t->communes[i].area == a)
                 text_commune(v, &t->communes[i], b);
-    size_t shown = 0, len = strlen(area);
+    size_t shown = 0;
     for (size_t i = 0; i < v->nexpl; i++) {
-        if (strncmp(v->expl[i].station, area, len) != 0)
+        if (!station_within(v, v->expl[i].station, area))
             continue;
         if (shown++ == 0)
             khum_buf_puts(b, "\nwarnings explained on the forms:\n");
@@ -221,17 +225,17 @@ static size_t areas_of(const tally_view *v, const char *area, int by,
         out[0] = tally_view_area(v, area);
         return 1;
     }
-    size_t n = 0, len = strlen(area);
+    size_t n = 0;
     if (by == 0 && cap)
         out[n++] = &v->t.nation;
     for (size_t i = 0; by == 1 && i < v->t.nprovinces && n < cap; i++)
-        if (!strncmp(v->t.provinces[i].code, area, len))
+        if (khum_tally_area_within(&v->t.provinces[i], area))
             out[n++] = &v->t.provinces[i];
     for (size_t i = 0; by == 2 && i < v->t.ndistricts && n < cap; i++)
-        if (!strncmp(v->t.districts[i].code, area, len))
+        if (khum_tally_area_within(&v->t.districts[i], area))
             out[n++] = &v->t.districts[i];
     for (size_t i = 0; by == 3 && i < v->t.ncommunes && n < cap; i++)
-        if (!strncmp(v->t.communes[i].area.code, area, len))
+        if (khum_tally_area_within(&v->t.communes[i].area, area))
             out[n++] = &v->t.communes[i].area;
     return n;
 }
@@ -313,9 +317,8 @@ void tally_view_json(const tally_view *v, const char *area, int by, khum_buf *b)
     json_t *areas = json_array(), *expl = json_array();
     for (size_t i = 0; i < n; i++)
         json_array_append_new(areas, area_json(v, list[i]));
-    size_t len = strlen(area);
     for (size_t i = 0; i < v->nexpl; i++)
-        if (!strncmp(v->expl[i].station, area, len))
+        if (station_within(v, v->expl[i].station, area))
             json_array_append_new(expl, json_pack("{s:s, s:s, s:s}", "station",
                                                   v->expl[i].station, "code", v->expl[i].code,
                                                   "text", v->expl[i].text));

@@ -26,6 +26,8 @@ typedef struct tally_view {
 khum_code tally_view_load(khum_store *s, const char *election, tally_view *v, khum_err *err);
 void tally_view_free(tally_view *v);
 const khum_tally_area *tally_view_area(const tally_view *v, const char *code);
+/* True when the commune of this code is in the election and lies in area. */
+bool tally_view_commune_within(const tally_view *v, const char *commune, const char *area);
 const char *tally_view_name(const tally_view *v, const char *code);
 /* The names and centroid of an area (NULL for the nation or an unknown code). */
 const khum_area_name *tally_view_names(const tally_view *v, const char *code);

@@ -10,11 +10,13 @@
 #include <stdarg.h>
 
 #include "khum/publish.h"
+#include "khum/str.h"
 
 #define VER_MAX_PARTIES 64      /* lists in one commune (khum_tally's posts hold as many) */
 
 typedef struct ver_area {
-    char code[16];             /* "" nation, 2, 4 or 6 digits */
+    char code[KHUM_AREA_CODE_MAX + 1];  /* "" the nation */
+    int level;                 /* 0 nation, 1 province, 2 district, 3 commune */
     int64_t registered, cast, valid, invalid, reported, expected;
     int64_t blank;             /* ballots for no list (a threshold's valid+blank base) */
     int64_t *votes;            /* per party of the election (ver_ctx.parties) */
@@ -24,6 +26,7 @@ typedef struct ver_area {
 
 typedef struct ver_commune {
     const char *code;
+    const char *province, *district;  /* as election.json places it, "" when none */
     int seats;
     int lists[VER_MAX_PARTIES];   /* party indices */
     int nlists;

@@ -1,6 +1,7 @@
 /*
  * verify_sums.c: reading the election and the forms of a bundle, summing
- * the forms into communes, districts, provinces and the nation, and
+ * the forms into communes, districts, provinces and the nation (each council
+ * where election.json places it, never by its code), and
  * comparing every published total and seat with the sums.
  */
 #include <stdio.h>
@@ -65,27 +66,35 @@ static const ver_station *station_find(ver_ctx *v, const char *code)
     return bsearch(&key, v->stations, v->nstations, sizeof *v->stations, by_station);
 }
 
-/* The areas: every commune and the districts, provinces and nation above. */
+static void area_put(ver_ctx *v, size_t *n, const char *code, int level)
+{
+    snprintf(v->areas[*n].code, sizeof v->areas[0].code, "%s", code);
+    v->areas[(*n)++].level = level;
+}
+
+/* The areas: every commune and the districts, provinces and nation above,
+ * as election.json places each commune (never read from its code). */
 static bool make_areas(ver_ctx *v)
 {
     v->areas = khum_arena_calloc(&v->arena, 3 * v->ncommunes + 1, sizeof *v->areas);
     if (!v->areas)
         return false;
     size_t n = 0;
-    v->areas[n++].code[0] = 0;
+    area_put(v, &n, "", 0);
     for (size_t i = 0; i < v->ncommunes; i++) {
-        const char *c = v->communes[i].code;
-        for (int len = 2; len <= 6; len += 2) {
-            bool seen = false;
-            for (size_t k = n; k > 0 && !seen && n - k < 4; k--)  /* communes come sorted */
-                seen = strncmp(v->areas[k - 1].code, c, (size_t)len) == 0 &&
-                       strlen(v->areas[k - 1].code) == (size_t)len;
-            if (!seen)
-                snprintf(v->areas[n++].code, sizeof v->areas[0].code, "%.*s", len, c);
-        }
+        const ver_commune *c = &v->communes[i];
+        area_put(v, &n, c->code, 3);
+        if (*c->province)
+            area_put(v, &n, c->province, 1);
+        if (*c->district)
+            area_put(v, &n, c->district, 2);
     }
-    v->nareas = n;
     khum_sort(v->areas, n, sizeof *v->areas, by_code);
+    size_t u = 0;
+    for (size_t i = 0; i < n; i++)  /* each district and province once */
+        if (u == 0 || strcmp(v->areas[u - 1].code, v->areas[i].code) != 0)
+            v->areas[u++] = v->areas[i];
+    v->nareas = u;
     for (size_t i = 0; i < v->ncommunes; i++)
         v->communes[i].area = ver_area_find(v, v->communes[i].code);
     return true;
@@ -110,6 +119,22 @@ static bool load_rules(ver_ctx *v)
         return false;
     }
     return true;
+}
+
+/* The areas a commune's figures are added to: the nation, its province and
+ * district (when it has them) and itself. */
+static void chain_of(ver_ctx *v, const ver_commune *c, ver_area *chain[4])
+{
+    chain[0] = ver_area_find(v, "");
+    chain[1] = *c->province ? ver_area_find(v, c->province) : NULL;
+    chain[2] = *c->district ? ver_area_find(v, c->district) : NULL;
+    chain[3] = c->area;
+}
+
+static const char *json_str_or_empty(json_t *o, const char *key)
+{
+    const char *s = json_string_value(json_object_get(o, key));
+    return s ? s : "";
 }
 
 bool ver_load(ver_ctx *v, khum_bundle *b)
@@ -138,8 +163,22 @@ bool ver_load(ver_ctx *v, khum_bundle *b)
         ver_commune *vc = &v->communes[i];
         vc->code = json_string_value(json_object_get(c, "code"));
         vc->seats = (int)json_integer_value(json_object_get(c, "seats"));
-        if (!vc->code || strlen(vc->code) != 6) {
-            ver_diff(v, "election.json", 0, "VER.906", "commune %zu has no 6-digit code", i);
+        vc->province = json_str_or_empty(c, "province");
+        vc->district = json_str_or_empty(c, "district");
+        if (!json_object_get(c, "province") && vc->code && khum_is_digits(vc->code, 6)) {
+            /* a bundle from before issue 15 names no parents: its councils are
+             * Cambodia's, placed by the NCDD code's prefix */
+            vc->province = khum_arena_strndup(&v->arena, vc->code, 2);
+            vc->district = khum_arena_strndup(&v->arena, vc->code, 4);
+            if (!vc->province || !vc->district)
+                return false;
+        }
+        if (!vc->code || !khum_is_area_code(vc->code) ||
+            (*vc->province && !khum_is_area_code(vc->province)) ||
+            (*vc->district && !khum_is_area_code(vc->district))) {
+            ver_diff(v, "election.json", 0, "VER.906", "commune %zu has no code of 1 to %d "
+                     "letters and digits, or its province or district has none", i,
+                     KHUM_AREA_CODE_MAX);
             return false;
         }
         size_t k;
@@ -157,12 +196,8 @@ bool ver_load(ver_ctx *v, khum_bundle *b)
         return false;
     khum_sort(v->stations, v->nstations, sizeof *v->stations, by_station);
     for (size_t k = 0; k < v->ncommunes; k++) {
-        const char *code = v->communes[k].code;
-        char p[3], d[5];
-        snprintf(p, sizeof p, "%.2s", code);
-        snprintf(d, sizeof d, "%.4s", code);
-        ver_area *chain[] = {ver_area_find(v, ""), ver_area_find(v, p), ver_area_find(v, d),
-                             v->communes[k].area};
+        ver_area *chain[4];
+        chain_of(v, &v->communes[k], chain);
         int64_t n = (int64_t)json_array_size(json_object_get(json_array_get(communes, k),
                                                              "stations"));
         for (int l = 0; l < 4; l++)
@@ -178,19 +213,6 @@ static int64_t num(khum_csv *c, int col)
     if (col < 0 || !khum_parse_i64(khum_csv_get(c, (size_t)col), &x))
         return -1;
     return x;
-}
-
-/* The areas a commune's figures are added to: itself, its district, its
- * province and the nation. */
-static void chain_of(ver_ctx *v, const char *commune, ver_area *chain[4])
-{
-    char p[3], d[5];
-    snprintf(p, sizeof p, "%.2s", commune);
-    snprintf(d, sizeof d, "%.4s", commune);
-    chain[0] = ver_area_find(v, "");
-    chain[1] = ver_area_find(v, p);
-    chain[2] = ver_area_find(v, d);
-    chain[3] = ver_area_find(v, commune);
 }
 
 typedef struct ver_sums {
@@ -239,7 +261,7 @@ static void read_forms(ver_ctx *v, khum_bundle *b, ver_sums *s)
         s->valid[si] = x[6];
         s->line[si] = line;
         ver_area *chain[4];
-        chain_of(v, v->communes[st->commune].code, chain);
+        chain_of(v, &v->communes[st->commune], chain);
         for (int l = 0; l < 4; l++)
             if (chain[l]) {
                 chain[l]->registered += x[1];
@@ -286,7 +308,7 @@ static void read_votes(ver_ctx *v, khum_bundle *b, ver_sums *s)
         }
         s->listed[st - v->stations] += votes;
         ver_area *chain[4];
-        chain_of(v, vc->code, chain);
+        chain_of(v, vc, chain);
         for (int l = 0; l < 4; l++)
             if (chain[l])
                 chain[l]->votes[p] += votes;
@@ -397,7 +419,7 @@ static void recompute_seats(ver_ctx *v, const ver_pub *pub)
         a->seated = true;
         v->st->communes_seated++;
         ver_area *chain[4];
-        chain_of(v, vc->code, chain);
+        chain_of(v, vc, chain);
         for (int k = 0; k < vc->nlists; k++)
             for (int l = 0; l < 4; l++)
                 if (chain[l])
@@ -441,7 +463,7 @@ static void compare_seats_json(ver_ctx *v, khum_bundle *b)
     json_array_foreach(arr, i, c) {
         const char *code = json_string_value(json_object_get(c, "commune"));
         ver_area *a = code ? ver_area_find(v, code) : NULL;
-        if (!a || strlen(code) != 6) {
+        if (!a || a->level != 3) {
             ver_diff(v, "seats.json", 0, "VER.914", "commune %zu is not in the election", i);
             continue;
         }

@@ -98,6 +98,9 @@ static json_t *area_ref(const tally_view *v, const khum_tally_area *a)
                           n ? n->name_km : "កម្ពុជា", "stations_expected",
                           (json_int_t)a->stations_expected, "stations_reported",
                           (json_int_t)a->stations_reported, "complete", a->complete);
+    /* the tree as the gazetteer draws it, for breadcrumbs and level names */
+    json_object_set_new(o, "parent", json_string(khum_tally_area_parent(a)));
+    json_object_set_new(o, "unit", json_string(n && n->unit ? n->unit : ""));
     json_object_set_new(o, "lat", coord(n ? n->lat : NAN));
     json_object_set_new(o, "lon", coord(n ? n->lon : NAN));
     return o;
@@ -196,34 +199,25 @@ static void provinces_geojson(srv_req *r)
     answer_file(r, f, "application/geo+json");
 }
 
+/* An area and the units right below it (a council may sit right under its
+ * province); a council's children are its polling stations. */
 static void areas(srv_req *r, srv_election *el, srv_view *v, const char *code)
 {
     const tally_view *tv = &v->v;
-    size_t len = strlen(code);
+    const khum_tally_area *me = khum_tally_area_find(&tv->t, code);
     json_t *kids = json_array();
-    json_t *self = len ? NULL : area_ref(tv, &tv->t.nation);
-    for (size_t i = 0; i < tv->t.nprovinces; i++) {
-        const khum_tally_area *a = &tv->t.provinces[i];
-        if (len == 0)
-            json_array_append_new(kids, area_ref(tv, a));
-        else if (!strcmp(a->code, code))
-            self = area_ref(tv, a);
-    }
-    for (size_t i = 0; len >= 2 && i < tv->t.ndistricts; i++) {
-        const khum_tally_area *a = &tv->t.districts[i];
-        if (len == 2 && !strncmp(a->code, code, 2))
-            json_array_append_new(kids, area_ref(tv, a));
-        else if (!strcmp(a->code, code))
-            self = area_ref(tv, a);
-    }
-    for (size_t i = 0; len >= 4 && i < tv->t.ncommunes; i++) {
-        const khum_tally_area *a = &tv->t.communes[i].area;
-        if (len == 4 && !strncmp(a->code, code, 4))
-            json_array_append_new(kids, area_ref(tv, a));
-        else if (!strcmp(a->code, code))
-            self = area_ref(tv, a);
-    }
-    const khum_election_commune *ec = len == 6 ? khum_election_commune_find(&el->e, code) : NULL;
+    json_t *self = me ? area_ref(tv, me) : NULL;
+    for (size_t i = 0; me && me->level < 1 && i < tv->t.nprovinces; i++)
+        if (!strcmp(khum_tally_area_parent(&tv->t.provinces[i]), code))
+            json_array_append_new(kids, area_ref(tv, &tv->t.provinces[i]));
+    for (size_t i = 0; me && me->level < 2 && i < tv->t.ndistricts; i++)
+        if (!strcmp(khum_tally_area_parent(&tv->t.districts[i]), code))
+            json_array_append_new(kids, area_ref(tv, &tv->t.districts[i]));
+    for (size_t i = 0; me && me->level < 3 && i < tv->t.ncommunes; i++)
+        if (!strcmp(khum_tally_area_parent(&tv->t.communes[i].area), code))
+            json_array_append_new(kids, area_ref(tv, &tv->t.communes[i].area));
+    const khum_election_commune *ec =
+        me && me->level == 3 ? khum_election_commune_find(&el->e, code) : NULL;
     for (size_t k = 0; ec && k < ec->nstations; k++) {
         const khum_station *st = &el->e.stations[ec->first_station + k];
         json_array_append_new(kids, json_pack("{s:s,s:i,s:I}", "code", st->code, "level", 4,

@@ -18,6 +18,35 @@ int khum_store_schema_latest(void)
     return (int)khum_schema_migrations_count;
 }
 
+/* A migration that rebuilds a table other tables refer to carries the line
+ * "-- @foreign-keys-off": SQLite's procedure for a schema change ALTER TABLE
+ * cannot make needs foreign keys off, which a transaction cannot switch, so
+ * the runner switches them around the migration's own transaction. */
+static bool wants_foreign_keys_off(const char *sql)
+{
+    return strstr(sql, "\n-- @foreign-keys-off\n") != NULL;
+}
+
+static khum_code apply_migration(khum_store *s, int i, bool pg, khum_err *err)
+{
+    khum_code rc;
+    char *sql = pg ? store_schema_pg(khum_schema_migrations[i]) : NULL;
+    if (pg && !sql)
+        return khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
+    if ((rc = db_begin(s->db, err))) {
+        free(sql);
+        return rc;
+    }
+    rc = db_exec(s->db, pg ? sql : khum_schema_migrations[i], err);
+    free(sql);
+    if (rc ||
+        (rc = db_set_user_version(s->db, i + 1, err))) {
+        db_exec(s->db, "ROLLBACK", NULL);
+        return rc;
+    }
+    return db_exec(s->db, "COMMIT", err);
+}
+
 static khum_code migrate(khum_store *s, khum_err *err)
 {
     int v = db_user_version(s->db, err);
@@ -30,22 +59,17 @@ static khum_code migrate(khum_store *s, khum_err *err)
                             "knows (%d): upgrade khum", v, latest);
     bool pg = strcmp(db_backend(s->db), "postgresql") == 0;
     for (int i = v; i < latest; i++) {
-        khum_code rc;
-        char *sql = pg ? store_schema_pg(khum_schema_migrations[i]) : NULL;
-        if (pg && !sql)
-            return khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
-        if ((rc = db_begin(s->db, err))) {
-            free(sql);
-            return rc;
+        bool fk_off = !pg && wants_foreign_keys_off(khum_schema_migrations[i]);
+        khum_code rc = fk_off ? db_exec(s->db, "PRAGMA foreign_keys=OFF", err) : KHUM_OK;
+        if (!rc)
+            rc = apply_migration(s, i, pg, err);
+        if (fk_off) {
+            khum_err ignored;
+            khum_err_clear(&ignored);
+            khum_code on = db_exec(s->db, "PRAGMA foreign_keys=ON", rc ? &ignored : err);
+            rc = rc ? rc : on;
         }
-        rc = db_exec(s->db, pg ? sql : khum_schema_migrations[i], err);
-        free(sql);
-        if (rc ||
-            (rc = db_set_user_version(s->db, i + 1, err))) {
-            db_exec(s->db, "ROLLBACK", NULL);
-            return rc;
-        }
-        if ((rc = db_exec(s->db, "COMMIT", err)))
+        if (rc)
             return rc;
     }
     s->version = latest;

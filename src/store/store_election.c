@@ -306,7 +306,14 @@ khum_code khum_store_load_election(khum_store *s, const char *id, khum_election 
     if (rc)
         return rc;
     static const char *const sql[] = {
-        "SELECT commune, seats FROM election_commune WHERE election = ? ORDER BY commune",
+        /* each council's province and district, from the parents the
+         * gazetteer named (a council under a province has no district) */
+        ("SELECT ec.commune, ec.seats,"
+         " CASE WHEN p.level = 2 THEN coalesce(p.parent, '') ELSE coalesce(p.code, '') END,"
+         " CASE WHEN p.level = 2 THEN p.code ELSE '' END"
+         " FROM election_commune ec LEFT JOIN area c ON c.code = ec.commune"
+         " LEFT JOIN area p ON p.code = c.parent"
+         " WHERE ec.election = ? ORDER BY ec.commune"),
         ("SELECT commune, party, ballot_no FROM election_list WHERE election = ?"
          " ORDER BY commune, ballot_no"),
         ("SELECT code, commune, registered FROM station WHERE election = ?"
@@ -332,6 +339,8 @@ khum_code khum_store_load_election(khum_store *s, const char *id, khum_election 
         khum_election_commune *c = &e->communes[e->ncommunes++];
         c->code = khum_arena_strdup(a, db_col_text(st[0], 0));
         c->seats = (int)db_col_int(st[0], 1);
+        c->province = khum_arena_strdup(a, db_col_text(st[0], 2));
+        c->district = khum_arena_strdup(a, db_col_text(st[0], 3));
     }
     while (r != DB_ERROR && (r = db_step(st[1], err)) == DB_ROW) {
         khum_contest_list *l = &e->lists[e->nlists++];

@@ -2,7 +2,8 @@
  * store_geo.c: persisting and querying the geography, population, council
  * sizes, parties and the import log. Parents are checked with a lookup before
  * each insert so that a missing parent is reported as the input's fault
- * (GEO.204 at file:line), not as a bare foreign-key failure.
+ * (GEO.204 at file:line), not as a bare foreign-key failure; a unit's parent
+ * is the code its file named (a later import may move it), never a prefix.
  */
 #include "store_impl.h"
 
@@ -78,31 +79,68 @@ static const char *const upsert_area_sql =
     "  iso3166_2 = CASE WHEN excluded.iso3166_2 = '' THEN area.iso3166_2"
     "              ELSE excluded.iso3166_2 END,"
     "  lat = COALESCE(excluded.lat, area.lat), lon = COALESCE(excluded.lon, area.lon),"
-    "  search_key = excluded.search_key"
+    "  search_key = excluded.search_key, parent = excluded.parent"
     " WHERE area.name_km IS DISTINCT FROM excluded.name_km OR area.name_latin IS DISTINCT FROM excluded.name_latin"
+    "  OR area.parent IS DISTINCT FROM excluded.parent"
     "  OR (excluded.name_ungegn <> '' AND area.name_ungegn IS DISTINCT FROM excluded.name_ungegn)"
     "  OR (excluded.unit_km <> '' AND area.unit_km IS DISTINCT FROM excluded.unit_km)"
     "  OR (excluded.lat IS NOT NULL AND (area.lat IS DISTINCT FROM excluded.lat"
     "      OR area.lon IS DISTINCT FROM excluded.lon))";
 
-static khum_code put_unit(khum_store *s, db_stmt *ins, db_stmt *parent, const khum_unit *u,
+/* The level of the area with this code in the database, 0 when none. */
+static khum_code stored_level(db_stmt *level_of, const char *code, int *level, khum_err *err)
+{
+    db_reset(level_of);
+    db_bind_text(level_of, 1, code);
+    int r = db_step(level_of, err);
+    if (r == DB_ERROR)
+        return KHUM_ERR_STORE;
+    *level = r == DB_ROW ? (int)db_col_int(level_of, 0) : 0;
+    return KHUM_OK;
+}
+
+static khum_code unit_refused(khum_err *err, const khum_unit *u, const char *rule,
+                              const char *fmt, const char *a, const char *b)
+{
+    khum_err_set(err, KHUM_ERR_INPUT, rule, fmt, khum_level_name(u->level), u->code, a, b);
+    khum_err_at(err, u->source, u->line, 1, "code");
+    return KHUM_ERR_INPUT;
+}
+
+/* A unit keeps its level for good (the area table keys it by code alone),
+ * and its parent must be in the database already at a level above it (the
+ * level its file named, when it named one). */
+static khum_code check_stored(db_stmt *level_of, const khum_unit *u, khum_err *err)
+{
+    int own, parent;
+    khum_code rc = stored_level(level_of, u->code, &own, err);
+    if (rc)
+        return rc;
+    if (own && own != (int)u->level)
+        return unit_refused(err, u, "GEO.203", "%s code %s is already the code of a %s in "
+                            "the database%s: a code names one unit at one level",
+                            khum_level_name((khum_level)own), "");
+    if (u->level == KHUM_PROVINCE)
+        return KHUM_OK;
+    if ((rc = stored_level(level_of, u->parent, &parent, err)))
+        return rc;
+    khum_level want = u->parent_level ? u->parent_level : (khum_level)(u->level - 1);
+    if (!parent)
+        return unit_refused(err, u, "GEO.204", "%s %s belongs to %s %s, which is neither in "
+                            "this input nor in the database", khum_level_name(want), u->parent);
+    if (parent >= (int)u->level || (u->parent_level && parent != (int)u->parent_level))
+        return unit_refused(err, u, "GEO.213", "%s %s belongs to %s, which is a %s in the "
+                            "database: a unit's parent is at a level above it (no cycle)",
+                            u->parent, khum_level_name((khum_level)parent));
+    return KHUM_OK;
+}
+
+static khum_code put_unit(khum_store *s, db_stmt *ins, db_stmt *level_of, const khum_unit *u,
                           khum_buf *key, bool *changed, khum_err *err)
 {
-    if (u->level > KHUM_PROVINCE) {
-        db_reset(parent);
-        db_bind_text(parent, 1, u->parent);
-        int r = db_step(parent, err);
-        if (r == DB_ERROR)
-            return KHUM_ERR_STORE;
-        if (r == DB_DONE) {
-            khum_err_set(err, KHUM_ERR_INPUT, "GEO.204",
-                         "%s %s belongs to %s %s, which is neither in this input nor in "
-                         "the database", khum_level_name(u->level), u->code,
-                         khum_level_name((khum_level)(u->level - 1)), u->parent);
-            khum_err_at(err, u->source, u->line, 1, "code");
-            return KHUM_ERR_INPUT;
-        }
-    }
+    khum_code rc = check_stored(level_of, u, err);
+    if (rc)
+        return rc;
     if (search_key(u, key))
         return khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
     db_reset(ins);
@@ -139,7 +177,7 @@ khum_code khum_store_put_units(khum_store *s, const khum_unit *units, size_t n,
     db_stmt *ins = NULL, *parent = NULL;
     khum_code rc;
     if ((rc = db_prepare(s->db, upsert_area_sql, &ins, err)) ||
-        (rc = db_prepare(s->db, "SELECT 1 FROM area WHERE code = ?", &parent, err)))
+        (rc = db_prepare(s->db, "SELECT level FROM area WHERE code = ?", &parent, err)))
         goto done;
     khum_buf key;
     khum_buf_init(&key);

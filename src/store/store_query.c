@@ -61,9 +61,15 @@ static const char *const area_cols =
     " coalesce((SELECT seats FROM council_size x WHERE x.commune = a.code"
     "           ORDER BY mandate DESC LIMIT 1), 0),"
     " coalesce((SELECT mandate FROM council_size x WHERE x.commune = a.code"
-    "           ORDER BY mandate DESC LIMIT 1), 0)"
+    "           ORDER BY mandate DESC LIMIT 1), 0),"
+    " coalesce(p.level, 0), coalesce(pr.code, '')"
+    /* pr: the province above, found by walking the parents the gazetteer
+     * named (up to three: a village's commune, district, province) */
     " FROM area a LEFT JOIN area p ON p.code = a.parent"
-    " LEFT JOIN area pr ON pr.code = substr(a.code, 1, 2)";
+    " LEFT JOIN area g ON g.code = p.parent LEFT JOIN area gg ON gg.code = g.parent"
+    " LEFT JOIN area pr ON pr.code = CASE WHEN a.level = 1 THEN a.code"
+    "  WHEN p.level = 1 THEN p.code WHEN g.level = 1 THEN g.code"
+    "  WHEN gg.level = 1 THEN gg.code END";
 
 static bool read_info(db_stmt *st, khum_arena *a, khum_area_info *o)
 {
@@ -90,9 +96,11 @@ static bool read_info(db_stmt *st, khum_arena *a, khum_area_info *o)
     o->population_year = db_col_int(st, 16);
     o->seats = (int)db_col_int(st, 17);
     o->seats_mandate = (int)db_col_int(st, 18);
+    u->parent_level = (khum_level)db_col_int(st, 19);
+    o->province_code = khum_arena_strdup(a, db_col_text(st, 20));
     return u->code && u->parent && u->name_km && u->name_latin && u->name_ungegn &&
            u->unit_km && u->unit_latin && u->unit_en && u->iso3166_2 && o->parent_name &&
-           o->province_name;
+           o->province_name && o->province_code;
 }
 
 /* Run one search query (bound to the key) and append its rows to out. */
@@ -137,8 +145,11 @@ khum_code khum_store_find_areas(khum_store *s, const char *query, size_t limit,
     if (!*out)
         return khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
     size_t qlen = strlen(query);
-    if (qlen && qlen <= 8 && khum_is_digits(query, qlen))
-        return collect(s, "a.code = ?1", query, limit, a, *out, n, err);
+    if (khum_is_area_code(query)) {  /* a code (010201, 0302FA), else a name */
+        khum_code rc = collect(s, "a.code = ?1", query, limit, a, *out, n, err);
+        if (rc || *n || khum_is_digits(query, qlen))
+            return rc;
+    }
     khum_buf key;
     khum_buf_init(&key);
     if (!khum_utf8_fold_latin(&key, query, qlen) || !key.data) {
@@ -223,7 +234,9 @@ khum_code khum_store_area_names(khum_store *s, khum_arena *a, khum_area_name **r
     *n = 0;
     *rows = NULL;
     db_stmt *st;
-    khum_code rc = db_prepare(s->db, "SELECT code, name_latin, name_km, lat, lon FROM area"
+    khum_code rc = db_prepare(s->db, "SELECT code, name_latin, name_km, lat, lon,"
+                                     " CASE WHEN unit_en <> '' THEN unit_en ELSE unit_latin END"
+                                     " FROM area"
                                      " WHERE level < 4 ORDER BY code", &st, err);
     if (rc)
         return rc;
@@ -240,6 +253,7 @@ khum_code khum_store_area_names(khum_store *s, khum_arena *a, khum_area_name **r
         x->name_km = store_dup(st, 2, a, &ok);
         x->lat = db_col_null(st, 3) ? NAN : db_col_double(st, 3);
         x->lon = db_col_null(st, 4) ? NAN : db_col_double(st, 4);
+        x->unit = store_dup(st, 5, a, &ok);
     }
     *rows = v.items;
     *n = ok ? v.n : 0;

@@ -49,7 +49,7 @@ refused 1 AUTH.512 K user disable nobody
 refused 2 AUTH.513 sh -c "\"$KHUM\" user add 'Al Ice' --role clerk --db \"$DB\" <\"$E/pw\""
 
 # Reference data.
-f seats.csv 'commune,seats\n0102,5\n';           refused 2 SEAT.401 K import seats "$E/seats.csv" --mandate 5
+f seats.csv 'commune,seats\n01-02,5\n';          refused 2 SEAT.401 K import seats "$E/seats.csv" --mandate 5
 f seats2.csv 'commune,seats,mandate\n010201,5,x\n'; refused 2 SEAT.406 K import seats "$E/seats2.csv"
 f pop.csv 'Com_Code,TT_Both\n12,100\n';          refused 2 POP.301 K import population "$E/pop.csv" --year 2011
 refused 1 IO.801 K import parties "$E/no-such-file.csv"

@@ -24,8 +24,8 @@ bad_variant() {
     has err "$3"
     eq "$(snapshot)" "$before" "database unchanged after $3"
 }
-bad_variant communes.csv '01020,0102,01,ក,X,,,,,,,\n' \
-    "bad/communes.csv:4:1: commune code '01020' must be 6 digits (column 'code') [GEO.201]"
+bad_variant communes.csv '0102-0,0102,01,ក,X,,,,,,,\n' \
+    "bad/communes.csv:4:1: commune code '0102-0' must be 1 to 16 letters and digits (column 'code') [GEO.201]"
 bad_variant communes.csv '010201,0102,01,ក,Again,,,,,,,\n' \
     "bad/communes.csv:4:1: duplicate commune code 010201 (first defined on line 2)"
 bad_variant villages.csv '01020103,010201,"ក,Broken\n' \
@@ -34,8 +34,12 @@ bad_variant villages.csv '01020103,010201,\341\236,Bad\n' \
     "bad/villages.csv:5:17: invalid UTF-8 (the file must be UTF-8 text) (column 'name_km') [CSV.103]"
 bad_variant districts.csv '0201,02,ក,Orphan,,,,,,,\n' \
     "bad/districts.csv:3:1: district 0201 belongs to province 02, which is not in the gazetteer"
-bad_variant villages.csv '01020103,010202,ក,Moved\n' \
-    "village 01020103 is not inside '010202': a unit's code starts with its parent's code (column 'commune_code') [GEO.202]"
+# A unit's parent is the code its parent column names, not its code's prefix
+# (issue 15): a village in a commune that does not exist is refused as such.
+bad_variant villages.csv '01020103,010299,ក,Moved\n' \
+    "bad/villages.csv:5:1: village 01020103 belongs to commune 010299, which is not in the gazetteer (column 'code') [GEO.204]"
+bad_variant communes.csv '010203,0102,02,ក,X,,,,,,,\n' \
+    "bad/communes.csv:4:1: commune 010203 is in district 0102, which is in province 01, not in province 02 (column 'code') [GEO.202]"
 bad_variant communes.csv '010203,0102,01,ក,X,,,,,200,103,\n' "[GEO.206]"
 
 # A missing file names itself.

@@ -28,6 +28,29 @@ static khum_code load(khum_election *e, const char *const *texts, khum_err *err)
     return rc;
 }
 
+/* Place the election's communes in a gazetteer given as pumi CSV texts
+ * (districts NULL: a country without that level). */
+static void place(khum_election *e, const char *provinces, const char *districts,
+                  const char *communes)
+{
+    khum_gazetteer g;
+    khum_gazetteer_init(&g);
+    khum_err err;
+    khum_err_clear(&err);
+    const char *texts[3] = {provinces, districts, communes};
+    for (int l = 0; l < 3; l++) {
+        if (!texts[l])
+            continue;
+        khum_csv *c = csv_str(texts[l]);
+        if (khum_gazetteer_read_pumi(&g, (khum_level)(l + 1), c, &err))
+            fail_msg("gazetteer: %s", err.msg);
+        khum_csv_close(c);
+    }
+    if (khum_gazetteer_check(&g, &err) || khum_election_set_areas(e, &g, &err))
+        fail_msg("gazetteer: %s", err.msg);
+    khum_gazetteer_free(&g);
+}
+
 static void expect_ele(int which, const char *text, const char *rule)
 {
     const char *t[4] = {def[0], def[1], def[2], def[3]};
@@ -491,6 +514,10 @@ static void test_tally_and_reconcile(void **state)
     khum_err err;
     khum_err_clear(&err);
     assert_int_equal(load(&e, def, &err), KHUM_OK);
+    place(&e, "code,name_km,name_latin\n01,ក,Banteay Meanchey\n",
+          "code,province_code,name_km,name_latin\n0102,01,ក,Mongkol Borey\n",
+          "code,district_code,province_code,name_km,name_latin\n010201,0102,01,ក,Banteay Neang\n"
+          "010202,0102,01,ក,Bat Trang\n");
     const char *p3[] = {"CPP", "CNRP", "FCP"}, *p2[] = {"CPP", "CNRP"};
     int64_t v1[] = {200, 150, 40}, v2[] = {150, 100, 44}, v3[] = {300, 140};
     khum_form forms[3] = {mk("010201-01", 500, 400, 10, p3, v1, 3),
@@ -555,6 +582,71 @@ static void test_tally_and_reconcile(void **state)
     khum_election_free(&e);
 }
 
+/* A country without districts, codes of letters and digits that are not
+ * their parents' prefixes (issue 15): the levels come from the gazetteer's
+ * parent columns, never from a code's length; without a gazetteer there is
+ * the nation and the councils only. */
+static const char *const two_level[4] = {
+    "id,name,date,mandate,method\nx-2025,Two levels,2025-10-12,1,dhondt\n",
+    "commune,seats\n0302,5\n03FA,3\nZ9,3\n",
+    "commune,party,ballot_no\n0302,AA,1\n0302,BB,2\n03FA,AA,1\n03FA,BB,2\nZ9,AA,1\n"
+    "Z9,BB,2\n",
+    "station,commune,registered\n0302FA,0302,100\n0302FB,0302,100\n03FA01,03FA,50\n"
+    "Z9A,Z9,80\n",
+};
+
+static void test_tally_two_levels(void **state)
+{
+    (void)state;
+    khum_election e;
+    khum_err err;
+    khum_err_clear(&err);
+    assert_int_equal(load(&e, two_level, &err), KHUM_OK);
+    const char *pa[] = {"AA", "BB"};
+    int64_t v1[] = {60, 30}, v2[] = {50, 40}, v3[] = {20, 25}, v4[] = {40, 30};
+    khum_form forms[4] = {mk("0302FA", 100, 90, 0, pa, v1, 2), mk("0302FB", 100, 90, 0, pa, v2, 2),
+                          mk("03FA01", 50, 45, 0, pa, v3, 2), mk("Z9A", 80, 70, 0, pa, v4, 2)};
+    khum_tally t;
+    /* no gazetteer: nation and councils, no province made up from a prefix */
+    assert_int_equal(khum_tally_run(&e, forms, 4, NULL, 0, &t, &err), KHUM_OK);
+    assert_int_equal(t.nprovinces, 0);
+    assert_int_equal(t.ndistricts, 0);
+    assert_int_equal(t.nation.valid, 295);
+    assert_int_equal(t.nation.communes, 3);
+    khum_tally_free(&t);
+
+    /* Z9 lies in province 03 and 03FA in province 11: the parent column
+     * decides, whatever the codes look like */
+    place(&e, "code,name_latin\n03,Braganca\n11,Lisboa\n", NULL,
+          "code,province_code,district_code,name_latin\n0302,03,,Braganca\n"
+          "03FA,11,,Lisboa\nZ9,03,,Vinhais\n");
+    assert_int_equal(khum_tally_run(&e, forms, 4, NULL, 0, &t, &err), KHUM_OK);
+    assert_int_equal(t.ndistricts, 0);
+    assert_int_equal(t.nprovinces, 2);
+    const khum_tally_area *p03 = khum_tally_area_find(&t, "03"), *p11 = khum_tally_area_find(&t, "11");
+    assert_non_null(p03);
+    assert_non_null(p11);
+    assert_int_equal(p03->level, 1);
+    assert_int_equal(p03->valid, 90 + 90 + 70);
+    assert_int_equal(p03->communes, 2);
+    assert_int_equal(p11->valid, 45);
+    assert_int_equal(p03->seats_total, 5 + 3);
+    assert_true(p03->complete);
+    assert_int_equal(t.nation.valid, 295);
+    assert_int_equal(t.nation.seats_total, 11);
+    const khum_tally_area *z9 = khum_tally_area_find(&t, "Z9");
+    assert_non_null(z9);
+    assert_int_equal(z9->level, 3);
+    assert_string_equal(khum_tally_area_parent(z9), "03");
+    assert_string_equal(khum_tally_area_parent(p03), "");
+    assert_true(khum_tally_area_within(z9, "03"));
+    assert_false(khum_tally_area_within(z9, "11"));
+    assert_true(khum_tally_area_within(z9, ""));
+    assert_null(khum_tally_area_find(&t, "0"));
+    khum_tally_free(&t);
+    khum_election_free(&e);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -568,6 +660,7 @@ int main(void)
         cmocka_unit_test(test_state_machine_refusals),
         cmocka_unit_test(test_state_machine_import),
         cmocka_unit_test(test_tally_and_reconcile),
+        cmocka_unit_test(test_tally_two_levels),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -68,12 +68,30 @@ static void expect_rule(int level, const char *text, const char *rule, long line
 static void test_pumi_rules(void **state)
 {
     (void)state;
-    /* bad code: 5 digits for a commune */
-    expect_rule(3, "code,district_code,name_km,name_latin\n01011,0101,ឃ,Delta\n", "GEO.201",
+    /* bad code: a character outside letters and digits, or over 16 of them */
+    expect_rule(3, "code,district_code,name_km,name_latin\n0101-1,0101,ឃ,Delta\n", "GEO.201",
                 2, 1);
-    /* parent column disagrees with the code prefix */
-    expect_rule(3, "code,district_code,name_km,name_latin\n010101,0102,ឃ,Delta\n", "GEO.202",
+    expect_rule(3, "code,district_code,name_km,name_latin\n01010101010101010,0101,ឃ,Delta\n",
+                "GEO.201", 2, 1);
+    expect_rule(3, "code,district_code,name_km,name_latin\n010101,01 01,ឃ,Delta\n", "GEO.201",
                 2, 8);
+    /* the province column disagrees with the district's province */
+    expect_rule(3, "code,district_code,province_code,name_km,name_latin\n"
+                   "010101,0101,02,ឃ,Delta\n", "GEO.202", 2, 1);
+    /* a commune that names neither district nor province; a file without
+     * any parent column */
+    expect_rule(3, "code,district_code,province_code,name_km,name_latin\n010101,,,ឃ,Delta\n",
+                "GEO.202", 2, 9);
+    expect_rule(2, "code,name_km,name_latin\n0101,ខ,Beta\n", "GEO.202", 1, -1);
+    /* a unit its own parent; a district under a district (a cycle 0101 ->
+     * 0102 -> 0101 cannot be built: a parent is at a level above) */
+    expect_rule(2, "code,province_code,name_km,name_latin\n0101,0101,ខ,Beta\n", "GEO.213",
+                2, 1);
+    expect_rule(2, "code,province_code,name_km,name_latin\n0101,0102,ខ,Beta\n"
+                   "0102,0101,គ,Gamma\n", "GEO.213", 2, 1);
+    /* one code at two levels (the area table keys units by code alone) */
+    expect_rule(3, "code,district_code,name_km,name_latin\n0102,0101,ឃ,Delta\n", "GEO.203",
+                2, 1);
     /* duplicate code: reported on the second line */
     expect_rule(2, "code,province_code,name_km,name_latin\n0101,01,ខ,Beta\n0102,01,គ,G\n"
                    "0101,01,ខ,Again\n", "GEO.203", 4, 1);
@@ -89,6 +107,44 @@ static void test_pumi_rules(void **state)
     expect_rule(2, "code,province_code,name_km,name_latin\n0101,01,\xFF,Beta\n", "CSV.103", 2,
                 9);
     expect_rule(1, "name_km,name_latin\nក,Alpha\n", "CSV.106", 1, -1);
+}
+
+/* Any country's gazetteer (issue 15): no Khmer names, codes of letters and
+ * digits that need not start with their parent's, no district level (a
+ * council right under its province), no villages. */
+static void test_pumi_any_country(void **state)
+{
+    (void)state;
+    khum_gazetteer g;
+    khum_gazetteer_init(&g);
+    khum_err err;
+    khum_err_clear(&err);
+    const char *files[2] = {
+        "code,name_latin,unit_en\n03,Braganca,District\n11,Lisboa,District\n",
+        "code,province_code,district_code,name_latin,unit_en\n0302FA,03,,Braganca,Municipality\n"
+        "X1,11,,Lisboa,Municipality\n"};
+    for (int l = 0; l < 2; l++) {
+        khum_csv *c = csv_str(files[l]);
+        assert_int_equal(khum_gazetteer_read_pumi(&g, l ? KHUM_COMMUNE : KHUM_PROVINCE, c, &err),
+                         KHUM_OK);
+        khum_csv_close(c);
+    }
+    assert_int_equal(khum_gazetteer_check(&g, &err), KHUM_OK);
+    const khum_unit *u = khum_gazetteer_find(&g, KHUM_COMMUNE, "X1");
+    assert_non_null(u);
+    assert_string_equal(u->parent, "11");
+    assert_int_equal(u->parent_level, KHUM_PROVINCE);
+    assert_string_equal(u->name_km, "");
+    assert_string_equal(u->unit_en, "Municipality");
+    khum_gazetteer_free(&g);
+    /* Cambodia: a commune whose code does not start with its district's
+     * is where its district_code says, no longer refused */
+    assert_int_equal(read_mini(&g, 3, "code,district_code,name_km,name_latin\n"
+                                      "010101,0102,ឃ,Delta\n", &err), KHUM_OK);
+    assert_string_equal(khum_gazetteer_find(&g, KHUM_COMMUNE, "010101")->parent, "0102");
+    khum_gazetteer_free(&g);
+    assert_int_equal(read_mini(&g, 4, "code,commune_code,name_km,name_latin\n", &err), KHUM_OK);
+    khum_gazetteer_free(&g);
 }
 
 static const char ncdd_text[] =
@@ -226,6 +282,19 @@ static void test_population(void **state)
     free(rows);
     khum_csv_close(c);
 
+    /* any other code column keeps any country's codes as they are: Spain's
+     * 5-digit INE codes, Portugal's 0302FA (issue 15) */
+    c = csv_str("commune_code,population\n28079,3300000\n0302FA,900\n");
+    assert_int_equal(khum_population_read(c, &a, &rows, &n, &err), KHUM_OK);
+    assert_string_equal(rows[0].commune, "28079");
+    assert_string_equal(rows[1].commune, "0302FA");
+    free(rows);
+    khum_csv_close(c);
+    c = csv_str("commune_code,population\n03.02,1\n");
+    assert_int_equal(khum_population_read(c, &a, &rows, &n, &err), KHUM_ERR_INPUT);
+    assert_string_equal(err.rule, "POP.301");
+    khum_csv_close(c);
+
     c = csv_str("Com_Code,TT_Both,Both_UP_18\n010201,10,20\n");
     assert_int_equal(khum_population_read(c, &a, &rows, &n, &err), KHUM_ERR_INPUT);
     assert_string_equal(err.rule, "POP.303");
@@ -320,6 +389,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_pumi_ok),     cmocka_unit_test(test_pumi_rules),
+        cmocka_unit_test(test_pumi_any_country),
         cmocka_unit_test(test_ncdd),        cmocka_unit_test(test_ncdd_agrees_with_pumi),
         cmocka_unit_test(test_population),  cmocka_unit_test(test_council_sizes),
         cmocka_unit_test(test_parties),

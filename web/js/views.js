@@ -31,14 +31,16 @@ function cards(a) {
     c('seats', I18N.num(a.seats)));
 }
 
+/* The path from the nation down to code, by the parents the gazetteer
+   named (a council may sit right under its province: two levels or three). */
 function crumbs(code) {
+  const chain = [];
+  for (let c = code; c && chain.length < 4; c = App.names[c] ? App.names[c].parent : '') chain.unshift(c);
   const parts = [h('a', {href: '#/'}, I18N.t('nation'))];
-  for (const len of [2, 4, 6]) {
-    if (code.length < len) break;
-    const sub = code.slice(0, len), n = App.names[sub];
-    const label = n ? areaName(n) : sub;
-    parts.push(len === code.length ? h('span', {'aria-current': 'page'}, label)
-      : h('a', {href: (len === 6 ? '#/commune/' : '#/area/') + sub}, label));
+  for (const sub of chain) {
+    const n = App.names[sub], label = n ? areaName(n) : sub;
+    parts.push(sub === code ? h('span', {'aria-current': 'page'}, label)
+      : h('a', {href: (n && n.level === 3 ? '#/commune/' : '#/area/') + sub}, label));
   }
   return h('nav.crumbs', {'aria-label': 'breadcrumbs'}, parts);
 }
@@ -74,7 +76,9 @@ function areaTable(name, areas, prefix) {
 }
 
 async function viewArea(main, code) {
-  const by = code.length === 2 ? 'district' : 'commune';
+  const self0 = App.names[code];
+  const by = self0 && self0.level === 1 &&
+    Object.values(App.names).some(n => n.level === 2 && n.parent === code) ? 'district' : 'commune';
   const [self, kids] = await Promise.all([api(`/elections/${App.id}/results/${code}`),
                                           api(`/elections/${App.id}/results/${code}?by=${by}`)]);
   const a = self.areas[0];
