@@ -55,7 +55,7 @@ run 0 K tally --province 13; has out "Porto"
 run 0 "$KHUM" keygen "$T/cne"
 run 0 K publish --out "$T/pub" --key "$T/cne.key"
 run 0 "$KHUM" verify "$T/pub" --key "$T/cne.pub"
-has out "3259 forms summed"
+has out "3,259 forms summed"
 has out "308 communes' seats recomputed: no difference"
 
 # A published bundle's two files import back unchanged into a fresh database.
