@@ -1,4 +1,4 @@
-# es_style.sh: a Spanish-style municipal election (synthetic, made by
+# es_style.sh: a Spanish-style municipal election (SYNTHETIC, made by
 # tests/es_style/generate.py): provinces with municipalities directly under
 # them, five national parties from the registry and ~2,700 local groupings
 # from the election's own parties.csv, D'Hondt over the lists with 5 % of

@@ -155,6 +155,9 @@ def main(out, ncouncils):
                 totals = [a + b for a, b in zip(totals, v)]
                 valid_blank += form[6] + form[7]
             won = dhondt(totals, seats, valid_blank)
+            top = sorted(totals, reverse=True)
+            if len(top) > 1 and top[0] == top[1]:
+                won = None  # equal votes for the head: lots too
         communes.append([code, seats])
         lists.extend([code, p, k + 1] for k, p in enumerate(lst))
         local.extend([p, p, "Agrupación local %s" % p] for p in lst if p.startswith("L"))
@@ -162,7 +165,9 @@ def main(out, ncouncils):
         forms.extend(council_forms)
         votes.extend(council_votes)
         head = max(range(len(lst)), key=lambda i: (totals[i], -i))
-        expected.extend([code, p, won[i], 1 if i == head else 0] for i, p in enumerate(lst))
+        # a list no one voted for is in no table (it holds no seat and no head)
+        expected.extend([code, p, won[i], 1 if i == head else 0] for i, p in enumerate(lst)
+                        if totals[i] > 0)
 
     e = os.path.join(out, "election")
     write(os.path.join(e, "election.csv"),
