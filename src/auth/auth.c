@@ -4,6 +4,7 @@
  * authorization test walks every cell of it.
  */
 #include <sodium.h>
+#include <ctype.h>
 #include <string.h>
 
 #include "khum/auth.h"
@@ -70,8 +71,10 @@ bool khum_scope_covers(const char *scope, const char *object)
 
 khum_code khum_scope_check(const char *scope, khum_err *err)
 {
+    /* codes as the gazetteer and the election spell them: letters and digits
+     * (0302FA is a Portuguese parish), a station's '-', '_' or '.' */
     for (const char *p = scope; *p; p++)
-        if (!((*p >= '0' && *p <= '9') || *p == ';' || *p == '-'))
+        if (!(isalnum((unsigned char)*p) || *p == ';' || *p == '-' || *p == '_' || *p == '.'))
             return khum_err_set(err, KHUM_ERR_USAGE, "AUTH.510",
                                 "a scope is area or station codes separated by ';' "
                                 "(e.g. 01;0203 or 010201-01), not '%s'", scope);

@@ -38,7 +38,7 @@ static const char ledger_help[] =
     "                   [--to-party Y] [--declining A,B] [--reverses ID]\n"
     "                   [--reference REF] --user NAME [RULE OPTIONS]\n"
     "       khum ledger show [--commune C]\n"
-    "       khum ledger seats [--on DATE] [RULE OPTIONS]\n"
+    "       khum ledger seats [--on DATE] [--format csv|json] [RULE OPTIONS]\n"
     "       khum ledger seats --by province|district|commune [--on DATE]\n"
     "       khum ledger report --from DATE --on DATE [RULE OPTIONS]\n"
     "       khum ledger changes [--commune C] [--person P] [--from DATE] [--on DATE]\n"
@@ -403,16 +403,32 @@ static int ledger_seats(khum_store *s, const khum_election *e, const council_opt
         khum_arena_reset(&a);
     }
     if (!st) {
+        /* stdout holds the data alone (CSV or JSON); what it covers goes to stderr */
         int total = 0;
-        printf("seats on %s (%zu councils replayed", on, done);
+        fprintf(stderr, "khum: seats on %s (%zu councils replayed", on, done);
         if (waiting)  /* seats or posts a tie decides: see khum council show */
-            printf("; %zu wait%s for lots", waiting, waiting == 1 ? "s" : "");
-        printf(")\nparty,seats,chiefs\n");
+            fprintf(stderr, "; %zu wait%s for lots", waiting, waiting == 1 ? "s" : "");
+        fprintf(stderr, ")\n");
+        bool json = o->format && !strcmp(o->format, "json");
+        json_t *rows = json ? json_array() : NULL;
+        if (!json)
+            printf("party,seats,chiefs\n");
         for (size_t p = 0; p < np; p++) {
-            printf("%s,%d,%d\n", names[p], seats[p], chiefs[p]);
+            if (json)
+                json_array_append_new(rows, json_pack("{s:s,s:i,s:i}", "party", names[p],
+                                                      "seats", seats[p], "chiefs", chiefs[p]));
+            else
+                printf("%s,%d,%d\n", names[p], seats[p], chiefs[p]);
             total += seats[p];
         }
-        printf("total,%d,\n", total);
+        if (json)
+            st = cli_print_json("ledger", json_pack("{s:s,s:s,s:I,s:I,s:o,s:i}", "election",
+                                                    e->id, "on", on, "councils",
+                                                    (json_int_t)done, "waiting_for_lots",
+                                                    (json_int_t)waiting, "parties", rows,
+                                                    "total_seats", total));
+        else
+            printf("total,%d,\n", total);
     }
     khum_arena_free(&a);
     khum_tally_free(&t);
@@ -447,6 +463,11 @@ int cmd_ledger(int argc, char **argv)
         st = ledger_show(s, &e, &o);
     else if (!strcmp(sub, "lots"))
         st = ledger_lots(s, &e, &o, argv + 1 + optind);
+    else if (!strcmp(sub, "seats") && o.format && strcmp(o.format, "csv") &&
+             strcmp(o.format, "json"))
+        st = cli_usage_error("ledger", "seats --format csv or json");
+    else if (!strcmp(sub, "seats") && o.by && o.format && strcmp(o.format, "csv"))
+        st = cli_usage_error("ledger", "seats --by writes CSV only (--format csv)");
     else if (!strcmp(sub, "seats") && !o.by)
         st = ledger_seats(s, &e, &o);
     else

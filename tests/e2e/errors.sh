@@ -43,7 +43,7 @@ CHECKS=$((CHECKS + 1)); grep -qF "[ALC.641]" "$T/err" || fail "ALC.641 warning: 
 refused 2 AUTH.508 K user add bob --role boss
 printf 'short\n' >"$E/pw"; refused 2 AUTH.509 sh -c "\"$KHUM\" user add bob --role clerk --db \"$DB\" <\"$E/pw\""
 printf 'correct-horse-9\n' >"$E/pw"
-refused 2 AUTH.510 sh -c "\"$KHUM\" user add bob --role clerk --scope Banteay --db \"$DB\" <\"$E/pw\""
+refused 2 AUTH.510 sh -c "\"$KHUM\" user add bob --role clerk --scope Banteay/Neang --db \"$DB\" <\"$E/pw\""
 refused 1 AUTH.511 sh -c "\"$KHUM\" user add ann --role clerk --db \"$DB\" <\"$E/pw\""
 refused 1 AUTH.512 K user disable nobody
 refused 2 AUTH.513 sh -c "\"$KHUM\" user add 'Al Ice' --role clerk --db \"$DB\" <\"$E/pw\""

@@ -57,6 +57,10 @@ for opt in "" --defector-keeps-seat; do
     has out "(councillor since 2017-06-04, elected)"
 done
 run 0 K ledger seats --on 2017-12-01; has out "CPP,5,1"; has out "total,5,"
+# stdout is the data alone: the CSV's first line is its header; notes on stderr
+eq "$(head -1 "$T/out")" "party,seats,chiefs" "seats CSV starts with its header"; has err "councils replayed"
+run 0 K ledger seats --on 2017-12-01 --format json; has out '"total_seats": 5'; has out '"party": "CPP"'
+run 2 K ledger seats --format xml; has err "csv or json"
 run 0 K ledger seats --on 2017-07-01; has out "CNRP,3,1"; has out "CPP,2,0"
 
 # A mistaken resignation, reversed: visible until the reversal, gone after.

@@ -27,6 +27,10 @@ run 0 K import gazetteer "$T/pt/gazetteer" -q
 run 0 K election import "$T/pt/election"
 has out "308 communes"; has out "1583 lists"; has out "3259 stations"
 run 0 K import results "$T/pt/results/forms.csv" --votes "$T/pt/results/votes.csv" -q
+# A coordinator scoped to one parish code with letters, and one concelho.
+adduser "$DB" coord_fa coordinator 0302FA
+adduser "$DB" coord_lx coordinator 1106
+run 0 K user list; has out "coord_fa"
 run 0 K official
 
 # Seats and heads of every council against the official answer.
