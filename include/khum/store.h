@@ -77,6 +77,10 @@ khum_code khum_store_load_gazetteer(khum_store *s, const char *prefix,
                                     khum_gazetteer *g, khum_err *err);
 khum_code khum_store_area_exists(khum_store *s, khum_level l, const char *code,
                                  bool *exists, khum_err *err);
+/* Whether code is a polling station of any election stored (a user's scope
+ * may name one, whatever shape its election gives station codes). */
+khum_code khum_store_station_exists(khum_store *s, const char *code, bool *exists,
+                                    khum_err *err);
 
 /* Replace the population of the given communes for one year. Every commune
  * must exist (the caller filters unknown codes into warnings first). */

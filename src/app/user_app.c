@@ -57,12 +57,13 @@ static khum_code area_at_levels(khum_store *s, const char *code, khum_level lo, 
 }
 
 /* Each code of the scope names a province, district or commune of the
- * gazetteer, or a station (COMMUNE-NN) of a commune of it. */
+ * gazetteer, a station (COMMUNE-NN) of a commune of it, or a polling station
+ * of an election stored (a Portuguese parish, 0302FA). */
 static khum_code scope_in_gazetteer(khum_store *s, const char *scope, khum_err *err)
 {
     for (const char *p = scope; *p;) {
         size_t n = strcspn(p, ";"), len = strcspn(p, ";-");
-        char code[KHUM_AREA_CODE_MAX + 1];
+        char code[64];  /* an area code (16 at most) or a station code (32) */
         bool exists = false;
         khum_code rc = KHUM_OK;
         bool station = len < n && n > len + 1 && !memchr(p + len + 1, '-', n - len - 1);
@@ -71,6 +72,11 @@ static khum_code scope_in_gazetteer(khum_store *s, const char *scope, khum_err *
             code[len] = 0;
             rc = area_at_levels(s, code, station ? KHUM_COMMUNE : KHUM_PROVINCE, KHUM_COMMUNE,
                                 &exists, err);
+        }
+        if (!rc && !exists && n > 0 && n < sizeof code) {  /* a station of an election */
+            memcpy(code, p, n);
+            code[n] = 0;
+            rc = khum_store_station_exists(s, code, &exists, err);
         }
         if (rc)
             return rc;

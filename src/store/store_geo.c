@@ -54,6 +54,22 @@ khum_code khum_store_area_exists(khum_store *s, khum_level l, const char *code,
     return KHUM_OK;
 }
 
+khum_code khum_store_station_exists(khum_store *s, const char *code, bool *exists,
+                                    khum_err *err)
+{
+    db_stmt *st;
+    khum_code rc = db_prepare(s->db, "SELECT 1 FROM station WHERE code = ? LIMIT 1", &st, err);
+    if (rc)
+        return rc;
+    db_bind_text(st, 1, code);
+    int r = db_step(st, err);
+    db_finalize(st);
+    if (r == DB_ERROR)
+        return KHUM_ERR_STORE;
+    *exists = (r == DB_ROW);
+    return KHUM_OK;
+}
+
 static int64_t count_rows(khum_store *s, const char *sql, khum_err *err)
 {
     db_stmt *st;
