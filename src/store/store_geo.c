@@ -37,15 +37,18 @@ static khum_code search_key(const khum_unit *u, khum_buf *key)
     return key->failed ? KHUM_ERR_NOMEM : KHUM_OK;
 }
 
-khum_code khum_store_area_exists(khum_store *s, khum_level l, const char *code,
-                                 bool *exists, khum_err *err)
+/* Whether sql (one text parameter, and an integer one when level > 0)
+ * finds a row. */
+static khum_code row_exists(khum_store *s, const char *sql, const char *code, int level,
+                            bool *exists, khum_err *err)
 {
     db_stmt *st;
-    khum_code rc = db_prepare(s->db, "SELECT 1 FROM area WHERE code = ? AND level = ?", &st, err);
+    khum_code rc = db_prepare(s->db, sql, &st, err);
     if (rc)
         return rc;
     db_bind_text(st, 1, code);
-    db_bind_int(st, 2, l);
+    if (level > 0)
+        db_bind_int(st, 2, level);
     int r = db_step(st, err);
     db_finalize(st);
     if (r == DB_ERROR)
@@ -54,20 +57,17 @@ khum_code khum_store_area_exists(khum_store *s, khum_level l, const char *code,
     return KHUM_OK;
 }
 
+khum_code khum_store_area_exists(khum_store *s, khum_level l, const char *code,
+                                 bool *exists, khum_err *err)
+{
+    return row_exists(s, "SELECT 1 FROM area WHERE code = ? AND level = ?", code, (int)l,
+                      exists, err);
+}
+
 khum_code khum_store_station_exists(khum_store *s, const char *code, bool *exists,
                                     khum_err *err)
 {
-    db_stmt *st;
-    khum_code rc = db_prepare(s->db, "SELECT 1 FROM station WHERE code = ? LIMIT 1", &st, err);
-    if (rc)
-        return rc;
-    db_bind_text(st, 1, code);
-    int r = db_step(st, err);
-    db_finalize(st);
-    if (r == DB_ERROR)
-        return KHUM_ERR_STORE;
-    *exists = (r == DB_ROW);
-    return KHUM_OK;
+    return row_exists(s, "SELECT 1 FROM station WHERE code = ? LIMIT 1", code, 0, exists, err);
 }
 
 static int64_t count_rows(khum_store *s, const char *sql, khum_err *err)
