@@ -106,6 +106,25 @@ static json_t *area_ref(const tally_view *v, const khum_tally_area *a)
     return o;
 }
 
+/* A commune the gazetteer gives no centroid is placed at the nearest area
+ * above it that has one (its district, else its province), marked
+ * "approx": the map draws every commune and says how many are placed so. */
+static void place_approximately(const tally_view *v, const khum_tally_area *a, json_t *o)
+{
+    if (json_is_number(json_object_get(o, "lat")))
+        return;
+    const char *up[2] = {a->district, a->province};
+    for (int k = 0; k < 2; k++) {
+        const khum_area_name *n = up[k] && *up[k] ? tally_view_names(v, up[k]) : NULL;
+        if (n && isfinite(n->lat) && isfinite(n->lon)) {
+            json_object_set_new(o, "lat", coord(n->lat));
+            json_object_set_new(o, "lon", coord(n->lon));
+            json_object_set_new(o, "approx", json_true());
+            return;
+        }
+    }
+}
+
 /* Every commune: names, centroid, seats, the chief's party on polling day
  * and the votes and seats per list, for the map and the search box. */
 static void communes(srv_req *r, srv_election *el, srv_view *v)
@@ -114,6 +133,7 @@ static void communes(srv_req *r, srv_election *el, srv_view *v)
     for (size_t i = 0; i < v->v.t.ncommunes; i++) {
         const khum_tally_commune *c = &v->v.t.communes[i];
         json_t *o = area_ref(&v->v, &c->area);
+        place_approximately(&v->v, &c->area, o);
         json_object_set_new(o, "seats", json_integer(el->e.communes[i].seats));
         json_object_set_new(o, "chief_party", c->chief_party >= 0
                                                   ? json_string(v->v.t.parties[c->chief_party])

@@ -117,6 +117,13 @@ try {
   await shot(page, 'map-after');
   ok('map: commune 010201 turns from CNRP to CPP across 16 Nov 2017');
 
+  // A commune without a centroid is drawn at its district's, hollow, and counted.
+  await page.goto(`${base}/?election=kh-test-2022#/map`);
+  await page.waitForSelector('circle[data-commune="010202"].approx');
+  assert.equal(await page.getAttribute('#map-approx', 'data-approx'), '1');
+  assert.equal(await page.getAttribute('#map-approx', 'data-unplaced'), '0');
+  ok('map: a commune without a centroid is placed at its district, marked and counted');
+
   // A tied redistribution waits for lots: the commune page says so.
   await ready(page, `${base}/?election=kh-tie-2017#/commune/010201`);
   await visible(page, '[data-pending-lots]');

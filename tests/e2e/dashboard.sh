@@ -37,6 +37,9 @@ PW=correct-horse-9
 for u in clerk1:clerk clerk2:clerk coord:coordinator; do
     echo "$PW" | K user add "${u%%:*}" --role "${u#*:}" --scope 01 >/dev/null 2>&1 || fail "user ${u%%:*}"
 done
+# One commune without a centroid (as 419 of the real gazetteer's are): the
+# map places it at its district's, hollow, and counts it.
+sql "$DB" "UPDATE area SET lat = NULL, lon = NULL WHERE code = '010202'" >/dev/null
 start_server "$DB" --web "$KHUM_SRC/web"
 mkdir -p "$T/shots"
 CHECKS=$((CHECKS + 1))

@@ -5,7 +5,7 @@ const SVGNS = 'http://www.w3.org/2000/svg';
 
 function svg(tag, attrs, ...kids) {
   const el = document.createElementNS(SVGNS, tag);
-  for (const [k, v] of Object.entries(attrs || {})) el.setAttribute(k, v);
+  for (const [k, v] of Object.entries(attrs || {})) if (v !== null && v !== undefined && v !== false) el.setAttribute(k, v);
   for (const kid of kids.flat()) if (kid) el.append(kid instanceof Node ? kid : document.createTextNode(String(kid)));
   return el;
 }

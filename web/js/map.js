@@ -31,7 +31,12 @@ function chiefOn(periods, day) {
 }
 
 async function viewMap(main) {
-  const [geo, m] = await Promise.all([api('/geo/provinces').catch(e => ({error: e.message})), mandate()]);
+  /* before the results are official there is no council to colour: the
+     communes are drawn grey and the page says why */
+  const none = msg => ({memberships: [], from: App.election.date, until: App.election.date, error: msg});
+  const [geo, m] = await Promise.all([api('/geo/provinces').catch(e => ({error: e.message})),
+    App.election.official_communes ? mandate().catch(e => none(e.message))
+                                   : Promise.resolve(none(I18N.t('noCouncilsYet')))]);
   const hgt = (MapView.lat0 - MapView.lat1) * MapView.scale();
   const root = svg('svg', {viewBox: `0 0 ${MapView.w} ${hgt.toFixed(0)}`, role: 'img',
                            'aria-label': I18N.t('mapTitle')});
@@ -42,12 +47,16 @@ async function viewMap(main) {
   }
   const periods = chiefPeriods(m);
   const dots = [];
+  /* every commune is drawn: one the gazetteer gives no centroid sits at its
+     district's (or province's), hollow and said so in its title */
+  let approx = 0;
   for (const c of App.communes) {
     if (c.lat === null || c.lon === null) continue;
     const [x, y] = MapView.xy(c.lon, c.lat);
+    approx += c.approx ? 1 : 0;
     const dot = svg('circle', {cx: x.toFixed(1), cy: y.toFixed(1), r: 3.2, tabindex: 0,
-                               'data-commune': c.code, role: 'link'},
-                    svg('title', {}, areaName(c)));
+                               'data-commune': c.code, role: 'link', class: c.approx ? 'approx' : null},
+                    svg('title', {}, areaName(c) + (c.approx ? ' · ' + I18N.t('approxPlace') : '')));
     dot.addEventListener('click', () => { location.hash = '#/commune/' + c.code; });
     dot.addEventListener('keydown', e => { if (e.key === 'Enter') location.hash = '#/commune/' + c.code; });
     root.append(dot);
@@ -74,8 +83,13 @@ async function viewMap(main) {
                              `${Parties.name(p)} ${I18N.num(n)}`)));
   };
   slider.addEventListener('input', paint);
+  const unplaced = App.communes.length - dots.length;
   render(main, h('h1', {}, I18N.t('mapTitle')), h('p.muted', {}, I18N.t('mapHint')),
+    h('p.muted', {id: 'map-approx', 'data-approx': approx, 'data-unplaced': unplaced},
+      `${I18N.num(App.communes.length)} ${I18N.t('communesLower')} · ${I18N.num(approx)} ${I18N.t('approxCount')}`
+      + (unplaced ? ` · ${I18N.num(unplaced)} ${I18N.t('unplacedCount')}` : '')),
     geo.error ? h('p.muted', {}, geo.error) : null,
+    m.error ? h('p.muted', {'data-no-councils': ''}, m.error) : null,
     h('div.slider', {}, h('label', {for: 'map-slider'}, I18N.t('date')), slider, label), legend,
     h('div', {id: 'map'}, root));
   paint();
