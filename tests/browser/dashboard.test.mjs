@@ -99,6 +99,22 @@ try {
   await page.waitForSelector('html[lang="en"]');
   ok('language switches to Khmer (strings and digits) and back');
 
+  // 2017's story: the dissolution beside CNRP's polling-day seats, and on its
+  // chart (a marker, an axis with real ticks); unknown addresses say so.
+  await page.goto(`${base}/?election=kh-news-2017#/`);
+  await page.waitForSelector('[data-table="parties-nation"] [data-dissolved="2017-11-16"]');
+  await page.goto(`${base}/?election=kh-news-2017#/party/CNRP`);
+  await page.waitForSelector('p[data-dissolved="2017-11-16"]');
+  await page.waitForSelector('svg [data-mark="2017-11-16"]', {state: 'attached'});  // a line: no area
+  assert.ok((await page.$$('svg [data-tick]')).length >= 3, 'the y axis has ticks between 0 and the top');
+  await shot(page, 'party-cnrp');
+  await page.goto(`${base}/?election=kh-news-2017#/party/XYZ`);
+  await page.waitForSelector('[data-notfound]');
+  assert.match(await page.textContent('main'), /XYZ/);
+  await page.goto(`${base}/?election=kh-news-2017#/nothing`);
+  await page.waitForSelector('[data-notfound]');
+  ok('CNRP dissolved 16 Nov 2017: said in the table and marked on its chart; unknown pages say not found');
+
   // 4. The map across the dissolution.
   await page.goto(`${base}/?election=kh-news-2017#/map`);
   await page.waitForSelector('circle[data-commune="010201"]');

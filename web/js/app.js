@@ -47,6 +47,12 @@ function findCommune(q) {
     || App.communes.find(c => c.name.toLowerCase().includes(s) || c.name_km.includes(q.trim()));
 }
 
+/* An address the dashboard has no page for (#/nothing, #/party/XYZ). */
+function notFound(main, what) {
+  render(main, h('h1', {'data-notfound': ''}, I18N.t('notFound')),
+    h('p', {}, what || location.hash), h('p', {}, h('a', {href: '#/'}, I18N.t('overview'))));
+}
+
 async function route() {
   const main = document.getElementById('main');
   const [, view, arg] = (location.hash.replace(/^#\/?/, '') || 'overview').match(/^([^/]*)\/?(.*)$/) || [];
@@ -63,7 +69,8 @@ async function route() {
     else if (view === 'parties') await viewParties(main);
     else if (view === 'party' && arg) await viewParty(main, arg);
     else if (view === 'entry') await viewEntry(main, arg);
-    else await viewOverview(main);
+    else if (!view || view === 'overview') await viewOverview(main);
+    else notFound(main);
   } catch (e) {
     render(main, h('h1', {}, I18N.t('error')), h('p', {role: 'alert'}, e.message));
   }

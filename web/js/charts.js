@@ -25,21 +25,37 @@ function barChart(title, bars) {
 }
 
 /* series: [{label, colour, points: [[isoDate, value], ...]}] */
-function lineChart(title, series) {
-  const w = 560, hgt = 220, l = 50, r = 10, t = 10, b = 30;
+/* Ticks for 0..max: a step of 1, 2 or 5 times a power of ten, 3 to 6 of them. */
+function niceTicks(max) {
+  const raw = Math.max(1, max) / 5, pow = Math.pow(10, Math.floor(Math.log10(raw)));
+  const step = [1, 2, 5, 10].map(k => k * pow).find(s => s >= raw);
+  const top = Math.ceil(Math.max(1, max) / step) * step, out = [];
+  for (let v = 0; v <= top; v += step) out.push(v);
+  return out;
+}
+
+/* series: [{label, colour, points: [[date, value]]}]; marks: [{date, label}]
+   drawn as dashed verticals (a dissolution, a deadline). */
+function lineChart(title, series, marks) {
+  const w = 560, hgt = 220, l = 50, r = 10, t = 16, b = 30;
   const all = series.flatMap(s => s.points);
   if (!all.length) return h('p.muted', {}, '—');
   const xs = all.map(p => Date.parse(p[0])), x0 = Math.min(...xs), x1 = Math.max(...xs) || x0 + 1;
-  const ymax = Math.max(1, ...all.map(p => p[1]));
+  const ticks = niceTicks(Math.max(...all.map(p => p[1])));
+  const ymax = ticks[ticks.length - 1];
   const X = d => l + (w - l - r) * (Date.parse(d) - x0) / Math.max(1, x1 - x0);
   const Y = v => hgt - b - (hgt - t - b) * v / ymax;
   const root = svg('svg', {viewBox: `0 0 ${w} ${hgt}`, role: 'img', 'aria-label': title});
-  root.append(svg('line', {x1: l, y1: hgt - b, x2: w - r, y2: hgt - b, stroke: '#888'}),
-    svg('line', {x1: l, y1: t, x2: l, y2: hgt - b, stroke: '#888'}),
-    svg('text', {x: l - 4, y: t + 10, 'text-anchor': 'end'}, I18N.num(ymax)),
-    svg('text', {x: l - 4, y: hgt - b, 'text-anchor': 'end'}, I18N.num(0)),
+  for (const v of ticks)
+    root.append(svg('line', {x1: l, y1: Y(v), x2: w - r, y2: Y(v), stroke: v ? '#e3e3e3' : '#888', 'data-tick': v}),
+      svg('text', {x: l - 4, y: Y(v) + 4, 'text-anchor': 'end'}, I18N.num(v)));
+  root.append(svg('line', {x1: l, y1: t, x2: l, y2: hgt - b, stroke: '#888'}),
     svg('text', {x: l, y: hgt - 8}, I18N.date(new Date(x0).toISOString().slice(0, 10))),
     svg('text', {x: w - r, y: hgt - 8, 'text-anchor': 'end'}, I18N.date(new Date(x1).toISOString().slice(0, 10))));
+  for (const m of (marks || []).filter(m => Date.parse(m.date) >= x0 && Date.parse(m.date) <= x1))
+    root.append(svg('line', {x1: X(m.date), y1: t, x2: X(m.date), y2: hgt - b, stroke: '#b03a2e',
+                             'stroke-dasharray': '4 3', 'data-mark': m.date}),
+      svg('text', {x: X(m.date) + 3, y: t - 4, fill: '#b03a2e'}, `${m.label} · ${I18N.date(m.date)}`));
   series.forEach((s, i) => {
     const d = s.points.map((p, k) => (k ? 'L' : 'M') + X(p[0]).toFixed(1) + ' ' + Y(p[1]).toFixed(1)).join(' ');
     root.append(svg('path', {d, fill: 'none', stroke: s.colour, 'stroke-width': 2, 'stroke-dasharray': i ? '5 3' : ''}));

@@ -10,9 +10,17 @@ function partyRows(area) {
                 seats: p.seats, chiefs: p.chiefs}));
 }
 
+/* A party's name, and when the registry says it was dissolved, that day:
+   its seats of polling day are history (2017's CNRP). */
+function partyWithFate(id) {
+  const d = Parties.byId[id] && Parties.byId[id].dissolved;
+  return h('span', {}, h('a', {href: '#/party/' + id}, Parties.label(id)),
+    d ? h('span.muted', {'data-dissolved': d}, ` · ${I18N.t('dissolvedWord')} ${I18N.date(d)}`) : null);
+}
+
 function partyTable(name, area) {
   return table(name, [
-    {key: 'party', label: I18N.t('party'), fmt: v => h('a', {href: '#/party/' + v}, Parties.label(v))},
+    {key: 'party', label: I18N.t('party'), fmt: v => partyWithFate(v)},
     {key: 'votes', label: I18N.t('votes'), num: true},
     {key: 'share', label: I18N.t('share'), num: true, fmt: v => v === '' ? '' : I18N.num(+v, 2) + ' %'},
     {key: 'seats', label: I18N.t('seats'), num: true},
@@ -185,6 +193,7 @@ async function viewParties(main) {
 
 /* Seats and chiefs of a party on the first of each month, and defections. */
 async function viewParty(main, id) {
+  if (!Parties.byId[id]) { notFound(main, `${I18N.t('noSuchParty')}: ${id}`); return; }
   const [m, ledger] = await Promise.all([mandate(), api(`/elections/${App.id}/ledger`)]);
   const rows = m.memberships;  /* [person, commune, party, role, start, end, start_reason, end_reason] */
   const months = [];
@@ -204,10 +213,17 @@ async function viewParty(main, id) {
     if (from === id) byMonth[mon].left++;
   }
   const defs = Object.values(byMonth).filter(x => x.joined || x.left).sort((a, b) => a.month < b.month ? -1 : 1);
+  /* the mandate's events on the chart: dissolutions (the ledger's, and the
+     registry's date for this party) */
+  const marks = ledger.events.filter(e => e.type === 'dissolve')
+    .map(e => ({date: e.date, label: `${Parties.name(e.party)} ${I18N.t('dissolvedWord')}`}));
+  const dissolved = Parties.byId[id].dissolved;
+  if (dissolved && !marks.some(x => x.date === dissolved)) marks.push({date: dissolved, label: I18N.t('dissolvedWord')});
   render(main, h('nav.crumbs', {}, h('a', {href: '#/parties'}, I18N.t('parties'))),
     h('h1', {}, Parties.label(id)),
+    dissolved ? h('p', {'data-dissolved': dissolved}, `${I18N.t('dissolvedOn')} ${I18N.date(dissolved)}`) : null,
     lineChart(I18N.t('overTime'), [{label: I18N.t('seats'), colour: Parties.colour(id), points: seats},
-                                   {label: I18N.t('chiefs'), colour: '#444', points: chiefs}]),
+                                   {label: I18N.t('chiefs'), colour: '#444', points: chiefs}], marks),
     table('series-' + id, [{key: 'date', label: I18N.t('date'), fmt: v => I18N.date(v)},
       {key: 'seats', label: I18N.t('seats'), num: true}, {key: 'chiefs', label: I18N.t('chiefs'), num: true}],
       months.map((d, i) => ({date: d, seats: seats[i][1], chiefs: chiefs[i][1]}))),
