@@ -115,6 +115,21 @@ try {
   await page.waitForSelector('[data-notfound]');
   ok('CNRP dissolved 16 Nov 2017: said in the table and marked on its chart; unknown pages say not found');
 
+  // Counting in progress: nothing reported is "—", not 0 and 0.00 %; the
+  // election line says how far the count has come; a choice of election.
+  await page.goto(`${base}/?election=kh-test-2022#/`);
+  await page.waitForSelector('[data-table="provinces"]');
+  assert.equal((await page.textContent('[data-card="registered"] .v')).trim(), '—');
+  assert.match(await page.textContent('[data-table="provinces"] tbody'), /—/);
+  assert.doesNotMatch(await page.textContent('[data-table="provinces"] tbody'), /0\.00 %/);
+  assert.equal(await page.getAttribute('#progress', 'data-reported'), '0');
+  assert.equal(await page.getAttribute('#progress', 'data-expected'), '3');
+  assert.equal((await page.$$('#election-pick option')).length, 3);
+  await page.selectOption('#election-pick', 'kh-news-2017');
+  await page.waitForURL(/election=kh-news-2017/);
+  await page.waitForSelector('#progress[data-reported="1"]');
+  ok('counting in progress: no figure before a form, x of y stations, a choice of election');
+
   // 4. The map across the dissolution.
   await page.goto(`${base}/?election=kh-news-2017#/map`);
   await page.waitForSelector('circle[data-commune="010201"]');

@@ -10,8 +10,10 @@ async function loadElection() {
   const want = new URLSearchParams(location.search).get('election');
   const list = await api('/elections');
   if (!list.elections.length) throw new Error('no election in this database');
+  App.elections = list.elections;
   App.id = want || list.elections[list.elections.length - 1].id;
   App.election = await api(`/elections/${App.id}`);
+  App.loadedAt = new Date();
   await Parties.load();
   const c = await api(`/elections/${App.id}/communes`);
   App.communes = c.communes;
@@ -22,12 +24,24 @@ async function loadElection() {
   for (const p of provs) for (const d of p.children) App.names[d.code] = d;
 }
 
+/* The election's line: which election (a choice when several are stored),
+   its hash and status, and how far the count has come: stations reported of
+   expected, as of when these figures were read. */
 function electionLine() {
   const e = App.election, line = document.getElementById('election-line');
   const status = e.status === 'official' ? 'official' : 'provisional';
-  render(line, h('span', {}, `${I18N.t('election')}: ${e.name || e.id} · ${I18N.date(e.date)} · ${I18N.t('hash')} `),
+  const which = (App.elections || []).length > 1
+    ? h('select', {id: 'election-pick', 'aria-label': I18N.t('election'),
+                   onchange: ev => { location.search = '?election=' + encodeURIComponent(ev.target.value); }},
+        App.elections.map(x => h('option', {value: x.id, selected: x.id === App.id}, `${x.name || x.id} · ${I18N.date(x.date)}`)))
+    : `${e.name || e.id} · ${I18N.date(e.date)}`;
+  const asOf = App.loadedAt ? App.loadedAt.toTimeString().slice(0, 5) : '';
+  render(line, h('span', {}, `${I18N.t('election')}: `), which, h('span', {}, ` · ${I18N.t('hash')} `),
     h('code', {id: 'election-hash', title: e.hash, lang: 'en'}, e.hash_short), ' ',
-    h('span.badge.' + status, {id: 'status'}, I18N.t(status)));
+    h('span.badge.' + status, {id: 'status'}, I18N.t(status)),
+    h('span', {id: 'progress', 'data-reported': e.stations_reported, 'data-expected': e.stations},
+      ` · ${I18N.num(e.stations_reported)} ${I18N.t('of')} ${I18N.num(e.stations)} ${I18N.t('stationsReported')}`
+      + (asOf ? ` · ${I18N.t('asOf')} ${I18N.digits(asOf)}` : '')));
   const banner = document.getElementById('banner');
   banner.hidden = !e.synthetic;
   banner.textContent = I18N.t('synthetic');

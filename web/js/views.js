@@ -28,13 +28,16 @@ function partyTable(name, area) {
   ], partyRows(area));
 }
 
+/* Nothing reported yet is "—", never a 0 that reads as a result. */
+const notYet = (a, text) => a.stations_reported ? text : '—';
+
 function cards(a) {
   const c = (k, v) => h('div.card', {'data-card': k}, h('div.k', {}, I18N.t(k)), h('div.v', {}, v));
   return h('div.cards', {},
-    c('registered', I18N.num(a.registered)), c('cast', I18N.num(a.cast)),
-    c('turnout', I18N.pct(a.cast, a.registered)), c('valid', I18N.num(a.valid)),
-    a.blank !== undefined ? c('blank', I18N.num(a.blank)) : null,  /* elections with blank ballots */
-    c('invalid', I18N.num(a.invalid) + ' (' + I18N.pct(a.invalid, a.cast) + ')'),
+    c('registered', notYet(a, I18N.num(a.registered))), c('cast', notYet(a, I18N.num(a.cast))),
+    c('turnout', notYet(a, I18N.pct(a.cast, a.registered))), c('valid', notYet(a, I18N.num(a.valid))),
+    a.blank !== undefined ? c('blank', notYet(a, I18N.num(a.blank))) : null,  /* elections with blank ballots */
+    c('invalid', notYet(a, I18N.num(a.invalid) + ' (' + I18N.pct(a.invalid, a.cast) + ')')),
     c('forms', I18N.num(a.stations_reported) + ' / ' + I18N.num(a.stations_expected)),
     c('seats', I18N.num(a.seats)));
 }
@@ -68,16 +71,17 @@ async function viewOverview(main) {
 function areaTable(name, areas, prefix) {
   return table(name, [
     {key: 'area', label: I18N.t('area'), fmt: (v, r) => h('a', {href: prefix + v}, areaName(App.names[v] || r))},
-    {key: 'registered', label: I18N.t('registered'), num: true},
-    {key: 'cast', label: I18N.t('cast'), num: true},
-    {key: 'turnout', label: I18N.t('turnout'), num: true, fmt: v => I18N.num(+v, 2) + ' %'},
+    {key: 'registered', label: I18N.t('registered'), num: true, fmt: v => v === '' ? '—' : I18N.num(v)},
+    {key: 'cast', label: I18N.t('cast'), num: true, fmt: v => v === '' ? '—' : I18N.num(v)},
+    {key: 'turnout', label: I18N.t('turnout'), num: true, fmt: v => v === '' ? '—' : I18N.num(+v, 2) + ' %'},
     {key: 'stations', label: I18N.t('forms'), num: true, fmt: v => v},
     {key: 'seats', label: I18N.t('seats'), num: true},
     {key: 'first', label: I18N.t('chiefs'), fmt: v => v ? Parties.label(v) : ''},
   ], areas.map(x => {
     const top = (x.parties || []).slice().sort((p, q) => q.chiefs - p.chiefs || q.seats - p.seats)[0];
-    return {area: x.area, name: x.name, registered: x.registered, cast: x.cast,
-            turnout: x.registered ? (100 * x.cast / x.registered).toFixed(2) : '0',
+    const none = !x.stations_reported;  /* no form yet: no figure, not a zero */
+    return {area: x.area, name: x.name, registered: none ? '' : x.registered, cast: none ? '' : x.cast,
+            turnout: none || !x.registered ? '' : (100 * x.cast / x.registered).toFixed(2),
             stations: `${I18N.num(x.stations_reported)}/${I18N.num(x.stations_expected)}`,
             seats: x.seats, first: top && top.chiefs ? top.party : ''};
   }));
