@@ -84,6 +84,14 @@ const char *tally_view_name(const tally_view *v, const char *code)
     return n ? n->name_latin : "";
 }
 
+const char *tally_view_party_label(const tally_view *v, const char *party)
+{
+    for (size_t k = 0; k < v->nparties; k++)
+        if (!strcmp(v->parties[k].id, party))
+            return *v->parties[k].abbr ? v->parties[k].abbr : party;
+    return party;
+}
+
 static size_t official_under(const tally_view *v, const khum_tally_area *a)
 {
     size_t n = 0;
@@ -175,29 +183,32 @@ void tally_view_text(const tally_view *v, const char *area, khum_buf *b)
     if (a->level < 3)
         khum_buf_printf(b, "  communes allocated %s of %s\n",
                         khum_thousands(a->communes_allocated, x), khum_thousands(a->communes, y));
-    khum_buf_printf(b, "\n  %-10s %12s %8s %7s %8s\n", "party", "votes", "%", "seats",
+    khum_buf_printf(b, "\n  %-12s %12s %8s %7s %8s\n", "party", "votes", "%", "seats",
                     a->level < 3 ? "communes" : "chief");
-    /* parties by votes, most first */
+    /* parties by seats, then votes, most first: the order of the dashboard */
     size_t *order = malloc((t->nparties + 1) * sizeof *order);
     for (size_t i = 0; order && i < t->nparties; i++) {
         size_t j = i;
-        while (j > 0 && a->votes[order[j - 1]] < a->votes[i]) {
+        while (j > 0 && (a->seats[order[j - 1]] < a->seats[i] ||
+                         (a->seats[order[j - 1]] == a->seats[i] &&
+                          a->votes[order[j - 1]] < a->votes[i]))) {
             order[j] = order[j - 1];
             j--;
         }
         order[j] = i;
     }
+    char s1[32], c1[32];
     for (size_t i = 0; order && i < t->nparties; i++) {
         size_t p = order[i];
         if (a->votes[p] == 0 && a->seats[p] == 0)
             continue;
-        khum_buf_printf(b, "  %-10s %12s %8s %7d %8d\n", t->parties[p],
+        khum_buf_printf(b, "  %-12s %12s %8s %7s %8s\n", tally_view_party_label(v, t->parties[p]),
                         khum_thousands(a->votes[p], x), pct(a->votes[p], a->valid, p1),
-                        a->seats[p], a->chiefs[p]);
+                        khum_thousands(a->seats[p], s1), khum_thousands(a->chiefs[p], c1));
     }
     free(order);
-    khum_buf_printf(b, "  %-10s %12s %8s %7d %8s\n", "total", khum_thousands(a->valid, x),
-                    "100.00", a->seats_total, "");
+    khum_buf_printf(b, "  %-12s %12s %8s %7s %8s\n", "total", khum_thousands(a->valid, x),
+                    "100.00", khum_thousands(a->seats_total, s1), "");
     if (a->level == 3)
         for (size_t i = 0; i < t->ncommunes; i++)
             if (&t->communes[i].area == a)

@@ -29,6 +29,9 @@ const khum_tally_area *tally_view_area(const tally_view *v, const char *code);
 /* True when the commune of this code is in the election and lies in area. */
 bool tally_view_commune_within(const tally_view *v, const char *commune, const char *area);
 const char *tally_view_name(const tally_view *v, const char *code);
+/* A party as people read it: the registry's abbreviation (FUNCINPEC for the
+ * id FCP), the one label the dashboard shows too; the id when unregistered. */
+const char *tally_view_party_label(const tally_view *v, const char *party);
 /* The names and centroid of an area (NULL for the nation or an unknown code). */
 const khum_area_name *tally_view_names(const tally_view *v, const char *code);
 /* "official", or "provisional (12 of 1,646 communes official)" */

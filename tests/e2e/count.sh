@@ -95,6 +95,8 @@ run 0 K tally --commune 010202; has out "W.203: flooding cut the road until noon
 run 0 K official --user nec; has out "1 commune made official"
 run 0 K reconcile; has out "reconcile: 0 differences"
 run 0 K tally; has out "NATION  Cambodia: official"; has out "election hash $hash"
+# one party label everywhere: the registry's abbreviation, as the dashboard shows it
+has out "  FUNCINPEC "; hasnt out "  FCP "
 run 1 K entry enter 010201-01 $F1 --user erin; has err "[CNT.806]"
 
 # A correction (recount) is a new version; the official one stays visible.
