@@ -63,8 +63,17 @@ static void csv_seats(const alloc_output *o, khum_buf *b)
     }
 }
 
+/* The protocol's tables: each district's quota (0 where the method has
+ * none), every seat with its value (votes / quota for a quota seat, the
+ * average or remainder otherwise), and the ties. */
 static void csv_protocol(const alloc_output *o, khum_buf *b)
 {
+    khum_buf_puts(b, "\ndistrict,quota,quota_exact\n");
+    for (size_t i = 0; i < o->nd; i++) {
+        khum_csv_put_field(b, o->d[i].name, true);
+        put_frac_cols(b, o->d[i].res.quota, true);
+        khum_csv_end_row(b);
+    }
     khum_buf_puts(b, "\ndistrict,seat,party,kind,value,value_exact,runner_up,runner_up_value,"
                      "runner_up_value_exact,tie\n");
     for (size_t i = 0; i < o->nd; i++) {

@@ -42,6 +42,7 @@ has out "D,20000,0"   # Norway's 1.4 keeps the smallest list out here
 printf 'party,votes\nA,12000\nB,28000\nC,60000\n' > "$T/s1.csv"
 run 0 "$KHUM" allocate --method cambodia --seats 5 --explain --margins "$T/s1.csv"
 has out ",5,C,average,15000.00,15000,B,14000.00,14000,"
+has out "district,quota,quota_exact"; has out ",20000.00,20000"   # the quota, in the CSV too
 has out ",C,B,15000.00,15000,14000.00,14000,1334,2001,1"
 run 0 "$KHUM" allocate --method cambodia --seats 5 --explain --margins --format json "$T/s1.csv"
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); r=d["districts"][0]; assert [x["seats"] for x in r["results"]]==[0,1,4]; assert r["closest"]["votes_to_move"]==1334; assert len(r["protocol"])==5' "$T/out" || fail "JSON output"
