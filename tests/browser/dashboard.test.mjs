@@ -87,6 +87,19 @@ try {
   assert.equal(await page.evaluate(() => location.hash), '#/commune/010201');
   ok('search by Khmer name finds Banteay Neang');
 
+  // Search every level: a province by its name (not a commune whose name
+  // begins the same), a district, a station's code leads to its commune.
+  const search = async (q, hash) => {
+    await page.fill('#search', q);
+    await page.dispatchEvent('#search', 'change');
+    await page.waitForFunction(hh => location.hash === hh, hash);
+  };
+  await search('Banteay Meanchey', '#/area/01');
+  await search('mongkol borey', '#/area/0102');
+  await search('010201-02', '#/commune/010201');
+  assert.equal((await page.$$('#search-list option')).length, 3, 'the province, the district and the commune offered');
+  ok('search finds provinces, districts, communes and stations');
+
   // 3. Khmer.
   await page.click('#lang');
   await page.waitForSelector('html[lang="km"]');

@@ -47,19 +47,39 @@ function electionLine() {
   banner.textContent = I18N.t('synthetic');
 }
 
-function fillSearch() {
-  const list = document.getElementById('search-list');
-  render(list, ...App.communes.map(c => h('option', {value: `${c.name} · ${c.name_km} · ${c.code}`})));
+/* Every place of the election, for the search box: provinces, districts
+   (where the tree has them) and communes, each with its level and code. */
+function places() {
+  return Object.values(App.names).filter(x => x && x.code && x.level >= 1 && x.level <= 3);
 }
 
-function findCommune(q) {
-  const s = q.trim().toLowerCase();
-  if (!s) return null;
-  const code = s.match(/\b(\d{6})\b/);
-  if (code) return App.communes.find(c => c.code === code[1]);
-  return App.communes.find(c => c.name.toLowerCase() === s || c.name_km === q.trim())
-    || App.communes.find(c => c.name.toLowerCase().includes(s) || c.name_km.includes(q.trim()));
+function fillSearch() {
+  const list = document.getElementById('search-list');
+  const lvl = x => I18N.t(['', 'province', 'district', 'commune'][x.level] || 'area');
+  render(list, ...places().sort((x, y) => x.level - y.level || (x.name < y.name ? -1 : 1))
+    .map(x => h('option', {value: `${x.name} · ${x.name_km || ''} · ${x.code}`, label: `${lvl(x)} · ${areaName(x)}`})));
 }
+
+/* The place a query names: a code (a station's leads to its commune), then an
+   exact name at the highest level (Phnom Penh the province, not Phnom Penh
+   Thmei the commune), then a name that contains the query. */
+function findPlace(q) {
+  const raw = q.trim(), s = raw.toLowerCase();
+  if (!s) return null;
+  const all = places().sort((x, y) => x.level - y.level);
+  for (const word of raw.split(/[\s·]+/).reverse()) {
+    const byCode = all.find(x => x.code === word);
+    if (byCode) return byCode;
+    const station = App.communes.find(c => word.startsWith(c.code + '-'));
+    if (station) return station;
+  }
+  const name = raw.split(' · ')[0].trim().toLowerCase();
+  return all.find(x => x.name.toLowerCase() === name || x.name_km === raw)
+    || all.find(x => x.name.toLowerCase().includes(name) || (x.name_km && x.name_km.includes(raw)));
+}
+
+/* A place's page: a commune's own, an area's drill-down. */
+function placeHash(x) { return (x.level === 3 ? '#/commune/' : '#/area/') + x.code; }
 
 /* An address the dashboard has no page for (#/nothing, #/party/XYZ). */
 function notFound(main, what) {
@@ -98,8 +118,8 @@ async function start() {
   label();
   lang.addEventListener('click', () => { I18N.set(I18N.lang === 'km' ? 'en' : 'km'); label(); fillSearch(); route(); });
   document.getElementById('search').addEventListener('change', e => {
-    const c = findCommune(e.target.value);
-    if (c) { location.hash = '#/commune/' + c.code; e.target.value = ''; }
+    const x = findPlace(e.target.value);
+    if (x) { location.hash = placeHash(x); e.target.value = ''; }
   });
   try { await loadElection(); } catch (e) {
     document.getElementById('main').replaceChildren(h('p', {role: 'alert'}, e.message));
