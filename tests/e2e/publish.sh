@@ -60,6 +60,11 @@ run 2 "$KHUM" verify "$P"; has err "--key"
 # The secret key given as the public one: a usage error, said as such.
 run 2 "$KHUM" verify "$P" --key "$T/ncec.key"; has err "holds a secret key"; has err "[VER.924]"
 hasnt out "verified"
+# A changed figure fails its file's hash, and the recount still runs: it
+# names the total the change would break.
+rm -rf "$T/x"; cp -r "$P/v000002" "$T/x"
+sed -i '2s/,\([0-9]*\)$/,1\1/' "$T/x/form_votes.csv"
+run 1 V "$T/x"; has err "[VER.903]"; has err "[VER.915]"
 # A failed check is a failure, never a "warning".
 rm -rf "$T/x"; cp -r "$P/v000002" "$T/x"; printf 'X' | dd of="$T/x/forms.csv" bs=1 seek=3 conv=notrunc 2>/dev/null
 run 1 V "$T/x"; has err "khum verify: FAILED: "; hasnt err "warning"
