@@ -40,7 +40,8 @@ static const char ledger_help[] =
     "       khum ledger show [--commune C]\n"
     "       khum ledger seats [--on DATE] [--format csv|json] [RULE OPTIONS]\n"
     "       khum ledger seats --by province|district|commune [--on DATE]\n"
-    "       khum ledger report --from DATE --on DATE [RULE OPTIONS]\n"
+    "       khum ledger report --from DATE --on DATE [--format csv|json]\n"
+    "                          [--table communes|defections] [RULE OPTIONS]\n"
     "       khum ledger changes [--commune C] [--person P] [--from DATE] [--on DATE]\n"
     "       khum ledger export --format memberships|popolo|timeseries [--on DATE]\n"
     "                          [--out FILE] [RULE OPTIONS]\n"
@@ -64,7 +65,7 @@ static const char ledger_help[] =
 
 typedef struct council_opts {
     const char *db, *election, *on, *user, *date, *commune, *person, *party, *to_party,
-        *declining, *reference, *from, *format, *out, *by;
+        *declining, *reference, *from, *format, *out, *by, *table;
     long reverses;
     khum_council_rules rules;
 } council_opts;
@@ -84,6 +85,7 @@ static int parse(int argc, char **argv, const char *cmd, const char *help, counc
         {"pool-without-vacant", no_argument, NULL, 'V'},
         {"from", required_argument, NULL, 'F'},    {"format", required_argument, NULL, 'f'},
         {"out", required_argument, NULL, 'O'},     {"by", required_argument, NULL, 'b'},
+        {"table", required_argument, NULL, 'T'},
         {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
     memset(o, 0, sizeof *o);
     khum_council_rules_default(&o->rules);
@@ -100,6 +102,7 @@ static int parse(int argc, char **argv, const char *cmd, const char *help, counc
             break;
         case 'f': o->format = optarg; break;
         case 'O': o->out = optarg; break;
+        case 'T': o->table = optarg; break;
         case 'b':
             if (strcmp(optarg, "province") && strcmp(optarg, "district") &&
                 strcmp(optarg, "commune"))
@@ -289,10 +292,42 @@ static int ledger_add(khum_store *s, const khum_election *e, const council_opts 
 
 /* The exports and reports src/publish builds (ledger_export.h), written to
  * --out or standard output; usage errors exit 2 before anything is read. */
+/* Area names for reports: every area's, looked up by code. */
+typedef struct area_names {
+    khum_arena arena;
+    khum_area_name *v;
+    size_t n;
+} area_names;
+
+static const char *area_name_of(void *ctx, const char *code)
+{
+    const area_names *an = ctx;
+    for (size_t i = 0; i < an->n; i++)
+        if (!strcmp(an->v[i].code, code))
+            return an->v[i].name_latin;
+    return "";
+}
+
 static int ledger_output(khum_store *s, const khum_election *e, const council_opts *o,
                          const char *sub)
 {
-    ledger_query q = {o->commune, o->person, o->from, o->on, o->format, &o->rules};
+    area_names names = {0};
+    khum_err nerr;
+    khum_arena_init(&names.arena, 0);
+    if (khum_store_area_names(s, &names.arena, &names.v, &names.n, &nerr))
+        names.n = 0;  /* names are a courtesy: codes alone if they cannot be read */
+    ledger_query q = {.commune = o->commune, .person = o->person, .from = o->from,
+                      .on = o->on, .format = o->format, .rules = &o->rules,
+                      .table = o->table, .names = area_name_of, .names_ctx = &names};
+    if (!strcmp(sub, "report") && o->format && strcmp(o->format, "csv") &&
+        strcmp(o->format, "json")) {
+        khum_arena_free(&names.arena);
+        return cli_usage_error("ledger", "report --format csv or json");
+    }
+    if (o->table && strcmp(o->table, "communes") && strcmp(o->table, "defections")) {
+        khum_arena_free(&names.arena);
+        return cli_usage_error("ledger", "--table communes or defections");
+    }
     if (!strcmp(sub, "report") && (!q.from || !q.on))
         return cli_usage_error("ledger", "report needs --from DATE and --on DATE");
     if (!strcmp(sub, "export") && !ledger_export_format_known(q.format))
@@ -311,6 +346,7 @@ static int ledger_output(khum_store *s, const khum_election *e, const council_op
         rc = ledger_export(s, e, &q, !strcmp(sub, "changes"), &b, &err);
     int st = rc ? cli_fail(&err) : cli_write_out("ledger", o->out, &b);
     khum_buf_free(&b);
+    khum_arena_free(&names.arena);
     return st;
 }
 

@@ -15,6 +15,10 @@
 typedef struct ledger_query {
     const char *commune, *person, *from, *on, *format;
     const khum_council_rules *rules;
+    const char *table;               /* report's CSV: "communes" (default) or "defections" */
+    /* a commune's name beside its code (NULL: none) */
+    const char *(*names)(void *ctx, const char *code);
+    void *names_ctx;
 } ledger_query;
 
 /* Is format one ledger_export writes (memberships, popolo, timeseries)? */
@@ -27,7 +31,8 @@ khum_code ledger_export(khum_store *s, const khum_election *e, const ledger_quer
 khum_code ledger_seats_by(khum_store *s, const khum_election *e, const ledger_query *q,
                           int level, khum_buf *out, khum_err *err);
 /* Communes whose largest party or chief changed from q->from to q->on (both
- * required), and defections by month from party to party. */
+ * required), and defections by month from party to party: as JSON (both),
+ * or as CSV the one table q->table names (communes by default), data only. */
 khum_code ledger_report(khum_store *s, const khum_election *e, const ledger_query *q,
                         khum_buf *out, khum_err *err);
 

@@ -14,6 +14,8 @@
 
 #include "khum/app.h"
 #include "khum/array.h"
+#include "khum/csv.h"
+#include "khum/json.h"
 #include "khum/str.h"
 #include "ledger_export.h"
 
@@ -156,10 +158,13 @@ khum_code ledger_report(khum_store *s, const khum_election *e, const ledger_quer
         return rc;
     khum_arena a;
     khum_arena_init(&a, 0);
-    int changed = 0;
-    khum_buf_printf(out, "communes whose largest party or chief's party changed from %s to %s\n",
-                    q->from, q->on);
-    khum_buf_puts(out, "commune,largest_before,largest_after,chief_before,chief_after\n");
+    /* Two tables: communes that changed, and defections by month. CSV holds
+     * one of them (q->table, default communes) and nothing else; JSON both. */
+    bool json = q->format && !strcmp(q->format, "json");
+    bool defections = q->table && !strcmp(q->table, "defections");
+    json_t *jc = json ? json_array() : NULL, *jd = json ? json_array() : NULL;
+    if (!json && !defections)
+        khum_buf_puts(out, "commune,name,largest_before,largest_after,chief_before,chief_after\n");
     for (size_t i = 0; i < e->ncommunes && !rc; i++) {
         khum_council c1, c2;
         const char *l1, *l2, *h1, *h2;
@@ -170,9 +175,15 @@ khum_code ledger_report(khum_store *s, const khum_election *e, const ledger_quer
             break;
         leaders(&c1, &l1, &h1);
         leaders(&c2, &l2, &h2);
-        if (strcmp(l1, l2) || strcmp(h1, h2)) {
-            khum_buf_printf(out, "%s,%s,%s,%s,%s\n", e->communes[i].code, l1, l2, h1, h2);
-            changed++;
+        const char *name = q->names ? q->names(q->names_ctx, e->communes[i].code) : "";
+        if ((strcmp(l1, l2) || strcmp(h1, h2)) && json) {
+            json_array_append_new(jc, json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}", "commune",
+                                                e->communes[i].code, "name", name,
+                                                "largest_before", l1, "largest_after", l2,
+                                                "chief_before", h1, "chief_after", h2));
+        } else if ((strcmp(l1, l2) || strcmp(h1, h2)) && !defections) {
+            const char *row[] = {e->communes[i].code, name, l1, l2, h1, h2};
+            khum_csv_put_row(out, row, 6);
         }
         khum_arena_reset(&a);
     }
@@ -182,8 +193,8 @@ khum_code ledger_report(khum_store *s, const khum_election *e, const ledger_quer
     if (!rc)
         rc = khum_store_ledger_events(s, e->id, NULL, &a, &ev, &nev, err);
     if (!rc) {
-        khum_buf_printf(out, "%d commune%s\n\ndefections by month\nmonth,from,to,count\n",
-                        changed, changed == 1 ? "" : "s");
+        if (!json && defections)
+            khum_buf_puts(out, "month,from,to,count\n");
         flow *f = khum_arena_alloc(&a, (nev + 1) * sizeof *f);
         size_t nf = 0;
         if (!f)
@@ -217,8 +228,21 @@ khum_code ledger_report(khum_store *s, const khum_election *e, const ledger_quer
             }
             f[k].n++;
         }
-        for (size_t k = 0; k < nf; k++)
-            khum_buf_printf(out, "%s,%s,%s,%d\n", f[k].month, f[k].from, f[k].to, f[k].n);
+        for (size_t k = 0; k < nf; k++) {
+            if (json)
+                json_array_append_new(jd, json_pack("{s:s,s:s,s:s,s:i}", "month", f[k].month,
+                                                    "from", f[k].from, "to", f[k].to, "count",
+                                                    f[k].n));
+            else if (defections)
+                khum_buf_printf(out, "%s,%s,%s,%d\n", f[k].month, f[k].from, f[k].to, f[k].n);
+        }
+    }
+    if (json && !rc)
+        khum_json_to_buf(json_pack("{s:s,s:s,s:s,s:o,s:o}", "election", e->id, "from", q->from,
+                                   "on", q->on, "communes", jc, "defections", jd), 2, out);
+    else if (json) {
+        json_decref(jc);
+        json_decref(jd);
     }
     if (!rc && out->failed)
         rc = khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");

@@ -90,10 +90,18 @@ run 1 $PY -W ignore "$KHUM_TESTDATA/popolo/validate.py" "$T/popolo-bad.json"
 run 2 K ledger export --format xml; has err "memberships, popolo or timeseries"
 
 # Who changed between two dates; defections by month; seats by area.
+# (stdout holds one table, its header first, names beside codes; JSON both)
 run 0 K ledger report --from 2017-07-01 --on 2017-10-31 --defector-keeps-seat
-has out "010201,CNRP,CPP,CNRP,CNRP"; has out "2017-10,CNRP,CPP,1"
+eq "$(head -1 "$T/out")" "commune,name,largest_before,largest_after,chief_before,chief_after" "report header"
+has out "010201,Banteay Neang,CNRP,CPP,CNRP,CNRP"; hasnt out "defections"
+run 0 K ledger report --from 2017-07-01 --on 2017-10-31 --table defections
+eq "$(cat "$T/out")" "month,from,to,count
+2017-10,CNRP,CPP,1" "defections by month"
+run 0 K ledger report --from 2017-07-01 --on 2017-10-31 --defector-keeps-seat --format json
+has out '"largest_after": "CPP"'; has out '"month": "2017-10"'
+run 2 K ledger report --from 2017-07-01 --on 2017-10-31 --table seats; has err "communes or defections"
 run 0 K ledger report --from 2017-07-01 --on 2017-10-31; hasnt out "010201,"
-run 0 K ledger report --from 2017-07-01 --on 2017-12-01; has out "010201,CNRP,CPP,CNRP,CPP"
+run 0 K ledger report --from 2017-07-01 --on 2017-12-01; has out "010201,Banteay Neang,CNRP,CPP,CNRP,CPP"
 run 0 K ledger seats --by district --on 2017-10-23 --defector-keeps-seat
 has out "0102,CNRP,2,1"; has out "0102,CPP,3,0"
 run 2 K ledger report --on 2017-12-01; has err "report needs --from DATE and --on DATE"
