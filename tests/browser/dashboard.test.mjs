@@ -209,12 +209,19 @@ try {
   const khmer = n => String(n).replace(/[0-9]/g, d => '០១២៣៤៥៦៧៨៩'[d]);
   const F1km = Object.fromEntries(Object.entries(F1).map(([k, v]) => [k, khmer(v)]));
   F1km.unused = '១០8';
+  // A results page left open follows the count without a reload.
+  const live = await newPage();
+  await ready(live, `${base}/?election=kh-test-2022&refresh=1#/`);
+  assert.equal(await live.getAttribute('#progress', 'data-reported'), '0');
   let p1 = await key('clerk1', '010201-01', F1km);
   assert.equal(await p1.getAttribute('[data-result]', 'data-result'), 'first-entered');
   let p2 = await key('clerk2', '010201-01', F1);
   assert.equal(await p2.getAttribute('[data-result]', 'data-result'), 'accepted');
   await shot(p2, 'entries-agree');
   ok('two clerks agree (Khmer digits and Latin digits): the form is accepted');
+  await live.waitForSelector('#progress[data-reported="1"]', {timeout: 10000});
+  assert.notEqual((await live.textContent('[data-card="registered"] .v')).trim(), '—');
+  ok('an open results page shows the accepted form without a reload');
 
   // An inline check shows while typing.
   const p3 = await login('clerk1', '010201-02', '#entry-form');

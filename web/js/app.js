@@ -81,6 +81,28 @@ function findPlace(q) {
 /* A place's page: a commune's own, an area's drill-down. */
 function placeHash(x) { return (x.level === 3 ? '#/commune/' : '#/area/') + x.code; }
 
+/* While the count goes on, the page follows it without a reload: every
+   30 s (?refresh=N to change it) the election is read again and, when its
+   data version moved, the view is drawn anew. Never on the entry page,
+   under a clerk's fingers, nor in a hidden tab, nor once all is official. */
+function liveRefresh() {
+  const secs = Number(new URLSearchParams(location.search).get('refresh')) || 30;
+  setInterval(async () => {
+    if (document.hidden || App.election.status === 'official' || App.refreshing) return;
+    if ((location.hash.replace(/^#\/?/, '').split('/')[0]) === 'entry') return;
+    App.refreshing = true;
+    try {
+      const e = await api(`/elections/${App.id}`).catch(() => null);
+      if (e && e.data_version !== App.election.data_version) {
+        App.election = e;
+        App.loadedAt = new Date();
+        App.mandate = null;
+        await route();
+      }
+    } finally { App.refreshing = false; }
+  }, secs * 1000);
+}
+
 /* An address the dashboard has no page for (#/nothing, #/party/XYZ). */
 function notFound(main, what) {
   render(main, h('h1', {'data-notfound': ''}, I18N.t('notFound')),
@@ -128,6 +150,7 @@ async function start() {
   fillSearch();
   window.addEventListener('hashchange', route);
   await route();
+  liveRefresh();
   document.body.dataset.ready = '1';
 }
 
