@@ -15,6 +15,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <zlib.h>
+
 #include "srv.h"
 
 typedef struct conn_state {
@@ -161,6 +163,12 @@ static const char *mime_of(const char *path)
     return "application/octet-stream";
 }
 
+/* Text worth compressing (fonts and images are compressed already). */
+static bool is_text(const char *ctype)
+{
+    return !strncmp(ctype, "text/", 5) || strstr(ctype, "json") || strstr(ctype, "svg");
+}
+
 /* Open root/rel for reading, refusing anything that resolves outside root
  * (.., symbolic links out, encoded tricks): 404 either way, so that the
  * answer tells nothing about files outside. */
@@ -220,6 +228,60 @@ static void add_headers(struct MHD_Response *resp, const srv_req *r, const char 
     }
 }
 
+/* Does the client take gzip (Accept-Encoding names it, not with q=0)? */
+static bool takes_gzip(srv_req *r)
+{
+    const char *ae = srv_header(r, "Accept-Encoding");
+    const char *g = ae ? strstr(ae, "gzip") : NULL;
+    return g && strncmp(g + 4, ";q=0", 4) != 0;
+}
+
+/* len bytes as gzip into a new malloc'd buffer (*out, *outlen); false when
+ * it would not save anything or memory runs out (send the bytes as they are). */
+static bool gzip_bytes(const void *data, size_t len, unsigned char **out, size_t *outlen)
+{
+    if (len < 1024 || len > ((size_t)1 << 30))
+        return false;
+    z_stream z = {0};
+    if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+        return false;
+    size_t cap = deflateBound(&z, (uLong)len);
+    unsigned char *buf = malloc(cap);
+    z.next_in = (Bytef *)(uintptr_t)data;
+    z.avail_in = (uInt)len;
+    z.next_out = buf;
+    z.avail_out = (uInt)cap;
+    bool ok = buf && deflate(&z, Z_FINISH) == Z_STREAM_END && z.total_out < len;
+    deflateEnd(&z);
+    if (!ok) {
+        free(buf);
+        return false;
+    }
+    *out = buf;
+    *outlen = z.total_out;
+    return true;
+}
+
+/* A response of len bytes, gzip'd when the client takes it and it pays. */
+static struct MHD_Response *response_of(srv_req *r, const void *data, size_t len, bool *gz)
+{
+    unsigned char *z;
+    size_t zlen;
+    *gz = len && takes_gzip(r) && gzip_bytes(data, len, &z, &zlen);
+    if (*gz)
+        return MHD_create_response_from_buffer(zlen, z, MHD_RESPMEM_MUST_FREE);
+    return MHD_create_response_from_buffer(len, len ? (void *)(uintptr_t)data : (void *)"",
+                                           len ? MHD_RESPMEM_MUST_COPY
+                                               : MHD_RESPMEM_PERSISTENT);
+}
+
+static void say_encoding(struct MHD_Response *resp, bool gz)
+{
+    MHD_add_response_header(resp, "Vary", "Accept-Encoding");
+    if (gz)
+        MHD_add_response_header(resp, "Content-Encoding", "gzip");
+}
+
 static enum MHD_Result send_static(srv_req *r, const char *root, const char *rel)
 {
     struct stat st;
@@ -235,17 +297,30 @@ static enum MHD_Result send_static(srv_req *r, const char *root, const char *rel
     const char *inm = srv_header(r, "If-None-Match");
     struct MHD_Response *resp;
     int status = 200;
+    bool gz = false;
+    r->ctype = mime_of(real);
     if (inm && !strcmp(inm, etag)) {
         close(fd);
         resp = MHD_create_response_from_buffer(0, "", MHD_RESPMEM_PERSISTENT);
         status = 304;
+    } else if (takes_gzip(r) && st.st_size < (1 << 22) && is_text(r->ctype)) {
+        /* the dashboard's scripts and styles: sent gzip'd, read whole */
+        khum_buf b;
+        khum_buf_init(&b);
+        char chunk[8192];
+        ssize_t n;
+        while ((n = read(fd, chunk, sizeof chunk)) > 0)
+            khum_buf_append(&b, chunk, (size_t)n);
+        close(fd);
+        resp = n < 0 || b.failed ? NULL : response_of(r, b.data, b.len, &gz);
+        khum_buf_free(&b);
     } else {
         resp = MHD_create_response_from_fd((uint64_t)st.st_size, fd);
     }
     if (!resp)
         return MHD_NO;
-    r->ctype = mime_of(real);
     add_headers(resp, r, etag);
+    say_encoding(resp, gz);
     enum MHD_Result ok = MHD_queue_response(r->conn, (unsigned)status, resp);
     MHD_destroy_response(resp);
     return ok == MHD_YES ? MHD_YES : MHD_NO;
@@ -256,12 +331,12 @@ static enum MHD_Result send_out(srv_req *r)
     const char *inm = srv_header(r, "If-None-Match");
     bool not_modified = r->status == 200 && *r->etag && inm && !strcmp(inm, r->etag);
     size_t len = not_modified || r->out.failed ? 0 : r->out.len;
-    struct MHD_Response *resp =
-        MHD_create_response_from_buffer(len, len ? r->out.data : (void *)"",
-                                        len ? MHD_RESPMEM_MUST_COPY : MHD_RESPMEM_PERSISTENT);
+    bool gz;
+    struct MHD_Response *resp = response_of(r, r->out.data, len, &gz);
     if (!resp)
         return MHD_NO;
     add_headers(resp, r, r->etag);
+    say_encoding(resp, gz);
     enum MHD_Result ok =
         MHD_queue_response(r->conn, not_modified ? 304u : (unsigned)r->status, resp);
     MHD_destroy_response(resp);
