@@ -311,6 +311,16 @@ static const char *area_name_of(void *ctx, const char *code)
 static int ledger_output(khum_store *s, const khum_election *e, const council_opts *o,
                          const char *sub)
 {
+    /* the options first: nothing is read for a command that is refused */
+    if (!strcmp(sub, "report") && (!o->from || !o->on))
+        return cli_usage_error("ledger", "report needs --from DATE and --on DATE");
+    if (!strcmp(sub, "export") && !ledger_export_format_known(o->format))
+        return cli_usage_error("ledger", "export --format memberships, popolo or timeseries");
+    if (!strcmp(sub, "report") && o->format && strcmp(o->format, "csv") &&
+        strcmp(o->format, "json"))
+        return cli_usage_error("ledger", "report --format csv or json");
+    if (o->table && strcmp(o->table, "communes") && strcmp(o->table, "defections"))
+        return cli_usage_error("ledger", "--table communes or defections");
     area_names names = {0};
     khum_err nerr;
     khum_arena_init(&names.arena, 0);
@@ -319,19 +329,6 @@ static int ledger_output(khum_store *s, const khum_election *e, const council_op
     ledger_query q = {.commune = o->commune, .person = o->person, .from = o->from,
                       .on = o->on, .format = o->format, .rules = &o->rules,
                       .table = o->table, .names = area_name_of, .names_ctx = &names};
-    if (!strcmp(sub, "report") && o->format && strcmp(o->format, "csv") &&
-        strcmp(o->format, "json")) {
-        khum_arena_free(&names.arena);
-        return cli_usage_error("ledger", "report --format csv or json");
-    }
-    if (o->table && strcmp(o->table, "communes") && strcmp(o->table, "defections")) {
-        khum_arena_free(&names.arena);
-        return cli_usage_error("ledger", "--table communes or defections");
-    }
-    if (!strcmp(sub, "report") && (!q.from || !q.on))
-        return cli_usage_error("ledger", "report needs --from DATE and --on DATE");
-    if (!strcmp(sub, "export") && !ledger_export_format_known(q.format))
-        return cli_usage_error("ledger", "export --format memberships, popolo or timeseries");
     khum_err err;
     khum_err_clear(&err);
     khum_buf b;
