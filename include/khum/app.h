@@ -59,7 +59,7 @@ khum_code khum_app_correct(khum_store *s, const khum_election *e, const char *us
  * each form's state (KHUM_ACT_IMPORT); a station that has a result already
  * is refused (F.111) and nothing is written. source names both who the
  * entries are recorded as and where a failure is placed; a file is imported
- * with khum_app_import_results instead. */
+ * with khum_app_import_results_votes instead. */
 khum_code khum_app_import_forms(khum_store *s, const khum_election *e, const char *source,
                                 const khum_form *forms, const char *const *explanation,
                                 const long *lines, size_t n, khum_err *err);
@@ -83,16 +83,13 @@ typedef struct khum_results_report {
  * stored in one transaction with an audit event (results.import, actor
  * user) recording the file's path, SHA-256, rows and forms. A file with
  * only its header, or nothing left to store, writes nothing and no event.
- * A file that cannot be opened is bad input (CSV.110, KHUM_ERR_INPUT). */
-khum_code khum_app_import_results(khum_store *s, const khum_election *e, const char *path,
-                                  const char *user, bool accept_valid, khum_diags *rejected,
-                                  khum_results_report *rep, khum_err *err);
-/* The same for the long format (docs/count.md): path the forms file (the
- * figures; a list column is refused, other columns are ignored), votes_path
- * the votes file (station, party, votes), read by khum_form_votes_read: its
- * bad rows are listed at votes file:line and reject their station's form,
- * then every form is checked as a wide file's row is. The event records
- * both files and their SHA-256. votes_path NULL: the wide format. */
+ * A file that cannot be opened is bad input (CSV.110, KHUM_ERR_INPUT).
+ * votes_path NULL: the wide format. Otherwise the long format: path the
+ * forms file (the figures; a list column is refused, other columns are
+ * ignored), votes_path the votes file (station, party, votes), read by
+ * khum_form_votes_read: its bad rows are listed at votes file:line and
+ * reject their station's form, then every form is checked as a wide file's
+ * row is. The event records both files and their SHA-256. */
 khum_code khum_app_import_results_votes(khum_store *s, const khum_election *e,
                                         const char *path, const char *votes_path,
                                         const char *user, bool accept_valid,

@@ -298,11 +298,3 @@ khum_code khum_app_import_results_votes(khum_store *s, const khum_election *e,
     khum_buf_free(&vdata);
     return rc;
 }
-
-khum_code khum_app_import_results(khum_store *s, const khum_election *e, const char *path,
-                                  const char *user, bool accept_valid, khum_diags *rejected,
-                                  khum_results_report *rep, khum_err *err)
-{
-    return khum_app_import_results_votes(s, e, path, NULL, user, accept_valid, rejected, rep,
-                                         err);
-}
