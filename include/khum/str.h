@@ -58,6 +58,10 @@ int khum_utf8_casecmp_latin(const char *a, const char *b);
  * everything else unchanged, into out (cap bytes with the terminating NUL):
  * a clerk on a Khmer keyboard keys ១២៣ for 123. False when out is too small. */
 bool khum_utf8_latin_digits(const char *s, char *out, size_t cap);
+/* The other way: each ASCII digit of s written as its Khmer digit (១២៣ for
+ * 123), everything else unchanged, as the Khmer version of a printed
+ * protocol shows numbers. False when out is too small. */
+bool khum_utf8_khmer_digits(const char *s, char *out, size_t cap);
 
 /* Strict parsers: the whole of s must be the number (no blanks, no sign on
  * unsigned values, no exponent). Return false on any deviation or overflow. */

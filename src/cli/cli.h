@@ -122,6 +122,7 @@ int cmd_db(int argc, char **argv);
 int cmd_publish(int argc, char **argv);
 int cmd_keygen(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
+int cmd_print(int argc, char **argv);
 
 /* Import steps the demo reuses; each runs in its own transaction. */
 int import_gazetteer_dir(khum_store *s, const char *dir, const char *user, bool quiet);

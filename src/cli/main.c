@@ -28,6 +28,7 @@ static const cli_cmd commands[] = {
     {"serve", cmd_serve, "serve the JSON API and the dashboard over HTTP"},
     {"keygen", cmd_keygen, "make the commission's Ed25519 key pair for signing bundles"},
     {"publish", cmd_publish, "write a signed, versioned bundle of the official data"},
+    {"print", cmd_print, "print a protocol, summary, Form 1102 or council certificate (PDF)"},
     {"verify", cmd_verify, "check a bundle offline: signature, hashes, every total and seat"},
     {"user", cmd_user, "add, list, change or disable the users of the server"},
     {"audit", cmd_audit, "verify the hash-chained audit log, or show its events"},

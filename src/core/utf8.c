@@ -172,3 +172,22 @@ bool khum_utf8_latin_digits(const char *s, char *out, size_t cap)
         out[n] = 0;
     return cap > 0;
 }
+
+bool khum_utf8_khmer_digits(const char *s, char *out, size_t cap)
+{
+    size_t n = 0;
+    for (const char *p = s; *p; p++) {
+        bool digit = *p >= '0' && *p <= '9';
+        if (n + (digit ? 3 : 1) >= cap)
+            return cap ? (out[n] = 0, false) : false;
+        if (digit) {  /* U+17E0 + d: E1 9F A0+d */
+            out[n++] = (char)0xE1;
+            out[n++] = (char)0x9F;
+            out[n++] = (char)(0xA0 + (*p - '0'));
+        } else {
+            out[n++] = *p;
+        }
+    }
+    out[n] = 0;
+    return true;
+}

@@ -22,7 +22,7 @@ static int64_t gcd64(int64_t a, int64_t b)
 }
 
 /* "1595/4": the exact value, reduced. */
-static void exact(khum_frac f, char *buf, size_t n)
+void alloc_print_exact(khum_frac f, char *buf, size_t n)
 {
     int64_t g = gcd64(f.num, f.den);
     if (f.den / g == 1)
@@ -36,7 +36,7 @@ static void put_frac_cols(khum_buf *b, khum_frac f, bool present)
     char dec[48] = "", ex[64] = "";
     if (present) {
         khum_frac_format(f, dec, sizeof dec);
-        exact(f, ex, sizeof ex);
+        alloc_print_exact(f, ex, sizeof ex);
     }
     khum_csv_put_field(b, dec, false);
     khum_csv_put_field(b, ex, false);
@@ -162,7 +162,7 @@ static json_t *frac_json(khum_frac f)
 {
     char dec[48], ex[64];
     khum_frac_format(f, dec, sizeof dec);
-    exact(f, ex, sizeof ex);
+    alloc_print_exact(f, ex, sizeof ex);
     return json_pack("{s:s, s:s}", "value", dec, "exact", ex);
 }
 

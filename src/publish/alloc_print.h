@@ -47,6 +47,9 @@ typedef struct alloc_output {
     size_t nd;
 } alloc_output;
 
+/* "1595/4": a fraction exactly, reduced ("399" when whole); the printed
+ * protocol writes the steps with it as `allocate --explain` does. */
+void alloc_print_exact(khum_frac f, char *buf, size_t n);
 void alloc_print_csv(const alloc_output *o, khum_buf *b);
 void alloc_print_json(const alloc_output *o, khum_buf *b);
 

@@ -111,6 +111,12 @@ static void test_latin_digits(void **state)
     assert_false(khum_utf8_latin_digits("១២៣៤៥៦៧៨៩០១២៣៤៥៦", out, sizeof out));  /* 16 > 15 */
     assert_true(khum_utf8_latin_digits("", out, sizeof out));
     assert_string_equal(out, "");
+    /* and back, as printed protocols show numbers in Khmer */
+    assert_true(khum_utf8_khmer_digits("1,230", out, sizeof out));
+    assert_string_equal(out, "១,២៣០");
+    assert_false(khum_utf8_khmer_digits("123456", out, sizeof out));  /* 18 bytes > 15 */
+    assert_true(khum_utf8_latin_digits("១,២៣០", out, sizeof out));
+    assert_string_equal(out, "1,230");
 }
 
 static void test_parse_numbers(void **state)
