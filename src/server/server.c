@@ -376,11 +376,11 @@ static void dispatch_api(srv_req *r)
     }
     split_path(r, r->url + strlen("/api/v1/"));
     bool is_get = !strcmp(r->method, "GET") || !strcmp(r->method, "HEAD");
-    if (is_get ? api_read(r) : api_write(r))
+    if ((is_get && api_print(r)) || (is_get ? api_read(r) : api_write(r)))
         return;
     /* Right path, wrong method? */
     r->probe = true;
-    bool other = is_get ? api_write(r) : api_read(r);
+    bool other = is_get ? api_write(r) : api_print(r) || api_read(r);
     r->probe = false;
     if (other) {
         srv_failf(r, 405, "HTTP.405", NULL, "%s is not allowed on %s", r->method, r->url);

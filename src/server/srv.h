@@ -133,5 +133,7 @@ void srv_limit_clear(khum_server *s, const char *key);
 /* api_read.c, api_write.c: true when the route exists (a response is set). */
 bool api_read(srv_req *r);
 bool api_write(srv_req *r);
+/* api_print.c: the printed documents (…/protocol.pdf and the like). */
+bool api_print(srv_req *r);
 
 #endif

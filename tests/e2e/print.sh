@@ -155,4 +155,27 @@ run 2 K print protocol 010201; has err "--out FILE.pdf is required"
 files >"$T/after"
 CHECKS=$((CHECKS + 1)); diff "$T/before" "$T/after" >/dev/null || fail "a refused print left a file: $(diff "$T/before" "$T/after")"
 run 0 K print --help; has out "khum print protocol COMMUNE"
+
+# The same documents from the server: the same bytes as the command line.
+. "$(dirname "$0")/lib/http.sh"
+start_server "$DB"
+E=/api/v1/elections/kh-test-2022
+run 0 K print protocol 010201 --out "$T/now.pdf" --lang km
+req GET "$E/communes/010201/protocol.pdf?lang=km"; status 200 "protocol.pdf"
+CHECKS=$((CHECKS + 1)); cmp -s "$T/out" "$T/now.pdf" || fail "the server's protocol differs from khum print's"
+STATUS=$(curl -s -o /dev/null -w '%{content_type}' "$BASE$E/communes/010201/protocol.pdf")
+eq "$STATUS" application/pdf "the protocol's content type"
+req GET "$E/communes/010201/forms.pdf?lang=en"; status 200 "forms.pdf"
+cp "$T/out" "$T/srv-forms.pdf"; eq "$(pages srv-forms.pdf)" 2 "forms.pdf: a page per station"
+req GET "$E/summary.pdf"; status 200 "summary.pdf"
+req GET "$E/areas/0102/summary.pdf?lang=en"; status 200 "an area's summary.pdf"
+req GET "$E/communes/010201/council.pdf?on=2023-06-01&lang=en"; status 200 "council.pdf"
+cp "$T/out" "$T/srv-c.pdf"; pdf srv-c.pdf; has srv-c.pdf.txt "Certificate of the commune council"
+req GET "$E/communes/010201/council.pdf?on=2031-01-01"; status 422 "a date outside the mandate"
+has out "CNL.310"
+req GET "$E/communes/010201/council.pdf"; status 400 "council.pdf without ?on"
+req GET "$E/communes/999999/protocol.pdf"; status 404 "an unknown commune"; has out "CNL.306"
+req GET "$E/communes/010201/protocol.pdf?lang=fr"; status 400 "a bad lang"
+req POST "$E/communes/010201/protocol.pdf" '{}'; status 405 "POST on a PDF"
+stop_server
 finish
