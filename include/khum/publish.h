@@ -27,7 +27,9 @@ json_t *khum_seats_json(const khum_election *e, const khum_tally *t, size_t comm
 
 /* ---- bundles (bundle.c) ------------------------------------------------------ */
 
-#define KHUM_BUNDLE_MAX_FILES 16
+/* Every commune's protocol may be in a bundle (--with-protocols): room for
+ * the councils of any country khum counts, with the data files. */
+#define KHUM_BUNDLE_MAX_FILES 16384
 /* -2: the manifest names the previous version's manifest (a chain). */
 #define KHUM_BUNDLE_FORMAT "khum-bundle-2"
 
@@ -39,7 +41,8 @@ typedef struct khum_bundle_file {
 /* The files of one bundle version, in memory: what `khum publish` writes and
  * `khum verify` reads back. */
 typedef struct khum_bundle {
-    khum_bundle_file f[KHUM_BUNDLE_MAX_FILES];
+    khum_bundle_file *f;   /* room for KHUM_BUNDLE_MAX_FILES, made by the first add: a
+                              file never moves, so a caller may hold two at once */
     size_t n;
 } khum_bundle;
 
@@ -54,6 +57,13 @@ khum_bundle_file *khum_bundle_add(khum_bundle *b, const char *name);
 khum_code khum_bundle_build(khum_store *s, const char *election, int version,
                             const char *previous_sha256, const char *created, khum_bundle *b,
                             khum_err *err);
+/* The same, with every commune's protocol as protocol_<commune>.pdf (the
+ * printed protocol of khum/print.h, its footer naming this version) when
+ * protocols is true: hashed in the manifest and checked by khum verify like
+ * every other file. */
+khum_code khum_bundle_build_with(khum_store *s, const char *election, int version,
+                                 const char *previous_sha256, const char *created,
+                                 bool protocols, khum_bundle *b, khum_err *err);
 
 /* Ed25519 keys as hex: 64 digits public, 128 digits secret. */
 void khum_keypair_hex(char pk[65], char sk[129]);

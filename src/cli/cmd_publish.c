@@ -390,7 +390,7 @@ static int check_before_extending(const khum_chain *c, const char *sk)
 }
 
 static int publish_locked(const char *db, const char *election, const char *out,
-                          const char *sk)
+                          const char *sk, bool protocols)
 {
     khum_chain chain;
     if (!load_chain(out, &chain)) {
@@ -432,7 +432,8 @@ static int publish_locked(const char *db, const char *election, const char *out,
     gmtime_r(&now, &tm);
     strftime(created, sizeof created, "%Y-%m-%dT%H:%M:%SZ", &tm);
     khum_bundle b;
-    if (khum_bundle_build(s, election, last + 1, last ? prev : NULL, created, &b, &err) ||
+    if (khum_bundle_build_with(s, election, last + 1, last ? prev : NULL, created, protocols,
+                               &b, &err) ||
         khum_bundle_sign(&b, sk, &err)) {
         khum_store_close(s);
         khum_bundle_free(&b);
@@ -469,8 +470,10 @@ int cmd_publish(int argc, char **argv)
     static const struct option opts[] = {
         {"db", required_argument, 0, 'd'}, {"election", required_argument, 0, 'e'},
         {"out", required_argument, 0, 'o'}, {"key", required_argument, 0, 'k'},
-        {"user", required_argument, 0, 'u'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+        {"user", required_argument, 0, 'u'}, {"with-protocols", no_argument, 0, 'P'},
+        {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
     const char *db = NULL, *election = NULL, *out = NULL, *keyarg = NULL, *user = NULL;
+    bool protocols = false;
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -480,9 +483,10 @@ int cmd_publish(int argc, char **argv)
         case 'o': out = optarg; break;
         case 'k': keyarg = optarg; break;
         case 'u': user = optarg; break;
+        case 'P': protocols = true; break;
         case 'h':
             fputs("usage: khum publish --out DIR --key SECRET_KEY_FILE --user ADMIN\n"
-                  "                    [--election ID] [--db PATH]\n"
+                  "                    [--election ID] [--db PATH] [--with-protocols]\n"
                   "\n"
                   "Write a new, immutable version DIR/vNNNNNN of the election's data (station\n"
                   "forms, results at every level, seats with protocols and lots, ledger,\n"
@@ -491,7 +495,9 @@ int cmd_publish(int argc, char **argv)
                   "khum keygen wrote; never the key itself), and point DIR/current at it.\n"
                   "Nothing new since the last version: no new version. One publish at a\n"
                   "time: a second one waits. Check a publication offline with\n"
-                  "khum verify DIR --key PUBLIC_KEY.\n", stdout);
+                  "khum verify DIR --key PUBLIC_KEY. --with-protocols adds every commune's\n"
+                  "printed protocol (khum print protocol) as protocol_COMMUNE.pdf, hashed in\n"
+                  "the manifest like every other file.\n", stdout);
             return EXIT_OK;
         default: return EXIT_BAD;
         }
@@ -517,7 +523,7 @@ int cmd_publish(int argc, char **argv)
         return EXIT_FAIL;
     }
     remove_stale_temps(out);
-    st = publish_locked(db, election, out, sk);
+    st = publish_locked(db, election, out, sk, protocols);
     sodium_memzero(sk, sizeof sk);
     close(lock);
     return st;

@@ -16,6 +16,7 @@
 #include "khum/csv.h"
 #include "khum/hash.h"
 #include "khum/json.h"
+#include "khum/print.h"
 #include "khum/publish.h"
 #include "tally_view.h"
 
@@ -23,6 +24,8 @@ void khum_bundle_free(khum_bundle *b)
 {
     for (size_t i = 0; i < b->n; i++)
         khum_buf_free(&b->f[i].data);
+    free(b->f);
+    b->f = NULL;
     b->n = 0;
 }
 
@@ -36,7 +39,9 @@ khum_bundle_file *khum_bundle_find(khum_bundle *b, const char *name)
 
 khum_bundle_file *khum_bundle_add(khum_bundle *b, const char *name)
 {
-    if (b->n == KHUM_BUNDLE_MAX_FILES)
+    if (!b->f)
+        b->f = calloc(KHUM_BUNDLE_MAX_FILES, sizeof *b->f);
+    if (!b->f || b->n == KHUM_BUNDLE_MAX_FILES)
         return NULL;
     khum_bundle_file *f = &b->f[b->n++];
     snprintf(f->name, sizeof f->name, "%s", name);
@@ -239,7 +244,7 @@ static khum_code put_ledger(khum_store *s, const tally_view *v, const char *unti
     return KHUM_OK;
 }
 
-static void put_readme(const tally_view *v, khum_bundle *b)
+static void put_readme(const tally_view *v, khum_bundle *b, bool protocols)
 {
     khum_bundle_file *f = khum_bundle_add(b, "README.txt");
     if (!f)
@@ -262,6 +267,9 @@ static void put_readme(const tally_view *v, khum_bundle *b)
         "Check it offline with: khum verify DIR --key PUBLIC_KEY (DIR: this folder, or the\n"
         "publication folder holding every version and `current`)\n",
         KHUM_BUNDLE_FORMAT, v->e.id, v->e.hash);
+    if (protocols)
+        khum_buf_puts(&f->data, "protocol_*.pdf      every commune's protocol as its commission signs "
+                                "it (khum print)\n");
 }
 
 static khum_code put_explanations(const tally_view *v, khum_bundle *b, khum_err *err)
@@ -317,9 +325,38 @@ static khum_code put_manifest(khum_store *s, const tally_view *v, int version,
     return KHUM_OK;
 }
 
+/* Each protocol as it is printed, into the bundle. */
+static khum_code put_protocol(void *ctx, const char *commune, const khum_buf *pdf,
+                              khum_err *err)
+{
+    char name[48];
+    snprintf(name, sizeof name, "protocol_%s.pdf", commune);
+    khum_bundle_file *f = khum_bundle_add(ctx, name);
+    if (!f)
+        return khum_err_set(err, KHUM_ERR_NOMEM, "", "too many bundle files");
+    return khum_buf_append(&f->data, pdf->data, pdf->len)
+               ? KHUM_OK
+               : khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory adding %s", name);
+}
+
+static khum_code put_protocols(khum_store *s, const char *election, int version,
+                               khum_bundle *b, khum_err *err)
+{
+    khum_print_opts o = {.lang = KHUM_PRINT_BOTH, .bundle_version = version};
+    return khum_print_protocols(s, election, &o, put_protocol, b, err);
+}
+
 khum_code khum_bundle_build(khum_store *s, const char *election, int version,
                             const char *previous_sha256, const char *created, khum_bundle *b,
                             khum_err *err)
+{
+    return khum_bundle_build_with(s, election, version, previous_sha256, created, false, b,
+                                  err);
+}
+
+khum_code khum_bundle_build_with(khum_store *s, const char *election, int version,
+                                 const char *previous_sha256, const char *created,
+                                 bool protocols, khum_bundle *b, khum_err *err)
 {
     memset(b, 0, sizeof *b);
     tally_view v;
@@ -335,8 +372,9 @@ khum_code khum_bundle_build(khum_store *s, const char *election, int version,
         put_results(&v, b);
         if (!(rc = put_seats_lots(s, &v, b, &a, err)) &&
             !(rc = put_ledger(s, &v, until, b, &a, err))) {
-            put_readme(&v, b);
-            rc = put_manifest(s, &v, version, previous_sha256, created, b, err);
+            put_readme(&v, b, protocols);
+            if (!(rc = protocols ? put_protocols(s, v.e.id, version, b, err) : KHUM_OK))
+                rc = put_manifest(s, &v, version, previous_sha256, created, b, err);
         }
     }
     khum_arena_free(&a);

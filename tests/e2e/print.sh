@@ -156,6 +156,28 @@ files >"$T/after"
 CHECKS=$((CHECKS + 1)); diff "$T/before" "$T/after" >/dev/null || fail "a refused print left a file: $(diff "$T/before" "$T/after")"
 run 0 K print --help; has out "khum print protocol COMMUNE"
 
+# In the bundle: publish --with-protocols adds every commune's protocol,
+# hashed in the manifest; verify checks them like any file; a protocol
+# printed afterwards with --bundle names the manifest in its footer.
+adduser "$DB" chair admin
+run 0 "$KHUM" keygen "$T/ncec"
+run 0 K publish --out "$T/pub" --key "$T/ncec.key" --user chair --with-protocols
+has out "published $T/pub/v000001: 17 files"
+grep -q '"name": *"protocol_010201.pdf"' "$T/pub/v000001/manifest.json" || fail "the manifest lists the protocol"
+run 0 "$KHUM" verify "$T/pub" --key "$T/ncec.pub"; has out "verified"
+pdftotext "$T/pub/v000001/protocol_010202.pdf" "$T/inbundle.txt"
+has inbundle.txt "bundle v000001 (listed in its manifest)"
+rm -rf "$T/x"; cp -r "$T/pub/v000001" "$T/x"
+printf 'X' | dd of="$T/x/protocol_010201.pdf" bs=1 seek=900 conv=notrunc 2>/dev/null
+run 1 "$KHUM" verify "$T/x" --key "$T/ncec.pub"
+has err "protocol_010201.pdf does not match its SHA-256 in the manifest"; has err "[VER.903]"
+rm "$T/x/protocol_010202.pdf"
+run 1 "$KHUM" verify "$T/x" --key "$T/ncec.pub"; has err "protocol_010202.pdf is listed in the manifest but missing"
+run 0 K print protocol 010201 --out "$T/pb.pdf" --lang en --bundle "$T/pub"
+pdftotext "$T/pb.pdf" - | tr -d '\n' >"$T/pb.txt"
+has pb.txt "bundle v000001 manifest $(sha256sum "$T/pub/v000001/manifest.json" | cut -c1-40)"
+
+
 # The same documents from the server: the same bytes as the command line.
 . "$(dirname "$0")/lib/http.sh"
 start_server "$DB"
