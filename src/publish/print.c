@@ -117,7 +117,8 @@ static const char *doc_title(const doc_req *r, const prn_data *p, char *buf, siz
 }
 
 static khum_code build(khum_store *s, const prn_data *p, const doc_req *r,
-                       const khum_print_opts *o, khum_buf *pdf, khum_err *err)
+                       const khum_print_opts *o, PangoFontMap *fm, khum_buf *pdf,
+                       khum_err *err)
 {
     size_t c = 0;
     khum_code rc = KHUM_OK;
@@ -129,7 +130,7 @@ static khum_code build(khum_store *s, const prn_data *p, const doc_req *r,
     khum_arena a;
     khum_arena_init(&a, 0);
     prn_doc d;
-    prn_doc_init(&d, o->lang, &a);
+    prn_doc_init(&d, o->lang, &a, fm);
     switch (r->kind) {
     case DOC_PROTOCOL: rc = prn_protocol(s, p, c, o, &d, err); break;
     case DOC_FORMS: prn_forms(p, c, &d); break;
@@ -156,7 +157,9 @@ static khum_code print_one(khum_store *s, const char *election, const doc_req *r
     prn_data p;
     if ((rc = prn_data_load(s, election, &p, err)))
         return rc;
-    rc = build(s, &p, r, o, pdf, err);
+    PangoFontMap *fm = prn_font_map_new();
+    rc = build(s, &p, r, o, fm, pdf, err);
+    prn_font_map_free(fm);
     prn_data_free(&p);
     return rc;
 }
@@ -199,12 +202,14 @@ khum_code khum_print_protocols(khum_store *s, const char *election, const khum_p
         return rc;
     khum_buf pdf;
     khum_buf_init(&pdf);
+    PangoFontMap *fm = prn_font_map_new();   /* loaded once for every protocol */
     for (size_t i = 0; i < p.v.e.ncommunes && !rc; i++) {
         doc_req r = {.kind = DOC_PROTOCOL, .commune = p.v.e.communes[i].code};
         khum_buf_reset(&pdf);
-        if (!(rc = build(s, &p, &r, o, &pdf, err)))
+        if (!(rc = build(s, &p, &r, o, fm, &pdf, err)))
             rc = put(ctx, r.commune, &pdf, err);
     }
+    prn_font_map_free(fm);
     khum_buf_free(&pdf);
     prn_data_free(&p);
     return rc;

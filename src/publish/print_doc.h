@@ -43,7 +43,11 @@ typedef struct prn_footer {
     const char *pdf_date;        /* the data version's time, "2026-11-21T05:00:00" */
 } prn_footer;
 
-void prn_doc_init(prn_doc *d, khum_print_lang lang, khum_arena *a);
+/* The fonts of one or many documents, never pango's per-thread default, so
+ * that what is loaded is freed (and a server thread keeps nothing). */
+PangoFontMap *prn_font_map_new(void);
+void prn_font_map_free(PangoFontMap *fm);
+void prn_doc_init(prn_doc *d, khum_print_lang lang, khum_arena *a, PangoFontMap *fm);
 void prn_doc_free(prn_doc *d);
 /* Lay the pages out into a PDF with the footers: pdf gets the bytes. */
 khum_code prn_doc_finish(prn_doc *d, const prn_footer *f, khum_buf *pdf, khum_err *err);
