@@ -32,6 +32,18 @@ khum_code prn_data_load(khum_store *s, const char *election, prn_data *p, khum_e
         prn_data_free(p);
         return rc;
     }
+    /* Each station's form by the election's station index: a protocol looks
+     * up every station of its commune, a bundle every station of the land. */
+    p->by_station = khum_arena_calloc(&p->arena, p->v.e.nstations + 1, sizeof *p->by_station);
+    if (!p->by_station) {
+        prn_data_free(p);
+        return khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
+    }
+    for (size_t i = 0; i < p->nforms; i++) {
+        const khum_station *st = khum_form_station(&p->v.e, &p->forms[i]);
+        if (st)
+            p->by_station[st - p->v.e.stations] = &p->forms[i];
+    }
     /* "2026-11-21T05:00:00.123Z" -> "2026-11-21T05:00:00" (cairo's form) */
     snprintf(p->pdf_date, sizeof p->pdf_date, "%.19s",
              n && ev[0].at ? ev[0].at : "2000-01-01T00:00:00");
@@ -83,6 +95,12 @@ const char *prn_post_name(prn_doc *d, khum_post post)
     case KHUM_POST_DEPUTY2: return prn_t(d, "ជំទប់ទី២", "second deputy");
     default: return prn_t(d, "សមាជិកក្រុមប្រឹក្សា", "councillor");
     }
+}
+
+const khum_form *prn_form_of(const prn_data *p, const char *station)
+{
+    const khum_station *st = khum_election_station_find(&p->v.e, station);
+    return st ? p->by_station[st - p->v.e.stations] : NULL;
 }
 
 const char *prn_lots_seed(const prn_data *p, const char *commune)

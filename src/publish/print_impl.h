@@ -17,6 +17,7 @@ typedef struct prn_data {
     khum_arena arena;
     khum_form *forms;              /* the current forms of every station */
     size_t nforms;
+    const khum_form **by_station;  /* per station of the election: its form, or NULL */
     khum_commune_lots *lots;
     size_t nlots;
     int64_t head_id;               /* the data version */
@@ -34,6 +35,8 @@ khum_code prn_commune(const prn_data *p, const char *code, size_t *idx, khum_err
 const char *prn_area_name(prn_doc *d, const prn_data *p, const char *code);
 const char *prn_post_name(prn_doc *d, khum_post post);
 const char *prn_lots_seed(const prn_data *p, const char *commune);
+/* The current form of a station (NULL: none yet). */
+const khum_form *prn_form_of(const prn_data *p, const char *station);
 
 /* The documents (print_protocol.c, print_forms.c) into d. */
 khum_code prn_protocol(khum_store *s, const prn_data *p, size_t commune,

@@ -25,10 +25,7 @@ static bool is_official(const prn_data *p, const char *commune)
 
 static const khum_form *form_of(const prn_data *p, const char *station)
 {
-    for (size_t i = 0; i < p->nforms; i++)
-        if (!strcmp(p->forms[i].station, station))
-            return &p->forms[i];
-    return NULL;
+    return prn_form_of(p, station);
 }
 
 static int64_t votes_of(const khum_form *f, const char *party)
