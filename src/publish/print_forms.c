@@ -140,8 +140,20 @@ void prn_summary(const prn_data *p, const char *area, prn_doc *d)
     char status[160];
     tally_view_status(&p->v, area, status, sizeof status);
     bool official = !strncmp(status, "official", 8);
-    d->status = official ? prn_t(d, "ផ្លូវការ", "OFFICIAL")
-                         : prn_fmt(d, "%s: %s", prn_t(d, "បណ្ដោះអាសន្ន", "PROVISIONAL"), status);
+    int64_t n = 0, done = 0;   /* the area's communes, and those official */
+    for (size_t i = 0; i < p->v.e.ncommunes; i++) {
+        const char *code = p->v.e.communes[i].code;
+        if (*area && !tally_view_commune_within(&p->v, code, area))
+            continue;
+        n++;
+        for (size_t k = 0; k < p->v.nofficial; k++)
+            done += !strcmp(p->v.official[k], code);
+    }
+    const char *km = prn_fmt(d, "បណ្ដោះអាសន្ន៖ ឃុំផ្លូវការ %s នៃ %s", prn_num(d, done),
+                             prn_num(d, n));
+    const char *en = prn_fmt(d, "PROVISIONAL: %s of %s communes official", prn_num(d, done),
+                             prn_num(d, n));
+    d->status = official ? prn_t(d, "ផ្លូវការ", "OFFICIAL") : prn_t(d, km, en);
     prn_title(d, prn_fmt(d, "%s: %s", prn_t(d, "តារាងសង្ខេបលទ្ធផល", "Summary of results"),
                          prn_area_name(d, p, area)));
     if (p->v.e.synthetic)
