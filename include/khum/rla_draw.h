@@ -27,6 +27,7 @@
 #include <stdint.h>
 
 #include "khum/arena.h"
+#include "khum/csv.h"
 #include "khum/err.h"
 
 /* Dice digits: at least this many (RLA.540), at most KHUM_RLA_SEED_MAX. */
@@ -80,5 +81,48 @@ bool khum_rla_stream_number(const char *key, uint64_t j, uint64_t n, uint64_t *o
  * the stream was read. */
 khum_code khum_rla_draw(const char *key, int64_t N, int64_t want, khum_arena *a,
                         int64_t **sample, int64_t *n, uint64_t *counter, khum_err *err);
+
+/* ---- the board's readings (reading.c) ----------------------------------- */
+
+/* What one sampled ballot's entries say: nothing yet, one member's reading,
+ * two (or more) readings that differ, or settled: two members read the same
+ * (the same two-entry discipline as forms, docs/entry-states.md). */
+typedef enum khum_rla_read_state {
+    KHUM_RLA_UNREAD, KHUM_RLA_FIRST_READ, KHUM_RLA_DIFFERENT, KHUM_RLA_AGREED
+} khum_rla_read_state;
+
+const char *khum_rla_read_state_name(khum_rla_read_state s);
+
+/* A reading names a list contesting the council, "blank" or "invalid". */
+#define KHUM_RLA_READ_BLANK "blank"
+#define KHUM_RLA_READ_INVALID "invalid"
+
+/* The state of a ballot from its entries so far (members[i] read values[i]),
+ * and the settled reading (NULL unless agreed): the first value two entries
+ * share. */
+khum_rla_read_state khum_rla_read_state_of(const char *const *values, size_t n,
+                                           const char **settled);
+/* Whether member may add value to these entries, and the state it leads
+ * to: refused when the ballot is settled (RLA.552: two members agree
+ * already) or when member read it before (RLA.551: the second reading must
+ * be another member's). */
+khum_code khum_rla_read_next(const char *const *members, const char *const *values, size_t n,
+                             const char *member, const char *value,
+                             khum_rla_read_state *to, khum_err *err);
+
+/* One member's reading of one ballot, as the board finds it. */
+typedef struct khum_rla_entry {
+    const char *station;
+    int64_t bundle, position;
+    const char *reading;              /* a list of the council, "blank" or "invalid" */
+    long line;                        /* in the file read, 0 when none */
+} khum_rla_entry;
+
+/* A board's tally sheet as CSV: station, bundle, position, reading (other
+ * columns ignored), every row checked (RLA.553: a bundle or position that is
+ * not a whole number of at least 1, an empty station or reading) before
+ * anything is recorded. Entries and their strings live in arena a. */
+khum_code khum_rla_entries_read(khum_csv *csv, khum_arena *a, khum_rla_entry **out, size_t *n,
+                                khum_err *err);
 
 #endif

@@ -117,12 +117,42 @@ static void test_manifest(void **state)
     assert_string_equal(err.rule, "RLA.542");
 }
 
+/* Two members who agree settle a ballot; the same member twice, or an entry
+ * after the ballot is settled, is refused; a third member settles two that
+ * differ. */
+static void test_read_next(void **state)
+{
+    (void)state;
+    khum_err err;
+    khum_rla_read_state to;
+    const char *m[] = {"ann", "bob", "cat"}, *v[] = {"CPP", "FCP", "CPP"};
+    assert_int_equal(khum_rla_read_next(m, v, 0, "ann", "CPP", &to, &err), KHUM_OK);
+    assert_int_equal(to, KHUM_RLA_FIRST_READ);
+    assert_int_equal(khum_rla_read_next(m, v, 1, "ann", "CPP", &to, &err), KHUM_ERR_CONFLICT);
+    assert_string_equal(err.rule, "RLA.551");
+    assert_int_equal(khum_rla_read_next(m, v, 1, "bob", "CPP", &to, &err), KHUM_OK);
+    assert_int_equal(to, KHUM_RLA_AGREED);
+    assert_int_equal(khum_rla_read_next(m, v, 1, "bob", "FCP", &to, &err), KHUM_OK);
+    assert_int_equal(to, KHUM_RLA_DIFFERENT);
+    assert_int_equal(khum_rla_read_next(m, v, 2, "cat", "CPP", &to, &err), KHUM_OK);
+    assert_int_equal(to, KHUM_RLA_AGREED);
+    const char *settled;
+    assert_int_equal(khum_rla_read_state_of(v, 2, &settled), KHUM_RLA_DIFFERENT);
+    assert_null(settled);
+    assert_int_equal(khum_rla_read_state_of(v, 3, &settled), KHUM_RLA_AGREED);
+    assert_string_equal(settled, "CPP");
+    const char *m2[] = {"ann", "bob"}, *v2[] = {"blank", "blank"};
+    assert_int_equal(khum_rla_read_next(m2, v2, 2, "cat", "blank", &to, &err),
+                     KHUM_ERR_CONFLICT);
+    assert_string_equal(err.rule, "RLA.552");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_draw_known), cmocka_unit_test(test_draw_seed_sensitive),
         cmocka_unit_test(test_draw_all),   cmocka_unit_test(test_seed_check),
-        cmocka_unit_test(test_manifest),
+        cmocka_unit_test(test_manifest),   cmocka_unit_test(test_read_next),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,137 @@
+# rla.sh: a risk-limiting audit of the seats (issue 19, docs/rla.md) through
+# the command line: the seed recorded before the draw, a draw anyone can
+# replay byte for byte (and one seed digit changes it), pull lists, two
+# members' readings of every sampled ballot, and the bad inputs the issue
+# names refused with nothing written. The fixture's ballots lie in each box
+# in a known order (each list's votes in ballot order, then the invalid
+# ones), so the script reads "the paper" of any sampled ballot itself.
+. "$(dirname "$0")/lib/assert.sh"
+
+# The election: 010201 (3 seats) won clearly, 010202 (3 seats) on a knife edge.
+mkfixture() {
+    d=$T/fx; mkdir -p "$d"
+    echo "id,name,date,mandate,method,tie_rule,synthetic" >"$d/election.csv"
+    echo "kh-rla,RLA fixture,2022-06-05,5,cambodia,votes,0" >>"$d/election.csv"
+    printf 'commune,seats\n010201,3\n010202,3\n' >"$d/communes.csv"
+    printf 'commune,party,ballot_no\n010201,CPP,1\n010201,CNRP,2\n010201,FCP,3\n' >"$d/lists.csv"
+    printf '010202,CPP,1\n010202,CNRP,2\n' >>"$d/lists.csv"
+    printf 'station,commune,registered\n010201-01,010201,500\n010201-02,010201,400\n' >"$d/stations.csv"
+    printf '010202-01,010202,100\n' >>"$d/stations.csv"
+    # station,registered,received,cast,spoiled,unused,valid,invalid,CPP,CNRP,FCP
+    cat >"$d/results.csv" <<'CSV'
+station,registered,received,cast,spoiled,unused,valid,invalid,CPP,CNRP,FCP
+010201-01,500,400,330,0,70,320,10,300,15,5
+010201-02,400,300,270,0,30,270,0,250,15,5
+010202-01,100,80,61,0,19,60,1,31,29,
+CSV
+}
+mkfixture
+BUNDLE=50
+# truth STATION BUNDLE POSITION: what the ballot there says.
+truth() {
+    awk -F, -v st="$1" -v off=$((($2 - 1) * BUNDLE + $3 - 1)) '
+        NR == 1 { for (i = 9; i <= NF; i++) name[i] = $i; next }
+        $1 == st { for (i = 9; i <= NF; i++) { if ($i == "") continue; if (off < $i) { print name[i]; exit }
+                   off -= $i }; print "invalid"; exit }' "$T/fx/results.csv"
+}
+setup() {
+    DB=$(newdb "$1")
+    run 0 "$KHUM" import gazetteer "$KHUM_TESTDATA/mini-gazetteer" -q --db "$DB"
+    run 0 "$KHUM" import parties "$KHUM_SRC/data/parties/kh.csv" -q --db "$DB"
+    run 0 "$KHUM" election import "$T/fx" --db "$DB"
+    run 0 "$KHUM" import results "$T/fx/results.csv" -q --db "$DB"
+    adduser "$DB" ann clerk 01; adduser "$DB" bob clerk 01; adduser "$DB" cat clerk 01
+}
+K() { "$KHUM" "$@" --db "$DB"; }
+SEED=31415926535897932384
+setup a
+run 0 K rla --help; has out "khum rla SUBCOMMAND"
+run 2 K rla frobnicate; has err "unknown subcommand"
+
+# Bad input: clear errors, nothing written (the seed is checked first).
+before=$(dbdump "$DB")
+run 2 K rla draw --seed 3141592653589793238 --ballots 10; has err "[RLA.540]"; has err "19 digits"
+run 2 K rla draw --seed 3141592653589793238x4 --ballots 10; has err "[RLA.540]"
+run 2 K rla draw --seed $SEED --ballots 10 --risk-limit 1.5; has err "[RLA.544]"
+run 2 K rla draw --seed $SEED --ballots 10 --risk-limit 0; has err "[RLA.544]"
+run 2 K rla draw --seed $SEED --ballots 10 --risk-limit x; has err "[RLA.544]"
+run 2 K rla draw --seed $SEED --ballots 10 --bundle-size 0; has err "--bundle-size takes"
+run 2 K rla draw --seed $SEED --ballots 0; has err "--ballots takes a whole number"
+eq "$(dbdump "$DB")" "$before" "refused draws write nothing"
+
+# Before the communes are official: no draw (the seed, checked and logged
+# first, stays: it was rolled in public).
+run 1 K rla draw --seed $SEED --ballots 10 --commune 010201 --bundle-size $BUNDLE
+has err "[RLA.547]"
+eq "$(sql "$DB" "SELECT count(*) FROM rla_sample")" 0 "nothing drawn before official"
+eq "$(sql "$DB" "SELECT count(*) FROM audit_event WHERE type = 'rla.seed'")" 1 "the seed is logged"
+run 0 K official
+before=$(dbdump "$DB")
+run 1 K rla draw --seed 31415926535897932385 --ballots 10; has err "[RLA.545]"
+eq "$(dbdump "$DB")" "$before" "another seed is refused, nothing written"
+
+# The draw: the seed's event comes before every draw's in the log.
+run 0 K rla draw --seed $SEED --ballots 20 --format csv
+has err "commune 010201: round 1, 20 more ballots drawn, 20 of 600 in the sample"
+has out "commune,station,bundle,position,seq,round"
+eq "$(grep -c '^010201,' "$T/out")" 20 "20 ballots of 010201 in the pull list"
+eq "$(grep -c '^010202,' "$T/out")" 20 "20 ballots of 010202 in the pull list"
+cp "$T/out" "$T/pull-a.csv"
+[ "$(sql "$DB" "SELECT min(id) FROM audit_event WHERE type = 'rla.draw'")" -gt \
+  "$(sql "$DB" "SELECT id FROM audit_event WHERE type = 'rla.seed'")" ] ||
+    fail "the seed is logged before the first draw"
+run 1 K rla draw --seed $SEED --ballots 20 --commune 010201; has err "[RLA.548]"
+run 0 K rla pull --format json; has out '"pull"'; has out '"bundle"'
+run 0 K rla pull --commune 010202; has out "commune 010202, station 010202-01"
+
+# Byte for byte from the seed and the manifest, on another database; one
+# digit of the seed changes the sample.
+DBA=$DB
+setup b; run 0 K official
+run 0 K rla draw --seed $SEED --ballots 20 --format csv --bundle-size $BUNDLE
+cmp -s "$T/out" "$T/pull-a.csv" || fail "the same seed draws the same pull list"
+setup c; run 0 K official
+run 0 K rla draw --seed 31415926535897932385 --ballots 20 --format csv --bundle-size $BUNDLE
+cmp -s "$T/out" "$T/pull-a.csv" && fail "one digit of the seed changes the sample"
+DB=$DBA
+
+# Readings: each ballot read by two members who must agree.
+first=$(sed -n 2p "$T/pull-a.csv")
+st=$(echo "$first" | cut -d, -f2); bu=$(echo "$first" | cut -d, -f3); po=$(echo "$first" | cut -d, -f4)
+r=$(truth "$st" "$bu" "$po")
+before=$(dbdump "$DB")
+run 1 K rla record --station "$st" --bundle 99 --position 99 --reading "$r" --user ann
+has err "[RLA.550]"; has err "is not a ballot of the audit's sample"
+run 2 K rla record --station "$st" --bundle "$bu" --position "$po" --reading XYZ --user ann
+has err "[RLA.549]"
+run 2 K rla record --station "$st" --bundle "$bu" --position "$po" --user ann
+has err "--reading"
+eq "$(dbdump "$DB")" "$before" "refused readings write nothing"
+run 0 K rla record --station "$st" --bundle "$bu" --position "$po" --reading "$r" --user ann
+has out ": first-read"
+before=$(dbdump "$DB")
+run 1 K rla record --station "$st" --bundle "$bu" --position "$po" --reading "$r" --user ann
+has err "[RLA.551]"
+eq "$(dbdump "$DB")" "$before" "the same member twice writes nothing"
+run 0 K rla record --station "$st" --bundle "$bu" --position "$po" --reading blank --user bob
+has out ": different"
+run 0 K rla record --station "$st" --bundle "$bu" --position "$po" --reading "$r" --user cat
+has out ": agreed"
+run 1 K rla record --station "$st" --bundle "$bu" --position "$po" --reading "$r" --user admin
+has err "[RLA.552]"
+eq "$(sql "$DB" "SELECT count(*) FROM audit_event WHERE type = 'rla.read'")" 3 "every reading audited"
+
+# A board's sheet: all or nothing.
+echo "station,bundle,position,reading" >"$T/sheet.csv"
+tail -n +3 "$T/pull-a.csv" | while IFS=, read -r c st bu po seq rd; do
+    echo "$st,$bu,$po,$(truth "$st" "$bu" "$po")"; done >>"$T/sheet.csv"
+cp "$T/sheet.csv" "$T/bad.csv"; echo "010201-01,1,x,CPP" >>"$T/bad.csv"
+before=$(dbdump "$DB")
+run 2 K rla record --file "$T/bad.csv" --user ann; has err "[RLA.553]"; has err "bad.csv:"
+head -3 "$T/sheet.csv" >"$T/bad2.csv"; echo "010201-01,9,9,CPP" >>"$T/bad2.csv"
+run 1 K rla record --file "$T/bad2.csv" --user ann; has err "[RLA.550]"; has err "bad2.csv:4"
+eq "$(dbdump "$DB")" "$before" "a sheet with a bad row writes nothing"
+run 0 K rla record --file "$T/sheet.csv" --user ann; has out "39 readings recorded"
+run 0 K rla record --file "$T/sheet.csv" --user bob; has out "39 readings recorded"
+hasnt out "read differently"
+finish
