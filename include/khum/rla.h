@@ -6,8 +6,8 @@
  *
  * 1. Assertions. The reported seats of one commune stand if a set of linear
  *    inequalities over the true tallies holds. Each is kept as integer
- *    weights w(c) per ballot choice c (a list, or "neither": blank, invalid,
- *    unreadable): the assertion is "sum over the N ballots of w(b) > 0".
+ *    weights w(c) per ballot choice c (a list, blank or invalid):
+ *    the assertion is "sum over the N ballots of w(b) > 0".
  *    Its assorter is h(b) = (w(b)/m + 1)/2 with m = -min w (so h >= 0), its
  *    upper bound u = (max w / m + 1)/2, and it holds exactly when the mean
  *    of h over the N ballots is above 1/2. Margins are exact integers.
@@ -31,9 +31,9 @@
 #include "khum/arena.h"
 #include "khum/err.h"
 
-/* A ballot choice that is no list: blank, invalid, unreadable, missing. All
- * count alike in every assertion ("neither"). A reading is a list index
- * 0..nlists-1 or one of these. */
+/* A ballot choice that is no list. A reading is a list index 0..nlists-1 or
+ * one of these (an unreadable or missing ballot reads as invalid). Blank
+ * and invalid differ only where the threshold's base counts them. */
 #define KHUM_RLA_BLANK (-1)
 #define KHUM_RLA_INVALID (-2)
 
@@ -48,7 +48,10 @@ typedef struct khum_rla_contest {
     size_t nlists;
     int total_seats;                /* S */
     int64_t blank, invalid;         /* reported; ballots that are no list vote */
-    int64_t ballots;                /* N, the ballots in the manifest; 0: votes+blank+invalid */
+    int64_t ballots;                /* N, the ballots in the manifest; 0: votes+blank+invalid.
+                                       Ballots beyond the reported ones count as invalid. */
+    bool base_blank, base_invalid;  /* the threshold's base counts blank / invalid ballots
+                                       (valid: neither; valid+blank; cast: both) */
 } khum_rla_contest;
 
 typedef enum khum_rla_kind {
@@ -62,7 +65,7 @@ typedef enum khum_rla_kind {
 typedef struct khum_rla_assertion {
     khum_rla_kind kind;
     int winner, loser;      /* list indices; -1 when the kind has none */
-    int64_t *weight;        /* nlists + 1 entries: per list, then "neither" */
+    int64_t *weight;        /* nlists + 2 entries: per list, then blank, then invalid */
     size_t nlists;
     int64_t m;              /* -min weight (>= 1): the assorter's scale */
     int64_t wmax;           /* max weight */
@@ -78,7 +81,7 @@ typedef struct khum_rla_assertion {
 const char *khum_rla_kind_name(khum_rla_kind k);  /* "pair", "above", ... */
 
 /* The assorter's value of one ballot choice (a list index or BLANK/INVALID;
- * anything out of range counts as neither). */
+ * anything out of range counts as invalid). */
 double khum_rla_assort(const khum_rla_assertion *a, int choice);
 /* The reported mean of the assorter over N ballots: (1 + v) / 2. */
 double khum_rla_reported_mean(const khum_rla_assertion *a);
@@ -104,11 +107,11 @@ int khum_rla_binding(const khum_rla_assertion *as, size_t n);
 
 typedef struct khum_rla_params {
     double alpha;           /* risk limit, in (0, 1): RLA.500 otherwise */
-    double prior_weight;    /* ALPHA's d; 0: 50 */
+    double prior_weight;    /* ALPHA's d; 0: 100 */
     double eps;             /* ALPHA's epsilon; 0: 1e-6 */
 } khum_rla_params;
 
-/* alpha = 0.05, d = 50, eps = 1e-6. */
+/* alpha = 0.05, d = 100, eps = 1e-6. */
 void khum_rla_params_default(khum_rla_params *p);
 /* RLA.500 when alpha is outside (0, 1) or the others are negative. */
 khum_code khum_rla_params_check(const khum_rla_params *p, khum_err *err);

@@ -60,7 +60,7 @@ const char *khum_rla_recount_why_name(khum_rla_recount_why w)
 
 void khum_rla_params_default(khum_rla_params *p)
 {
-    *p = (khum_rla_params){0.05, 50.0, 1e-6};
+    *p = (khum_rla_params){0.05, 100.0, 1e-6};
 }
 
 khum_code khum_rla_params_check(const khum_rla_params *p, khum_err *err)
