@@ -32,9 +32,9 @@
 
 /* Dice digits: at least this many (RLA.540), at most KHUM_RLA_SEED_MAX. */
 #define KHUM_RLA_SEED_MIN 20
-#define KHUM_RLA_SEED_MAX 200
+#define KHUM_RLA_SEED_MAX 100  /* with a council's code, the stream's key fits khum_rla_rng */
 
-/* A seed is 20 to 200 decimal digits and nothing else (RLA.540). */
+/* A seed is 20 to 100 decimal digits and nothing else (RLA.540). */
 khum_code khum_rla_seed_check(const char *seed, khum_err *err);
 
 /* One polling station of a council's manifest and the ballots in its box
@@ -70,10 +70,6 @@ khum_code khum_rla_manifest_locate(const khum_rla_manifest *m, int64_t k,
 /* The key of a council's stream: seed ‖ "," ‖ commune, in out (cap bytes). */
 khum_code khum_rla_stream_key(const char *seed, const char *commune, char *out, size_t cap,
                               khum_err *err);
-
-/* The j-th number of the stream of key reduced to [0, n): false when it
- * falls in the rejected block (draw the next one). n >= 1. */
-bool khum_rla_stream_number(const char *key, uint64_t j, uint64_t n, uint64_t *out);
 
 /* The first `want` distinct ballots of the stream over N ballots (want is
  * cut to N: a sample of every ballot is a full hand count), in draw order,
