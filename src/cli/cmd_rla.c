@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "khum/app_rla.h"
 #include "publish/rla_pull.h"
+#include "publish/rla_view.h"
 
 static const char rla_help[] =
     "usage: khum rla SUBCOMMAND [OPTIONS]\n"
@@ -22,7 +23,10 @@ static const char rla_help[] =
     "\n"
     "  assertions [COMMUNE]   what must hold for the seats to stand, with margins\n"
     "  plan --risk-limit A [--mode polling|oneaudit|stations] [--runs N]\n"
-    "                         the expected work per commune, and where to recount\n"
+    "       [--recount-under K]\n"
+    "                         the expected work per commune by simulation, where a\n"
+    "                         full hand count is the plan (a binding margin under K\n"
+    "                         ballots, or sampling no cheaper), the national total\n"
     "  draw --seed DIGITS --ballots N [--risk-limit A] [--bundle-size B]\n"
     "       [--commune C ...] --user NAME\n"
     "                         record the dice digits (once), then draw a round so\n"
@@ -44,7 +48,7 @@ typedef struct rla_opts {
     const char *file;                 /* record --file: a board's readings as CSV */
     const char *communes[64];
     size_t ncommunes;
-    int64_t ballots, bundle, position, bundle_size, runs;
+    int64_t ballots, bundle, position, bundle_size, runs, recount_under;
     const char *commune;              /* the positional COMMUNE of assertions/status */
 } rla_opts;
 
@@ -76,6 +80,7 @@ static int rla_parse(int argc, char **argv, const char *cmd, rla_opts *o)
         {"bundle", required_argument, NULL, 'b'},     {"position", required_argument, NULL, 'p'},
         {"reading", required_argument, NULL, 'r'},    {"mode", required_argument, NULL, 'm'},
         {"runs", required_argument, NULL, 'R'},       {"file", required_argument, NULL, 'F'},
+        {"recount-under", required_argument, NULL, 'U'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     memset(o, 0, sizeof *o);
@@ -85,7 +90,8 @@ static int rla_parse(int argc, char **argv, const char *cmd, rla_opts *o)
     optind = 1;
     while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
         int64_t *num = ch == 'n' ? &o->ballots : ch == 'B' ? &o->bundle_size : ch == 'b'
-                       ? &o->bundle : ch == 'p' ? &o->position : ch == 'R' ? &o->runs : NULL;
+                       ? &o->bundle : ch == 'p' ? &o->position : ch == 'R' ? &o->runs
+                       : ch == 'U' ? &o->recount_under : NULL;
         if (num && !parse_count(optarg, num))
             return cli_usage_error(cmd, "--%s takes a whole number of at least 1, not '%s'",
                                    opt_name(longopts, ch), optarg);
@@ -109,7 +115,7 @@ static int rla_parse(int argc, char **argv, const char *cmd, rla_opts *o)
         case 'r': o->reading = optarg; break;
         case 'm': o->mode = optarg; break;
         case 'F': o->file = optarg; break;
-        case 'n': case 'B': case 'b': case 'p': case 'R': break;
+        case 'n': case 'B': case 'b': case 'p': case 'R': case 'U': break;
         case 'h': fputs(rla_help, stdout); return -1;
         default: return cli_usage_error(cmd, "bad option (khum rla --help)");
         }
@@ -277,6 +283,50 @@ static int rla_record(khum_store *s, const khum_election *e, rla_opts *o)
     return st;
 }
 
+/* assertions, plan and status: one view, one table. */
+static int rla_read(khum_store *s, const khum_election *e, const char *sub, rla_opts *o)
+{
+    khum_rla_plan_opts po;
+    khum_rla_plan_opts_default(&po);
+    khum_rla_mode mode = KHUM_RLA_MODE_POLLING;
+    if (!strcmp(sub, "plan")) {
+        if (!o->risk_limit)
+            return cli_usage_error("rla plan", "--risk-limit A, e.g. 0.05");
+        if (o->mode && !khum_rla_mode_parse(o->mode, &mode))
+            return cli_usage_error("rla plan", "--mode polling, oneaudit or stations");
+    }
+    khum_err err;
+    khum_err_clear(&err);
+    rla_view v;
+    if (rla_view_load(s, e->id, o->risk_limit, &v, &err))
+        return cli_fail(&err);
+    int st = EXIT_OK;
+    const char *commune = o->commune ? o->commune : "";
+    if (*commune && !rla_view_commune(&v, commune)) {
+        khum_err_set(&err, KHUM_ERR_NOTFOUND, "RLA.547", "commune %s is not an official "
+                     "commune of election %s", commune, e->id);
+        st = cli_fail(&err);
+    }
+    khum_buf b;
+    khum_buf_init(&b);
+    if (!st && !strcmp(sub, "assertions")) {
+        rla_view_assertions(&v, commune, o->format, &b);
+    } else if (!st && !strcmp(sub, "status")) {
+        rla_view_status(&v, commune, o->format, &b);
+    } else if (!st) {
+        po.params = v.params;
+        po.runs = o->runs ? (int)(o->runs > 1000000 ? 0 : o->runs) : po.runs;
+        po.recount_under = o->recount_under;
+        if (rla_view_plan(&v, commune, mode, &po, o->format, &b, &err))
+            st = cli_fail(&err);
+    }
+    if (!st)
+        st = cli_write_out("rla", NULL, &b);
+    khum_buf_free(&b);
+    rla_view_free(&v);
+    return st;
+}
+
 int cmd_rla(int argc, char **argv)
 {
     if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
@@ -287,7 +337,8 @@ int cmd_rla(int argc, char **argv)
     char cmd[32];
     snprintf(cmd, sizeof cmd, "rla %s", sub);
     bool write = !strcmp(sub, "draw") || !strcmp(sub, "record");
-    if (!write && strcmp(sub, "pull"))
+    bool view = !strcmp(sub, "assertions") || !strcmp(sub, "plan") || !strcmp(sub, "status");
+    if (!write && !view && strcmp(sub, "pull"))
         return cli_usage_error("rla", "unknown subcommand '%s' (khum rla --help)", sub);
     rla_opts o;
     int st = rla_parse(argc - 1, argv + 1, cmd, &o);
@@ -301,6 +352,8 @@ int cmd_rla(int argc, char **argv)
         st = rla_draw(s, &e, &o);
     else if (!strcmp(sub, "record"))
         st = rla_record(s, &e, &o);
+    else if (view)
+        st = rla_read(s, &e, sub, &o);
     else
         st = print_pull(s, &e, o.communes, o.ncommunes, o.format);
     cli_close_election(s, &e);

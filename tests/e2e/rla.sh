@@ -24,6 +24,10 @@ station,registered,received,cast,spoiled,unused,valid,invalid,CPP,CNRP,FCP
 010201-02,400,300,270,0,30,270,0,250,15,5
 010202-01,100,80,61,0,19,60,1,31,29,
 CSV
+    # the paper: 010202's form swapped four ballots from CNRP to CPP, and
+    # with them a seat (truly CNRP 2, CPP 1)
+    sed 's/^010202-01,100,80,61,0,19,60,1,31,29,$/010202-01,100,80,61,0,19,60,1,27,33,/' \
+        "$d/results.csv" >"$d/paper.csv"
 }
 mkfixture
 BUNDLE=50
@@ -32,7 +36,7 @@ truth() {
     awk -F, -v st="$1" -v off=$((($2 - 1) * BUNDLE + $3 - 1)) '
         NR == 1 { for (i = 9; i <= NF; i++) name[i] = $i; next }
         $1 == st { for (i = 9; i <= NF; i++) { if ($i == "") continue; if (off < $i) { print name[i]; exit }
-                   off -= $i }; print "invalid"; exit }' "$T/fx/results.csv"
+                   off -= $i }; print "invalid"; exit }' "$T/fx/paper.csv"
 }
 setup() {
     DB=$(newdb "$1")
@@ -134,4 +138,34 @@ eq "$(dbdump "$DB")" "$before" "a sheet with a bad row writes nothing"
 run 0 K rla record --file "$T/sheet.csv" --user ann; has out "39 readings recorded"
 run 0 K rla record --file "$T/sheet.csv" --user bob; has out "39 readings recorded"
 hasnt out "read differently"
+
+# The audit to its end through the command line: the plan, then rounds
+# until 010201 is confirmed; 010202's seats are wrong (the paper gives
+# CNRP the second seat), so its sample grows to every ballot without
+# confirming: a full hand count.
+run 0 K rla assertions 010201 --format csv
+has out "commune,kind,winner,loser,margin,ballots,diluted_margin,upper_bound,flip,binding"
+run 0 K rla assertions --format json; has out '"binding": true'
+run 0 K rla plan --risk-limit 0.05 --runs 100
+has out "010202"; has out "full hand count"; has out "national: 2 communes"
+run 2 K rla plan --risk-limit 5; has err "[RLA.544]"
+run 0 K rla status; has out "010201   escalate"; has out "to escalate 2"
+# sheet ROUND: every ballot of that round as the paper says.
+sheet() {
+    echo "station,bundle,position,reading"
+    K rla pull --format csv | awk -F, -v r="$1" 'NR > 1 && $6 == r' |
+        while IFS=, read -r c st bu po seq rd; do echo "$st,$bu,$po,$(truth "$st" "$bu" "$po")"; done
+}
+run 0 K rla draw --seed $SEED --ballots 150
+has err "commune 010202: round 2, 41 more ballots drawn, 61 of 61 in the sample (every ballot: a full hand count)"
+run 0 K rla status; has out "010201   reading"
+sheet 2 >"$T/r2.csv"
+run 0 K rla record --file "$T/r2.csv" --user ann
+run 0 K rla record --file "$T/r2.csv" --user bob
+run 0 K rla status --format csv
+has out "010201,confirmed,600,2,150,150,0,"
+has out "010202,full-count,61,2,61,61,0,"
+run 0 K rla status --format json
+has out '"confirmed": 1'; has out '"full_count": 1'
+run 0 K rla status; has out "confirmed 1, reading 0, to escalate 0, not started 0, full hand count 1"
 finish
