@@ -27,7 +27,7 @@ json_t *khum_seats_json(const khum_election *e, const khum_tally *t, size_t comm
 
 /* ---- bundles (bundle.c) ------------------------------------------------------ */
 
-#define KHUM_BUNDLE_MAX_FILES 16
+#define KHUM_BUNDLE_MAX_FILES 24
 /* -2: the manifest names the previous version's manifest (a chain). */
 #define KHUM_BUNDLE_FORMAT "khum-bundle-2"
 

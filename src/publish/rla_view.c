@@ -19,6 +19,20 @@ const char *rla_stage_name(rla_stage s)
     return (unsigned)s < sizeof names / sizeof *names ? names[s] : "?";
 }
 
+rla_stage rla_stage_of(const khum_rla_assertion *as, size_t nas, khum_rla_status status,
+                       int rounds, int64_t read, int64_t sample)
+{
+    bool holds = nas > 0;
+    for (size_t i = 0; i < nas; i++)
+        holds = holds && as[i].margin > 0;  /* else no sample can confirm it */
+    return nas == 0                          ? RLA_NO_AUDIT
+         : status == KHUM_RLA_CONFIRMED      ? RLA_CONFIRMED
+         : status == KHUM_RLA_FULL_COUNT || !holds ? RLA_FULL_COUNT
+         : rounds == 0                       ? RLA_NOT_STARTED
+         : read < sample                     ? RLA_READING
+                                             : RLA_ESCALATE;
+}
+
 /* The station figures of commune c from the forms that count. */
 static khum_code load_stations(const khum_election *e, rla_commune *c, const khum_form *forms,
                                size_t nf, khum_arena *a)
@@ -133,14 +147,7 @@ static khum_code measure(rla_view *v, rla_commune *c, khum_err *err)
         if (rc)
             return rc;
     }
-    bool holds = true;
-    for (size_t i = 0; i < c->nas; i++)
-        holds = holds && c->as[i].margin > 0;
-    c->stage = c->status == KHUM_RLA_CONFIRMED    ? RLA_CONFIRMED
-             : c->status == KHUM_RLA_FULL_COUNT || !holds ? RLA_FULL_COUNT
-             : c->rounds == 0                     ? RLA_NOT_STARTED
-             : c->read < c->sample                ? RLA_READING
-                                                  : RLA_ESCALATE;
+    c->stage = rla_stage_of(c->as, c->nas, c->status, c->rounds, c->read, c->sample);
     return KHUM_OK;
 }
 

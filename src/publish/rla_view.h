@@ -9,6 +9,7 @@
 #ifndef KHUM_PUBLISH_RLA_VIEW_H
 #define KHUM_PUBLISH_RLA_VIEW_H
 
+#include "khum/publish.h"
 #include "khum/rla.h"
 #include "khum/store_rla.h"
 #include "publish/tally_view.h"
@@ -24,6 +25,11 @@ typedef enum rla_stage {
 } rla_stage;
 
 const char *rla_stage_name(rla_stage s);
+/* The stage of a commune from its assertions, the test's status after the
+ * settled prefix (read of sample ballots) and its rounds: the one rule
+ * `khum rla status` and `khum verify` both apply. */
+rla_stage rla_stage_of(const khum_rla_assertion *as, size_t nas, khum_rla_status status,
+                       int rounds, int64_t read, int64_t sample);
 
 typedef struct rla_commune {
     size_t index;                     /* into the election's communes */
@@ -72,5 +78,9 @@ void rla_view_status(const rla_view *v, const char *commune, const char *format,
 khum_code rla_view_plan(const rla_view *v, const char *commune, khum_rla_mode mode,
                         const khum_rla_plan_opts *o, const char *format, khum_buf *b,
                         khum_err *err);
+
+/* The audit's files of a publication bundle (rla_bundle.c):
+ * rla_assertions.json, and rla_audit.json once the seed is recorded. */
+khum_code rla_bundle_put(khum_store *s, const char *election, khum_bundle *b, khum_err *err);
 
 #endif

@@ -168,4 +168,29 @@ has out "010202,full-count,61,2,61,61,0,"
 run 0 K rla status --format json
 has out '"confirmed": 1'; has out '"full_count": 1'
 run 0 K rla status; has out "confirmed 1, reading 0, to escalate 0, not started 0, full hand count 1"
+
+# The bundle carries the audit and verifies offline; a reading changed in
+# it fails, and verify says what the change does to the p-values.
+run 0 "$KHUM" keygen "$T/ncec"
+run 0 K publish --out "$T/pub" --key "$T/ncec.key"
+[ -f "$T/pub/v000001/rla_assertions.json" ] && [ -f "$T/pub/v000001/rla_audit.json" ] ||
+    fail "the bundle holds rla_assertions.json and rla_audit.json"
+has_json() { grep -q "$2" "$T/pub/v000001/$1" || fail "$1 lacks $2"; }
+has_json rla_audit.json "\"seed\": \"$SEED\""; has_json rla_audit.json '"stage": "full-count"'
+has_json rla_assertions.json '"margin"'
+run 0 "$KHUM" verify "$T/pub" --key "$T/ncec.pub"
+cp -r "$T/pub/v000001" "$T/tampered"
+python3 - "$T/tampered/rla_audit.json" <<'PY'
+import json, sys
+p = sys.argv[1]; d = json.load(open(p))
+c = [c for c in d["communes"] if c["commune"] == "010201"][0]
+for r in c["readings"]:
+    if r["seq"] <= 5: r["reading"] = "CNRP" if r["reading"] == "CPP" else "CPP"
+json.dump(d, open(p, "w"), indent=1)
+PY
+run 1 "$KHUM" verify "$T/tampered" --key "$T/ncec.pub"
+has err "[VER.903]"; has err "[RLA.563]"
+cp -r "$T/pub/v000001" "$T/tampered2"
+sed -i 's/"ballot": \([0-9]*\),/"ballot": 1\1,/' "$T/tampered2/rla_audit.json"
+run 1 "$KHUM" verify "$T/tampered2" --key "$T/ncec.pub"; has err "[RLA.562]"
 finish
