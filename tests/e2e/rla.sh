@@ -6,6 +6,7 @@
 # in a known order (each list's votes in ballot order, then the invalid
 # ones), so the script reads "the paper" of any sampled ballot itself.
 . "$(dirname "$0")/lib/assert.sh"
+. "$(dirname "$0")/lib/http.sh"
 
 # The election: 010201 (3 seats) won clearly, 010202 (3 seats) on a knife edge.
 mkfixture() {
@@ -193,4 +194,48 @@ has err "[VER.903]"; has err "[RLA.563]"
 cp -r "$T/pub/v000001" "$T/tampered2"
 sed -i 's/"ballot": \([0-9]*\),/"ballot": 1\1,/' "$T/tampered2/rla_audit.json"
 run 1 "$KHUM" verify "$T/tampered2" --key "$T/ncec.pub"; has err "[RLA.562]"
+
+# The same audit through the API, on a fresh database: draw, pull list, two
+# members' sheets, status; bad input refused with nothing written.
+setup api; run 0 K official
+start_server "$DB"
+login admin "$PW"; login ann "$PW"; login bob "$PW"
+E=/api/v1/elections/kh-rla/rla
+as admin POST $E/draw '{"seed":"3141592653589793238","ballots":150}'
+status 422 "a seed of 19 digits"; eq "$(json error.code)" RLA.540 "seed rule"
+as admin POST $E/draw '{"seed":"'$SEED'","ballots":150,"risk_limit":"1"}'
+eq "$(json error.code)" RLA.544 "risk limit outside (0, 1)"
+eq "$(sql "$DB" "SELECT count(*) FROM rla_audit")" 0 "no audit from bad input"
+as ann POST $E/draw '{"seed":"'$SEED'","ballots":150}'; status 403 "a clerk draws nothing"
+as admin POST $E/draw '{"seed":"'$SEED'","ballots":150,"bundle":'$BUNDLE'}'
+status 201 "draw"; eq "$(json drawn.0.after)" 150 "150 ballots of 010201"
+as admin GET "$E/pull?format=csv"; status 200 "pull list"
+# The API's draw is the command line's: the same seed, the same pull list.
+sed -n '1p;/^010201,/p' "$T/out" | cut -d, -f1-5 >"$T/api-pull.csv"
+"$KHUM" rla pull --format csv --db "$DBA" | sed -n '1p;/^010201,/p' | cut -d, -f1-5 >"$T/cli-pull.csv"
+cmp -s "$T/api-pull.csv" "$T/cli-pull.csv" || fail "the API draws what the CLI drew"
+as admin GET "$E/pull?format=csv"
+tail -n +2 "$T/out" | while IFS=, read -r c st bu po seq rd; do
+    echo "{\"station\":\"$st\",\"bundle\":$bu,\"position\":$po,\"reading\":\"$(truth "$st" "$bu" "$po")\"}"
+done | paste -sd, - | sed 's/^/{"readings":[/; s/$/]}/' >"$T/sheet.json"
+before=$(dbdump "$DB")
+as ann POST $E/readings '{"readings":[{"station":"010201-01","bundle":99,"position":1,"reading":"CPP"}]}'
+status 404 "a ballot not in the sample"; eq "$(json error.code)" RLA.550 "not in sample"
+eq "$(dbdump "$DB")" "$before" "nothing written"
+as ann POST $E/readings "$(cat "$T/sheet.json")"; status 201 "ann's sheet"
+before=$(dbdump "$DB")
+as ann POST $E/readings "$(cat "$T/sheet.json")"; status 409 "ann again"
+eq "$(json error.code)" RLA.551 "the same member twice"
+eq "$(dbdump "$DB")" "$before" "the same member twice writes nothing"
+as bob POST $E/readings "$(cat "$T/sheet.json")"; status 201 "bob's sheet"
+as admin GET $E/status; status 200 "status"
+eq "$(json summary.confirmed)" 1 "010201 confirmed through the API"
+eq "$(json summary.full_count)" 1 "010202 to a full hand count through the API"
+as admin GET "$E/assertions?commune=010201"; status 200 "assertions"
+eq "$(json communes.0.commune)" 010201 "one commune's assertions"
+as admin GET "$E/plan?risk_limit=0.05&runs=50"; status 200 "plan"
+eq "$(json national.communes)" 2 "the national plan"
+as admin GET "$E/status?commune=999999"; status 404 "an unknown commune"
+as admin POST $E/status '{}'; status 405 "status is read"
+stop_server
 finish
