@@ -198,7 +198,7 @@ run 1 "$KHUM" verify "$T/tampered2" --key "$T/ncec.pub"; has err "[RLA.562]"
 # The same audit through the API, on a fresh database: draw, pull list, two
 # members' sheets, status; bad input refused with nothing written.
 setup api; run 0 K official
-start_server "$DB"
+start_server "$DB" --web "$KHUM_SRC/web"
 login admin "$PW"; login ann "$PW"; login bob "$PW"
 E=/api/v1/elections/kh-rla/rla
 as admin POST $E/draw '{"seed":"3141592653589793238","ballots":150}'
@@ -237,5 +237,20 @@ as admin GET "$E/plan?risk_limit=0.05&runs=50"; status 200 "plan"
 eq "$(json national.communes)" 2 "the national plan"
 as admin GET "$E/status?commune=999999"; status 404 "an unknown commune"
 as admin POST $E/status '{}'; status 405 "status is read"
+# The audit's pages in headless Chromium (tests/browser/rla.test.mjs), once:
+# they read the same API on either backend.
+PW_DIR="$KHUM_SRC/tests/browser"
+if [ "$BACKEND" = sqlite ]; then
+    if command -v node >/dev/null && [ -x /usr/bin/chromium ] &&
+        [ -d "$PW_DIR/node_modules/playwright-core" ]; then
+        CHECKS=$((CHECKS + 1))
+        node "$PW_DIR/rla.test.mjs" "$BASE" kh-rla >"$T/node.log" 2>&1 ||
+            fail "the audit's pages in the browser"
+        cat "$T/node.log"
+    else
+        echo "rla.sh: the browser check needs node, /usr/bin/chromium and" \
+            "tests/browser/node_modules (scripts/install-deps)" >&2
+    fi
+fi
 stop_server
 finish
