@@ -195,6 +195,20 @@ cp -r "$T/pub/v000001" "$T/tampered2"
 sed -i 's/"ballot": \([0-9]*\),/"ballot": 1\1,/' "$T/tampered2/rla_audit.json"
 run 1 "$KHUM" verify "$T/tampered2" --key "$T/ncec.pub"; has err "[RLA.562]"
 
+# The full hand count of 010202 differs from its form: it goes through a
+# correction with the audit as its reference (docs/rla-procedure.md), two
+# clerks key the count, the commune is made official again, and the audit,
+# whose sample is every ballot, confirms the corrected seats.
+run 0 K entry correct 010202-01 --reason "full hand count of the risk-limiting audit" \
+    --reference "rla kh-rla/010202 round 2" --user admin
+hand="registered=100 received=80 cast=61 spoiled=0 unused=19 valid=60 invalid=1 CPP=27 CNRP=33"
+run 0 K entry enter 010202-01 $hand --user ann
+run 0 K entry enter 010202-01 $hand --user bob; has out "accepted"
+run 0 K official 010202 --user admin
+run 0 K rla status --format csv; has out "010202,confirmed,61,2,61,61,0,"
+eq "$(sql "$DB" "SELECT count(*) FROM form_version WHERE station = '010202-01'
+    AND reference = 'rla kh-rla/010202 round 2'")" 1 "the correction names the audit"
+
 # The same audit through the API, on a fresh database: draw, pull list, two
 # members' sheets, status; bad input refused with nothing written.
 setup api; run 0 K official
