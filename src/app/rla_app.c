@@ -279,7 +279,7 @@ khum_code khum_app_rla_record(khum_store *s, const khum_election *e, const char 
                               const khum_rla_entry *in, size_t n, khum_rla_read_outcome *out,
                               size_t *failed, khum_err *err)
 {
-    const khum_election_commune *c;
+    const khum_election_commune *c = NULL;
     khum_code rc = KHUM_OK;
     for (*failed = 0; *failed < n; ++*failed) {
         memset(&out[*failed], 0, sizeof *out);
