@@ -207,9 +207,13 @@ typedef struct khum_rla_plan_opts {
     int64_t recount_under;  /* escalation: a binding margin under this many ballots -> recount */
     double recount_share;   /* sampling is not worth it past this share of the work of a
                                full count (0: 0.5) */
+    double precision;       /* 0: always `runs` runs. Otherwise stop (after at least 100)
+                               once the mean work's standard error is under this share
+                               of the mean */
 } khum_rla_plan_opts;
 
-/* runs 1000, seed "khum-rla-plan", recount_under 0, share 0.5, alpha 0.05. */
+/* runs 1000, seed "khum-rla-plan", recount_under 0, share 0.5, alpha 0.05,
+ * precision 0.01. */
 void khum_rla_plan_opts_default(khum_rla_plan_opts *o);
 
 typedef enum khum_rla_recount_why {
@@ -226,7 +230,7 @@ typedef struct khum_rla_plan {
     int64_t units;          /* ballots (polling, oneaudit) or stations: a full count */
     double expected;        /* mean units examined until confirmed (full count = units) */
     int64_t q50, q90, q99;  /* quantiles of the units examined over the runs */
-    int runs;
+    int runs;               /* runs made (fewer than asked when precision settled it) */
     bool full_recount;      /* the plan is a full hand count */
     khum_rla_recount_why why;
 } khum_rla_plan;

@@ -85,4 +85,5 @@ void khum_rla_plan_opts_default(khum_rla_plan_opts *o)
     o->seed = "khum-rla-plan";
     o->recount_under = 0;
     o->recount_share = 0.5;
+    o->precision = 0.01;
 }

@@ -3,8 +3,8 @@
  * by simulating audits of ballots that are exactly as reported: ballots
  * drawn without replacement from the reported tallies (polling) or from the
  * station forms (ONEAudit), stations drawn with replacement in proportion
- * to their error bounds (MACRO). The runs use a SHA-256 counter-mode stream
- * seeded "seed/commune/mode", so a plan is reproducible anywhere.
+ * to their error bounds (MACRO). Run r uses a generator seeded with
+ * SHA-256("seed/commune/mode" "," r), so a plan is reproducible anywhere.
  *
  * The escalation policy the plan models: a sample that reaches
  * recount_share of the ballots escalates to a full hand count (its work is
@@ -21,50 +21,69 @@
 #include "khum/rla.h"
 #include "rla_internal.h"
 
-/* The simulation's stream: SHA-256(seed "," j) cut into eight 32-bit words,
- * each used for one draw (rejection above the largest multiple of n), so
- * that one digest serves eight draws. */
+/* The simulation's randomness: run r draws from xoshiro256** (Blackman &
+ * Vigna) seeded with SHA-256(seed "," r), the counter-mode stream of
+ * audits.md §6 one level up. A digest per draw would cost more than the
+ * audit it simulates; a digest per run keeps every run replayable alone. */
 typedef struct stream {
     khum_sha256 base;         /* the seed, hashed once */
-    uint64_t counter;
-    uint32_t word[8];
-    int left;
+    uint64_t s[4];
 } stream;
 
 static void stream_init(stream *s, const char *seed)
 {
     khum_sha256_init(&s->base);
     khum_sha256_update(&s->base, seed, strlen(seed));
-    s->counter = 0;
-    s->left = 0;
 }
 
-static uint32_t stream_word(stream *s)
+/* Start run r's generator. */
+static void stream_run(stream *s, int r)
 {
-    if (s->left == 0) {
-        char tail[32];
-        int n = snprintf(tail, sizeof tail, ",%llu", (unsigned long long)++s->counter);
-        khum_sha256 h = s->base;
-        unsigned char d[KHUM_SHA256_BYTES];
-        khum_sha256_update(&h, tail, (size_t)n);
-        khum_sha256_final(&h, d);
-        for (int i = 0; i < 8; i++)
-            s->word[i] = (uint32_t)d[4 * i] << 24 | (uint32_t)d[4 * i + 1] << 16 |
-                         (uint32_t)d[4 * i + 2] << 8 | d[4 * i + 3];
-        s->left = 8;
+    char tail[32];
+    int n = snprintf(tail, sizeof tail, ",%d", r + 1);
+    khum_sha256 h = s->base;
+    unsigned char d[KHUM_SHA256_BYTES];
+    khum_sha256_update(&h, tail, (size_t)n);
+    khum_sha256_final(&h, d);
+    for (int i = 0; i < 4; i++) {
+        s->s[i] = 0;
+        for (int k = 0; k < 8; k++)
+            s->s[i] = s->s[i] << 8 | d[8 * i + k];
     }
-    return s->word[--s->left];
+    if (!(s->s[0] | s->s[1] | s->s[2] | s->s[3]))
+        s->s[0] = 1;  /* the one state xoshiro cannot leave */
 }
 
-/* Uniform in [0, n), n in [1, 2^32). */
-static uint32_t stream_below(stream *s, uint32_t n)
+static uint64_t rotl(uint64_t x, int k)
 {
-    uint32_t limit = (uint32_t)(((uint64_t)1 << 32) - (((uint64_t)1 << 32) % n));
-    for (;;) {
-        uint32_t x = stream_word(s);
-        if (limit == 0 || x < limit)
-            return x % n;
+    return (x << k) | (x >> (64 - k));
+}
+
+static uint64_t stream_next(stream *s)
+{
+    uint64_t out = rotl(s->s[1] * 5, 7) * 9, t = s->s[1] << 17;
+    s->s[2] ^= s->s[0];
+    s->s[3] ^= s->s[1];
+    s->s[1] ^= s->s[2];
+    s->s[0] ^= s->s[3];
+    s->s[2] ^= t;
+    s->s[3] = rotl(s->s[3], 45);
+    return out;
+}
+
+/* Uniform in [0, n), n >= 1, without bias (Lemire's multiply and reject). */
+static uint64_t stream_below(stream *s, uint64_t n)
+{
+    unsigned __int128 m = (unsigned __int128)stream_next(s) * n;
+    uint64_t low = (uint64_t)m;
+    if (low < n) {
+        uint64_t floor = -n % n;
+        while (low < floor) {
+            m = (unsigned __int128)stream_next(s) * n;
+            low = (uint64_t)m;
+        }
     }
+    return (uint64_t)(m >> 64);
 }
 
 static int cmp_i64(const void *a, const void *b)
@@ -85,6 +104,22 @@ static void summarise(khum_rla_plan *out, int64_t *work, int runs)
     out->q90 = runs ? work[(runs - 1) * 90 / 100] : 0;
     out->q99 = runs ? work[(runs - 1) * 99 / 100] : 0;
     out->runs = runs;
+}
+
+/* Has the plan seen enough runs? With a precision, after 100 runs, once the
+ * mean's standard error is under that share of the mean (checked every 50). */
+static bool settled(const khum_rla_plan_opts *o, const int64_t *work, int done)
+{
+    if (o->precision <= 0 || done < 100 || done % 50)
+        return false;
+    double sum = 0, sq = 0;
+    for (int r = 0; r < done; r++) {
+        sum += (double)work[r];
+        sq += (double)work[r] * (double)work[r];
+    }
+    double mean = sum / done, var = (sq - sum * mean) / (done - 1);
+    double se = sqrt(var > 0 ? var / done : 0);
+    return se <= o->precision * mean;
 }
 
 /* The per-assertion ALPHA states of one simulated audit. */
@@ -131,6 +166,8 @@ typedef struct plan_ctx {
     const khum_rla_plan_opts *o;
     stream rng;
     int64_t cap;              /* a sample this large escalates to a full count */
+    double line;              /* expected work at or past this: plan a full recount */
+    int done;                 /* runs made */
     khum_err *err;
 } plan_ctx;
 
@@ -190,14 +227,15 @@ static khum_code simulate(plan_ctx *x, const urn *u, khum_arena *a, int64_t *wor
     if (!left || !gleft || !state || !done)
         return khum_err_set(x->err, KHUM_ERR_NOMEM, "", "out of memory");
     sim s = {x->as, nas, state, done, 0, x->o->params.alpha};
-    for (int r = 0; r < x->o->runs; r++) {
+    for (int r = 0; r < x->o->runs && !settled(x->o, work, r); r++, x->done++) {
+        stream_run(&x->rng, r);
         memcpy(left, u->count, cells * sizeof *left);
         memcpy(gleft, u->group, u->ngroups * sizeof *gleft);
         sim_start(&s, u->ub, u->eta, &x->o->params);
         int64_t n = 0, remaining = N;
         bool confirmed = false;
         while (!confirmed && n < x->cap) {
-            int64_t pick = stream_below(&x->rng, (uint32_t)remaining);
+            int64_t pick = (int64_t)stream_below(&x->rng, (uint64_t)remaining);
             size_t g = 0;
             while (pick >= gleft[g])
                 pick -= gleft[g++];
@@ -278,11 +316,12 @@ static khum_code plan_stations(plan_ctx *x, khum_arena *a, int64_t *work)
                        : INFINITY;
     for (size_t g = 0; g < nst; g++)
         cum[g] = (g ? cum[g - 1] : 0) + u[g] / U;
-    for (int r = 0; r < x->o->runs; r++) {
+    for (int r = 0; r < x->o->runs && !settled(x->o, work, r); r++, x->done++) {
+        stream_run(&x->rng, r);
         memset(seen, 0, nst * sizeof *seen);
         int64_t distinct = 0;
         for (double d = 0; d < draws && distinct < (int64_t)nst; d++) {
-            double p = ((double)stream_word(&x->rng) + 0.5) / 4294967296.0;
+            double p = ((double)(stream_next(&x->rng) >> 11) + 0.5) / 9007199254740992.0;
             size_t g = 0;
             while (g + 1 < nst && p >= cum[g])
                 g++;
@@ -300,10 +339,11 @@ static khum_code check_opts(const khum_rla_plan_opts *o, khum_err *err)
     if (rc)
         return rc;
     if (o->runs < 1 || o->runs > 1000000 || !o->seed || !*o->seed || o->recount_under < 0 ||
-        !(o->recount_share >= 0 && o->recount_share <= 1))
+        !(o->recount_share >= 0 && o->recount_share <= 1) ||
+        !(o->precision >= 0 && o->precision < 1))
         return khum_err_set(err, KHUM_ERR_USAGE, "RLA.508",
-                            "a plan needs 1 to 1,000,000 runs, a seed, recount_under >= 0 and "
-                            "recount_share in [0, 1]");
+                            "a plan needs 1 to 1,000,000 runs, a seed, recount_under >= 0, "
+                            "recount_share in [0, 1] and precision in [0, 1)");
     return KHUM_OK;
 }
 
@@ -339,6 +379,7 @@ khum_code khum_rla_plan_commune(const khum_rla_contest *c, const khum_rla_assert
     plan_ctx x = {.c = c, .as = as, .nas = nas, .st = st, .nst = nst, .o = o, .err = err};
     stream_init(&x.rng, seed);
     x.cap = (int64_t)ceil(share * (double)as[0].ballots);
+    x.line = share * (double)out->units;
     khum_arena scratch;  /* everything a plan needs, freed when it is made */
     khum_arena_init(&scratch, 0);
     int64_t *work = khum_arena_calloc(&scratch, (size_t)o->runs, sizeof *work);
@@ -349,8 +390,8 @@ khum_code khum_rla_plan_commune(const khum_rla_contest *c, const khum_rla_assert
              : mode == KHUM_RLA_MODE_ONEAUDIT ? plan_oneaudit(&x, &scratch, work)
                                               : plan_stations(&x, &scratch, work);
     if (!rc) {
-        summarise(out, work, o->runs);
-        if (out->expected >= share * (double)out->units) {
+        summarise(out, work, x.done);
+        if (out->expected >= x.line) {
             out->full_recount = true;
             out->why = KHUM_RLA_WHY_WORK;
         }

@@ -411,6 +411,42 @@ static void test_risk_limit(void **state)
     khum_arena_free(&a);
 }
 
+/* The sharper case: a commune with a clear reported margin (binding diluted
+ * margin near 10 %) whose true count is wrong by the fewest ballots that can
+ * be (moved from the binding winner to its loser). ALPHA confirms such a
+ * commune close to alpha of the time, so this test notices a test that is
+ * even slightly too bold. 1,000 audits, at most half the ballots each. */
+static void test_risk_limit_sharp(void **state)
+{
+    (void)state;
+    const int64_t v[] = {1500, 400, 100};
+    commune m;
+    khum_arena a;
+    size_t na;
+    khum_rla_params p;
+    khum_rla_assertion *as = setup(&m, KHUM_METHOD_DHONDT, 5, v, 3, 0, 0, &a, &na, &p);
+    const khum_rla_assertion *b = &as[khum_rla_binding(as, na)];
+    int64_t moves = b->margin / (b->wmax + b->m) + 1;
+    int64_t urn[5] = {1500, 400, 100, 0, 0};
+    urn[b->winner] -= moves;
+    urn[b->loser] += moves;
+    uint64_t rng = 4242;
+    int runs = 1000, wrong = 0, readings[1000];
+    double pv[16];
+    for (int r = 0; r < runs; r++) {
+        draw(urn, 5, 1000, &rng, readings, NULL, NULL, 5);
+        khum_rla_status s;
+        khum_err err;
+        assert_int_equal(khum_rla_polling(as, na, readings, 1000, &p, pv, &s, &err), KHUM_OK);
+        wrong += s == KHUM_RLA_CONFIRMED;
+    }
+    double bound = p.alpha + 3 * sqrt(p.alpha * (1 - p.alpha) / runs);
+    print_message("hair-wrong commune (v %.3f): %d of %d wrongly confirmed (bound %.0f)\n", b->v,
+                  wrong, runs, bound * runs);
+    assert_true(wrong <= bound * runs);
+    khum_arena_free(&a);
+}
+
 /* A right commune is confirmed, with about the work the planner predicts. */
 static void test_right_commune_workload(void **state)
 {
@@ -625,6 +661,7 @@ int main(void)
         cmocka_unit_test(test_sound_threshold),
         cmocka_unit_test(test_alpha_sample_sizes),
         cmocka_unit_test(test_risk_limit),
+        cmocka_unit_test(test_risk_limit_sharp),
         cmocka_unit_test(test_right_commune_workload),
         cmocka_unit_test(test_plan_stations_small_commune),
         cmocka_unit_test(test_rng_replay),
