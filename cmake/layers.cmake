@@ -3,7 +3,7 @@
 # folder of only what it may see) and by the include check
 # (cmake/check_layers.cmake). Change the layering here and nowhere else.
 #
-#   core  <-  domain (geo alloc count council synth auth)  <-  store  <-  app
+#   core  <-  domain (geo alloc count council synth auth rla)  <-  store  <-  app
 #         <-  publish  <-  server  <-  cli
 #
 # A module may include the headers of the modules it depends on below, and
@@ -12,7 +12,7 @@
 
 set(KHUM_LAYERS core domain store app publish server cli)
 set(KHUM_LAYER_core core)
-set(KHUM_LAYER_domain geo alloc count council synth auth)
+set(KHUM_LAYER_domain geo alloc count council synth auth rla)
 set(KHUM_LAYER_store store)
 set(KHUM_LAYER_app app)
 set(KHUM_LAYER_publish publish)
@@ -27,8 +27,9 @@ set(KHUM_DEPS_auth core)
 set(KHUM_DEPS_count core geo alloc)
 set(KHUM_DEPS_council core alloc)
 set(KHUM_DEPS_synth core alloc count council)
-set(KHUM_DEPS_store core geo alloc count council)
-set(KHUM_DEPS_app store auth synth)
+set(KHUM_DEPS_rla core alloc)
+set(KHUM_DEPS_store core geo alloc count council rla)
+set(KHUM_DEPS_app store auth synth rla)
 set(KHUM_DEPS_publish app)
 set(KHUM_DEPS_server publish)
 set(KHUM_DEPS_cli server)
@@ -44,9 +45,11 @@ set(KHUM_HEADERS_auth khum/auth.h)
 set(KHUM_HEADERS_count khum/count.h)
 set(KHUM_HEADERS_council khum/council.h)
 set(KHUM_HEADERS_synth khum/synth.h)
-set(KHUM_HEADERS_store khum/store.h)
-set(KHUM_HEADERS_app khum/app.h khum/app_import.h)
+set(KHUM_HEADERS_rla khum/rla.h khum/rla_draw.h)
+set(KHUM_HEADERS_store khum/store.h khum/store_rla.h)
+set(KHUM_HEADERS_app khum/app.h khum/app_import.h khum/app_rla.h)
 set(KHUM_HEADERS_publish khum/publish.h khum/print.h publish/tally_view.h publish/alloc_print.h
+                         publish/rla_pull.h publish/rla_view.h
                          publish/ledger_export.h publish/results_export.h)
 set(KHUM_HEADERS_server khum/server.h)
 set(KHUM_HEADERS_cli "")

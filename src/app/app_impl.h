@@ -15,6 +15,11 @@
  * store's actor. */
 khum_code app_audit(khum_store *s, const char *actor, const char *type, const char *object,
                     const char *area, json_t *before, json_t *after, khum_err *err);
+/* The frame of every operation (entry_app.c): begin the transaction with a
+ * fresh arena for the call; end commits on success and rolls back
+ * otherwise, frees the arena and returns rc (or the commit's error). */
+khum_code app_begin(khum_store *s, khum_arena *a, khum_err *err);
+khum_code app_end(khum_store *s, khum_arena *a, khum_code rc, khum_err *err);
 /* "election/code", the object name of a station, commune or ledger event. */
 const char *app_object(const char *election, const char *code, char *buf, size_t cap);
 

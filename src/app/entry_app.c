@@ -12,14 +12,13 @@
 
 #include "app_impl.h"
 
-static khum_code begin(khum_store *s, khum_arena *a, khum_err *err)
+khum_code app_begin(khum_store *s, khum_arena *a, khum_err *err)
 {
     khum_arena_init(a, 0);
     return khum_store_begin(s, err);
 }
 
-/* Commit on success, roll back otherwise; frees the arena. */
-static khum_code end(khum_store *s, khum_arena *a, khum_code rc, khum_err *err)
+khum_code app_end(khum_store *s, khum_arena *a, khum_code rc, khum_err *err)
 {
     if (!rc)
         rc = khum_store_commit(s, err);
@@ -119,29 +118,29 @@ khum_code khum_app_enter(khum_store *s, const khum_election *e, const char *user
             return khum_err_set(err, KHUM_ERR_INPUT, out->checks.items[i].code,
                                 "station %s: %s", f->station, out->checks.items[i].msg);
     khum_arena a;
-    khum_code rc = begin(s, &a, err);
+    khum_code rc = app_begin(s, &a, err);
     if (rc)
         return rc;
     khum_form_version v;
     if ((rc = load_version(s, e, f->station, &a, &v, err)))
-        return end(s, &a, rc, err);
+        return app_end(s, &a, rc, err);
     out->version = v.version;
     out->from = v.state;
     bool agree = false, same = false, open = false;
     if (v.state == KHUM_FS_FIRST_ENTERED) {
         khum_form first;
         if ((rc = khum_store_load_entry(s, v.first_entry, &a, &first, err)))
-            return end(s, &a, rc, err);
+            return app_end(s, &a, rc, err);
         agree = khum_form_equal(&first, f, out->diff, sizeof out->diff);
         same = strcmp(v.first_user, user) == 0;
     }
     khum_checks tmp;
     if ((rc = warnings_open(s, e, f, v.version, &a, &tmp, &open, err)) ||
         (rc = khum_entry_next(v.state, KHUM_ACT_ENTER, agree, same, open, &out->to, err)))
-        return end(s, &a, rc, err);
+        return app_end(s, &a, rc, err);
     int slot = v.state == KHUM_FS_EMPTY ? 1 : 2;
     if ((rc = khum_store_add_entry(s, e->id, v.version, slot, user, f, &out->entry, err)))
-        return end(s, &a, rc, err);
+        return app_end(s, &a, rc, err);
     if (slot == 1)
         v.first_entry = out->entry;
     else
@@ -150,7 +149,7 @@ khum_code khum_app_enter(khum_store *s, const khum_election *e, const char *user
         v.accepted_entry = v.first_entry;
     rc = save_state(s, e, f->station, &v, out->from, out->to, KHUM_ACT_ENTER, user,
                     out->diff[0] ? out->diff : "", err);
-    return end(s, &a, rc, err);
+    return app_end(s, &a, rc, err);
 }
 
 khum_code khum_app_resolve(khum_store *s, const khum_election *e, const char *user,
@@ -162,13 +161,13 @@ khum_code khum_app_resolve(khum_store *s, const khum_election *e, const char *us
         return khum_err_set(err, KHUM_ERR_INPUT, "CNT.808", "say why the coordinator decides "
                             "so (--reason; in the API \"reason\"): the audit log keeps it");
     khum_arena a;
-    khum_code rc = begin(s, &a, err);
+    khum_code rc = app_begin(s, &a, err);
     if (rc)
         return rc;
     khum_form_version v;
     if ((rc = load_version(s, e, station, &a, &v, err)) ||
         (rc = duty_check(&v, user, station, act, err)))
-        return end(s, &a, rc, err);
+        return app_end(s, &a, rc, err);
     out->version = v.version;
     out->from = v.state;
     bool open = false;
@@ -177,15 +176,15 @@ khum_code khum_app_resolve(khum_store *s, const khum_election *e, const char *us
         khum_form f;
         if (keep == 0 || v.state != KHUM_FS_DIFFERENT) {
             khum_entry_next(v.state, act, false, false, false, &out->to, err);
-            return end(s, &a, err->code ? err->code : KHUM_ERR_CONFLICT, err);
+            return app_end(s, &a, err->code ? err->code : KHUM_ERR_CONFLICT, err);
         }
         if ((rc = khum_store_load_entry(s, keep, &a, &f, err)) ||
             (rc = warnings_open(s, e, &f, v.version, &a, &out->checks, &open, err)))
-            return end(s, &a, rc, err);
+            return app_end(s, &a, rc, err);
         v.accepted_entry = keep;
     }
     if ((rc = khum_entry_next(v.state, act, false, false, open, &out->to, err)))
-        return end(s, &a, rc, err);
+        return app_end(s, &a, rc, err);
     if (act == KHUM_ACT_REKEY_FIRST) {
         v.first_entry = v.second_entry;  /* the other entry, if any, becomes the first */
         v.second_entry = 0;
@@ -193,7 +192,7 @@ khum_code khum_app_resolve(khum_store *s, const khum_election *e, const char *us
         v.second_entry = 0;
     }
     rc = save_state(s, e, station, &v, out->from, out->to, act, user, reason, err);
-    return end(s, &a, rc, err);
+    return app_end(s, &a, rc, err);
 }
 
 khum_code khum_app_explain(khum_store *s, const khum_election *e, const char *user,
@@ -204,13 +203,13 @@ khum_code khum_app_explain(khum_store *s, const khum_election *e, const char *us
     if (!text || khum_is_blank(text))
         return khum_err_set(err, KHUM_ERR_USAGE, "CNT.812", "an explanation needs a text");
     khum_arena a;
-    khum_code rc = begin(s, &a, err);
+    khum_code rc = app_begin(s, &a, err);
     if (rc)
         return rc;
     khum_form_version v;
     if ((rc = load_version(s, e, station, &a, &v, err)) ||
         (rc = duty_check(&v, user, station, KHUM_ACT_EXPLAIN, err)))
-        return end(s, &a, rc, err);
+        return app_end(s, &a, rc, err);
     out->version = v.version;
     out->from = v.state;
     int64_t which = v.accepted_entry ? v.accepted_entry : v.first_entry;
@@ -219,11 +218,11 @@ khum_code khum_app_explain(khum_store *s, const khum_election *e, const char *us
         if (which == 0 && v.state != KHUM_FS_OFFICIAL)
             khum_err_set(err, KHUM_ERR_CONFLICT, "CNT.801",
                          "station %s has no entry to explain yet", station);
-        return end(s, &a, KHUM_ERR_CONFLICT, err);
+        return app_end(s, &a, KHUM_ERR_CONFLICT, err);
     }
     khum_form f;
     if ((rc = khum_store_load_entry(s, which, &a, &f, err)))
-        return end(s, &a, rc, err);
+        return app_end(s, &a, rc, err);
     khum_form_check(e, &f, &out->checks);
     bool known = false;
     for (size_t i = 0; i < out->checks.n && !known; i++)
@@ -232,16 +231,16 @@ khum_code khum_app_explain(khum_store *s, const khum_election *e, const char *us
     if (!known) {
         khum_err_set(err, KHUM_ERR_INPUT, "CNT.811", "the form of station %s has no warning %s",
                      station, code);
-        return end(s, &a, KHUM_ERR_INPUT, err);
+        return app_end(s, &a, KHUM_ERR_INPUT, err);
     }
     bool open;
     khum_checks tmp;
     if ((rc = khum_store_put_explanation(s, e->id, station, v.version, code, text, user, err)) ||
         (rc = warnings_open(s, e, &f, v.version, &a, &tmp, &open, err)) ||
         (rc = khum_entry_next(v.state, KHUM_ACT_EXPLAIN, false, false, open, &out->to, err)))
-        return end(s, &a, rc, err);
+        return app_end(s, &a, rc, err);
     rc = save_state(s, e, station, &v, out->from, out->to, KHUM_ACT_EXPLAIN, user, code, err);
-    return end(s, &a, rc, err);
+    return app_end(s, &a, rc, err);
 }
 
 khum_code khum_app_correct(khum_store *s, const khum_election *e, const char *user,
@@ -252,14 +251,14 @@ khum_code khum_app_correct(khum_store *s, const khum_election *e, const char *us
         return khum_err_set(err, KHUM_ERR_USAGE, "CNT.813",
                             "a correction needs a reason and a reference (decision number)");
     khum_arena a;
-    khum_code rc = begin(s, &a, err);
+    khum_code rc = app_begin(s, &a, err);
     if (rc)
         return rc;
     khum_form_version v;
     khum_form_state to;
     if ((rc = load_version(s, e, station, &a, &v, err)) ||
         (rc = khum_entry_next(v.state, KHUM_ACT_CORRECT, false, false, false, &to, err)))
-        return end(s, &a, rc, err);
+        return app_end(s, &a, rc, err);
     khum_form_version next = {.exists = true, .version = v.version + 1, .state = to,
                               .reason = reason, .reference = reference};
     *version = next.version;
@@ -267,7 +266,7 @@ khum_code khum_app_correct(khum_store *s, const khum_election *e, const char *us
     snprintf(detail, sizeof detail, "%s (%s)", reason, reference);
     rc = save_state(s, e, station, &next, KHUM_FS_EMPTY, to, KHUM_ACT_CORRECT, user, detail,
                     err);
-    return end(s, &a, rc, err);
+    return app_end(s, &a, rc, err);
 }
 
 /* Is the station (of commune c) within area: the station, its commune, or

@@ -117,6 +117,7 @@ int cmd_demo(int argc, char **argv);
 int cmd_allocate(int argc, char **argv);
 int cmd_user(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
+int cmd_rla(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_db(int argc, char **argv);
 int cmd_publish(int argc, char **argv);

@@ -32,6 +32,7 @@ static const cli_cmd commands[] = {
     {"verify", cmd_verify, "check a bundle offline: signature, hashes, every total and seat"},
     {"user", cmd_user, "add, list, change or disable the users of the server"},
     {"audit", cmd_audit, "verify the hash-chained audit log, or show its events"},
+    {"rla", cmd_rla, "risk-limiting audit of the seats: assertions, plan, draw, record"},
     {"demo", cmd_demo, "build a database from the reference data and show it"},
 };
 

@@ -18,6 +18,7 @@
 #include "khum/json.h"
 #include "khum/print.h"
 #include "khum/publish.h"
+#include "rla_view.h"
 #include "tally_view.h"
 
 void khum_bundle_free(khum_bundle *b)
@@ -371,7 +372,8 @@ khum_code khum_bundle_build_with(khum_store *s, const char *election, int versio
     if (!(rc = put_forms(s, &v.e, b, &a, err)) && !(rc = put_explanations(&v, b, err))) {
         put_results(&v, b);
         if (!(rc = put_seats_lots(s, &v, b, &a, err)) &&
-            !(rc = put_ledger(s, &v, until, b, &a, err))) {
+            !(rc = put_ledger(s, &v, until, b, &a, err)) &&
+            !(rc = rla_bundle_put(s, election, b, err))) {
             put_readme(&v, b, protocols);
             if (!(rc = protocols ? put_protocols(s, v.e.id, version, b, err) : KHUM_OK))
                 rc = put_manifest(s, &v, version, previous_sha256, created, b, err);

@@ -143,8 +143,10 @@ khum_code khum_bundle_verify(khum_bundle *b, const char *pk_hex, khum_diags *out
      * report also says what the changed figures would do to the totals. */
     if (check_signature(&v, b, pk_hex)) {
         check_files(&v, b);
-        if (ver_load(&v, b))
+        if (ver_load(&v, b)) {
             ver_recompute(&v, b);
+            ver_rla(&v, b);
+        }
     }
     json_decref(v.manifest);
     json_decref(v.election);

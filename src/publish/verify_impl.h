@@ -75,6 +75,9 @@ bool ver_signed(const khum_buf *manifest, const khum_buf *sig, const unsigned ch
 /* verify_sums.c */
 bool ver_load(ver_ctx *v, khum_bundle *b);
 void ver_recompute(ver_ctx *v, khum_bundle *b);
+/* verify_rla.c: the audit's files (rla_assertions.json, rla_audit.json)
+ * replayed against the forms recomputed by ver_recompute. */
+void ver_rla(ver_ctx *v, khum_bundle *b);
 /* verify_seats.c: the rules one commune's seats are recomputed by. */
 typedef struct ver_rules {
     const char *method;

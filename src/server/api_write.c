@@ -499,3 +499,19 @@ bool api_write(srv_req *r)
         ledger_add(r, el);
     return true;
 }
+
+/* The checks above, for the write routes of other files (api_rla.c). */
+bool srv_allowed(srv_req *r, khum_action act, const char *object)
+{
+    return allowed(r, act, object);
+}
+
+json_t *srv_body_object(srv_req *r)
+{
+    return body_object(r);
+}
+
+const char *srv_str_field(srv_req *r, json_t *o, const char *name, bool required, bool *bad)
+{
+    return str_field(r, o, name, required, bad);
+}

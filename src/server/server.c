@@ -376,7 +376,7 @@ static void dispatch_api(srv_req *r)
     }
     split_path(r, r->url + strlen("/api/v1/"));
     bool is_get = !strcmp(r->method, "GET") || !strcmp(r->method, "HEAD");
-    if ((is_get && api_print(r)) || (is_get ? api_read(r) : api_write(r)))
+    if (api_rla(r) || (is_get && api_print(r)) || (is_get ? api_read(r) : api_write(r)))
         return;
     /* Right path, wrong method? */
     r->probe = true;

@@ -135,5 +135,13 @@ bool api_read(srv_req *r);
 bool api_write(srv_req *r);
 /* api_print.c: the printed documents (…/protocol.pdf and the like). */
 bool api_print(srv_req *r);
+/* api_rla.c: the risk-limiting audit's routes, /elections/ID/rla/... (any method). */
+bool api_rla(srv_req *r);
+/* api_write.c's request checks, for other files' write routes: a session
+ * allowed act on object (with the CSRF header from a browser), the body as
+ * a JSON object, a string field (NULL and r->out set when bad). */
+bool srv_allowed(srv_req *r, khum_action act, const char *object);
+json_t *srv_body_object(srv_req *r);
+const char *srv_str_field(srv_req *r, json_t *o, const char *name, bool required, bool *bad);
 
 #endif

@@ -24,6 +24,8 @@ static const struct { const char *name; bool identity; } tables[] = {
     {"commune_lots", false}, {"commune_official", false}, {"official_total", false},
     {"person", false}, {"candidate", false}, {"ledger_event", true}, {"ledger_lots", false},
     {"app_user", false}, {"app_session", false}, {"audit_event", true}, {"audit_row", false},
+    {"rla_audit", false}, {"rla_manifest", false}, {"rla_round", false}, {"rla_sample", false},
+    {"rla_reading", true},
 };
 
 static int64_t count_rows(khum_store *s, const char *table, khum_err *err)

@@ -20,7 +20,7 @@ run 0 K ledger add dissolve --party CNRP --date 2017-11-16 --user nec
 echo "correct-horse-9" | K user add ann --role clerk --scope 01 >/dev/null 2>&1
 P=$(BACKEND=postgresql newdb copy --empty)
 run 0 "$KHUM" db copy --from "$A" --to "$P"
-has out "(sqlite) to $P (postgresql): 24 tables"; has out "verified"
+has out "(sqlite) to $P (postgresql): 29 tables"; has out "verified"
 run 0 "$KHUM" db migrate --db "$P"; has out "postgresql database at schema version"
 run 0 "$KHUM" audit verify --db "$P"
 eq "$("$KHUM" audit head --db "$P")" "$("$KHUM" audit head --db "$A")" "audit head on PostgreSQL"

@@ -2,7 +2,7 @@
 # docs/errors.md, and the README opens with the two commands.
 . "$(dirname "$0")/lib/assert.sh"
 : "${KHUM_SRC:?}"
-codes=$(grep -rohE '(CSV|GEO|POP|SEAT|PTY|ALC|DB|IO|ELE|CNT|R|SYN|CNL|LED|AUTH|AUD|REQ|HTTP|SRV|VER)\.[0-9]{3}' "$KHUM_SRC/src" | sort -u)
+codes=$(grep -rohE '(CSV|GEO|POP|SEAT|PTY|ALC|DB|IO|ELE|CNT|R|SYN|CNL|LED|AUTH|AUD|REQ|HTTP|SRV|VER|RLA|PRN)\.[0-9]{3}' "$KHUM_SRC/src" | sort -u)
 for c in $codes; do
     CHECKS=$((CHECKS + 1))
     grep -q "^| $c |" "$KHUM_SRC/docs/errors.md" || fail "docs/errors.md does not list $c"

@@ -125,6 +125,7 @@ async function route() {
     else if (view === 'parties') await viewParties(main);
     else if (view === 'party' && arg) await viewParty(main, arg);
     else if (view === 'entry') await viewEntry(main, arg);
+    else if (view === 'rla') await viewRla(main, arg);
     else if (!view || view === 'overview') await viewOverview(main);
     else notFound(main);
   } catch (e) {
