@@ -5,9 +5,10 @@
  *   2. the plan of every commune with RUNS simulated audits each, per mode
  *      (aim for polling with 10,000 runs: < 60 s), and the national
  *      workload table at alpha = 5 %;
- *   3. the measured risk: RISK communes (the closest ones) given a wrong
- *      reported count that a hair separates from the truth, each audited
- *      TRIALS times by polling; the share wrongly confirmed against alpha.
+ *   3. the measured risk: ten communes that sampling can confirm (binding
+ *      diluted margin >= 5 %), each given a true count wrong by the fewest
+ *      ballots that can make it wrong, each audited TRIALS times by polling
+ *      (at most half the ballots); the share wrongly confirmed against alpha.
  * usage: bench_rla DIR [RUNS [MODES [TRIALS]]]  (MODES e.g. polling,oneaudit,stations)
  */
 #include <math.h>
@@ -242,8 +243,9 @@ static void plan_mode(commune *cs, size_t n, khum_rla_mode mode, int runs)
            100 * work / units);
 }
 
-/* The measured risk: the closest communes made wrong by a hair (the true
- * count moves votes so the binding assertion fails by one), each audited
+/* The measured risk: `communes` communes whose binding diluted margin is at
+ * least 5 %, made wrong by a hair (the true count moves ballots from the
+ * binding winner to its loser until that assertion fails), each audited
  * `trials` times by polling with a sample of at most half the ballots. */
 static void measured_risk(commune *cs, size_t n, int communes, int trials)
 {

@@ -546,6 +546,49 @@ static void test_plan_stations_small_commune(void **state)
     khum_arena_free(&a);
 }
 
+/* MACRO: with recounts equal to the forms, P = (1 - 1/U)^n after n draws;
+ * a recount that takes votes from the winner raises P; a drawn station
+ * without a recount is refused. */
+static void test_macro(void **state)
+{
+    (void)state;
+    const int64_t v[] = {3000, 1000, 500};
+    commune m;
+    khum_arena a;
+    size_t na;
+    khum_rla_params p;
+    khum_rla_assertion *as = setup(&m, KHUM_METHOD_DHONDT, 5, v, 3, 0, 0, &a, &na, &p);
+    int64_t sv[10][3], rv[10][3];
+    khum_rla_station st[10], rc[10];
+    for (int g = 0; g < 10; g++) {
+        for (int k = 0; k < 3; k++)
+            sv[g][k] = rv[g][k] = v[k] / 10;
+        st[g] = (khum_rla_station){450, sv[g], 0, 0};
+        rc[g] = (khum_rla_station){450, rv[g], 0, 0};
+    }
+    double u[10], U;
+    khum_err err;
+    assert_int_equal(khum_rla_macro_bounds(as, na, st, 10, u, &U, &err), KHUM_OK);
+    int drawn[40];
+    for (int j = 0; j < 40; j++)
+        drawn[j] = j % 10;
+    double pv;
+    khum_rla_status s;
+    assert_int_equal(khum_rla_macro(as, na, st, rc, 10, drawn, 3, &p, &pv, &s, &err), KHUM_OK);
+    assert_true(fabs(pv - pow(1 - 1 / U, 3)) < 1e-12);
+    assert_int_equal(s, pv <= p.alpha ? KHUM_RLA_CONFIRMED : KHUM_RLA_CONTINUE);
+    double clean = pv;
+    rv[1][0] -= 20;  /* station 1's recount: 20 fewer for the winner */
+    rv[1][1] += 20;
+    assert_int_equal(khum_rla_macro(as, na, st, rc, 10, drawn, 3, &p, &pv, &s, &err), KHUM_OK);
+    assert_true(pv > clean);
+    rc[5].votes = NULL;  /* no recount of station 5, which is drawn */
+    assert_int_equal(khum_rla_macro(as, na, st, rc, 10, drawn, 10, &p, &pv, &s, &err),
+                     KHUM_ERR_INPUT);
+    assert_string_equal(err.rule, "RLA.504");
+    khum_arena_free(&a);
+}
+
 /* ---- Randomness anyone can replay --------------------------------------- */
 
 /* Values from an independent computation (Python's hashlib):
@@ -664,6 +707,7 @@ int main(void)
         cmocka_unit_test(test_risk_limit_sharp),
         cmocka_unit_test(test_right_commune_workload),
         cmocka_unit_test(test_plan_stations_small_commune),
+        cmocka_unit_test(test_macro),
         cmocka_unit_test(test_rng_replay),
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_full_count),
