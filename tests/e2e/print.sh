@@ -165,10 +165,11 @@ run 0 K print --help; has out "khum print protocol COMMUNE"
 # In the bundle: publish --with-protocols adds every commune's protocol,
 # hashed in the manifest; verify checks them like any file; a protocol
 # printed afterwards with --bundle names the manifest in its footer.
+# 18 files: the 16 of any bundle (publish.sh) and the two communes' protocols.
 adduser "$DB" chair admin
 run 0 "$KHUM" keygen "$T/ncec"
 run 0 K publish --out "$T/pub" --key "$T/ncec.key" --user chair --with-protocols
-has out "published $T/pub/v000001: 17 files"
+has out "published $T/pub/v000001: 18 files"
 grep -q '"name": *"protocol_010201.pdf"' "$T/pub/v000001/manifest.json" || fail "the manifest lists the protocol"
 run 0 "$KHUM" verify "$T/pub" --key "$T/ncec.pub"; has out "verified"
 pdftotext "$T/pub/v000001/protocol_010202.pdf" "$T/inbundle.txt"
