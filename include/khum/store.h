@@ -278,6 +278,11 @@ khum_code khum_store_put_candidates(khum_store *s, const char *election,
 khum_code khum_store_commune_candidates(khum_store *s, const char *election,
                                         const char *commune, khum_arena *a,
                                         khum_candidate_row **rows, size_t *n, khum_err *err);
+/* Candidates of an election whose Latin name (in any case) or Khmer name
+ * contains q, by name, at most limit of them; sex and line are not read. */
+khum_code khum_store_find_candidates(khum_store *s, const char *election, const char *q,
+                                     size_t limit, khum_arena *a, khum_candidate_row **rows,
+                                     size_t *n, khum_err *err);
 khum_code khum_store_add_ledger_event(khum_store *s, const char *election,
                                       const khum_ledger_event *ev, const char *user,
                                       int64_t *id, khum_err *err);
