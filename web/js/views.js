@@ -202,6 +202,13 @@ function mandateMonths(m) {
   return months;
 }
 
+/* The days a chart samples: the first of each month, and the day of every
+   event of the ledger (a step falls on the day, not the month after). */
+function chartDays(m, ledger, months) {
+  const evs = ledger.events.map(e => e.date).filter(d => d >= m.from && d <= m.until);
+  return [...new Set(months.concat(evs))].sort();
+}
+
 /* How many of a party's people hold a role on a day. rows: the mandate's
    [person, commune, party, role, start, end, start_reason, end_reason] */
 function holding(rows, id, role, day) {
@@ -228,12 +235,12 @@ async function viewParties(main) {
   const charts = [];
   if (App.election.official_communes) {
     const [m, ledger] = await Promise.all([mandate(), api(`/elections/${App.id}/ledger`), Vendor.need('plot')]);
-    const months = mandateMonths(m), ids = partyRows(a).filter(p => p.seats).map(p => p.party);
+    const days = chartDays(m, ledger, mandateMonths(m)), ids = partyRows(a).filter(p => p.seats).map(p => p.party);
     const marks = eventMarks(ledger, ids);
     for (const role of ['councillor', 'chief'])
       charts.push(lineChart(I18N.t(role === 'chief' ? 'chiefsOverTime' : 'seatsOverTime'),
         ids.map(id => ({label: Parties.name(id), colour: Parties.colour(id),
-                        points: months.map(d => [d, holding(m.memberships, id, role, d)])})), marks));
+                        points: days.map(d => [d, holding(m.memberships, id, role, d)])})), marks));
   }
   render(main, h('h1', {}, I18N.t('parties')), partyTable('parties-nation', a), h('div.grid2', {}, charts));
 }
@@ -244,8 +251,10 @@ async function viewParty(main, id) {
   const [m, ledger] = await Promise.all([mandate(), api(`/elections/${App.id}/ledger`), Vendor.need('plot')]);
   const rows = m.memberships;
   const months = mandateMonths(m);
-  const seats = months.map(d => [d, holding(rows, id, 'councillor', d)]);
-  const chiefs = months.map(d => [d, holding(rows, id, 'chief', d)]);
+  const days = chartDays(m, ledger, months);
+  const seats = days.map(d => [d, holding(rows, id, 'councillor', d)]);
+  const chiefs = days.map(d => [d, holding(rows, id, 'chief', d)]);
+  const atMonth = d => seats.findIndex(p => p[0] === d);
   const partyOf = {};
   for (const r of rows) if (r[3] === 'councillor' && !(r[0] in partyOf)) partyOf[r[0]] = r[2];
   const byMonth = {};
@@ -265,7 +274,7 @@ async function viewParty(main, id) {
               eventMarks(ledger, [id])),
     table('series-' + id, [{key: 'date', label: I18N.t('date'), fmt: v => I18N.date(v)},
       {key: 'seats', label: I18N.t('seats'), num: true}, {key: 'chiefs', label: I18N.t('chiefs'), num: true}],
-      months.map((d, i) => ({date: d, seats: seats[i][1], chiefs: chiefs[i][1]}))),
+      months.map(d => ({date: d, seats: seats[atMonth(d)][1], chiefs: chiefs[atMonth(d)][1]}))),
     h('h2', {}, I18N.t('defections')),
     defectionChart(I18N.t('defections'), defs),
     table('defections-' + id, [{key: 'month', label: I18N.t('month'), fmt: v => I18N.month(v)},
