@@ -212,6 +212,10 @@ try {
   await shot(page, 'map-before');
   assert.equal(await colourOn('2017-12-01'), 'CPP');
   await shot(page, 'map-after');
+  // A tap 10 px beside a commune's dot still opens it (a 24 px target).
+  const dot = await page.locator('circle[data-commune="010201"]').boundingBox();
+  await page.mouse.click(dot.x + dot.width / 2 + 10, dot.y + dot.height / 2);
+  await page.waitForFunction(() => location.hash === '#/commune/010201');
   ok('map: commune 010201 turns from CNRP to CPP across 16 Nov 2017');
 
   // A commune without a centroid is drawn at its district's, hollow, and counted.
@@ -336,6 +340,13 @@ try {
         + `${bad.length} serious or critical${res.violations.length ? ' (' + res.violations.map(v => `${v.id}:${v.impact}`).join(', ') + ')' : ''}`);
       assert.deepEqual(bad.map(v => `${v.id}: ${v.help} (${v.nodes.map(n => n.target).join(' ')})`), [],
                        `axe on ${name} ${wname} ${lang}`);
+      if (wname === 'phone') {  // tap targets of 24 px at least (WCAG 2.5.8)
+        const small = await pg.$$eval('a, button, input, select, [role="option"]', els => els
+          .filter(e => e.getClientRects().length && getComputedStyle(e).visibility !== 'hidden')
+          .map(e => [e.outerHTML.slice(0, 60), e.getBoundingClientRect().height])
+          .filter(([, hgt]) => hgt < 24));
+        assert.deepEqual(small, [], `targets under 24 px on ${name} ${lang}`);
+      }
       await pg.screenshot({ path: `${shots}/page-${name}-${wname}-${lang}.png`, fullPage: true });
     }
     await pg.context().close();
