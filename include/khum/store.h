@@ -169,6 +169,10 @@ typedef struct khum_area_name {
     double lat, lon;
 } khum_area_name;
 
+/* The country of the gazetteer's provinces: the ISO 3166-1 alpha-2 code their
+ * ISO 3166-2 codes share ("KH" for KH-1 ... KH-25), or "" when they have none
+ * or name several countries. */
+khum_code khum_store_country(khum_store *s, char out[3], khum_err *err);
 khum_code khum_store_area_names(khum_store *s, khum_arena *a, khum_area_name **rows,
                                 size_t *n, khum_err *err);
 /* Every explanation of the current forms of an election (station, code, text). */

@@ -251,6 +251,17 @@ static void areas(srv_req *r, srv_election *el, srv_view *v, const char *code)
         return;
     }
     json_object_set_new(self, "children", kids);
+    if (me->level == 0) {  /* the nation: named by its country's code, from the data */
+        char cc[3];
+        khum_err err;
+        khum_err_clear(&err);
+        if (khum_store_country(r->store, cc, &err)) {
+            json_decref(self);
+            srv_fail(r, 0, &err);
+            return;
+        }
+        json_object_set_new(self, "country", json_string(cc));
+    }
     srv_json(r, 200, self);
 }
 

@@ -102,6 +102,9 @@ try {
   await page.waitForSelector('[data-table="protocol-010201"]');
   ok('search by Khmer name finds Banteay Neang');
 
+  // The nation is named by the gazetteer's country (KH-1 ...: Cambodia).
+  assert.equal(await page.textContent('nav.crumbs a'), 'Cambodia');
+
   // Search every level: a province by its name (not a commune whose name
   // begins the same), a district, a station's code leads to its commune.
   await search('Banteay Meanchey', '#/area/01');
@@ -149,6 +152,7 @@ try {
   assert.match(await page.textContent('header nav'), /ទិដ្ឋភាពទូទៅ/);
   assert.match(await page.textContent('[data-card="registered"] .v'), /^[០-៩,]+$/, 'Khmer digits');
   assert.match(await page.textContent('[data-table="timeline-010201"]'), /វិច្ឆិកា/, 'Khmer month names');
+  assert.equal(await page.textContent('nav.crumbs a'), 'កម្ពុជា', 'the nation in Khmer');
   // The ledger's reasons in Khmer too (by their codes, not the English text).
   const km = await page.textContent('[data-table="timeline-010201"]');
   assert.match(km, /ការលាលែង/, 'a resignation, in Khmer');
@@ -363,7 +367,11 @@ try {
     assert.ok(w > -10 && e < -5 && s0 > 36 && n < 43, `framed on the councils: ${w},${s0},${e},${n}`);
     assert.equal((await pg.$$('#map path')).length, 0, 'no Cambodian province drawn');
     await pg.screenshot({ path: `${shots}/page-map-other-country.png`, fullPage: true });
-    ok('another country\'s map is framed on its own councils');
+    // its nation is not called Cambodia: its gazetteer names no country
+    await pg.goto(`${other}/#/area/03`);
+    await pg.waitForSelector('nav.crumbs');
+    assert.match(await pg.textContent('nav.crumbs a'), /^Nation$/);
+    ok('another country\'s map is framed on its own councils; its nation is not called Cambodia');
   }
 
   assert.deepEqual(errors, [], 'no console errors');

@@ -2,6 +2,7 @@
 # that the dashboard's search box suggests from: candidates whose Latin name
 # (in any case) or Khmer name contains the query, with their commune; a
 # query's % and _ are plain text; a query under 2 bytes is refused (400).
+# Also the nation's country (areas API), which names the dashboard's nation.
 . "$(dirname "$0")/lib/assert.sh"
 . "$(dirname "$0")/lib/http.sh"
 
@@ -42,6 +43,17 @@ status 400 "one byte is too short a query"
 eq "$(json error.field)" q "the refusal names q"
 req GET "$E/people"
 status 400 "no query"
+# The nation's country, from the gazetteer's ISO 3166-2 codes (KH-1): the
+# dashboard names the nation by it rather than by a constant.
+req GET "$E/areas"
+status 200 "the nation"
+eq "$(json country)" KH "the country its provinces' ISO 3166-2 codes share"
+sql "$DB" "UPDATE area SET iso3166_2 = 'TH-1' WHERE code = '01'" >/dev/null
+sql "$DB" "INSERT INTO area (code, level, name_km, name_latin, iso3166_2, search_key) VALUES ('02', 1, '', 'Other', 'KH-2', 'other')" >/dev/null
+stop_server
+start_server "$DB"
+req GET "$E/areas"
+eq "$(json country)" "" "provinces of two countries: no one name"
 req GET /api/v1/elections/nope/people?q=ab
 status 404 "an unknown election"
 stop_server

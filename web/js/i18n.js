@@ -68,7 +68,7 @@ const STRINGS = {
     registered: 'អ្នកបោះឆ្នោតចុះឈ្មោះ', cast: 'សន្លឹកឆ្នោតបានបោះ', turnout: 'អត្រាចូលរួម', valid: 'សន្លឹកឆ្នោតត្រឹមត្រូវ',
     invalid: 'សន្លឹកឆ្នោតមិនត្រឹមត្រូវ', blank: 'សន្លឹកឆ្នោតទទេ', forms: 'លទ្ធផលការិយាល័យបានទទួល', seats: 'អាសនៈ', votes: 'សំឡេងឆ្នោត', share: 'ភាគរយ',
     chiefs: 'ឃុំដែលឈ្នះ (មេឃុំ)', party: 'គណបក្ស', area: 'តំបន់', name: 'ឈ្មោះ', stations: 'ការិយាល័យ',
-    nation: 'ថ្នាក់ជាតិ', province: 'ខេត្ត', district: 'ស្រុក', commune: 'ឃុំ', station: 'ការិយាល័យបោះឆ្នោត',
+    nation: 'ថ្នាក់ជាតិ', 'country:KH': 'កម្ពុជា', province: 'ខេត្ត', district: 'ស្រុក', commune: 'ឃុំ', station: 'ការិយាល័យបោះឆ្នោត',
     provinces: 'ខេត្ត', districts: 'ស្រុក', communes: 'ឃុំ', seatChart: 'អាសនៈតាមគណបក្ស',
     downloadCsv: 'ទាញយក CSV', noCouncilsYet: 'មិនទាន់មានក្រុមប្រឹក្សាទេ៖ លទ្ធផលមិនទាន់ជាផ្លូវការ', of: 'នៃ', stationsReported: 'ការិយាល័យបោះឆ្នោតបានរាយការណ៍', asOf: 'តួលេខគិតត្រឹម', noSuchParty: 'គ្មានគណបក្សនេះទេ', dissolvedWord: 'ត្រូវបានរំលាយ', dissolvedOn: 'ត្រូវបានរំលាយនៅថ្ងៃ', approxPlace: 'ដាក់នៅកណ្តាលស្រុក (ប្រហាក់ប្រហែល)', approxCount: 'ដាក់នៅកណ្តាលស្រុក (គ្មានទីតាំងផ្ទាល់ខ្លួន)', unplacedCount: 'មិនមាននៅលើផែនទី', communesLower: 'ឃុំ', worklist: 'ការងារត្រូវធ្វើ', worklistEmpty: 'គ្មានអ្វីរង់ចាំអ្នកទេ', reason: 'មូលហេតុ', reasonNeeded: 'សូមបញ្ជាក់មូលហេតុ (កំណត់ហេតុសវនកម្មរក្សាទុក)', council: 'ក្រុមប្រឹក្សាឃុំ', councilOn: 'ក្រុមប្រឹក្សានៅថ្ងៃ', mandateEnded: 'អាណត្តិបានបញ្ចប់នៅថ្ងៃ', post: 'តួនាទី', since: 'ចាប់ពី', why: 'មូលហេតុ',
     chief: 'មេឃុំ', 'first-deputy': 'ជំទប់ទី១', 'second-deputy': 'ជំទប់ទី២', councillor: 'សមាជិកក្រុមប្រឹក្សា', none: '',

@@ -123,9 +123,14 @@ const Vendor = {
   },
 };
 
-/* The nation by the name the data gives it (the areas API's root), in the
-   page's language; the word "nation" where the data gives none. */
+/* The nation by the country its gazetteer's ISO 3166-2 codes name (the
+   areas API's country: "KH" for KH-1 ...), in the page's language: a Khmer
+   name from i18n.js where it has one (Chromium has no Khmer region names),
+   else the browser's; the word "nation" when the data names no country. */
 function nationName() {
-  const n = App.nation || {};
-  return (I18N.lang === 'km' && n.name_km) || n.name || I18N.t('nation');
+  const cc = (App.nation || {}).country;
+  if (!cc) return I18N.t('nation');
+  const own = I18N.t('country:' + cc);
+  if (own !== 'country:' + cc) return own;
+  try { return new Intl.DisplayNames([I18N.lang], {type: 'region'}).of(cc) || cc; } catch (e) { return cc; }
 }
