@@ -169,6 +169,10 @@ typedef struct khum_area_name {
     double lat, lon;
 } khum_area_name;
 
+/* The country of the gazetteer's provinces: the ISO 3166-1 alpha-2 code their
+ * ISO 3166-2 codes share ("KH" for KH-1 ... KH-25), or "" when they have none
+ * or name several countries. */
+khum_code khum_store_country(khum_store *s, char out[3], khum_err *err);
 khum_code khum_store_area_names(khum_store *s, khum_arena *a, khum_area_name **rows,
                                 size_t *n, khum_err *err);
 /* Every explanation of the current forms of an election (station, code, text). */
@@ -278,6 +282,11 @@ khum_code khum_store_put_candidates(khum_store *s, const char *election,
 khum_code khum_store_commune_candidates(khum_store *s, const char *election,
                                         const char *commune, khum_arena *a,
                                         khum_candidate_row **rows, size_t *n, khum_err *err);
+/* Candidates of an election whose Latin name (in any case) or Khmer name
+ * contains q, by name, at most limit of them; sex and line are not read. */
+khum_code khum_store_find_candidates(khum_store *s, const char *election, const char *q,
+                                     size_t limit, khum_arena *a, khum_candidate_row **rows,
+                                     size_t *n, khum_err *err);
 khum_code khum_store_add_ledger_event(khum_store *s, const char *election,
                                       const khum_ledger_event *ev, const char *user,
                                       int64_t *id, khum_err *err);

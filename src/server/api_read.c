@@ -1,7 +1,8 @@
 /*
  * api_read.c: the read endpoints (no login): elections, areas, results at
  * every level, a commune's seats with protocol and margins, councils on a
- * date, the ledger, form states, the audit log and publication bundles.
+ * date, the ledger, form states, people by name, the audit log and
+ * publication bundles.
  * Public answers are cached per URL and data version and carry an ETag.
  */
 #include <dirent.h>
@@ -250,6 +251,17 @@ static void areas(srv_req *r, srv_election *el, srv_view *v, const char *code)
         return;
     }
     json_object_set_new(self, "children", kids);
+    if (me->level == 0) {  /* the nation: named by its country's code, from the data */
+        char cc[3];
+        khum_err err;
+        khum_err_clear(&err);
+        if (khum_store_country(r->store, cc, &err)) {
+            json_decref(self);
+            srv_fail(r, 0, &err);
+            return;
+        }
+        json_object_set_new(self, "country", json_string(cc));
+    }
     srv_json(r, 200, self);
 }
 
@@ -303,6 +315,29 @@ static void seats(srv_req *r, srv_election *el, srv_view *v, const char *commune
     srv_json(r, 200, o);
 }
 
+/* A reason of the council's domain (council.c, ledger.c) as a code the
+ * dashboard translates (its i18n keys 'why:CODE'), so that a reason reads
+ * in the page's language without the page matching English text; "" for a
+ * reason with figures in it (a tie's parties), shown as it is. */
+static const char *reason_code(const char *why)
+{
+    static const char *const codes[][2] = {
+        {"elected", "elected"}, {"redistribution", "redistribution"},
+        {"replacement", "replacement"}, {"defection", "defection"}, {"resign", "resign"},
+        {"die", "die"}, {"remove", "remove"}, {"expel", "expel"}, {"defect", "defect"},
+        {"dissolve", "dissolve"}, {"party dissolved", "party-dissolved"},
+        {"next candidate of the same list", "next-candidate"},
+        {"next sitting councillor of the list", "next-councillor"},
+        {"redistributed seat of a dissolved party", "redistributed-seat"},
+        {"posts derived again after the dissolution", "posts-after-dissolution"},
+        {"posts derived again after the redistribution", "posts-after-redistribution"},
+        {"defector keeps the seat (defector_keeps_seat)", "defector-keeps-seat"}};
+    for (size_t i = 0; why && i < sizeof codes / sizeof *codes; i++)
+        if (!strcmp(why, codes[i][0]))
+            return codes[i][1];
+    return "";
+}
+
 static json_t *changes_json(const khum_changes *ch)
 {
     json_t *arr = json_array();
@@ -316,6 +351,8 @@ static json_t *changes_json(const khum_changes *ch)
                                              c->party ? c->party : "", "post",
                                              khum_post_name(c->post), "detail",
                                              c->detail ? c->detail : ""));
+        json_object_set_new(json_array_get(arr, i), "detail_code",
+                            json_string(reason_code(c->detail)));
     }
     return arr;
 }
@@ -371,6 +408,9 @@ static void council(srv_req *r, srv_election *el, srv_view *v, const char *commu
                                                  mb->why ? mb->why : "", "post_since",
                                                  mb->post_since ? mb->post_since : "",
                                                  "post_why", mb->post_why ? mb->post_why : ""));
+        json_t *o = json_array_get(members, i);
+        json_object_set_new(o, "why_code", json_string(reason_code(mb->why)));
+        json_object_set_new(o, "post_why_code", json_string(reason_code(mb->post_why)));
     }
     srv_json(r, 200, json_pack("{s:s,s:s,s:s,s:b,s:{s:s,s:s},s:i,s:i,s:o,s:o,s:o}", "commune",
                                commune, "name", tally_view_name(&v->v, commune), "date", day,
@@ -618,6 +658,35 @@ static void worklist(srv_req *r, srv_election *el)
     srv_json(r, 200, json_pack("{s:s,s:o}", "election", el->e.id, "forms", arr));
 }
 
+/* Candidates (councillors among them) whose Latin or Khmer name contains
+ * ?q= (2 characters at least), with their commune's name: the dashboard's
+ * search suggests them and opens the commune. */
+static void people(srv_req *r, srv_election *el, srv_view *v)
+{
+    const char *q = srv_arg(r, "q");
+    if (!q || strlen(q) < 2 || strlen(q) > 200) {
+        srv_failf(r, 400, "HTTP.400", "q", "q is a name or part of one, 2 to 200 bytes");
+        return;
+    }
+    khum_candidate_row *rows;
+    size_t n;
+    khum_err err;
+    khum_err_clear(&err);
+    if (khum_store_find_candidates(r->store, el->e.id, q, 20, &r->arena, &rows, &n, &err)) {
+        srv_fail(r, 0, &err);
+        return;
+    }
+    json_t *arr = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(arr, json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:i}", "person",
+                                             rows[i].person, "name", rows[i].name_latin,
+                                             "name_km", rows[i].name_km, "commune",
+                                             rows[i].commune, "commune_name",
+                                             tally_view_name(&v->v, rows[i].commune), "party",
+                                             rows[i].party, "position", rows[i].position));
+    srv_json(r, 200, json_pack("{s:s,s:s,s:o}", "election", el->e.id, "query", q, "people", arr));
+}
+
 /* Routes under /api/v1/elections/ID/ that need the election and its view. */
 static bool election_route(srv_req *r, const char *key)
 {
@@ -630,7 +699,8 @@ static bool election_route(srv_req *r, const char *key)
                  (r->nseg == 4 && (!strcmp(what, "seats") || !strcmp(what, "councils") ||
                                    !strcmp(what, "forms"))) ||
                  (r->nseg == 3 && (!strcmp(what, "ledger") || !strcmp(what, "communes") ||
-                                   !strcmp(what, "mandate") || !strcmp(what, "forms")));
+                                   !strcmp(what, "mandate") || !strcmp(what, "forms") ||
+                                   !strcmp(what, "people")));
     if (!known || r->probe)
         return known;
     srv_election *el;
@@ -674,6 +744,8 @@ static bool election_route(srv_req *r, const char *key)
         communes(r, el, v);
     else if (!strcmp(what, "mandate"))
         mandate(r, el, v);
+    else if (!strcmp(what, "people"))
+        people(r, el, v);
     else
         council(r, el, v, arg);
     srv_view_put(r->srv, v);

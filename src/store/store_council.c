@@ -78,21 +78,11 @@ khum_code khum_store_put_candidates(khum_store *s, const char *election,
     return rc;
 }
 
-khum_code khum_store_commune_candidates(khum_store *s, const char *election,
-                                        const char *commune, khum_arena *a,
-                                        khum_candidate_row **rows, size_t *n, khum_err *err)
+/* The rows of a candidate query whose columns are commune, party, position,
+ * person, name_latin, name_km, sex and birth year, in that order. */
+static khum_code candidate_rows(db_stmt *st, khum_arena *a, khum_candidate_row **rows,
+                                size_t *n, khum_err *err)
 {
-    *n = 0;
-    *rows = NULL;
-    db_stmt *st;
-    khum_code rc = db_prepare(s->db,
-        "SELECT c.party, c.position, c.person, p.name_latin, p.name_km, p.sex,"
-        " coalesce(p.birth_year, 0) FROM candidate c JOIN person p ON p.id = c.person"
-        " WHERE c.election = ?1 AND c.commune = ?2 ORDER BY c.party, c.position", &st, err);
-    if (rc)
-        return rc;
-    db_bind_text(st, 1, election);
-    db_bind_text(st, 2, commune);
     khum_array v;
     khum_array_init(&v, sizeof **rows, a);
     bool ok = true;
@@ -101,19 +91,38 @@ khum_code khum_store_commune_candidates(khum_store *s, const char *election,
         khum_candidate_row *x = khum_array_push(&v);
         if (!(ok = x != NULL))
             break;
-        x->commune = commune;
-        x->party = store_dup(st, 0, a, &ok);
-        x->position = (int)db_col_int(st, 1);
-        x->person = store_dup(st, 2, a, &ok);
-        x->name_latin = store_dup(st, 3, a, &ok);
-        x->name_km = store_dup(st, 4, a, &ok);
-        x->sex = store_dup(st, 5, a, &ok);
-        x->birth_year = (int)db_col_int(st, 6);
+        x->commune = store_dup(st, 0, a, &ok);
+        x->party = store_dup(st, 1, a, &ok);
+        x->position = (int)db_col_int(st, 2);
+        x->person = store_dup(st, 3, a, &ok);
+        x->name_latin = store_dup(st, 4, a, &ok);
+        x->name_km = store_dup(st, 5, a, &ok);
+        x->sex = store_dup(st, 6, a, &ok);
+        x->birth_year = (int)db_col_int(st, 7);
         x->line = 0;
     }
     *rows = v.items;
     *n = ok ? v.n : 0;
     return store_list_end(st, r, ok, err);
+}
+
+#define CANDIDATE_COLUMNS "SELECT c.commune, c.party, c.position, c.person, p.name_latin," \
+    " p.name_km, p.sex, coalesce(p.birth_year, 0) FROM candidate c JOIN person p ON p.id = c.person"
+
+khum_code khum_store_commune_candidates(khum_store *s, const char *election,
+                                        const char *commune, khum_arena *a,
+                                        khum_candidate_row **rows, size_t *n, khum_err *err)
+{
+    *n = 0;
+    *rows = NULL;
+    db_stmt *st;
+    khum_code rc = db_prepare(s->db, CANDIDATE_COLUMNS
+        " WHERE c.election = ?1 AND c.commune = ?2 ORDER BY c.party, c.position", &st, err);
+    if (rc)
+        return rc;
+    db_bind_text(st, 1, election);
+    db_bind_text(st, 2, commune);
+    return candidate_rows(st, a, rows, n, err);
 }
 
 khum_code khum_store_add_ledger_event(khum_store *s, const char *election,
@@ -218,4 +227,45 @@ khum_code khum_store_ledger_events(khum_store *s, const char *election, const ch
     *ev = v.items;
     *n = ok ? v.n : 0;
     return store_list_end(st, r, ok, err);
+}
+
+/* The LIKE pattern for a name containing q: lower case (ASCII; Khmer has no
+ * case), its own % _ and \ escaped, so that a query is always plain text. */
+static bool contains_pattern(const char *q, khum_buf *b)
+{
+    khum_buf_append(b, "%", 1);
+    for (const char *p = q; *p; p++) {
+        char c = (*p >= 'A' && *p <= 'Z') ? (char)(*p - 'A' + 'a') : *p;
+        if (c == '%' || c == '_' || c == '\\')
+            khum_buf_append(b, "\\", 1);
+        khum_buf_append(b, &c, 1);
+    }
+    khum_buf_append(b, "%", 1);
+    return !b->failed;
+}
+
+khum_code khum_store_find_candidates(khum_store *s, const char *election, const char *q,
+                                     size_t limit, khum_arena *a, khum_candidate_row **rows,
+                                     size_t *n, khum_err *err)
+{
+    *n = 0;
+    *rows = NULL;
+    khum_buf pat;
+    khum_buf_init(&pat);
+    if (!contains_pattern(q, &pat)) {
+        khum_buf_free(&pat);
+        return khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
+    }
+    db_stmt *st;
+    khum_code rc = db_prepare(s->db, CANDIDATE_COLUMNS " WHERE c.election = ?1"
+        " AND (lower(p.name_latin) LIKE ?2 ESCAPE '\\' OR p.name_km LIKE ?2 ESCAPE '\\')"
+        " ORDER BY p.name_latin, c.commune, c.party, c.position LIMIT ?3", &st, err);
+    if (!rc) {
+        db_bind_text(st, 1, election);
+        db_bind_text(st, 2, pat.data);
+        db_bind_int(st, 3, (int64_t)limit);
+        rc = candidate_rows(st, a, rows, n, err);
+    }
+    khum_buf_free(&pat);
+    return rc;
 }

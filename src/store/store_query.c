@@ -260,6 +260,23 @@ khum_code khum_store_area_names(khum_store *s, khum_arena *a, khum_area_name **r
     return store_list_end(st, r, ok, err);
 }
 
+khum_code khum_store_country(khum_store *s, char out[3], khum_err *err)
+{
+    out[0] = 0;
+    db_stmt *st;
+    khum_code rc = db_prepare(s->db, "SELECT DISTINCT upper(substr(iso3166_2, 1, 2)) FROM area"
+                                     " WHERE level = 1 AND iso3166_2 LIKE '__-%'", &st, err);
+    if (rc)
+        return rc;
+    int r, rows = 0;
+    while ((r = db_step(st, err)) == DB_ROW)
+        if (rows++ == 0)
+            snprintf(out, 3, "%s", db_col_text(st, 0));
+    if (rows != 1)
+        out[0] = 0;  /* none, or provinces of several countries: no one name */
+    return store_list_end(st, r, true, err);
+}
+
 khum_code khum_store_all_explanations(khum_store *s, const char *election, khum_arena *a,
                                       khum_explanation_row **rows, size_t *n, khum_err *err)
 {

@@ -18,6 +18,7 @@ async function loadElection() {
   const c = await api(`/elections/${App.id}/communes`);
   App.communes = c.communes;
   const areas = await api(`/elections/${App.id}/areas`);
+  App.nation = areas;  /* the nation as the API names it (crumbs, the nation's row) */
   for (const p of areas.children) App.names[p.code] = p;
   for (const x of App.communes) App.names[x.code] = x;
   const provs = await Promise.all(areas.children.map(p => api(`/elections/${App.id}/areas/${p.code}`)));
@@ -53,13 +54,6 @@ function places() {
   return Object.values(App.names).filter(x => x && x.code && x.level >= 1 && x.level <= 3);
 }
 
-function fillSearch() {
-  const list = document.getElementById('search-list');
-  const lvl = x => I18N.t(['', 'province', 'district', 'commune'][x.level] || 'area');
-  render(list, ...places().sort((x, y) => x.level - y.level || (x.name < y.name ? -1 : 1))
-    .map(x => h('option', {value: `${x.name} · ${x.name_km || ''} · ${x.code}`, label: `${lvl(x)} · ${areaName(x)}`})));
-}
-
 /* The place a query names: a code (a station's leads to its commune), then an
    exact name at the highest level (Phnom Penh the province, not Phnom Penh
    Thmei the commune), then a name that contains the query. */
@@ -80,6 +74,77 @@ function findPlace(q) {
 
 /* A place's page: a commune's own, an area's drill-down. */
 function placeHash(x) { return (x.level === 3 ? '#/commune/' : '#/area/') + x.code; }
+
+/* Places whose name (Latin in any case, or Khmer) or code contains the
+   query, the highest levels and names that begin with it first. */
+function placesMatching(q) {
+  const s = q.trim().toLowerCase();
+  if (!s) return [];
+  const hit = x => x.name.toLowerCase().includes(s) || (x.name_km && x.name_km.includes(q.trim()))
+    || x.code.toLowerCase().startsWith(s) || (x.level === 3 && s.startsWith(x.code.toLowerCase() + '-'));  /* a station */
+  const starts = x => x.name.toLowerCase().startsWith(s) ? 0 : 1;
+  return places().filter(hit).sort((x, y) => starts(x) - starts(y) || x.level - y.level || (x.name < y.name ? -1 : 1));
+}
+
+/* The search box: a combobox whose list suggests places (every level) and,
+   from the API, people by name; arrows move through it, Enter or a click
+   opens the chosen one (Enter alone: the best place, as findPlace reads the
+   query), Escape closes it. */
+const Search = {
+  items: [], active: -1, asked: 0,
+  input() { return document.getElementById('search'); },
+  list() { return document.getElementById('search-list'); },
+  async suggest() {
+    const q = this.input().value, ask = ++this.asked;
+    const found = placesMatching(q).slice(0, 8).map(x => ({href: placeHash(x),
+      text: `${areaName(x)} · ${I18N.t(['', 'province', 'district', 'commune'][x.level] || 'area')} · ${x.code}`}));
+    this.show(found);
+    if (q.trim().length < 2) return;
+    const ppl = await api(`/elections/${App.id}/people?q=${encodeURIComponent(q.trim())}`).catch(() => ({people: []}));
+    if (ask !== this.asked) return;  /* a later keystroke asked again */
+    this.show(found.concat(ppl.people.slice(0, 8).map(p => ({href: '#/commune/' + p.commune, person: p.person,
+      text: `${I18N.lang === 'km' && p.name_km ? p.name_km : p.name || p.name_km} · ${Parties.name(p.party)} · `
+        + `${areaName(App.names[p.commune]) || p.commune_name}`}))));
+  },
+  show(items) {
+    this.items = items;
+    this.active = -1;
+    const list = this.list(), input = this.input();
+    render(list, ...items.map((it, i) => h('li', {role: 'option', id: 'search-opt-' + i, 'aria-selected': 'false',
+      'data-person': it.person || null, onmousedown: e => { e.preventDefault(); this.open(it); }}, it.text)));
+    list.hidden = !items.length;
+    input.setAttribute('aria-expanded', String(!!items.length));
+    input.removeAttribute('aria-activedescendant');
+  },
+  move(by) {
+    if (!this.items.length) return;
+    this.active = (this.active + by + this.items.length) % this.items.length;
+    this.list().querySelectorAll('[role="option"]').forEach((o, i) => o.setAttribute('aria-selected', String(i === this.active)));
+    this.input().setAttribute('aria-activedescendant', 'search-opt-' + this.active);
+  },
+  open(it) {
+    this.input().value = '';
+    this.show([]);
+    location.hash = it.href;
+  },
+  key(e) {
+    if (e.key === 'ArrowDown' || e.key === 'ArrowUp') { e.preventDefault(); this.move(e.key === 'ArrowDown' ? 1 : -1); }
+    else if (e.key === 'Escape') this.show([]);
+    else if (e.key === 'Enter') {
+      e.preventDefault();
+      if (this.active >= 0) { this.open(this.items[this.active]); return; }
+      const x = findPlace(this.input().value);
+      if (x) this.open({href: placeHash(x)});
+      else if (this.items.length) this.open(this.items[0]);
+    }
+  },
+  start() {
+    const input = this.input();
+    input.addEventListener('input', () => this.suggest());
+    input.addEventListener('keydown', e => this.key(e));
+    input.addEventListener('blur', () => setTimeout(() => this.show([]), 150));
+  },
+};
 
 /* While the count goes on, the page follows it without a reload: every
    30 s (?refresh=N to change it) the election is read again and, when its
@@ -139,16 +204,12 @@ async function start() {
   const lang = document.getElementById('lang');
   const label = () => { lang.textContent = I18N.lang === 'km' ? 'English' : 'ខ្មែរ'; };
   label();
-  lang.addEventListener('click', () => { I18N.set(I18N.lang === 'km' ? 'en' : 'km'); label(); fillSearch(); route(); });
-  document.getElementById('search').addEventListener('change', e => {
-    const x = findPlace(e.target.value);
-    if (x) { location.hash = placeHash(x); e.target.value = ''; }
-  });
+  lang.addEventListener('click', () => { I18N.set(I18N.lang === 'km' ? 'en' : 'km'); label(); route(); });
+  Search.start();
   try { await loadElection(); } catch (e) {
     document.getElementById('main').replaceChildren(h('p', {role: 'alert'}, e.message));
     return;
   }
-  fillSearch();
   window.addEventListener('hashchange', route);
   await route();
   liveRefresh();

@@ -3,15 +3,24 @@
 'use strict';
 const STRINGS = {
   en: {
+    'why:elected': 'elected', 'why:redistribution': 'redistribution', 'why:replacement': 'replacement',
+    'why:defection': 'defection', 'why:resign': 'resignation', 'why:die': 'death', 'why:remove': 'removal',
+    'why:expel': 'expulsion', 'why:defect': 'defection', 'why:dissolve': 'dissolution',
+    'why:party-dissolved': 'party dissolved', 'why:next-candidate': 'next candidate of the same list',
+    'why:next-councillor': 'next sitting councillor of the list',
+    'why:redistributed-seat': 'redistributed seat of a dissolved party',
+    'why:posts-after-dissolution': 'posts derived again after the dissolution',
+    'why:posts-after-redistribution': 'posts derived again after the redistribution',
+    'why:defector-keeps-seat': 'the defector keeps the seat',
     app: 'khum', skip: 'Skip to content', overview: 'Overview', map: 'Map', parties: 'Parties',
-    entry: 'Data entry', search: 'Search', searchHint: 'Commune (Latin or ខ្មែរ)',
+    entry: 'Data entry', search: 'Search', searchHint: 'Place or person (Latin or ខ្មែរ)', tie: 'Tie settled by', suggestions: 'Suggestions',
     loading: 'Loading…', footer: 'khum: results, councils and their changes; every table can be downloaded as CSV.',
     synthetic: 'SYNTHETIC DATA: invented results for demonstration, not a real election',
     election: 'Election', hash: 'election hash', official: 'official', provisional: 'provisional',
     registered: 'Registered voters', cast: 'Ballots cast', turnout: 'Turnout', valid: 'Valid ballots',
     invalid: 'Invalid ballots', blank: 'Blank ballots', forms: 'Forms reported', seats: 'Seats', votes: 'Votes', share: 'Share',
     chiefs: 'Communes won (chief)', party: 'Party', area: 'Area', name: 'Name', stations: 'Stations',
-    nation: 'Cambodia', province: 'Province', district: 'District', commune: 'Commune', station: 'Station',
+    nation: 'Nation', province: 'Province', district: 'District', commune: 'Commune', station: 'Station',
     provinces: 'Provinces', districts: 'Districts', communes: 'Communes', seatChart: 'Seats per party',
     downloadCsv: 'Download CSV', noCouncilsYet: 'No council yet: the results are not official', of: 'of', stationsReported: 'stations reported', asOf: 'figures as of', noSuchParty: 'No such party', dissolvedWord: 'dissolved', dissolvedOn: 'Dissolved on', approxPlace: 'placed at its district (approximate)', approxCount: 'placed at their district (no centroid of their own, hollow)', unplacedCount: 'not on the map (no centroid at all)', communesLower: 'communes', worklist: 'To do', worklistEmpty: 'Nothing waits for you', reason: 'Reason', reasonNeeded: 'Say why (the audit log keeps it)', council: 'Council', councilOn: 'Council on', mandateEnded: 'The mandate ended on', post: 'Post', since: 'Since', why: 'Why',
     chief: 'Chief', 'first-deputy': 'First deputy', 'second-deputy': 'Second deputy', councillor: 'Councillor', none: '',
@@ -32,6 +41,8 @@ const STRINGS = {
     notFound: 'Not found', error: 'Error', protocolNote: 'Exact values (a quota seat: votes ÷ quota; then the highest average); ties settled by the rule set, then by recorded lots.',
     searchNone: 'No commune matches.', total: 'Total',
     pendingLots: 'Waiting for lots (a tie in votes decides)', event: 'event',
+    seatsLower: 'seats', votesLower: 'votes', seatsOverTime: 'Seats per party over the mandate',
+    chiefsOverTime: 'Chiefs per party over the mandate', breadcrumbs: 'Breadcrumbs',
   },
   km: {
     'w:quota': 'កូតា', 'w:average': 'មធ្យមភាគ', 'w:remainder': 'សំណល់', 'w:left': 'ចេញ',
@@ -40,15 +51,24 @@ const STRINGS = {
     'w:redistributed seat of a dissolved party': 'អាសនៈបែងចែកឡើងវិញនៃគណបក្សដែលត្រូវរំលាយ',
     'w:posts derived again after the dissolution': 'តួនាទីកំណត់ឡើងវិញក្រោយការរំលាយ',
     'w:order-only': 'លំដាប់ប៉ុណ្ណោះ', 'w:more-votes': 'សំឡេងច្រើនជាង', 'w:lot': 'ចាប់ឆ្នោត',
+    'why:elected': 'ជាប់ឆ្នោត', 'why:redistribution': 'ការបែងចែកឡើងវិញ', 'why:replacement': 'អ្នកជំនួស',
+    'why:defection': 'ការប្តូរគណបក្ស', 'why:resign': 'ការលាលែង', 'why:die': 'មរណភាព', 'why:remove': 'ការដកចេញ',
+    'why:expel': 'ការបណ្តេញចេញ', 'why:defect': 'ការប្តូរគណបក្ស', 'why:dissolve': 'ការរំលាយ',
+    'why:party-dissolved': 'គណបក្សត្រូវរំលាយ', 'why:next-candidate': 'បេក្ខជនបន្ទាប់នៃបញ្ជីដដែល',
+    'why:next-councillor': 'សមាជិកក្រុមប្រឹក្សាបន្ទាប់នៃបញ្ជី',
+    'why:redistributed-seat': 'អាសនៈបែងចែកឡើងវិញនៃគណបក្សដែលត្រូវរំលាយ',
+    'why:posts-after-dissolution': 'តួនាទីកំណត់ឡើងវិញក្រោយការរំលាយ',
+    'why:posts-after-redistribution': 'តួនាទីកំណត់ឡើងវិញក្រោយការបែងចែកឡើងវិញ',
+    'why:defector-keeps-seat': 'អ្នកប្តូរគណបក្សរក្សាអាសនៈ',
     app: 'khum', skip: 'រំលងទៅខ្លឹមសារ', overview: 'ទិដ្ឋភាពទូទៅ', map: 'ផែនទី', parties: 'គណបក្ស',
-    entry: 'បញ្ចូលទិន្នន័យ', search: 'ស្វែងរក', searchHint: 'ឃុំ (ខ្មែរ ឬ Latin)',
+    entry: 'បញ្ចូលទិន្នន័យ', search: 'ស្វែងរក', searchHint: 'ទីកន្លែង ឬ បុគ្គល (ខ្មែរ ឬ Latin)', tie: 'ការស្មើគ្នាដោះស្រាយដោយ', suggestions: 'ការណែនាំ',
     loading: 'កំពុងផ្ទុក…', footer: 'khum៖ លទ្ធផល ក្រុមប្រឹក្សា និងការផ្លាស់ប្តូរ។ តារាងនីមួយៗអាចទាញយកជា CSV។',
     synthetic: 'ទិន្នន័យសិប្បនិម្មិត៖ លទ្ធផលប្រឌិតសម្រាប់បង្ហាញ មិនមែនការបោះឆ្នោតពិតទេ',
     election: 'ការបោះឆ្នោត', hash: 'ហាស់នៃការបោះឆ្នោត', official: 'ផ្លូវការ', provisional: 'បណ្ដោះអាសន្ន',
     registered: 'អ្នកបោះឆ្នោតចុះឈ្មោះ', cast: 'សន្លឹកឆ្នោតបានបោះ', turnout: 'អត្រាចូលរួម', valid: 'សន្លឹកឆ្នោតត្រឹមត្រូវ',
     invalid: 'សន្លឹកឆ្នោតមិនត្រឹមត្រូវ', blank: 'សន្លឹកឆ្នោតទទេ', forms: 'លទ្ធផលការិយាល័យបានទទួល', seats: 'អាសនៈ', votes: 'សំឡេងឆ្នោត', share: 'ភាគរយ',
     chiefs: 'ឃុំដែលឈ្នះ (មេឃុំ)', party: 'គណបក្ស', area: 'តំបន់', name: 'ឈ្មោះ', stations: 'ការិយាល័យ',
-    nation: 'កម្ពុជា', province: 'ខេត្ត', district: 'ស្រុក', commune: 'ឃុំ', station: 'ការិយាល័យបោះឆ្នោត',
+    nation: 'ថ្នាក់ជាតិ', 'country:KH': 'កម្ពុជា', province: 'ខេត្ត', district: 'ស្រុក', commune: 'ឃុំ', station: 'ការិយាល័យបោះឆ្នោត',
     provinces: 'ខេត្ត', districts: 'ស្រុក', communes: 'ឃុំ', seatChart: 'អាសនៈតាមគណបក្ស',
     downloadCsv: 'ទាញយក CSV', noCouncilsYet: 'មិនទាន់មានក្រុមប្រឹក្សាទេ៖ លទ្ធផលមិនទាន់ជាផ្លូវការ', of: 'នៃ', stationsReported: 'ការិយាល័យបោះឆ្នោតបានរាយការណ៍', asOf: 'តួលេខគិតត្រឹម', noSuchParty: 'គ្មានគណបក្សនេះទេ', dissolvedWord: 'ត្រូវបានរំលាយ', dissolvedOn: 'ត្រូវបានរំលាយនៅថ្ងៃ', approxPlace: 'ដាក់នៅកណ្តាលស្រុក (ប្រហាក់ប្រហែល)', approxCount: 'ដាក់នៅកណ្តាលស្រុក (គ្មានទីតាំងផ្ទាល់ខ្លួន)', unplacedCount: 'មិនមាននៅលើផែនទី', communesLower: 'ឃុំ', worklist: 'ការងារត្រូវធ្វើ', worklistEmpty: 'គ្មានអ្វីរង់ចាំអ្នកទេ', reason: 'មូលហេតុ', reasonNeeded: 'សូមបញ្ជាក់មូលហេតុ (កំណត់ហេតុសវនកម្មរក្សាទុក)', council: 'ក្រុមប្រឹក្សាឃុំ', councilOn: 'ក្រុមប្រឹក្សានៅថ្ងៃ', mandateEnded: 'អាណត្តិបានបញ្ចប់នៅថ្ងៃ', post: 'តួនាទី', since: 'ចាប់ពី', why: 'មូលហេតុ',
     chief: 'មេឃុំ', 'first-deputy': 'ជំទប់ទី១', 'second-deputy': 'ជំទប់ទី២', councillor: 'សមាជិកក្រុមប្រឹក្សា', none: '',
@@ -69,6 +89,8 @@ const STRINGS = {
     notFound: 'រកមិនឃើញ', error: 'កំហុស', protocolNote: 'ផលចែកពិតប្រាកដ ការស្មើគ្នាដោះស្រាយតាមច្បាប់ បន្ទាប់មកដោយការចាប់ឆ្នោត។',
     searchNone: 'គ្មានឃុំត្រូវនឹងការស្វែងរក។', total: 'សរុប',
     pendingLots: 'រង់ចាំការចាប់ឆ្នោត (សំឡេងស្មើគ្នា)', event: 'ព្រឹត្តិការណ៍',
+    seatsLower: 'អាសនៈ', votesLower: 'សំឡេងឆ្នោត', seatsOverTime: 'អាសនៈតាមគណបក្ស ក្នុងអាណត្តិ',
+    chiefsOverTime: 'មេឃុំតាមគណបក្ស ក្នុងអាណត្តិ', breadcrumbs: 'ផ្លូវរុករក',
   },
 };
 
@@ -100,7 +122,10 @@ const I18N = {
     const [y, m] = ym.split('-').map(Number);
     return this.digits(`${this.months[this.lang][m - 1]} ${y}`);
   },
-  /* A code from the data (a protocol step, a change, a reason) in words, when known. */
+  /* A reason by its code from the API (why_code, post_why_code,
+     detail_code) in the page's language; its text as given otherwise. */
+  reason(code, text) { return (code && (this.t('why:' + code) !== 'why:' + code)) ? this.t('why:' + code) : (text || ''); },
+  /* A code from the data (a protocol step, a change) in words, when known. */
   word(code) { return (STRINGS[this.lang] && STRINGS[this.lang]['w:' + code]) || code; },
   set(lang) {
     this.lang = lang;
@@ -108,5 +133,6 @@ const I18N = {
     document.documentElement.lang = lang;
     document.querySelectorAll('[data-i18n]').forEach(el => { el.textContent = this.t(el.dataset.i18n); });
     document.querySelectorAll('[data-i18n-placeholder]').forEach(el => { el.placeholder = this.t(el.dataset.i18nPlaceholder); });
+    document.querySelectorAll('[data-i18n-label]').forEach(el => { el.setAttribute('aria-label', this.t(el.dataset.i18nLabel)); });
   },
 };

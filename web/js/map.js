@@ -1,22 +1,40 @@
-/* map.js: province boundaries (from the reference data) and every commune
-   as a point at its centroid, coloured by the party of its chief on the
-   date of the slider, which replays the mandate day by day. */
+/* map.js: every commune of the election as a point at its centroid,
+   coloured by the party of its chief on the date of the slider, which
+   replays the mandate day by day; drawn with d3-geo in a Mercator frame
+   fitted to the election's own communes, over the province boundaries of
+   the reference data that fall within it. */
 'use strict';
 
-const MapView = {
-  lon0: 102.3, lon1: 107.7, lat0: 14.75, lat1: 10.35, w: 800,
-  scale() { return this.w / ((this.lon1 - this.lon0) * Math.cos(12.5 * Math.PI / 180)); },
-  xy(lon, lat) {
-    const k = this.scale();
-    return [(lon - this.lon0) * Math.cos(12.5 * Math.PI / 180) * k, (this.lat0 - lat) * k];
-  },
-  path(rings) {
-    return rings.map(ring => ring.map((p, i) => {
-      const [x, y] = this.xy(p[0], p[1]);
-      return (i ? 'L' : 'M') + x.toFixed(1) + ' ' + y.toFixed(1);
-    }).join(' ') + 'Z').join(' ');
-  },
-};
+/* The frame of the election's own communes: the corners of their bounding
+   box, padded, as points a projection can be fitted to (a frame around
+   Portugal's councils for Portugal's election, never Cambodia's). */
+function frameOf(points) {
+  const lon = points.map(p => p[0]), lat = points.map(p => p[1]);
+  let [w, e, s, n] = [Math.min(...lon), Math.max(...lon), Math.min(...lat), Math.max(...lat)];
+  const pad = Math.max(0.05, 0.04 * Math.max(e - w, n - s));
+  [w, e, s, n] = [w - pad, e + pad, s - pad, n + pad];
+  return {box: [w, s, e, n], geo: {type: 'MultiPoint', coordinates: [[w, s], [w, n], [e, s], [e, n]]}};
+}
+
+/* d3-geo reads a ring's winding on the sphere: an outer ring must run
+   clockwise, or it stands for the whole globe less the province. Files
+   written to RFC 7946 run the other way; turn them by their planar area. */
+function rewind(geometry) {
+  const area = ring => ring.reduce((a, p, i) => {
+    const q = ring[(i + 1) % ring.length];
+    return a + (q[0] - p[0]) * (q[1] + p[1]);
+  }, 0);
+  const fix = poly => poly.map((ring, i) => ((area(ring) > 0) === (i === 0) ? ring : ring.slice().reverse()));
+  const polys = geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.coordinates;
+  return {type: 'MultiPolygon', coordinates: polys.map(fix)};
+}
+
+/* Does a feature's box meet the frame's? Only the provinces the election's
+   communes lie among are drawn. */
+function meets(box, f) {
+  const [[w, s], [e, n]] = d3.geoBounds(f);
+  return w <= box[2] && e >= box[0] && s <= box[3] && n >= box[1];
+}
 
 /* chiefs[commune] = [[start, end, party], ...] from the mandate's memberships. */
 function chiefPeriods(m) {
@@ -36,32 +54,51 @@ async function viewMap(main) {
   const none = msg => ({memberships: [], from: App.election.date, until: App.election.date, error: msg});
   const [geo, m] = await Promise.all([api('/geo/provinces').catch(e => ({error: e.message})),
     App.election.official_communes ? mandate().catch(e => none(e.message))
-                                   : Promise.resolve(none(I18N.t('noCouncilsYet')))]);
-  const hgt = (MapView.lat0 - MapView.lat1) * MapView.scale();
-  const root = svg('svg', {viewBox: `0 0 ${MapView.w} ${hgt.toFixed(0)}`, role: 'img',
-                           'aria-label': I18N.t('mapTitle')});
-  for (const f of geo.features || []) {
-    const g = f.geometry, polys = g.type === 'Polygon' ? [g.coordinates] : g.coordinates;
+                                   : Promise.resolve(none(I18N.t('noCouncilsYet'))), Vendor.need('geo')]);
+  const placed = App.communes.filter(c => c.lat !== null && c.lon !== null);
+  const w = 800, margin = 12;
+  const frame = placed.length ? frameOf(placed.map(c => [c.lon, c.lat])) : null;
+  const proj = d3.geoMercator();
+  if (frame) proj.fitWidth(w - 2 * margin, frame.geo);
+  const path = d3.geoPath(proj);
+  const hgt = frame ? Math.ceil(path.bounds(frame.geo)[1][1]) + 2 * margin : 200;
+  proj.translate(proj.translate().map(t => t + margin));
+  const root = svg('svg', {viewBox: `0 0 ${w} ${hgt}`, role: 'group', 'aria-label': I18N.t('mapTitle'),
+                           'data-frame': frame ? frame.box.map(v => v.toFixed(2)).join(',') : ''});
+  for (const f of frame ? geo.features || [] : []) {
+    const g = {type: 'Feature', properties: f.properties, geometry: rewind(f.geometry)};
+    if (!meets(frame.box, g)) continue;
     const country = f.properties && f.properties.featurecla === 'Admin-0 country';
-    root.append(svg('path', {class: country ? 'country' : 'prov', d: polys.map(p => MapView.path(p)).join(' ')}));
+    root.append(svg('path', {class: country ? 'country' : 'prov', d: path(g), 'aria-hidden': 'true'}));
   }
   const periods = chiefPeriods(m);
   const dots = [];
   /* every commune is drawn: one the gazetteer gives no centroid sits at its
      district's (or province's), hollow and said so in its title */
   let approx = 0;
-  for (const c of App.communes) {
-    if (c.lat === null || c.lon === null) continue;
-    const [x, y] = MapView.xy(c.lon, c.lat);
+  const r = placed.length > 300 ? 3.2 : placed.length > 40 ? 5 : 8;  /* a few communes: larger dots */
+  for (const c of placed) {
+    const [x, y] = proj([c.lon, c.lat]);
     approx += c.approx ? 1 : 0;
-    const dot = svg('circle', {cx: x.toFixed(1), cy: y.toFixed(1), r: 3.2, tabindex: 0,
-                               'data-commune': c.code, role: 'link', class: c.approx ? 'approx' : null},
+    const dot = svg('circle', {cx: x.toFixed(1), cy: y.toFixed(1), r, tabindex: 0,
+                               'data-commune': c.code, role: 'link', class: c.approx ? 'approx' : null,
+                               'aria-label': areaName(c) + (c.approx ? ' · ' + I18N.t('approxPlace') : '')},
                     svg('title', {}, areaName(c) + (c.approx ? ' · ' + I18N.t('approxPlace') : '')));
-    dot.addEventListener('click', () => { location.hash = '#/commune/' + c.code; });
     dot.addEventListener('keydown', e => { if (e.key === 'Enter') location.hash = '#/commune/' + c.code; });
     root.append(dot);
-    dots.push([dot, c.code]);
+    dots.push([dot, c.code, x, y]);
   }
+  /* a tap opens the nearest commune within 12 px of the finger (a target
+     of 24 px, whatever the dots' size on a phone's screen) */
+  root.addEventListener('click', e => {
+    const k = root.getScreenCTM(), px = (e.clientX - k.e) / k.a, py = (e.clientY - k.f) / k.d;
+    let best = null, dist = 12 / k.a;
+    for (const [, code, x, y] of dots) {
+      const d = Math.hypot(x - px, y - py);
+      if (d <= dist) { best = code; dist = d; }
+    }
+    if (best) location.hash = '#/commune/' + best;
+  });
   const d0 = Date.parse(m.from), d1 = Date.parse(m.until), days = Math.max(1, Math.round((d1 - d0) / 864e5));
   const label = h('output', {id: 'map-date', 'aria-live': 'polite'});
   const legend = h('div.legend', {id: 'map-legend'});

@@ -63,7 +63,10 @@ function table(name, columns, rows, caption) {
     document.body.append(a); a.click(); a.remove();
     setTimeout(() => URL.revokeObjectURL(url), 1000);
   }}, I18N.t('downloadCsv'));
-  return h('div', {}, h('div.tablebox', {}, h('table', {'data-table': name},
+  /* a table wider than a phone scrolls in its box, which the keyboard can
+     then reach and scroll too (axe: scrollable-region-focusable) */
+  return h('div', {}, h('div.tablebox', {tabindex: 0, role: 'region', 'aria-label': caption || columns.map(c => c.label).filter(Boolean).slice(0, 3).join(', ')},
+    h('table', {'data-table': name},
     caption ? h('caption.sr', {}, caption) : null, h('thead', {}, head), h('tbody', {}, body))), link);
 }
 
@@ -84,6 +87,50 @@ const Parties = {
 
 function areaName(a) {
   if (!a) return '';
-  if (a.level === 0 || a.code === '') return I18N.t('nation');
+  if (a.level === 0 || a.code === '') return nationName();
   return I18N.lang === 'km' && a.name_km ? a.name_km : a.name;
+}
+
+/* The chart and map libraries (web/vendor/, copied there by
+   scripts/vendor-web from web/package-lock.json), loaded when a page first
+   needs them: the overview's bars need the small D3 modules only, the map
+   d3-geo, the party pages Observable Plot and the whole of d3 it builds on
+   (about 160 KB gzip'd, kept off the overview's first visit). Scripts of a
+   set load in order (async = false), each once. */
+const Vendor = {
+  sets: {
+    axis: ['d3-array', 'd3-color', 'd3-interpolate', 'd3-format', 'd3-time', 'd3-time-format',
+           'd3-scale', 'd3-selection', 'd3-axis'],
+    geo: ['d3-array', 'd3-geo'],
+    plot: ['d3', 'plot.umd'],
+  },
+  loading: {},
+  script(name) {
+    if (!this.loading[name]) this.loading[name] = new Promise((ok, no) => {
+      const el = document.createElement('script');
+      el.src = `vendor/${name}.min.js`;
+      el.async = false;
+      el.onload = ok;
+      el.onerror = () => no(new Error(`web/vendor/${name}.min.js is missing: run scripts/vendor-web`));
+      document.head.append(el);
+    });
+    return this.loading[name];
+  },
+  /* the whole of d3, once loaded, holds every module a set asks for */
+  need(set) {
+    const names = set !== 'plot' && this.loading.d3 ? ['d3'] : this.sets[set];
+    return Promise.all(names.map(n => this.script(n)));
+  },
+};
+
+/* The nation by the country its gazetteer's ISO 3166-2 codes name (the
+   areas API's country: "KH" for KH-1 ...), in the page's language: a Khmer
+   name from i18n.js where it has one (Chromium has no Khmer region names),
+   else the browser's; the word "nation" when the data names no country. */
+function nationName() {
+  const cc = (App.nation || {}).country;
+  if (!cc) return I18N.t('nation');
+  const own = I18N.t('country:' + cc);
+  if (own !== 'country:' + cc) return own;
+  try { return new Intl.DisplayNames([I18N.lang], {type: 'region'}).of(cc) || cc; } catch (e) { return cc; }
 }

@@ -47,21 +47,23 @@ function cards(a) {
 function crumbs(code) {
   const chain = [];
   for (let c = code; c && chain.length < 4; c = App.names[c] ? App.names[c].parent : '') chain.unshift(c);
-  const parts = [h('a', {href: '#/'}, I18N.t('nation'))];
+  const parts = [h('a', {href: '#/'}, nationName())];
   for (const sub of chain) {
     const n = App.names[sub], label = n ? areaName(n) : sub;
     parts.push(sub === code ? h('span', {'aria-current': 'page'}, label)
       : h('a', {href: (n && n.level === 3 ? '#/commune/' : '#/area/') + sub}, label));
   }
-  return h('nav.crumbs', {'aria-label': 'breadcrumbs'}, parts);
+  return h('nav.crumbs', {'aria-label': I18N.t('breadcrumbs')}, parts);
 }
 
 async function viewOverview(main) {
   const [nat, prov] = await Promise.all([api(`/elections/${App.id}/results`),
-                                         api(`/elections/${App.id}/results?by=province`)]);
+                                         api(`/elections/${App.id}/results?by=province`), Vendor.need('axis')]);
   const a = nat.areas[0];
   const bars = partyRows(a).filter(p => p.seats > 0)
-    .map(p => ({label: Parties.name(p.party), value: p.seats, colour: Parties.colour(p.party)}));
+    .map(p => ({label: Parties.name(p.party), value: p.seats, colour: Parties.colour(p.party),
+                title: `${Parties.name(p.party)}: ${I18N.num(p.seats)} ${I18N.t('seatsLower')}, `
+                  + `${I18N.num(p.votes)} ${I18N.t('votesLower')} (${I18N.num(+p.share, 2)} %)`}));
   render(main, h('h1', {}, I18N.t('overview')), cards(a),
     h('div.grid2', {}, h('div', {}, h('h2', {}, I18N.t('parties')), partyTable('parties-nation', a)),
       barChart(I18N.t('seatChart'), bars)),
@@ -122,9 +124,10 @@ async function councilSection(code, date) {
       {key: 'party', label: I18N.t('party'), fmt: v => Parties.label(v)},
       {key: 'list_party', label: I18N.t('list'), fmt: v => Parties.name(v)},
       {key: 'since', label: I18N.t('since'), fmt: v => I18N.date(v)},
-      {key: 'why', label: I18N.t('why'), fmt: v => I18N.word(v)}],
+      {key: 'why', label: I18N.t('why'), fmt: (v, r) => I18N.reason(r.why_code, v)}],
       /* a post's own start and reason (the seat may be older) */
-      members.map(m => Object.assign({}, m, m.post_since ? {since: m.post_since, why: m.post_why} : {}))
+      members.map(m => Object.assign({}, m, m.post_since ? {since: m.post_since, why: m.post_why,
+                                                            why_code: m.post_why_code} : {}))
         .sort((x, y) => (x.post === 'none') - (y.post === 'none'))),
     pendingLots(council.pending_lots || []));
   box.changes = council.changes || [];
@@ -165,7 +168,7 @@ async function viewCommune(main, code) {
       {key: 'kind', label: I18N.t('kind'), fmt: v => I18N.word(v)}, {key: 'value', label: I18N.t('value'), num: true, fmt: dec},
       {key: 'runner_up', label: I18N.t('runnerUp'), fmt: v => v ? Parties.label(v) : ''},
       {key: 'runner_value', label: I18N.t('value'), num: true, fmt: dec},
-      {key: 'tie', label: '', fmt: v => I18N.word(v)}], proto),
+      {key: 'tie', label: I18N.t('tie'), fmt: v => I18N.word(v)}], proto),
     closest ? h('p', {'data-margin': ''}, `${I18N.t('margins')}: ${Parties.name(closest.holder)} / ${Parties.name(closest.challenger)}: `
       + `${I18N.num(closest.votes_to_move)} ${I18N.t('votesToMove')}`) : null,
     council,
@@ -173,7 +176,7 @@ async function viewCommune(main, code) {
     table('timeline-' + code, [{key: 'date', label: I18N.t('date'), fmt: v => I18N.date(v)},
       {key: 'what', label: I18N.t('what'), fmt: v => I18N.word(v)}, {key: 'name', label: I18N.t('name')},
       {key: 'party', label: I18N.t('party'), fmt: v => v ? Parties.label(v) : ''},
-      {key: 'detail', label: I18N.t('detail'), fmt: v => I18N.word(v)}], changes),
+      {key: 'detail', label: I18N.t('detail'), fmt: (v, r) => I18N.reason(r.detail_code, v)}], changes),
     h('h2', {}, I18N.t('stations')), table('forms-' + code, formCols, formRows));
 }
 
@@ -190,23 +193,68 @@ async function mandate() {
   return App.mandate;
 }
 
+/* The first of each month of the mandate (its first day first). */
+function mandateMonths(m) {
+  const months = [];
+  for (let d = new Date(m.from.slice(0, 7) + '-01T00:00:00Z'); d.toISOString().slice(0, 10) <= m.until;
+       d.setUTCMonth(d.getUTCMonth() + 1)) months.push(d.toISOString().slice(0, 10));
+  months[0] = m.from;
+  return months;
+}
+
+/* The days a chart samples: the first of each month, and the day of every
+   event of the ledger (a step falls on the day, not the month after). */
+function chartDays(m, ledger, months) {
+  const evs = ledger.events.map(e => e.date).filter(d => d >= m.from && d <= m.until);
+  return [...new Set(months.concat(evs))].sort();
+}
+
+/* How many of a party's people hold a role on a day. rows: the mandate's
+   [person, commune, party, role, start, end, start_reason, end_reason] */
+function holding(rows, id, role, day) {
+  return rows.filter(r => r[2] === id && r[3] === role && r[4] <= day && (!r[5] || r[5] > day)).length;
+}
+
+/* The mandate's events for a chart: its dissolutions (the ledger's, and the
+   registry's date of a party dissolved). */
+function eventMarks(ledger, ids) {
+  const marks = ledger.events.filter(e => e.type === 'dissolve')
+    .map(e => ({date: e.date, label: `${Parties.name(e.party)} ${I18N.t('dissolvedWord')}`}));
+  for (const id of ids) {
+    const d = Parties.byId[id] && Parties.byId[id].dissolved;
+    if (d && !marks.some(x => x.date === d)) marks.push({date: d, label: `${Parties.name(id)} ${I18N.t('dissolvedWord')}`});
+  }
+  return marks;
+}
+
+/* The parties' table, and once councils exist, every party's seats and
+   chiefs over the mandate side by side. */
 async function viewParties(main) {
   const nat = await api(`/elections/${App.id}/results`);
-  render(main, h('h1', {}, I18N.t('parties')), partyTable('parties-nation', nat.areas[0]));
+  const a = nat.areas[0];
+  const charts = [];
+  if (App.election.official_communes) {
+    const [m, ledger] = await Promise.all([mandate(), api(`/elections/${App.id}/ledger`), Vendor.need('plot')]);
+    const days = chartDays(m, ledger, mandateMonths(m)), ids = partyRows(a).filter(p => p.seats).map(p => p.party);
+    const marks = eventMarks(ledger, ids);
+    for (const role of ['councillor', 'chief'])
+      charts.push(lineChart(I18N.t(role === 'chief' ? 'chiefsOverTime' : 'seatsOverTime'),
+        ids.map(id => ({label: Parties.name(id), colour: Parties.colour(id),
+                        points: days.map(d => [d, holding(m.memberships, id, role, d)])})), marks));
+  }
+  render(main, h('h1', {}, I18N.t('parties')), partyTable('parties-nation', a), h('div.grid2', {}, charts));
 }
 
 /* Seats and chiefs of a party on the first of each month, and defections. */
 async function viewParty(main, id) {
   if (!Parties.byId[id]) { notFound(main, `${I18N.t('noSuchParty')}: ${id}`); return; }
-  const [m, ledger] = await Promise.all([mandate(), api(`/elections/${App.id}/ledger`)]);
-  const rows = m.memberships;  /* [person, commune, party, role, start, end, start_reason, end_reason] */
-  const months = [];
-  for (let d = new Date(m.from.slice(0, 7) + '-01T00:00:00Z'); d.toISOString().slice(0, 10) <= m.until;
-       d.setUTCMonth(d.getUTCMonth() + 1)) months.push(d.toISOString().slice(0, 10));
-  months[0] = m.from;
-  const count = (role, day) => rows.filter(r => r[2] === id && r[3] === role && r[4] <= day && (!r[5] || r[5] > day)).length;
-  const seats = months.map(d => [d, count('councillor', d)]);
-  const chiefs = months.map(d => [d, count('chief', d)]);
+  const [m, ledger] = await Promise.all([mandate(), api(`/elections/${App.id}/ledger`), Vendor.need('plot')]);
+  const rows = m.memberships;
+  const months = mandateMonths(m);
+  const days = chartDays(m, ledger, months);
+  const seats = days.map(d => [d, holding(rows, id, 'councillor', d)]);
+  const chiefs = days.map(d => [d, holding(rows, id, 'chief', d)]);
+  const atMonth = d => seats.findIndex(p => p[0] === d);
   const partyOf = {};
   for (const r of rows) if (r[3] === 'councillor' && !(r[0] in partyOf)) partyOf[r[0]] = r[2];
   const byMonth = {};
@@ -217,21 +265,18 @@ async function viewParty(main, id) {
     if (from === id) byMonth[mon].left++;
   }
   const defs = Object.values(byMonth).filter(x => x.joined || x.left).sort((a, b) => a.month < b.month ? -1 : 1);
-  /* the mandate's events on the chart: dissolutions (the ledger's, and the
-     registry's date for this party) */
-  const marks = ledger.events.filter(e => e.type === 'dissolve')
-    .map(e => ({date: e.date, label: `${Parties.name(e.party)} ${I18N.t('dissolvedWord')}`}));
   const dissolved = Parties.byId[id].dissolved;
-  if (dissolved && !marks.some(x => x.date === dissolved)) marks.push({date: dissolved, label: I18N.t('dissolvedWord')});
-  render(main, h('nav.crumbs', {}, h('a', {href: '#/parties'}, I18N.t('parties'))),
+  render(main, h('nav.crumbs', {'aria-label': I18N.t('breadcrumbs')}, h('a', {href: '#/parties'}, I18N.t('parties'))),
     h('h1', {}, Parties.label(id)),
     dissolved ? h('p', {'data-dissolved': dissolved}, `${I18N.t('dissolvedOn')} ${I18N.date(dissolved)}`) : null,
     lineChart(I18N.t('overTime'), [{label: I18N.t('seats'), colour: Parties.colour(id), points: seats},
-                                   {label: I18N.t('chiefs'), colour: '#444', points: chiefs}], marks),
+                                   {label: I18N.t('chiefs'), colour: '#444', dash: '5 3', points: chiefs}],
+              eventMarks(ledger, [id])),
     table('series-' + id, [{key: 'date', label: I18N.t('date'), fmt: v => I18N.date(v)},
       {key: 'seats', label: I18N.t('seats'), num: true}, {key: 'chiefs', label: I18N.t('chiefs'), num: true}],
-      months.map((d, i) => ({date: d, seats: seats[i][1], chiefs: chiefs[i][1]}))),
+      months.map(d => ({date: d, seats: seats[atMonth(d)][1], chiefs: chiefs[atMonth(d)][1]}))),
     h('h2', {}, I18N.t('defections')),
+    defectionChart(I18N.t('defections'), defs),
     table('defections-' + id, [{key: 'month', label: I18N.t('month'), fmt: v => I18N.month(v)},
       {key: 'joined', label: I18N.t('joined'), num: true}, {key: 'left', label: I18N.t('left'), num: true}], defs));
 }
