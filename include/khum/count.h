@@ -353,7 +353,7 @@ void khum_tally_free(khum_tally *t);
  * province and nation change by the difference, and only that commune is
  * allocated again (with its seed from lots). The result equals
  * khum_tally_run over the forms that count now (test_count's property test
- * and `khum reconcile --live` check it). Each re-allocation takes memory of
+ * and `khum reconcile` check it). Each re-allocation takes memory of
  * the tally's arena: rebuild once `reallocations` passes the communes. */
 khum_code khum_tally_track(khum_tally *t, const khum_election *e, khum_err *err);
 khum_code khum_tally_update(khum_tally *t, const khum_election *e, const char *station,

@@ -7,7 +7,7 @@
  * district, province and nation, the form's difference is applied to the
  * commune, the commune alone is allocated again, and it goes back up. Sums
  * are integers, so the order forms arrive in cannot matter; the property
- * test in test_count.c and `khum reconcile --live` hold it to a full count.
+ * test in test_count.c and `khum reconcile` hold it to a full count.
  */
 #include <stdlib.h>
 #include <string.h>
