@@ -1,6 +1,9 @@
 -- entries.lua (wrk): POST first entries of distinct stations. Each wrk
 -- thread takes every Nth line of bodies.txt ("station<TAB>json"), so no two
--- requests key the same station.
+-- requests key the same station. Arguments: bodies.txt N token election
+-- [token2]. With a second token (bench/night) request k keys station k/2
+-- with each token in turn: two clerks' entries agree and the form is
+-- accepted, so the results move.
 local threads = {}
 local counter = 0
 
@@ -21,19 +24,22 @@ function init(args)
         end
         i = i + 1
     end
-    next_i = 1
+    next_k = 0
     args_election = args[4]
+    tokens = {"Bearer " .. args[3]}
+    if args[5] then tokens[2] = "Bearer " .. args[5] end
     wrk.method = "POST"
     wrk.headers["Content-Type"] = "application/json"
-    wrk.headers["Authorization"] = "Bearer " .. args[3]
 end
 
 function request()
-    local k = next_i
-    next_i = next_i + 1
-    if k > #stations then k = #stations end
-    return wrk.format(nil, "/api/v1/elections/" .. args_election .. "/forms/" .. stations[k] ..
-                      "/entries", nil, bodies[k])
+    local k = next_k
+    next_k = next_k + 1
+    local s = math.floor(k / #tokens) + 1
+    if s > #stations then s = #stations end
+    wrk.headers["Authorization"] = tokens[k % #tokens + 1]
+    return wrk.format(nil, "/api/v1/elections/" .. args_election .. "/forms/" .. stations[s] ..
+                      "/entries", nil, bodies[s])
 end
 
 function response(status, headers, body)

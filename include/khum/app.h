@@ -103,8 +103,40 @@ khum_code khum_app_draw_lots(khum_store *s, const khum_election *e, const char *
 /* Tabulate the current results (accepted or official forms, recorded lots). */
 khum_code khum_app_tally(khum_store *s, const khum_election *e, khum_tally *t, khum_err *err);
 
+/* ---- the live tally (live_app.c) ---------------------------------------------------- */
+
+/* The same tally kept up to date form by form (khum_tally_track): the
+ * recorded lots go to arena a, for khum_tally_update. */
+khum_code khum_app_tally_live(khum_store *s, const khum_election *e, khum_tally *t,
+                              khum_arena *a, khum_commune_lots **lots, size_t *nlots,
+                              khum_err *err);
+
+/* What changed for the live tally of election e after audit event `after`:
+ * each station a form event touched, with the form that counts for it now
+ * (NULL: none). `rebuild` when an event changes more than forms (an import,
+ * lots, official results, an explanation, or more events than are worth
+ * following): count again. Read in a transaction of its own; applying a
+ * station's current form twice changes nothing, so a form written after
+ * `last` is simply applied again later. */
+typedef struct khum_live_change {
+    const char *station;
+    const khum_form *form;
+} khum_live_change;
+
+typedef struct khum_live_changes {
+    khum_live_change *items;
+    size_t n;
+    int64_t last;   /* the newest event read (after, when none) */
+    bool rebuild;
+} khum_live_changes;
+
+khum_code khum_app_live_changes(khum_store *s, const khum_election *e, int64_t after,
+                                khum_arena *a, khum_live_changes *out, khum_err *err);
+
 /* Reconcile the stored official totals with the current forms; the
- * differences go to out (R.4xx). */
+ * differences go to out (R.4xx). The forms are also replayed one by one
+ * through the live tally, in the reverse order, and any area where it does
+ * not equal the full count is a difference too (TLY.890). */
 khum_code khum_app_reconcile(khum_store *s, const khum_election *e, khum_diags *out,
                              khum_err *err);
 

@@ -317,6 +317,12 @@ typedef struct khum_tally {
     const char **pslot;               /* tally.c's own: party name pointer -> index */
     int *pslot_index;
     size_t pslot_mask;
+    /* tally_live.c's own (khum_tally_track): each station's counted figures,
+     * the 8 fixed ones then the votes per party, so a form can be replaced. */
+    int64_t *kept;
+    unsigned char *counted;           /* per station: 1 when its form counts */
+    size_t nstations;
+    size_t reallocations;             /* communes allocated again by khum_tally_update */
 } khum_tally;
 
 /* Lots recorded for a commune (seed drawn by the commission). */
@@ -339,6 +345,23 @@ khum_code khum_tally_add(khum_tally *t, const khum_election *e, const khum_form 
 khum_code khum_tally_end(khum_tally *t, const khum_election *e, const khum_commune_lots *lots,
                          size_t nlots, khum_err *err);
 void khum_tally_free(khum_tally *t);
+/* A live tally, kept up to date one form at a time (the server's results on
+ * election night). khum_tally_track, between khum_tally_begin and the first
+ * khum_tally_add, makes the tally remember each station's counted figures;
+ * khum_tally_update then replaces the form counted for one station (f NULL:
+ * none counts any more) in O(lists): the station's commune, district,
+ * province and nation change by the difference, and only that commune is
+ * allocated again (with its seed from lots). The result equals
+ * khum_tally_run over the forms that count now (test_count's property test
+ * and `khum reconcile` check it). Each re-allocation takes memory of
+ * the tally's arena: rebuild once `reallocations` passes the communes. */
+khum_code khum_tally_track(khum_tally *t, const khum_election *e, khum_err *err);
+khum_code khum_tally_update(khum_tally *t, const khum_election *e, const char *station,
+                            const khum_form *f, const khum_commune_lots *lots, size_t nlots,
+                            khum_err *err);
+/* Do two tallies of one election agree on every figure of every area? The
+ * first difference is named in err (TLY.890). */
+khum_code khum_tally_compare(const khum_tally *a, const khum_tally *b, khum_err *err);
 int khum_tally_party_index(const khum_tally *t, const char *party);
 /* The area of the tally with this code (any level; "" the nation), or NULL. */
 const khum_tally_area *khum_tally_area_find(const khum_tally *t, const char *code);

@@ -49,6 +49,18 @@ khum_code khum_store_begin(khum_store *s, khum_err *err);
 khum_code khum_store_commit(khum_store *s, khum_err *err);
 void khum_store_rollback(khum_store *s);
 
+/* Group commit (the server's writer thread, #17): between
+ * khum_store_batch_begin and khum_store_batch_commit, khum_store_begin,
+ * _commit and _rollback become a savepoint, its release and a rollback to
+ * it, so each operation of the batch still succeeds or changes nothing on
+ * its own, in order (the audit chain's), while the batch shares one commit
+ * and one flush to disk. Nothing of a batch is durable before
+ * khum_store_batch_commit returns KHUM_OK, so nothing of it may be
+ * acknowledged before; khum_store_batch_rollback drops the whole batch. */
+khum_code khum_store_batch_begin(khum_store *s, khum_err *err);
+khum_code khum_store_batch_commit(khum_store *s, khum_err *err);
+void khum_store_batch_rollback(khum_store *s);
+
 /* How long khum_store_begin waits for another writer's lock before failing,
  * in milliseconds (SQLite's default is 5000; PostgreSQL waits without end).
  * Tests that interleave two connections use 0: fail at once, never hang. */
@@ -228,6 +240,10 @@ khum_code khum_store_put_forms_fresh(khum_store *s, const char *election, const 
  * version. Forms live in arena a. */
 khum_code khum_store_current_forms(khum_store *s, const char *election, khum_arena *a,
                                    khum_form **forms, size_t *n, khum_err *err);
+/* The one form of a station that counts now, or *form NULL when none does
+ * (the live tally's query: the same rule as khum_store_current_forms). */
+khum_code khum_store_current_form(khum_store *s, const char *election, const char *station,
+                                  khum_arena *a, khum_form **form, khum_err *err);
 /* How many stations of the election have any form version at all. */
 khum_code khum_store_count_form_versions(khum_store *s, const char *election, int64_t *n,
                                          khum_err *err);

@@ -56,4 +56,9 @@ khum_code app_lots_before_official(khum_store *s, const khum_election *e, const 
 /* [{"path","sha256","rows"}...] of an import's source files (import_app.c). */
 json_t *app_files_json(const khum_import_file *files, size_t n);
 
+/* The live tally replayed against the full count t (live_app.c): a
+ * difference goes to out as TLY.890. */
+khum_code app_live_check(khum_store *s, const khum_election *e, const khum_tally *t,
+                         khum_diags *out, khum_err *err);
+
 #endif

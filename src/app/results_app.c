@@ -246,6 +246,8 @@ khum_code khum_app_reconcile(khum_store *s, const khum_election *e, khum_diags *
     size_t n;
     if (!(rc = khum_store_official_totals(s, e->id, &a, &rows, &n, err)))
         khum_tally_reconcile(&t, rows, n, out, NULL);
+    if (!rc)
+        rc = app_live_check(s, e, &t, out, err);
     khum_arena_free(&a);
     khum_tally_free(&t);
     return rc;

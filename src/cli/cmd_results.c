@@ -151,7 +151,9 @@ static const char reconcile_help[] =
     "\n"
     "Recompute every level (commune, district, province, nation) from the\n"
     "station forms and compare with the stored official totals; list each\n"
-    "difference (R.403). Exit 0 when everything matches, 1 otherwise.\n";
+    "difference (R.403). The forms are also entered one by one, in another\n"
+    "order, into the live tally the server keeps: it must equal the full count\n"
+    "(TLY.890). Exit 0 when everything matches, 1 otherwise.\n";
 
 int cmd_reconcile(int argc, char **argv)
 {

@@ -44,24 +44,29 @@ static khum_code area_init(khum_tally *t, khum_tally_area *a, const char *code, 
 
 static void area_add(khum_tally_area *to, const khum_tally_area *from, size_t np)
 {
-    to->registered += from->registered;
-    to->received += from->received;
-    to->cast += from->cast;
-    to->spoiled += from->spoiled;
-    to->unused += from->unused;
-    to->valid += from->valid;
-    to->invalid += from->invalid;
-    to->blank += from->blank;
-    to->stations_expected += from->stations_expected;
-    to->stations_reported += from->stations_reported;
-    to->seats_total += from->seats_total;
-    to->communes += from->level == 3 ? 1 : from->communes;
-    to->communes_allocated += from->level == 3 ? (from->complete ? 1 : 0)
-                                               : from->communes_allocated;
+    tally_area_add(to, from, np, 1);
+}
+
+void tally_area_add(khum_tally_area *to, const khum_tally_area *from, size_t np, int sign)
+{
+    to->registered += sign * from->registered;
+    to->received += sign * from->received;
+    to->cast += sign * from->cast;
+    to->spoiled += sign * from->spoiled;
+    to->unused += sign * from->unused;
+    to->valid += sign * from->valid;
+    to->invalid += sign * from->invalid;
+    to->blank += sign * from->blank;
+    to->stations_expected += sign * from->stations_expected;
+    to->stations_reported += sign * from->stations_reported;
+    to->seats_total += sign * from->seats_total;
+    to->communes += sign * (from->level == 3 ? 1 : from->communes);
+    to->communes_allocated += sign * (from->level == 3 ? (from->complete ? 1 : 0)
+                                                       : from->communes_allocated);
     for (size_t p = 0; p < np; p++) {
-        to->votes[p] += from->votes[p];
-        to->seats[p] += from->seats[p];
-        to->chiefs[p] += from->chiefs[p];
+        to->votes[p] += sign * from->votes[p];
+        to->seats[p] += sign * from->seats[p];
+        to->chiefs[p] += sign * from->chiefs[p];
     }
 }
 
@@ -82,7 +87,7 @@ static khum_code collect_parties(const khum_election *e, khum_tally *t)
     return KHUM_OK;
 }
 
-static const char *lots_for(const khum_commune_lots *lots, size_t n, const char *commune)
+const char *tally_lots_for(const khum_commune_lots *lots, size_t n, const char *commune)
 {
     for (size_t i = 0; i < n; i++)
         if (strcmp(lots[i].commune, commune) == 0)
@@ -140,9 +145,9 @@ khum_code khum_tally_alloc_input(const khum_election *e, const khum_tally *t, si
     return KHUM_OK;
 }
 
-static khum_code allocate_commune(const khum_election *e, const khum_election_commune *ec,
-                                  khum_tally *t, khum_tally_commune *c, const char *seed,
-                                  khum_err *err)
+khum_code tally_allocate_commune(const khum_election *e, const khum_election_commune *ec,
+                                 khum_tally *t, khum_tally_commune *c, const char *seed,
+                                 khum_err *err)
 {
     khum_alloc_rules r;
     khum_alloc_input in;
@@ -169,7 +174,7 @@ static khum_code allocate_commune(const khum_election *e, const khum_election_co
     return KHUM_OK;
 }
 
-static int area_code_cmp(const void *key, const void *a)
+int tally_area_code_cmp(const void *key, const void *a)
 {
     return strcmp((const char *)key, ((const khum_tally_area *)a)->code);
 }
@@ -204,7 +209,8 @@ static khum_code make_level(khum_tally *t, const khum_election *e, int level,
     for (size_t i = 0; i < t->ncommunes; i++) {
         const khum_election_commune *ec = &e->communes[i];
         const char *code = commune_parent(ec, level);
-        khum_tally_area *a = *code && *n ? bsearch(code, v, *n, sizeof *v, area_code_cmp) : NULL;
+        khum_tally_area *a = *code && *n ? bsearch(code, v, *n, sizeof *v, tally_area_code_cmp)
+                                         : NULL;
         if (!a)
             continue;
         if (level == 2)
@@ -305,6 +311,8 @@ khum_code khum_tally_add(khum_tally *t, const khum_election *e, const khum_form 
         if (p >= 0)
             a->votes[p] += f->votes[k];
     }
+    if (t->kept)
+        tally_keep(t, (size_t)(st - e->stations), f);
     return KHUM_OK;
 }
 
@@ -315,8 +323,9 @@ khum_code khum_tally_end(khum_tally *t, const khum_election *e, const khum_commu
         khum_tally_commune *c = &t->communes[i];
         if (c->area.stations_reported != c->area.stations_expected)
             continue;
-        khum_code rc = allocate_commune(e, &e->communes[i], t, c,
-                                        lots_for(lots, nlots, e->communes[i].code), err);
+        khum_code rc = tally_allocate_commune(e, &e->communes[i], t, c,
+                                              tally_lots_for(lots, nlots, e->communes[i].code),
+                                              err);
         if (rc)
             return rc;
         c->area.complete = c->allocated && !c->posts_by_lot_pending;
@@ -358,9 +367,9 @@ const khum_tally_area *khum_tally_area_find(const khum_tally *t, const char *cod
         return &t->nation;
     const khum_tally_area *a = NULL;
     if (t->nprovinces)  /* bsearch wants an array, even of no element */
-        a = bsearch(code, t->provinces, t->nprovinces, sizeof *a, area_code_cmp);
+        a = bsearch(code, t->provinces, t->nprovinces, sizeof *a, tally_area_code_cmp);
     if (!a && t->ndistricts)
-        a = bsearch(code, t->districts, t->ndistricts, sizeof *a, area_code_cmp);
+        a = bsearch(code, t->districts, t->ndistricts, sizeof *a, tally_area_code_cmp);
     for (size_t i = 0; !a && i < t->ncommunes; i++)  /* election order, not always sorted */
         if (strcmp(t->communes[i].area.code, code) == 0)
             a = &t->communes[i].area;

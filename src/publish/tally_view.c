@@ -1,7 +1,9 @@
 /*
  * tally_view.c (publish): loading a tally with its context, and writing it as a text
  * table, CSV (one row per area and party) or JSON. Percentages are printed
- * from integers (basis points), never from floating point.
+ * from integers (basis points), never from floating point. The tally is a
+ * live one (khum_tally_track): the server follows changed forms into it
+ * (tally_view_apply) instead of loading it again.
  */
 #include <jansson.h>
 #include <stdlib.h>
@@ -23,7 +25,7 @@ khum_code tally_view_load(khum_store *s, const char *election, tally_view *v, kh
         khum_arena_free(&v->arena);
         return rc;
     }
-    if ((rc = khum_app_tally(s, &v->e, &v->t, err)) ||
+    if ((rc = khum_app_tally_live(s, &v->e, &v->t, &v->arena, &v->lots, &v->nlots, err)) ||
         (rc = khum_store_area_names(s, &v->arena, &v->names, &v->nnames, err)) ||
         (rc = khum_store_official_communes(s, v->e.id, &v->arena, &v->official,
                                            &v->nofficial, err)) ||
@@ -31,6 +33,20 @@ khum_code tally_view_load(khum_store *s, const char *election, tally_view *v, kh
         (rc = khum_store_list_parties(s, &v->arena, &v->parties, &v->nparties, err)))
         tally_view_free(v);
     return rc;
+}
+
+khum_code tally_view_apply(tally_view *v, const khum_live_changes *c, khum_err *err)
+{
+    khum_code rc = KHUM_OK;
+    for (size_t i = 0; i < c->n && !rc; i++)
+        rc = khum_tally_update(&v->t, &v->e, c->items[i].station, c->items[i].form, v->lots,
+                               v->nlots, err);
+    return rc;
+}
+
+bool tally_view_worn(const tally_view *v)
+{
+    return v->t.reallocations > 2 * v->t.ncommunes + 64;
 }
 
 void tally_view_free(tally_view *v)

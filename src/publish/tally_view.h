@@ -6,6 +6,7 @@
 #ifndef KHUM_TALLY_VIEW_H
 #define KHUM_TALLY_VIEW_H
 
+#include "khum/app.h"
 #include "khum/count.h"
 #include "khum/store.h"
 
@@ -21,10 +22,19 @@ typedef struct tally_view {
     size_t nexpl;
     khum_party *parties;            /* the registry, for names and colours */
     size_t nparties;
+    khum_commune_lots *lots;        /* for the communes the live tally allocates again */
+    size_t nlots;
 } tally_view;
 
 khum_code tally_view_load(khum_store *s, const char *election, tally_view *v, khum_err *err);
 void tally_view_free(tally_view *v);
+/* Follow the forms that changed (khum_app_live_changes, read beforehand
+ * without touching the view): each replaces its station's in the live
+ * tally. On an error the view is inconsistent: load it again. */
+khum_code tally_view_apply(tally_view *v, const khum_live_changes *c, khum_err *err);
+/* Has the live tally allocated communes again so often (each keeps its
+ * protocol in the view's arena) that a fresh load should replace it? */
+bool tally_view_worn(const tally_view *v);
 const khum_tally_area *tally_view_area(const tally_view *v, const char *code);
 /* True when the commune of this code is in the election and lies in area. */
 bool tally_view_commune_within(const tally_view *v, const char *commune, const char *area);

@@ -776,10 +776,16 @@ bool api_read(srv_req *r)
     if (key && srv_cache_get(r, key))
         return true;
     if (!strcmp(s0, "health")) {
-        srv_json(r, 200, json_pack("{s:s,s:s,s:i,s:I}", "status", "ok", "backend",
-                                   khum_store_backend(r->store), "schema",
+        long ops, batches;
+        srv_writer_counts(r->srv, &ops, &batches);
+        srv_json(r, 200, json_pack("{s:s,s:s,s:i,s:I,s:{s:I,s:I},s:{s:I,s:I}}", "status", "ok",
+                                   "backend", khum_store_backend(r->store), "schema",
                                    khum_store_schema_version(r->store), "data_version",
-                                   (json_int_t)r->version));
+                                   (json_int_t)r->version, "tally", "loads",
+                                   (json_int_t)atomic_load(&r->srv->tally_loads), "follows",
+                                   (json_int_t)atomic_load(&r->srv->tally_follows),
+                                   "writes", "operations", (json_int_t)ops, "batches",
+                                   (json_int_t)batches));
         return true;
     }
     if (!strcmp(s0, "elections") && r->nseg == 1)

@@ -268,6 +268,40 @@ static bool read_form(srv_req *r, json_t *b, const char *station, khum_form *f)
     return true;
 }
 
+/* One form write with its arguments, run by the writer thread in a batch
+ * (srv_batched: group commit) while the request's thread waits. */
+typedef struct form_op {
+    khum_action what;
+    const khum_election *e;
+    const char *user, *station, *a1, *a2;
+    const khum_form *f;
+    khum_entry_action ea;
+    khum_entry_outcome *o;
+    int *version;
+    khum_err *err;
+} form_op;
+
+static khum_code run_form_op(khum_store *s, void *ctx)
+{
+    const form_op *x = ctx;
+    switch (x->what) {
+    case KHUM_DO_ENTER:
+        return khum_app_enter(s, x->e, x->user, x->f, x->o, x->err);
+    case KHUM_DO_RESOLVE:
+        return khum_app_resolve(s, x->e, x->user, x->station, x->ea, x->a1, x->o, x->err);
+    case KHUM_DO_EXPLAIN:
+        return khum_app_explain(s, x->e, x->user, x->station, x->a1, x->a2, x->o, x->err);
+    default:
+        return khum_app_correct(s, x->e, x->user, x->station, x->a1, x->a2, x->version,
+                                x->err);
+    }
+}
+
+static khum_code form_op_run(srv_req *r, form_op op)
+{
+    return srv_batched(r->srv, run_form_op, &op, op.err);
+}
+
 static void form_write(srv_req *r, srv_election *el, const char *station, const char *what)
 {
     const khum_station *st = khum_election_station_find(&el->e, station);
@@ -294,7 +328,8 @@ static void form_write(srv_req *r, srv_election *el, const char *station, const 
         khum_form f;
         if (!read_form(r, b, station, &f))
             bad = true;
-        else if ((rc = khum_app_enter(r->store, &el->e, r->sess.user, &f, &o, &err)))
+        else if ((rc = form_op_run(r, (form_op){.what = act, .e = &el->e, .user = r->sess.user,
+                                                .f = &f, .o = &o, .err = &err})))
             refused(r, &err, &o.checks);
         ok_status = 201;
     } else if (act == KHUM_DO_RESOLVE) {
@@ -309,21 +344,26 @@ static void form_write(srv_req *r, srv_election *el, const char *station, const 
             bad = true;
         }
         const char *why = bad ? NULL : str_field(r, b, "reason", false, &bad);
-        if (!bad && (rc = khum_app_resolve(r->store, &el->e, r->sess.user, station, ea, why,
-                                           &o, &err)))
+        if (!bad && (rc = form_op_run(r, (form_op){.what = act, .e = &el->e,
+                                                   .user = r->sess.user, .station = station,
+                                                   .ea = ea, .a1 = why, .o = &o, .err = &err})))
             srv_fail(r, 0, &err);
     } else if (act == KHUM_DO_EXPLAIN) {
         const char *code = str_field(r, b, "code", true, &bad);
         const char *text = bad ? NULL : str_field(r, b, "text", true, &bad);
-        if (!bad && (rc = khum_app_explain(r->store, &el->e, r->sess.user, station, code, text,
-                                           &o, &err)))
+        if (!bad && (rc = form_op_run(r, (form_op){.what = act, .e = &el->e,
+                                                   .user = r->sess.user, .station = station,
+                                                   .a1 = code, .a2 = text, .o = &o,
+                                                   .err = &err})))
             srv_fail(r, 0, &err);
     } else {
         const char *reason = str_field(r, b, "reason", true, &bad);
         const char *ref = bad ? NULL : str_field(r, b, "reference", true, &bad);
         int version = 0;
-        if (!bad && (rc = khum_app_correct(r->store, &el->e, r->sess.user, station, reason, ref,
-                                           &version, &err)))
+        if (!bad && (rc = form_op_run(r, (form_op){.what = act, .e = &el->e,
+                                                   .user = r->sess.user, .station = station,
+                                                   .a1 = reason, .a2 = ref,
+                                                   .version = &version, .err = &err})))
             srv_fail(r, 0, &err);
         if (!bad && !rc)
             srv_json(r, 201, json_pack("{s:s,s:i,s:s}", "station", station, "version", version,

@@ -513,7 +513,7 @@ khum_code khum_server_start(const khum_server_opts *o, khum_server **out, khum_e
     khum_code rc;
     if ((rc = resolve_dir(o->web_dir, s->web, "web", err)) ||
         (rc = resolve_dir(o->publish_dir, s->pub, "publication", err)) ||
-        (rc = open_pool(s, err))) {
+        (rc = open_pool(s, err)) || (rc = srv_writer_start(s, err))) {
         khum_server_stop(s);
         return rc;
     }
@@ -561,6 +561,7 @@ void khum_server_stop(khum_server *s)
             usleep(10000);
         MHD_stop_daemon(s->d);
     }
+    srv_writer_stop(s);
     for (int i = 0; s->pool && i < s->npool; i++)
         khum_store_close(s->pool[i]);
     free(s->pool);

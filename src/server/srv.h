@@ -24,11 +24,15 @@
 #define SRV_MAX_SEGS 8
 #define SRV_LIMIT_SLOTS 512
 
-/* A tally view of one data version, shared by the requests that use it. */
+/* A tally view of one data version, shared by the requests that use it.
+ * The newest one follows changed forms in place (srv_data.c): readers hold
+ * its read lock while they use it, the one follower the write lock while it
+ * applies them. */
 typedef struct srv_view {
     tally_view v;
     int64_t version;
     int refs;
+    pthread_rwlock_t lock;
 } srv_view;
 
 typedef struct srv_election {
@@ -67,6 +71,8 @@ struct khum_server {
     size_t cache_cap, cache_n;
     srv_limit limits[SRV_LIMIT_SLOTS];
     atomic_int active;
+    atomic_long tally_loads, tally_follows;  /* full loads of a view, changes followed */
+    struct srv_writer *writer;  /* the form writes' single writer thread (srv_batch.c) */
 };
 
 typedef struct srv_req {
@@ -129,6 +135,19 @@ void srv_elections_free(khum_server *s);
 int srv_limit_check(khum_server *s, const char *key, int max);
 void srv_limit_fail(khum_server *s, const char *key);
 void srv_limit_clear(khum_server *s, const char *key);
+
+/* srv_batch.c: group commit. One writer thread with its own connection
+ * takes the queued operations in batches of one transaction (one commit and
+ * one flush for all of them); each operation is a savepoint of its own
+ * (khum_store_batch_begin), so it succeeds or changes nothing alone.
+ * srv_batched returns the operation's result once its batch is committed:
+ * a caller acknowledges only what is durable. */
+khum_code srv_writer_start(khum_server *s, khum_err *err);
+void srv_writer_stop(khum_server *s);
+khum_code srv_batched(khum_server *s, khum_code (*op)(khum_store *st, void *ctx), void *ctx,
+                      khum_err *err);
+/* Operations batched so far and the batches they went in. */
+void srv_writer_counts(khum_server *s, long *ops, long *batches);
 
 /* api_read.c, api_write.c: true when the route exists (a response is set). */
 bool api_read(srv_req *r);

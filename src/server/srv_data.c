@@ -1,11 +1,16 @@
 /*
  * srv_data.c: what the server keeps between requests. Elections are loaded
- * once (a stored definition never changes). A tally view is built for one
- * data version and shared; when the audit head moves on, the next request
- * builds a new one and the old one is freed once its last reader is done.
+ * once (a stored definition never changes). A tally view is built once and
+ * shared; when the audit head moves on, the next request asks the store
+ * what changed since the view's version (khum_app_live_changes: the audit
+ * log is the change sequence) and follows the changed forms into the view
+ * in place, O(lists) each, under the view's write lock; readers hold its
+ * read lock. Only what a form cannot say (an import, lots, official results)
+ * builds a new view, and the old one is freed once its last reader is done.
  * Read responses are cached by URL and data version. Login failures are
  * counted per user and per address in a small table.
  */
+#define _GNU_SOURCE   /* a rwlock that prefers its writer (glibc) */
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -71,53 +76,106 @@ static srv_view *view_current(khum_server *s, srv_election *el, int64_t version)
     return v;
 }
 
-khum_code srv_view_get(srv_req *r, srv_election *el, srv_view **out, khum_err *err)
-{
-    khum_server *s = r->srv;
-    if ((*out = view_current(s, el, r->version)))
-        return KHUM_OK;
-    pthread_mutex_lock(&el->build);
-    if ((*out = view_current(s, el, r->version))) {
-        pthread_mutex_unlock(&el->build);
-        return KHUM_OK;
-    }
-    srv_view *v = calloc(1, sizeof *v);
-    khum_code rc = v ? tally_view_load(r->store, el->e.id, &v->v, err)
-                     : khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
-    if (rc) {
-        free(v);
-        pthread_mutex_unlock(&el->build);
-        return rc;
-    }
-    v->version = r->version;
-    v->refs = 2;  /* the election's and this request's */
-    pthread_mutex_lock(&s->mu);
-    srv_view *old = el->view;
-    el->view = v;
-    pthread_mutex_unlock(&s->mu);
-    if (old)
-        srv_view_put(s, old);
-    pthread_mutex_unlock(&el->build);
-    *out = v;
-    return KHUM_OK;
-}
-
-void srv_view_put(khum_server *s, srv_view *v)
+/* One reference less; the last one frees the view. */
+static void view_unref(khum_server *s, srv_view *v)
 {
     pthread_mutex_lock(&s->mu);
     bool last = --v->refs == 0;
     pthread_mutex_unlock(&s->mu);
     if (last) {
         tally_view_free(&v->v);
+        pthread_rwlock_destroy(&v->lock);
         free(v);
     }
+}
+
+/* Follow what changed since v's version into v: read without any lock on
+ * the view (its readers go on), then apply under its write lock, which
+ * prefers the writer so that 64 readers cannot starve it. False when a
+ * form-by-form update cannot follow: build a new view. */
+static bool view_follow(srv_req *r, srv_election *el, srv_view *v)
+{
+    khum_arena a;
+    khum_arena_init(&a, 0);
+    khum_live_changes c;
+    khum_err err;
+    khum_err_clear(&err);
+    bool ok = !tally_view_worn(&v->v) &&
+              !khum_app_live_changes(r->store, &el->e, v->version, &a, &c, &err) && !c.rebuild;
+    if (ok) {
+        pthread_rwlock_wrlock(&v->lock);
+        ok = !tally_view_apply(&v->v, &c, &err);
+        pthread_mutex_lock(&r->srv->mu);
+        v->version = !ok ? -1 : c.last > r->version ? c.last : r->version;
+        pthread_mutex_unlock(&r->srv->mu);
+        pthread_rwlock_unlock(&v->lock);
+        atomic_fetch_add(&r->srv->tally_follows, ok);
+    }
+    khum_arena_free(&a);
+    return ok;
+}
+
+static khum_code view_build(srv_req *r, srv_election *el, srv_view **out, khum_err *err)
+{
+    khum_server *s = r->srv;
+    srv_view *v = calloc(1, sizeof *v);
+    khum_code rc = v ? tally_view_load(r->store, el->e.id, &v->v, err)
+                     : khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
+    if (rc) {
+        free(v);
+        return rc;
+    }
+    pthread_rwlockattr_t at;
+    pthread_rwlockattr_init(&at);
+#ifdef __GLIBC__
+    pthread_rwlockattr_setkind_np(&at, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+#endif
+    pthread_rwlock_init(&v->lock, &at);
+    pthread_rwlockattr_destroy(&at);
+    v->version = r->version;
+    v->refs = 2;  /* the election's and this request's */
+    atomic_fetch_add(&s->tally_loads, 1);
+    pthread_mutex_lock(&s->mu);
+    srv_view *old = el->view;
+    el->view = v;
+    pthread_mutex_unlock(&s->mu);
+    if (old)
+        view_unref(s, old);
+    *out = v;
+    return KHUM_OK;
+}
+
+/* The view at r's data version or newer, read-locked until srv_view_put. */
+khum_code srv_view_get(srv_req *r, srv_election *el, srv_view **out, khum_err *err)
+{
+    khum_server *s = r->srv;
+    khum_code rc = KHUM_OK;
+    if (!(*out = view_current(s, el, r->version))) {
+        pthread_mutex_lock(&el->build);
+        if (!(*out = view_current(s, el, 0))) {  /* none at all yet */
+            rc = view_build(r, el, out, err);
+        } else if ((*out)->version < r->version && !view_follow(r, el, *out)) {
+            view_unref(s, *out);
+            rc = view_build(r, el, out, err);
+        }
+        pthread_mutex_unlock(&el->build);
+    }
+    if (!rc)
+        pthread_rwlock_rdlock(&(*out)->lock);
+    return rc;
+}
+
+void srv_view_put(khum_server *s, srv_view *v)
+{
+    pthread_rwlock_unlock(&v->lock);
+    view_unref(s, v);
 }
 
 void srv_elections_free(khum_server *s)
 {
     for (int i = 0; i < s->nel; i++) {
         if (s->el[i]->view)
-            srv_view_put(s, s->el[i]->view);
+            view_unref(s, s->el[i]->view);
         khum_election_free(&s->el[i]->e);
         pthread_mutex_destroy(&s->el[i]->build);
         free(s->el[i]);

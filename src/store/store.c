@@ -132,19 +132,48 @@ khum_code khum_store_begin(khum_store *s, khum_err *err)
     /* Take the writers' lock now, so a concurrent writer waits here rather
      * than failing half-way through an import. */
     store_notes_clear(s);
-    return db_begin(s->db, err);
+    return s->batch ? db_exec(s->db, "SAVEPOINT khum_op", err) : db_begin(s->db, err);
 }
 
 khum_code khum_store_commit(khum_store *s, khum_err *err)
 {
     store_notes_clear(s);
-    return db_exec(s->db, "COMMIT", err);
+    return db_exec(s->db, s->batch ? "RELEASE SAVEPOINT khum_op" : "COMMIT", err);
 }
 
 void khum_store_rollback(khum_store *s)
 {
     store_notes_clear(s);
-    db_exec(s->db, "ROLLBACK", NULL);
+    if (!s->batch) {
+        db_exec(s->db, "ROLLBACK", NULL);
+        return;
+    }
+    db_exec(s->db, "ROLLBACK TO SAVEPOINT khum_op", NULL);
+    db_exec(s->db, "RELEASE SAVEPOINT khum_op", NULL);
+}
+
+khum_code khum_store_batch_begin(khum_store *s, khum_err *err)
+{
+    store_notes_clear(s);
+    khum_code rc = db_begin(s->db, err);
+    s->batch = rc == KHUM_OK;
+    return rc;
+}
+
+khum_code khum_store_batch_commit(khum_store *s, khum_err *err)
+{
+    s->batch = false;
+    store_notes_clear(s);
+    khum_code rc = db_exec(s->db, "COMMIT", err);
+    if (rc)
+        db_exec(s->db, "ROLLBACK", NULL);
+    return rc;
+}
+
+void khum_store_batch_rollback(khum_store *s)
+{
+    s->batch = false;
+    khum_store_rollback(s);
 }
 
 khum_code khum_store_set_lock_wait(khum_store *s, int ms, khum_err *err)

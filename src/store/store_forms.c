@@ -247,15 +247,18 @@ khum_code khum_store_explanations(khum_store *s, const char *election, const cha
 /* The accepted entry of each station's latest accepted-or-official version,
  * in station order (the primary key's: no sort). The states are bound from
  * state_names, the one place the store spells them. */
-static const char current_sql[] =
-    "SELECT e.id, e.station, e.registered, e.received, e.ballots_cast, e.spoiled, e.unused,"
-    " e.valid, e.invalid, e.votes, e.blank"
-    " FROM form_version v JOIN form_entry e ON e.id = v.accepted_entry"
-    " WHERE v.election = ?1 AND v.state IN (?2, ?3)"
-    " AND NOT EXISTS (SELECT 1 FROM form_version x WHERE x.election = v.election"
-    "  AND x.station = v.station AND x.version > v.version"
-    "  AND x.state IN (?2, ?3))"
-    " ORDER BY v.station, v.version";
+#define CURRENT_SQL(station)                                                                \
+    "SELECT e.id, e.station, e.registered, e.received, e.ballots_cast, e.spoiled, e.unused,"   \
+    " e.valid, e.invalid, e.votes, e.blank"                                                   \
+    " FROM form_version v JOIN form_entry e ON e.id = v.accepted_entry"                       \
+    " WHERE v.election = ?1 AND v.state IN (?2, ?3)" station                                  \
+    " AND NOT EXISTS (SELECT 1 FROM form_version x WHERE x.election = v.election"            \
+    "  AND x.station = v.station AND x.version > v.version"                                  \
+    "  AND x.state IN (?2, ?3))"                                                              \
+    " ORDER BY v.station, v.version"
+static const char current_sql[] = CURRENT_SQL("");
+/* The same for one station (?4): the live tally's query, one rule for both. */
+static const char current_one_sql[] = CURRENT_SQL(" AND v.station = ?4");
 
 /* Bind the states that count as a result (accepted, official) at i, i + 1. */
 void store_bind_result_states(db_stmt *st, int i)
@@ -264,17 +267,20 @@ void store_bind_result_states(db_stmt *st, int i)
     db_bind_text(st, i + 1, state_names[KHUM_FS_OFFICIAL]);
 }
 
-khum_code khum_store_current_forms(khum_store *s, const char *election, khum_arena *a,
-                                   khum_form **forms, size_t *n, khum_err *err)
+/* The forms that count (of one station when station is not NULL). */
+static khum_code current_forms(khum_store *s, const char *election, const char *station,
+                               khum_arena *a, khum_form **forms, size_t *n, khum_err *err)
 {
     *n = 0;
     *forms = NULL;
     db_stmt *st;
-    khum_code rc = db_prepare(s->db, current_sql, &st, err);
+    khum_code rc = db_prepare(s->db, station ? current_one_sql : current_sql, &st, err);
     if (rc)
         return rc;
     db_bind_text(st, 1, election);
     store_bind_result_states(st, 2);
+    if (station)
+        db_bind_text(st, 4, station);
     khum_array v;
     khum_array_init(&v, sizeof **forms, a);
     bool ok = true;
@@ -301,6 +307,22 @@ khum_code khum_store_current_forms(khum_store *s, const char *election, khum_are
     *forms = v.items;
     *n = ok ? v.n : 0;
     return store_list_end(st, r, ok, err);
+}
+
+khum_code khum_store_current_forms(khum_store *s, const char *election, khum_arena *a,
+                                   khum_form **forms, size_t *n, khum_err *err)
+{
+    return current_forms(s, election, NULL, a, forms, n, err);
+}
+
+khum_code khum_store_current_form(khum_store *s, const char *election, const char *station,
+                                  khum_arena *a, khum_form **form, khum_err *err)
+{
+    size_t n;
+    khum_code rc = current_forms(s, election, station, a, form, &n, err);
+    if (!rc && n == 0)
+        *form = NULL;
+    return rc;
 }
 
 /* Every station's latest version and its state (empty, version 0, when it

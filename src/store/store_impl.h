@@ -17,6 +17,7 @@ struct khum_store {
     khum_store_hook_fn hook;   /* a test's hook (khum_store_set_hook), NULL when none */
     void *hook_ctx;
     khum_buf notes;     /* store_row_note: recorded rows written since the last event */
+    bool batch;         /* inside khum_store_batch_begin: operations are savepoints */
 };
 
 /* ---- the rows an audit event commits to (store_rows.c) ---------------------- */

@@ -647,6 +647,88 @@ static void test_tally_two_levels(void **state)
     khum_election_free(&e);
 }
 
+/* The live tally (khum_tally_update) against a full count, over random
+ * orders of entries, replacements and withdrawals: 6 communes in 3 districts
+ * of 2 provinces, small vote counts so that ties (and lots) come often. */
+static const char *const live_def[4] = {
+    "id,name,date,mandate,method\nl-2022,Live,2022-06-05,5,cambodia\n",
+    "commune,seats\n010101,3\n010102,5\n010201,7\n020101,3\n020102,5\n010202,3\n",
+    "commune,party,ballot_no\n010101,AA,1\n010101,BB,2\n010102,AA,1\n010102,BB,2\n"
+    "010102,CC,3\n010201,AA,1\n010201,CC,2\n020101,BB,1\n020101,CC,2\n020102,AA,1\n"
+    "020102,BB,2\n020102,CC,3\n010202,AA,1\n010202,BB,2\n",
+    "station,commune,registered\n010101-1,010101,90\n010102-1,010102,90\n"
+    "010102-2,010102,90\n010201-1,010201,90\n010201-2,010201,90\n010201-3,010201,90\n"
+    "020101-1,020101,90\n020102-1,020102,90\n020102-2,020102,90\n010202-1,010202,90\n",
+};
+
+static void test_tally_live_random_orders(void **state)
+{
+    (void)state;
+    khum_election e;
+    khum_err err;
+    khum_err_clear(&err);
+    assert_int_equal(load(&e, live_def, &err), KHUM_OK);
+    place(&e, "code,name_latin\n01,One\n02,Two\n",
+          "code,province_code,name_latin\n0101,01,A\n0102,01,B\n0201,02,C\n",
+          "code,district_code,province_code,name_latin\n010101,0101,01,a\n010102,0101,01,b\n"
+          "010201,0102,01,c\n010202,0102,01,d\n020101,0201,02,e\n020102,0201,02,f\n");
+    khum_commune_lots lots[] = {{"010102", "seed one"}, {"020101", "seed two"}};
+    const char *parties[] = {"AA", "BB", "CC"};
+    enum { NS = 10, ROUNDS = 60, STEPS = 40 };
+    int64_t votes[NS][3];
+    khum_form cur[NS];
+    bool has[NS];
+    uint64_t x = 0x9e3779b97f4a7c15ull;
+    for (int round = 0; round < ROUNDS; round++) {
+        khum_tally live, full;
+        memset(has, 0, sizeof has);
+        assert_int_equal(khum_tally_begin(&e, &live, &err), KHUM_OK);
+        assert_int_equal(khum_tally_track(&live, &e, &err), KHUM_OK);
+        assert_int_equal(khum_tally_end(&live, &e, lots, round % 2 ? 2 : 0, &err), KHUM_OK);
+        for (int step = 0; step < STEPS; step++) {
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            size_t i = x % NS;
+            const khum_station *st = &e.stations[i];
+            const khum_election_commune *ec = &e.communes[st->commune_index];
+            bool withdraw = (x >> 8) % 5 == 0;
+            for (size_t k = 0; k < ec->nlists; k++)
+                votes[i][k] = (int64_t)((x >> (16 + 5 * k)) % 6);
+            const char **names = khum_arena_alloc(&live.arena, 3 * sizeof *names);
+            for (size_t k = 0; k < ec->nlists; k++)
+                names[k] = e.lists[ec->first_list + k].party;
+            cur[i] = mk(st->code, 90, 40, 1, names, votes[i], ec->nlists);
+            has[i] = !withdraw;
+            assert_int_equal(khum_tally_update(&live, &e, st->code, has[i] ? &cur[i] : NULL,
+                                               lots, round % 2 ? 2 : 0, &err), KHUM_OK);
+            khum_form now[NS];
+            size_t n = 0;
+            for (size_t k = 0; k < NS; k++)
+                if (has[k])
+                    now[n++] = cur[k];
+            assert_int_equal(khum_tally_run(&e, now, n, lots, round % 2 ? 2 : 0, &full, &err),
+                             KHUM_OK);
+            if (khum_tally_compare(&live, &full, &err))
+                fail_msg("round %d step %d: %s", round, step, err.msg);
+            khum_tally_free(&full);
+        }
+        khum_tally_free(&live);
+    }
+    /* and the comparison itself names a difference */
+    khum_tally a, b;
+    votes[0][0] = 7, votes[0][1] = 3;
+    khum_form one[1] = {mk("010101-1", 90, 40, 1, parties, votes[0], 2)};
+    assert_int_equal(khum_tally_run(&e, one, 1, NULL, 0, &a, &err), KHUM_OK);
+    votes[0][1] = 4;
+    one[0] = mk("010101-1", 90, 40, 1, parties, votes[0], 2);
+    assert_int_equal(khum_tally_run(&e, one, 1, NULL, 0, &b, &err), KHUM_OK);
+    assert_int_equal(khum_tally_compare(&a, &b, &err), KHUM_ERR_CONFLICT);
+    assert_string_equal(err.rule, "TLY.890");
+    assert_non_null(strstr(err.msg, "010101"));
+    khum_tally_free(&a);
+    khum_tally_free(&b);
+    khum_election_free(&e);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -661,6 +743,7 @@ int main(void)
         cmocka_unit_test(test_state_machine_import),
         cmocka_unit_test(test_tally_and_reconcile),
         cmocka_unit_test(test_tally_two_levels),
+        cmocka_unit_test(test_tally_live_random_orders),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -4,8 +4,10 @@
  * gives. The interleaving is driven, not hoped for: connection A's decision
  * hook (khum_store_set_hook) starts connection B's operation and
  * lets it run to its end, or until it waits for A's transaction, before A
- * writes. Runs on SQLite and, with KHUM_TEST_BACKEND=postgresql, on
- * PostgreSQL. The database is built with the khum binary ($KHUM).
+ * writes. And group commit: operations in one batch (khum_store_batch_begin)
+ * each succeed or fail alone and are seen only once the batch commits. Runs
+ * on SQLite and, with KHUM_TEST_BACKEND=postgresql, on PostgreSQL. The
+ * database is built with the khum binary ($KHUM).
  */
 #include "testutil.h"
 
@@ -227,11 +229,67 @@ static void test_later_second(void **state)
     race(*state, "2017-09-10", "2017-09-20", "LED.601");
 }
 
+/* A batch: the chain keeps the operations' order, a refused operation rolls
+ * back to its savepoint and the others commit, another connection sees
+ * nothing before the commit, and a batch rolled back leaves nothing. */
+static void test_batch(void **state)
+{
+    fixture *f = *state;
+    khum_store *s, *peer;
+    khum_err err;
+    khum_err_clear(&err);
+    assert_int_equal(khum_store_open(f->uri, &s, &err), KHUM_OK);
+    assert_int_equal(khum_store_open(f->uri, &peer, &err), KHUM_OK);
+    khum_election e;
+    khum_election_init(&e);
+    assert_int_equal(khum_store_load_election(s, "kh-news-2017", &e, &err), KHUM_OK);
+    int64_t h0, h;
+    char hash[KHUM_SHA256_HEX];
+    assert_int_equal(khum_store_audit_head(s, &h0, hash, &err), KHUM_OK);
+    khum_entry_outcome o;
+    assert_int_equal(khum_store_batch_begin(s, &err), KHUM_OK);
+    assert_int_equal(khum_app_audit(s, "admin", "test.one", "a", "", "", &err), KHUM_OK);
+    /* official already: the state machine refuses, inside its savepoint */
+    assert_int_not_equal(khum_app_resolve(s, &e, "admin", "010201-01", KHUM_ACT_KEEP_FIRST,
+                                          "a reason", &o, &err), KHUM_OK);
+    assert_int_equal(khum_app_audit(s, "admin", "test.two", "b", "", "", &err), KHUM_OK);
+    assert_int_equal(khum_store_audit_head(peer, &h, hash, &err), KHUM_OK);
+    assert_int_equal(h, h0);   /* nothing to acknowledge before the commit */
+    assert_int_equal(khum_store_batch_commit(s, &err), KHUM_OK);
+    assert_int_equal(khum_store_audit_head(peer, &h, hash, &err), KHUM_OK);
+    assert_int_equal(h, h0 + 2);
+    khum_arena a;
+    khum_arena_init(&a, 0);
+    khum_audit_event *ev;
+    size_t n, checked;
+    khum_audit_filter flt = {.after_id = h0};
+    assert_int_equal(khum_store_audit_list(peer, &flt, &a, &ev, &n, &err), KHUM_OK);
+    assert_int_equal(n, 2);
+    assert_string_equal(ev[0].type, "test.one");
+    assert_string_equal(ev[1].type, "test.two");
+    assert_int_equal(khum_store_audit_verify(peer, &checked, hash, &err), KHUM_OK);
+    /* rolled back whole */
+    assert_int_equal(khum_store_batch_begin(s, &err), KHUM_OK);
+    assert_int_equal(khum_app_audit(s, "admin", "test.three", "c", "", "", &err), KHUM_OK);
+    khum_store_batch_rollback(s);
+    assert_int_equal(khum_store_audit_head(peer, &h, hash, &err), KHUM_OK);
+    assert_int_equal(h, h0 + 2);
+    /* and the connection is back to one transaction per operation */
+    assert_int_equal(khum_app_audit(s, "admin", "test.four", "d", "", "", &err), KHUM_OK);
+    assert_int_equal(khum_store_audit_head(peer, &h, hash, &err), KHUM_OK);
+    assert_int_equal(h, h0 + 3);
+    khum_arena_free(&a);
+    khum_election_free(&e);
+    khum_store_close(peer);
+    khum_store_close(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_back_dated_second, setup, teardown),
         cmocka_unit_test_setup_teardown(test_later_second, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_batch, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
