@@ -141,7 +141,8 @@ eq "$(cut -d, -f4 "$T/out" | sort -u | tr '\n' ' ')" "1101 11A2 Z20 area " "the 
 # rebuilds the area table with foreign keys off, then on again): run them
 # once more over this one, whose elections, stations and forms refer to the
 # areas, after undoing what the later ones added (009 the election's rules
-# and parties, 010 blank ballots: a new migration adds its undo here).
+# and parties, 010 blank ballots, 013 login failures: a new migration adds
+# its undo here).
 case $DB in
 postgres*) ;;
 *)
@@ -149,9 +150,11 @@ postgres*) ;;
     sql "$DB" "DROP TABLE election_party; ALTER TABLE election DROP COLUMN threshold_e4;
         ALTER TABLE election DROP COLUMN threshold_base; ALTER TABLE election DROP COLUMN posts;
         ALTER TABLE party DROP COLUMN election; ALTER TABLE form_entry DROP COLUMN blank;
+        ALTER TABLE app_user DROP COLUMN login_failures; ALTER TABLE app_user DROP COLUMN login_last;
+        ALTER TABLE app_user DROP COLUMN login_blocked_until;
         PRAGMA user_version = 7"
     run 0 K tally --province 11
-    eq "$(sql "$DB" "PRAGMA user_version")" 10 "migrated again"
+    eq "$(sql "$DB" "PRAGMA user_version")" 11 "migrated again"
     eq "$(sql "$DB" "SELECT count(*) FROM area")" "$rows" "every area kept"
     eq "$(sql "$DB" "PRAGMA foreign_key_check")" "" "no dangling reference"
     eq "$(sql "$DB" "SELECT count(*) FROM sqlite_master WHERE name = 'election_commune'
