@@ -48,13 +48,14 @@ req GET "/api/v1/health"; n1=$(json cache.entries)
 req GET "/api/v1/audit?after=0&limit=3"; eq "$(cat "$T/out")" "$a" "same answer in any order"
 req GET "/api/v1/health"; eq "$(json cache.entries)" "$n1" "no new cache entry for another order"
 
-# 3,000 distinct keys against a 1 MiB bound: the cache fills and holds it.
-curl -s -o /dev/null "$BASE/api/v1/audit?limit=[1-3000]"
+# 800 distinct keys (some 4 KB each) against a 1 MiB bound: the cache
+# fills and holds it, older entries evicted.
+curl -s -o /dev/null "$BASE/api/v1/audit?limit=[1-800]"
 req GET /api/v1/health
 eq "$(json cache.max_bytes)" 1048576 "cache bound from --cache-mb"
 b=$(json cache.bytes); n=$(json cache.entries)
 CHECKS=$((CHECKS + 1))
-[ "$b" -le 1048576 ] && [ "$b" -gt 524288 ] && [ "$n" -lt 3000 ] ||
+[ "$b" -le 1048576 ] && [ "$b" -gt 524288 ] && [ "$n" -lt 800 ] ||
     fail "cache holds $n entries in $b bytes: wanted full to at most 1 MiB"
 stop_server
 
