@@ -74,8 +74,9 @@ static void setup(void)
     khum_arena a;
     khum_arena_init(&a, 0);
     khum_session sess;
+    int wait;
     if (khum_app_user_add(s, "fuzz", "admin", "admin", "", "fuzz-password-1", &err) ||
-        khum_app_login(s, "admin", "fuzz-password-1", 3600, &a, &sess, &err))
+        khum_app_login(s, NULL, "admin", "fuzz-password-1", 3600, &a, &sess, &wait, &err))
         die("user", &err);
     snprintf(token, sizeof token, "%s", sess.token);
     khum_arena_free(&a);

@@ -245,10 +245,26 @@ typedef struct khum_session {
     const char *user, *role, *scope;  /* in the caller's arena */
 } khum_session;
 
+/* How failed logins are limited (0s: the defaults). */
+typedef struct khum_login_policy {
+    const char *dummy_hash;   /* an Argon2id hash checked for unknown users, so that
+                               * they cost as much time as known ones */
+    int max_failures;         /* failures before a block (5) */
+    int backoff;              /* seconds of the first block, doubled with each failure
+                               * after it, at most an hour (30) */
+    int forget;               /* failures older than this are forgotten (900 s) */
+} khum_login_policy;
+
 /* Check a password and open a session for ttl seconds. A wrong user, wrong
- * password and a disabled user all fail alike with AUTH.502. */
-khum_code khum_app_login(khum_store *s, const char *name, const char *password, int ttl,
-                         khum_arena *a, khum_session *out, khum_err *err);
+ * password and a disabled user all fail alike with AUTH.502. Every attempt
+ * on an existing user counts as a failure, kept with the user, until it
+ * succeeds; past the policy's limit logins are refused (AUTH.506, with
+ * *retry_after seconds) whatever the password. */
+khum_code khum_app_login(khum_store *s, const khum_login_policy *policy, const char *name,
+                         const char *password, int ttl, khum_arena *a, khum_session *out,
+                         int *retry_after, khum_err *err);
+/* The seconds a block lasts after failures (0 below max). */
+int khum_login_block_seconds(int failures, int max, int backoff);
 /* The session of a token, with the user's role and scope (AUTH.501 when the
  * token is unknown, expired or its user disabled). */
 khum_code khum_app_session(khum_store *s, const char *token, khum_arena *a,

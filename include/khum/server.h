@@ -25,6 +25,15 @@ typedef struct khum_server_opts {
     int threads;              /* worker threads; 0: 2 x CPUs, at least 4 */
     size_t max_body;          /* request body limit in bytes; 0: 64 KiB */
     int session_ttl;          /* seconds; 0: 12 hours */
+    /* Hostile traffic (docs/deploy.md). */
+    size_t cache_bytes;       /* the response cache's bound; 0: 64 MiB */
+    int max_conns;            /* open connections in all; 0: 2,000 (503 beyond) */
+    int max_conns_per_address;/* from one client address; 0: 128 (503 beyond) */
+    int idle_timeout;         /* seconds a connection may wait after an answer; 0: 10 */
+    int request_timeout;      /* seconds to send a whole request once connected; 0: 10 */
+    const char *trusted_proxy;/* IPv4 address of a reverse proxy whose X-Forwarded-For
+                               * and X-Forwarded-Proto are believed; NULL: none */
+    int secure_cookies;       /* session cookies always Secure (TLS ends before us) */
 } khum_server_opts;
 
 khum_code khum_server_start(const khum_server_opts *o, khum_server **out, khum_err *err);

@@ -355,6 +355,17 @@ typedef struct khum_user {
 khum_code khum_store_put_user(khum_store *s, const khum_user *u, bool update, khum_err *err);
 khum_code khum_store_get_user(khum_store *s, const char *name, khum_arena *a, khum_user *u,
                               bool *found, khum_err *err);
+
+/* A user's failed logins, kept in the user's row (khum_app_login decides). */
+typedef struct khum_login_state {
+    int failures;              /* since the last success */
+    int64_t last;              /* Unix seconds of the last failure */
+    int64_t blocked_until;     /* Unix seconds; 0: not blocked */
+} khum_login_state;
+khum_code khum_store_get_login(khum_store *s, const char *name, khum_login_state *out,
+                               bool *found, khum_err *err);
+khum_code khum_store_put_login(khum_store *s, const char *name, const khum_login_state *l,
+                               khum_err *err);
 khum_code khum_store_list_users(khum_store *s, khum_arena *a, khum_user **rows, size_t *n,
                                 khum_err *err);
 

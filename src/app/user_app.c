@@ -233,16 +233,90 @@ khum_code khum_app_user_change(khum_store *s, const char *actor, const char *nam
     return rc;
 }
 
-khum_code khum_app_login(khum_store *s, const char *name, const char *password, int ttl,
-                         khum_arena *a, khum_session *out, khum_err *err)
+/* ---- logins: failures kept with the user, back-off doubling ---------------------- */
+
+enum { LOGIN_MAX = 5, LOGIN_BACKOFF = 30, LOGIN_FORGET = 900, LOGIN_BLOCK_CAP = 3600 };
+
+/* The seconds a user is refused after failures (0 below the limit): the
+ * first block lasts backoff, each failure after it twice as long, at most
+ * an hour. */
+int khum_login_block_seconds(int failures, int max, int backoff)
 {
-    memset(out, 0, sizeof *out);
-    khum_user u;
-    bool found;
-    khum_code rc = khum_store_get_user(s, name, a, &u, &found, err);
+    if (failures < max)
+        return 0;
+    int64_t secs = backoff;
+    for (int i = max; i < failures && secs < LOGIN_BLOCK_CAP; i++)
+        secs *= 2;
+    return secs < LOGIN_BLOCK_CAP ? (int)secs : LOGIN_BLOCK_CAP;
+}
+
+/* Count this attempt as a failure before the password is checked, in one
+ * transaction (the writers' lock), so that parallel attempts cannot all slip
+ * under the limit; a success takes it back. *wait > 0: refused, blocked. */
+static khum_code login_reserve(khum_store *s, const khum_login_policy *p, const char *name,
+                               int64_t now, int *wait, khum_err *err)
+{
+    *wait = 0;
+    khum_code rc = khum_store_begin(s, err);
     if (rc)
         return rc;
-    if (!found || u.disabled || !khum_password_ok(u.pw_hash, password))
+    khum_login_state l;
+    bool found;
+    if (!(rc = khum_store_get_login(s, name, &l, &found, err)) && found) {
+        if (l.failures >= p->max_failures && l.blocked_until > now) {
+            *wait = (int)(l.blocked_until - now);
+        } else {
+            l.failures = now - l.last > p->forget ? 1 : l.failures + 1;
+            l.last = now;
+            int block = khum_login_block_seconds(l.failures, p->max_failures, p->backoff);
+            l.blocked_until = block ? now + block : 0;
+            rc = khum_store_put_login(s, name, &l, err);
+        }
+    }
+    if (!rc)
+        rc = khum_store_commit(s, err);
+    if (rc)
+        khum_store_rollback(s);
+    return rc;
+}
+
+static khum_login_policy login_policy(const khum_login_policy *p)
+{
+    khum_login_policy q = p ? *p : (khum_login_policy){0};
+    if (q.max_failures <= 0)
+        q.max_failures = LOGIN_MAX;
+    if (q.backoff <= 0)
+        q.backoff = LOGIN_BACKOFF;
+    if (q.forget <= 0)
+        q.forget = LOGIN_FORGET;
+    return q;
+}
+
+khum_code khum_app_login(khum_store *s, const khum_login_policy *policy, const char *name,
+                         const char *password, int ttl, khum_arena *a, khum_session *out,
+                         int *retry_after, khum_err *err)
+{
+    memset(out, 0, sizeof *out);
+    *retry_after = 0;
+    khum_login_policy p = login_policy(policy);
+    int64_t now = (int64_t)time(NULL);
+    int wait;
+    khum_code rc = login_reserve(s, &p, name, now, &wait, err);
+    if (rc)
+        return rc;
+    if (wait) {
+        *retry_after = wait;
+        return khum_err_set(err, KHUM_ERR_AUTH, "AUTH.506", "too many failed logins: try "
+                            "again in %d s", wait);
+    }
+    khum_user u;
+    bool found;
+    if ((rc = khum_store_get_user(s, name, a, &u, &found, err)))
+        return rc;
+    /* An unknown user costs one Argon2id verification too (against the
+     * dummy hash), so that timing does not tell which names exist. */
+    bool ok = khum_password_ok(found ? u.pw_hash : p.dummy_hash ? p.dummy_hash : "", password);
+    if (!found || u.disabled || !ok)
         return khum_err_set(err, KHUM_ERR_AUTH, "AUTH.502", "wrong user name or password");
     char hash[65];
     khum_token_new(out->token);
@@ -250,7 +324,10 @@ khum_code khum_app_login(khum_store *s, const char *name, const char *password, 
     khum_token_hash(out->token, hash);
     if ((rc = khum_store_begin(s, err)))
         return rc;
-    rc = khum_store_put_session(s, hash, name, out->csrf, (int64_t)time(NULL) + ttl, err);
+    khum_login_state clean = {0, 0, 0};
+    rc = khum_store_put_login(s, name, &clean, err);
+    if (!rc)
+        rc = khum_store_put_session(s, hash, name, out->csrf, (int64_t)time(NULL) + ttl, err);
     if (!rc)
         rc = khum_store_commit(s, err);
     if (rc) {

@@ -3,7 +3,8 @@
  * every level, a commune's seats with protocol and margins, councils on a
  * date, the ledger, form states, people by name, the audit log and
  * publication bundles.
- * Public answers are cached per URL and data version and carry an ETag.
+ * Public answers are cached per path, arguments read and data version, and
+ * carry an ETag.
  */
 #include <dirent.h>
 #include <math.h>
@@ -17,22 +18,74 @@
 #include "khum/publish.h"
 #include "srv.h"
 
-static enum MHD_Result add_arg(void *cls, enum MHD_ValueKind kind, const char *key,
-                               const char *value)
+/* The query arguments a read endpoint reads; any other is refused
+ * (SRV.860), so that made-up arguments can neither fill the cache nor go
+ * unnoticed as a misspelling. */
+static const char *const *route_args(srv_req *r)
 {
-    khum_buf *b = cls;
-    khum_buf_printf(b, "&%s=%s", key, value ? value : "");
-    return MHD_YES;
+    static const char *const none[] = {NULL}, *const by[] = {"by", NULL},
+                             *const date[] = {"date", NULL}, *const commune[] = {"commune", NULL},
+                             *const until[] = {"until", NULL},
+                             *const worklist[] = {"state", "area", NULL},
+                             *const audit[] = {"after", "limit", "actor", "type", "area", NULL};
+    const char *s0 = r->nseg ? r->seg[0] : "", *what = r->nseg >= 3 ? r->seg[2] : "";
+    if (!strcmp(s0, "audit") && r->nseg == 1)
+        return audit;
+    if (strcmp(s0, "elections") || r->nseg < 3)
+        return none;
+    if (!strcmp(what, "results"))
+        return by;
+    if (!strcmp(what, "councils"))
+        return date;
+    if (!strcmp(what, "ledger"))
+        return commune;
+    if (!strcmp(what, "mandate"))
+        return until;
+    return !strcmp(what, "forms") && r->nseg == 3 ? worklist : none;
 }
 
-/* The cache key: method, path and every query argument in order. */
+/* Whether the server is up, with what it holds: the cache against its
+ * bound and the open connections (an operator's view of hostile traffic). */
+static void health(srv_req *r)
+{
+    size_t entries, bytes, max_bytes;
+    int conns;
+    long ops, batches;
+    srv_stats(r->srv, &entries, &bytes, &max_bytes, &conns);
+    srv_writer_counts(r->srv, &ops, &batches);
+    json_t *o = json_pack("{s:s,s:s,s:i,s:I,s:{s:I,s:I,s:I},s:i}", "status", "ok", "backend",
+                          khum_store_backend(r->store), "schema",
+                          khum_store_schema_version(r->store), "data_version",
+                          (json_int_t)r->version, "cache", "entries", (json_int_t)entries,
+                          "bytes", (json_int_t)bytes, "max_bytes", (json_int_t)max_bytes,
+                          "connections", conns);
+    /* How the results follow the forms and how writes share their commits. */
+    json_object_set_new(o, "tally",
+                        json_pack("{s:I,s:I}", "loads",
+                                  (json_int_t)atomic_load(&r->srv->tally_loads), "follows",
+                                  (json_int_t)atomic_load(&r->srv->tally_follows)));
+    json_object_set_new(o, "writes", json_pack("{s:I,s:I}", "operations", (json_int_t)ops,
+                                               "batches", (json_int_t)batches));
+    srv_json(r, 200, o);
+}
+
+/* The cache key: method, path and the arguments the endpoint reads, in the
+ * endpoint's order (?b=1&a=2 and ?a=2&b=1 are one entry); NULL with the
+ * answer set when an argument is unknown. */
 static const char *cache_key(srv_req *r)
 {
+    const char *const *names = route_args(r);
+    if (!srv_args_only(r, names))
+        return NULL;
     khum_buf b;
     khum_buf_init(&b);
     khum_buf_printf(&b, "%s %s?", r->method, r->url);
-    MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, add_arg, &b);
-    const char *key = b.failed ? NULL : khum_arena_strdup(&r->arena, b.data);
+    for (; *names; names++) {
+        const char *v = srv_arg(r, *names);
+        if (v)
+            khum_buf_printf(&b, "&%s=%s", *names, v);
+    }
+    const char *key = b.failed ? "" : khum_arena_strdup(&r->arena, b.data);
     khum_buf_free(&b);
     return key;
 }
@@ -769,23 +822,17 @@ bool api_read(srv_req *r)
     if (r->probe)
         return !(r->nseg >= 2 && !strcmp(s0, "elections")) || election_route(r, NULL);
     if (session) {
-        session_show(r);
+        if (srv_args_only(r, route_args(r)))
+            session_show(r);
         return true;
     }
     const char *key = cache_key(r);
-    if (key && srv_cache_get(r, key))
+    if (!key)
+        return true;   /* an unknown argument: 400 */
+    if (*key && srv_cache_get(r, key))
         return true;
     if (!strcmp(s0, "health")) {
-        long ops, batches;
-        srv_writer_counts(r->srv, &ops, &batches);
-        srv_json(r, 200, json_pack("{s:s,s:s,s:i,s:I,s:{s:I,s:I},s:{s:I,s:I}}", "status", "ok",
-                                   "backend", khum_store_backend(r->store), "schema",
-                                   khum_store_schema_version(r->store), "data_version",
-                                   (json_int_t)r->version, "tally", "loads",
-                                   (json_int_t)atomic_load(&r->srv->tally_loads), "follows",
-                                   (json_int_t)atomic_load(&r->srv->tally_follows),
-                                   "writes", "operations", (json_int_t)ops, "batches",
-                                   (json_int_t)batches));
+        health(r);
         return true;
     }
     if (!strcmp(s0, "elections") && r->nseg == 1)

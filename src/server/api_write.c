@@ -11,6 +11,7 @@
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "khum/auth.h"
 #include "srv.h"
@@ -119,6 +120,54 @@ static bool int_field(srv_req *r, json_t *o, const char *name, int64_t *out)
 
 /* ---- sessions ----------------------------------------------------------------------- */
 
+/* The client's address as text: the connection's, or behind the trusted
+ * proxy the last address its X-Forwarded-For names (the one it saw). */
+static void client_address(srv_req *r, char *out, size_t cap)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    snprintf(out, cap, "?");
+    if (!ci || !ci->client_addr || ci->client_addr->sa_family != AF_INET)
+        return;
+    const struct in_addr *in = &((const struct sockaddr_in *)ci->client_addr)->sin_addr;
+    inet_ntop(AF_INET, in, out, (socklen_t)cap);
+    const char *xff = srv_header(r, "X-Forwarded-For");
+    if (r->srv->trusted_proxy && in->s_addr == r->srv->trusted_proxy && xff && *xff) {
+        const char *last = strrchr(xff, ',');
+        last = last ? last + 1 : xff;
+        while (*last == ' ')
+            last++;
+        snprintf(out, cap, "%.45s", last);
+    }
+}
+
+/* Whether the client reached us over TLS: only the trusted proxy can say so
+ * (X-Forwarded-Proto: https); this server itself speaks plain HTTP. */
+static bool client_secure(srv_req *r)
+{
+    if (r->srv->o.secure_cookies)
+        return true;
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    const char *proto = srv_header(r, "X-Forwarded-Proto");
+    return r->srv->trusted_proxy && ci && ci->client_addr &&
+           ci->client_addr->sa_family == AF_INET &&
+           ((const struct sockaddr_in *)ci->client_addr)->sin_addr.s_addr ==
+               r->srv->trusted_proxy &&
+           proto && !strcasecmp(proto, "https");
+}
+
+/* Set (or, with token NULL, clear) the session cookie; Secure when the
+ * client came over TLS, so that the browser never sends it in clear. */
+static void set_cookie(srv_req *r, const char *token)
+{
+    snprintf(r->cookie, sizeof r->cookie, "khum_session=%s; Path=/api/; Max-Age=%d; HttpOnly; "
+             "SameSite=Strict%s", token ? token : "", token ? r->srv->o.session_ttl : 0,
+             client_secure(r) ? "; Secure" : "");
+}
+
+/* Logins are limited per address here and per user in the store
+ * (khum_app_login): each attempt counts as a failure until it succeeds. */
 static void login(srv_req *r)
 {
     json_t *b = body_object(r);
@@ -130,44 +179,51 @@ static void login(srv_req *r)
     json_decref(b);
     if (bad)
         return;
-    const union MHD_ConnectionInfo *ci =
-        MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-    char ip[64] = "?", ukey[96], ikey[96];
-    if (ci && ci->client_addr && ci->client_addr->sa_family == AF_INET)
-        inet_ntop(AF_INET, &((const struct sockaddr_in *)ci->client_addr)->sin_addr, ip,
-                  sizeof ip);
-    snprintf(ukey, sizeof ukey, "u:%.80s", user);
-    snprintf(ikey, sizeof ikey, "a:%s", ip);
-    int wait = srv_limit_check(r->srv, ukey, 5);
-    if (!wait)
-        wait = srv_limit_check(r->srv, ikey, 30);
+    char ip[64], ikey[64];
+    client_address(r, ip, sizeof ip);
+    snprintf(ikey, sizeof ikey, "a:%.48s", ip);
+    int wait = srv_limit_take(r->srv, ikey);
     if (wait) {
         r->retry_after = wait;
-        srv_failf(r, 429, "AUTH.506", NULL, "too many failed logins: try again in %d s", wait);
+        srv_failf(r, 429, "AUTH.506", NULL, "too many failed logins from your address: try "
+                  "again in %d s", wait);
         return;
     }
+    khum_login_policy policy = {.dummy_hash = r->srv->dummy_hash};
     khum_session s;
     khum_err err;
     khum_err_clear(&err);
-    if (khum_app_login(r->store, user, pw, r->srv->o.session_ttl, &r->arena, &s, &err)) {
-        if (err.code == KHUM_ERR_AUTH) {
-            srv_limit_fail(r->srv, ukey);
-            srv_limit_fail(r->srv, ikey);
-        }
+    if (khum_app_login(r->store, &policy, user, pw, r->srv->o.session_ttl, &r->arena, &s,
+                       &r->retry_after, &err)) {
         srv_fail(r, 0, &err);
         return;
     }
-    srv_limit_clear(r->srv, ukey);
-    snprintf(r->cookie, sizeof r->cookie, "khum_session=%s; Path=/api/; Max-Age=%d; HttpOnly; "
-             "SameSite=Strict", s.token, r->srv->o.session_ttl);
+    srv_limit_release(r->srv, ikey);
+    set_cookie(r, s.token);
     srv_json(r, 200, json_pack("{s:s,s:s,s:s,s:s,s:s,s:i}", "user", s.user, "role", s.role,
                                "scope", s.scope, "token", s.token, "csrf", s.csrf,
                                "expires_in", r->srv->o.session_ttl));
 }
 
+static bool csrf_ok(srv_req *r)
+{
+    if (!r->via_cookie)
+        return true;
+    const char *t = srv_header(r, "X-CSRF-Token");
+    if (!t || strlen(t) != strlen(r->sess.csrf) ||
+        sodium_memcmp(t, r->sess.csrf, strlen(t)) != 0) {
+        srv_failf(r, 403, "AUTH.505", NULL, "a write from a browser session needs the "
+                  "X-CSRF-Token header given at login");
+        return false;
+    }
+    return true;
+}
+
+/* A browser's logout needs its CSRF token like any write: another site
+ * must not be able to log the user out. */
 static void logout(srv_req *r)
 {
-    if (!srv_session(r, true))
+    if (!srv_session(r, true) || !csrf_ok(r))
         return;
     khum_err err;
     khum_err_clear(&err);
@@ -175,8 +231,7 @@ static void logout(srv_req *r)
         srv_fail(r, 0, &err);
         return;
     }
-    snprintf(r->cookie, sizeof r->cookie, "khum_session=; Path=/api/; Max-Age=0; HttpOnly; "
-             "SameSite=Strict");
+    set_cookie(r, NULL);
     srv_json(r, 200, json_pack("{s:b}", "logged_out", 1));
 }
 
@@ -184,17 +239,8 @@ static void logout(srv_req *r)
  * A refusal by role or scope is logged in the audit log. */
 static bool allowed(srv_req *r, khum_action act, const char *object)
 {
-    if (!srv_session(r, true))
+    if (!srv_session(r, true) || !csrf_ok(r))
         return false;
-    if (r->via_cookie) {
-        const char *t = srv_header(r, "X-CSRF-Token");
-        if (!t || strlen(t) != strlen(r->sess.csrf) ||
-            sodium_memcmp(t, r->sess.csrf, strlen(t)) != 0) {
-            srv_failf(r, 403, "AUTH.505", NULL, "a write from a browser session needs the "
-                      "X-CSRF-Token header given at login");
-            return false;
-        }
-    }
     khum_err err;
     khum_err_clear(&err);
     if (!khum_app_authorize(r->store, r->sess.user, act, object, &err))

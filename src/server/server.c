@@ -30,6 +30,40 @@ const char *srv_arg(srv_req *r, const char *name)
     return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
 }
 
+typedef struct args_check {
+    const char *const *allowed;
+    const char *unknown;
+} args_check;
+
+static enum MHD_Result check_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+                                 const char *value)
+{
+    (void)kind;
+    (void)value;
+    args_check *c = cls;
+    for (const char *const *a = c->allowed; *a; a++)
+        if (!strcmp(*a, key))
+            return MHD_YES;
+    c->unknown = key;
+    return MHD_NO;
+}
+
+bool srv_args_only(srv_req *r, const char *const *allowed)
+{
+    args_check c = {allowed, NULL};
+    MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, check_arg, &c);
+    if (!c.unknown)
+        return true;
+    khum_buf names;
+    khum_buf_init(&names);
+    for (const char *const *a = allowed; *a; a++)
+        khum_buf_printf(&names, "%s%s", a == allowed ? "" : ", ", *a);
+    srv_failf(r, 400, "SRV.860", c.unknown, "unknown query argument '%.64s': %s %s reads %s",
+              c.unknown, r->method, r->url, names.len && !names.failed ? names.data : "none");
+    khum_buf_free(&names);
+    return false;
+}
+
 const char *srv_header(srv_req *r, const char *name)
 {
     return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
@@ -226,6 +260,8 @@ static void add_headers(struct MHD_Response *resp, const srv_req *r, const char 
         snprintf(s, sizeof s, "%d", r->retry_after);
         MHD_add_response_header(resp, "Retry-After", s);
     }
+    if (r->close)
+        MHD_add_response_header(resp, "Connection", "close");
 }
 
 /* Does the client take gzip (Accept-Encoding names it, not with q=0)? */
@@ -426,7 +462,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     khum_buf_init(&r.out);
     khum_arena_init(&r.arena, 0);
     enum MHD_Result ok;
-    if (cs->too_big) {
+    int over = srv_conn_begin(s, conn);
+    if (over) {
+        /* The client may try again soon: connections close within seconds. */
+        r.retry_after = 5;
+        r.close = true;
+        srv_failf(&r, 503, over == 861 ? "SRV.861" : "SRV.862", NULL, over == 861
+                  ? "too many connections from your address (at most %d): try again shortly"
+                  : "the server is at its limit of %d connections: try again shortly",
+                  over == 861 ? s->o.max_conns_per_address : s->o.max_conns);
+        ok = send_out(&r);
+    } else if (cs->too_big) {
         srv_failf(&r, 413, "HTTP.413", NULL, "the request body is over the limit of %zu bytes",
                   s->o.max_body);
         ok = send_out(&r);
@@ -453,8 +499,10 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 {
     khum_server *s = cls;
     conn_state *cs = *con_cls;
+    (void)toe;
     if (!cs)
         return;
+    srv_conn_idle(s, conn);
     free(cs->body);
     free(cs);
     *con_cls = NULL;
@@ -501,6 +549,17 @@ khum_code khum_server_start(const khum_server_opts *o, khum_server **out, khum_e
         s->o.max_body = 64 * 1024;
     if (!s->o.session_ttl)
         s->o.session_ttl = 12 * 3600;
+    if (!s->o.cache_bytes)
+        s->o.cache_bytes = (size_t)64 << 20;
+    s->cache.max_bytes = s->o.cache_bytes;
+    if (s->o.max_conns <= 0)
+        s->o.max_conns = 2000;
+    if (s->o.max_conns_per_address <= 0)
+        s->o.max_conns_per_address = 128;
+    if (s->o.idle_timeout <= 0)
+        s->o.idle_timeout = 10;
+    if (s->o.request_timeout <= 0)
+        s->o.request_timeout = 10;
     if (s->o.threads <= 0) {
         long cpus = sysconf(_SC_NPROCESSORS_ONLN);
         s->o.threads = cpus > 2 ? (int)cpus * 2 : 4;
@@ -513,7 +572,23 @@ khum_code khum_server_start(const khum_server_opts *o, khum_server **out, khum_e
     khum_code rc;
     if ((rc = resolve_dir(o->web_dir, s->web, "web", err)) ||
         (rc = resolve_dir(o->publish_dir, s->pub, "publication", err)) ||
-        (rc = open_pool(s, err)) || (rc = srv_writer_start(s, err))) {
+        (rc = open_pool(s, err)) || (rc = srv_writer_start(s, err)) ||
+        (rc = srv_conns_start(s, err))) {
+        khum_server_stop(s);
+        return rc;
+    }
+    struct in_addr proxy;
+    if (o->trusted_proxy && inet_pton(AF_INET, o->trusted_proxy, &proxy) != 1) {
+        khum_err_set(err, KHUM_ERR_USAGE, "SRV.863", "--trusted-proxy '%s' is not an IPv4 "
+                     "address", o->trusted_proxy);
+        khum_server_stop(s);
+        return KHUM_ERR_USAGE;
+    }
+    s->trusted_proxy = o->trusted_proxy ? proxy.s_addr : 0;
+    /* Checked for unknown users, so that they cost what a known one does. */
+    char pw[65];
+    khum_token_new(pw);
+    if ((rc = khum_password_hash(pw, s->dummy_hash, err))) {
         khum_server_stop(s);
         return rc;
     }
@@ -532,6 +607,13 @@ khum_code khum_server_start(const khum_server_opts *o, khum_server **out, khum_e
                             MHD_OPTION_THREAD_POOL_SIZE, (unsigned)s->o.threads,
                             MHD_OPTION_CONNECTION_TIMEOUT, 30u,
                             MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
+                            /* past our limits (503) a margin for the answers, then
+                             * libmicrohttpd refuses at once */
+                            MHD_OPTION_CONNECTION_LIMIT,
+                            (unsigned)(s->o.max_conns + s->o.max_conns / 4 + 64),
+                            MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+                            (unsigned)(2 * s->o.max_conns_per_address),
+                            MHD_OPTION_NOTIFY_CONNECTION, srv_conn_notify, s,
                             MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_END);
     if (!s->d) {
         khum_server_stop(s);
@@ -562,6 +644,7 @@ void khum_server_stop(khum_server *s)
         MHD_stop_daemon(s->d);
     }
     srv_writer_stop(s);
+    srv_conns_stop(s);
     for (int i = 0; s->pool && i < s->npool; i++)
         khum_store_close(s->pool[i]);
     free(s->pool);

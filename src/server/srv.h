@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 
 #include "khum/app.h"
+#include "khum/auth.h"
 #include "khum/json.h"
 #include "khum/server.h"
 #include "publish/tally_view.h"
@@ -41,18 +42,33 @@ typedef struct srv_election {
     pthread_mutex_t build;    /* one thread builds a view; the others wait for it */
 } srv_election;
 
-typedef struct srv_cached {
-    char *key, *body, *ctype;
-    size_t len;
-    int64_t version;
-    int status;
-    char etag[24];
-} srv_cached;
+/* The response cache (srv_cache.c): entries chained in buckets and in a
+ * least-recently-used list, their bytes bounded by max_bytes. */
+typedef struct srv_cached srv_cached;
+typedef struct srv_cache {
+    srv_cached **buckets;
+    srv_cached *newest, *oldest;
+    size_t bytes, max_bytes, n;
+} srv_cache;
+
+/* Open connections (srv_conn.c), behind their own mutex: counted per
+ * address and in total, with the deadlines a watcher thread enforces. */
+typedef struct srv_conn srv_conn;
+typedef struct srv_addr srv_addr;
+typedef struct srv_conns {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    pthread_t watcher;
+    bool inited, watching, stop;
+    srv_conn *list;
+    srv_addr **addrs;          /* buckets */
+    int open;
+} srv_conns;
 
 typedef struct srv_limit {
-    char key[96];
+    char key[64];
     int failures;
-    time_t since;
+    time_t last, blocked_until;
 } srv_limit;
 
 struct khum_server {
@@ -67,9 +83,11 @@ struct khum_server {
     int npool;
     srv_election *el[SRV_MAX_ELECTIONS];
     int nel;
-    srv_cached *cache;        /* open hash table of cache_cap slots */
-    size_t cache_cap, cache_n;
+    srv_cache cache;
+    srv_conns conns;
     srv_limit limits[SRV_LIMIT_SLOTS];
+    char dummy_hash[KHUM_PWHASH_MAX];  /* verified for unknown users (khum_app_login) */
+    uint32_t trusted_proxy;   /* its X-Forwarded-For and -Proto are believed; 0: none */
     atomic_int active;
     atomic_long tally_loads, tally_follows;  /* full loads of a view, changes followed */
     struct srv_writer *writer;  /* the form writes' single writer thread (srv_batch.c) */
@@ -96,6 +114,7 @@ typedef struct srv_req {
     char etag[24];
     bool cacheable;
     int retry_after;
+    bool close;               /* Connection: close (a connection over a limit) */
     /* the session, when the request carries one */
     khum_session sess;
     const char *token;        /* the session's token, as the request carried it */
@@ -112,6 +131,9 @@ void srv_fail_with(srv_req *r, int status, const khum_err *err, const char *name
 void srv_failf(srv_req *r, int status, const char *code, const char *field,
                const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 const char *srv_arg(srv_req *r, const char *name);
+/* True when every query argument is one of allowed (NULL-terminated); else
+ * false with a 400 (SRV.860) naming the argument and the ones read. */
+bool srv_args_only(srv_req *r, const char *const *allowed);
 /* A form's checks as [{code, severity, fields, message}]. */
 json_t *srv_checks_json(const khum_checks *c);
 const char *srv_header(srv_req *r, const char *name);
@@ -123,18 +145,33 @@ int srv_open_under(const char *root, const char *rel, struct stat *st, char *rea
  * with r->out set to the error when need is true and there is none. */
 bool srv_session(srv_req *r, bool need);
 
-/* srv_data.c: elections, views, the cache and login limits. */
+/* srv_data.c: elections, views and login limits; srv_cache.c: the cache,
+ * keyed by what cache_key (api_read.c) makes of a request. */
 khum_code srv_election_get(srv_req *r, const char *id, srv_election **out, khum_err *err);
 khum_code srv_view_get(srv_req *r, srv_election *el, srv_view **out, khum_err *err);
 void srv_view_put(khum_server *s, srv_view *v);
 bool srv_cache_get(srv_req *r, const char *key);
 void srv_cache_put(srv_req *r, const char *key);
 void srv_cache_free(khum_server *s);
+/* For /health: the cache's entries and bytes against its bound, and the
+ * connections open. */
+void srv_stats(khum_server *s, size_t *entries, size_t *bytes, size_t *max_bytes, int *conns);
 void srv_elections_free(khum_server *s);
-/* Seconds to wait when key has failed too often, 0 when it may try. */
-int srv_limit_check(khum_server *s, const char *key, int max);
-void srv_limit_fail(khum_server *s, const char *key);
-void srv_limit_clear(khum_server *s, const char *key);
+/* Login failures per address (key): the seconds to wait when it has failed
+ * too often, else 0 and this attempt is counted as a failure until
+ * srv_limit_release takes it back (a success). */
+int srv_limit_take(khum_server *s, const char *key);
+void srv_limit_release(khum_server *s, const char *key);
+
+/* srv_conn.c: the notify-connection callback; at a request's start, 0 or
+ * the rule of the limit its connection is over (861 address, 862 total);
+ * after an answer, the idle deadline. */
+void srv_conn_notify(void *cls, struct MHD_Connection *conn, void **ctx,
+                     enum MHD_ConnectionNotificationCode code);
+int srv_conn_begin(khum_server *s, struct MHD_Connection *conn);
+void srv_conn_idle(khum_server *s, struct MHD_Connection *conn);
+khum_code srv_conns_start(khum_server *s, khum_err *err);
+void srv_conns_stop(khum_server *s);
 
 /* srv_batch.c: group commit. One writer thread with its own connection
  * takes the queued operations in batches of one transaction (one commit and

@@ -7,10 +7,11 @@
  * in place, O(lists) each, under the view's write lock; readers hold its
  * read lock. Only what a form cannot say (an import, lots, official results)
  * builds a new view, and the old one is freed once its last reader is done.
- * Read responses are cached by URL and data version. Login failures are
- * counted per user and per address in a small table.
+ * Login failures are counted per address in a small table (per user they
+ * are kept with the user, in the store).
  */
 #define _GNU_SOURCE   /* a rwlock that prefers its writer (glibc) */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -183,158 +184,70 @@ void srv_elections_free(khum_server *s)
     s->nel = 0;
 }
 
-/* ---- the response cache ---------------------------------------------------------- */
+/* ---- login limits per address ---------------------------------------------------- */
 
-enum { CACHE_SLOTS = 8192 };
+/* Failures per client address, in a table of SRV_LIMIT_SLOTS. An entry in
+ * use is never given to another address, so flooding the table cannot wipe
+ * an address's count; once full, new addresses are not counted (the count
+ * kept with each user still holds: khum_app_login). */
+enum { ADDR_MAX = 30, ADDR_FORGET = 900 };
 
 static size_t slot_of(const char *key)
 {
     uint64_t h = 1469598103934665603ull;
     for (const unsigned char *p = (const unsigned char *)key; *p; p++)
         h = (h ^ *p) * 1099511628211ull;
-    return (size_t)(h % CACHE_SLOTS);
+    return (size_t)h;
 }
 
-static void entry_free(srv_cached *c)
+static bool in_use(const srv_limit *l, time_t now)
 {
-    free(c->key);
-    free(c->body);
-    memset(c, 0, sizeof *c);
+    return l->key[0] && (l->blocked_until > now || now - l->last <= ADDR_FORGET);
 }
 
-bool srv_cache_get(srv_req *r, const char *key)
-{
-    khum_server *s = r->srv;
-    bool hit = false;
-    pthread_mutex_lock(&s->mu);
-    if (s->cache) {
-        size_t i = slot_of(key);
-        for (size_t k = 0; k < CACHE_SLOTS && s->cache[i].key; k++, i = (i + 1) % CACHE_SLOTS)
-            if (!strcmp(s->cache[i].key, key)) {
-                srv_cached *c = &s->cache[i];
-                if (c->version == r->version) {
-                    khum_buf_reset(&r->out);
-                    khum_buf_append(&r->out, c->body, c->len);
-                    r->status = c->status;
-                    r->ctype = c->ctype;
-                    memcpy(r->etag, c->etag, sizeof r->etag);
-                    hit = true;
-                }
-                break;
-            }
-    }
-    pthread_mutex_unlock(&s->mu);
-    return hit;
-}
-
-void srv_cache_put(srv_req *r, const char *key)
-{
-    khum_server *s = r->srv;
-    if (r->status != 200 || r->out.failed)
-        return;
-    char hex[KHUM_SHA256_HEX];
-    khum_sha256_hex(r->out.data, r->out.len, hex);
-    snprintf(r->etag, sizeof r->etag, "\"%.16s\"", hex);
-    pthread_mutex_lock(&s->mu);
-    if (!s->cache)
-        s->cache = calloc(CACHE_SLOTS, sizeof *s->cache);
-    if (s->cache && s->cache_n >= CACHE_SLOTS / 2) {  /* full: start again */
-        for (size_t i = 0; i < CACHE_SLOTS; i++)
-            entry_free(&s->cache[i]);
-        s->cache_n = 0;
-    }
-    if (s->cache) {
-        size_t i = slot_of(key);
-        while (s->cache[i].key && strcmp(s->cache[i].key, key))
-            i = (i + 1) % CACHE_SLOTS;
-        srv_cached *c = &s->cache[i];
-        if (!c->key)
-            s->cache_n++;
-        free(c->body);
-        free(c->key);
-        c->key = strdup(key);
-        c->body = malloc(r->out.len + 1);
-        if (c->key && c->body) {
-            memcpy(c->body, r->out.data, r->out.len);
-            c->len = r->out.len;
-            c->version = r->version;
-            c->status = r->status;
-            c->ctype = (char *)r->ctype;
-            memcpy(c->etag, r->etag, sizeof c->etag);
-        } else {
-            free(c->key);
-            free(c->body);
-            c->key = c->body = NULL;
-            s->cache_n--;
-        }
-    }
-    pthread_mutex_unlock(&s->mu);
-}
-
-void srv_cache_free(khum_server *s)
-{
-    for (size_t i = 0; s->cache && i < CACHE_SLOTS; i++)
-        entry_free(&s->cache[i]);
-    free(s->cache);
-    s->cache = NULL;
-}
-
-/* ---- login limits ------------------------------------------------------------------ */
-
-enum { LIMIT_WINDOW = 300 };
-
-static srv_limit *limit_slot(khum_server *s, const char *key, bool create)
+static srv_limit *limit_slot(khum_server *s, const char *key, time_t now)
 {
     size_t i = slot_of(key) % SRV_LIMIT_SLOTS;
-    time_t now = time(NULL);
+    srv_limit *free_slot = NULL;
     for (size_t k = 0; k < SRV_LIMIT_SLOTS; k++, i = (i + 1) % SRV_LIMIT_SLOTS) {
         srv_limit *l = &s->limits[i];
         if (!strcmp(l->key, key))
             return l;
-        bool stale = l->key[0] && now - l->since > LIMIT_WINDOW;
-        if (create && (!l->key[0] || stale)) {
-            snprintf(l->key, sizeof l->key, "%s", key);
-            l->failures = 0;
-            l->since = now;
-            return l;
-        }
+        if (!in_use(l, now) && !free_slot)
+            free_slot = l;
         if (!l->key[0])
-            return NULL;
+            break;
     }
-    return NULL;
+    if (free_slot) {
+        memset(free_slot, 0, sizeof *free_slot);
+        snprintf(free_slot->key, sizeof free_slot->key, "%s", key);
+    }
+    return free_slot;
 }
 
-int srv_limit_check(khum_server *s, const char *key, int max)
+int srv_limit_take(khum_server *s, const char *key)
 {
     pthread_mutex_lock(&s->mu);
-    srv_limit *l = limit_slot(s, key, false);
-    int wait = 0;
     time_t now = time(NULL);
-    if (l && now - l->since <= LIMIT_WINDOW && l->failures >= max)
-        wait = (int)(LIMIT_WINDOW - (now - l->since)) + 1;
+    srv_limit *l = limit_slot(s, key, now);
+    int wait = 0;
+    if (l && l->failures >= ADDR_MAX && l->blocked_until > now) {
+        wait = (int)(l->blocked_until - now);
+    } else if (l) {
+        l->failures = now - l->last > ADDR_FORGET ? 1 : l->failures + 1;
+        l->last = now;
+        int block = khum_login_block_seconds(l->failures, ADDR_MAX, 30);
+        l->blocked_until = block ? now + block : 0;
+    }
     pthread_mutex_unlock(&s->mu);
     return wait;
 }
 
-void srv_limit_fail(khum_server *s, const char *key)
+void srv_limit_release(khum_server *s, const char *key)
 {
     pthread_mutex_lock(&s->mu);
-    srv_limit *l = limit_slot(s, key, true);
-    if (l) {
-        if (time(NULL) - l->since > LIMIT_WINDOW) {
-            l->failures = 0;
-            l->since = time(NULL);
-        }
-        l->failures++;
-    }
-    pthread_mutex_unlock(&s->mu);
-}
-
-void srv_limit_clear(khum_server *s, const char *key)
-{
-    pthread_mutex_lock(&s->mu);
-    srv_limit *l = limit_slot(s, key, false);
-    if (l)
-        l->failures = 0;
+    srv_limit *l = limit_slot(s, key, time(NULL));
+    if (l && l->failures > 0 && --l->failures < ADDR_MAX)
+        l->blocked_until = 0;
     pthread_mutex_unlock(&s->mu);
 }

@@ -144,3 +144,39 @@ khum_code khum_store_drop_sessions(khum_store *s, const char *token_hash, const 
     db_bind_text(st, 1, token_hash ? token_hash : user);
     return store_run(st, err);
 }
+
+khum_code khum_store_get_login(khum_store *s, const char *name, khum_login_state *out,
+                               bool *found, khum_err *err)
+{
+    db_stmt *st;
+    khum_code rc = db_prepare(s->db, "SELECT login_failures, login_last, login_blocked_until"
+                                     " FROM app_user WHERE name = ?", &st, err);
+    if (rc)
+        return rc;
+    db_bind_text(st, 1, name);
+    int r = db_step(st, err);
+    memset(out, 0, sizeof *out);
+    *found = r == DB_ROW;
+    if (*found) {
+        out->failures = (int)db_col_int(st, 0);
+        out->last = db_col_int(st, 1);
+        out->blocked_until = db_col_int(st, 2);
+    }
+    db_finalize(st);
+    return r == DB_ERROR ? KHUM_ERR_STORE : KHUM_OK;
+}
+
+khum_code khum_store_put_login(khum_store *s, const char *name, const khum_login_state *l,
+                               khum_err *err)
+{
+    db_stmt *st;
+    khum_code rc = db_prepare(s->db, "UPDATE app_user SET login_failures = ?, login_last = ?,"
+                                     " login_blocked_until = ? WHERE name = ?", &st, err);
+    if (rc)
+        return rc;
+    db_bind_int(st, 1, l->failures);
+    db_bind_int(st, 2, l->last);
+    db_bind_int(st, 3, l->blocked_until);
+    db_bind_text(st, 4, name);
+    return store_run(st, err);
+}
