@@ -25,7 +25,7 @@ static const char *const *route_args(srv_req *r)
 {
     static const char *const none[] = {NULL}, *const by[] = {"by", NULL},
                              *const date[] = {"date", NULL}, *const commune[] = {"commune", NULL},
-                             *const until[] = {"until", NULL},
+                             *const until[] = {"until", NULL}, *const q[] = {"q", NULL},
                              *const worklist[] = {"state", "area", NULL},
                              *const audit[] = {"after", "limit", "actor", "type", "area", NULL};
     const char *s0 = r->nseg ? r->seg[0] : "", *what = r->nseg >= 3 ? r->seg[2] : "";
@@ -41,6 +41,8 @@ static const char *const *route_args(srv_req *r)
         return commune;
     if (!strcmp(what, "mandate"))
         return until;
+    if (!strcmp(what, "people"))
+        return q;
     return !strcmp(what, "forms") && r->nseg == 3 ? worklist : none;
 }
 
