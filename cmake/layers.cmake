@@ -46,7 +46,8 @@ set(KHUM_HEADERS_council khum/council.h)
 set(KHUM_HEADERS_synth khum/synth.h)
 set(KHUM_HEADERS_store khum/store.h)
 set(KHUM_HEADERS_app khum/app.h khum/app_import.h)
-set(KHUM_HEADERS_publish khum/publish.h publish/tally_view.h publish/alloc_print.h
+set(KHUM_HEADERS_publish khum/publish.h publish/tally_view.h publish/tally_files.h
+                         publish/alloc_print.h
                          publish/ledger_export.h publish/results_export.h)
 set(KHUM_HEADERS_server khum/server.h)
 set(KHUM_HEADERS_cli "")

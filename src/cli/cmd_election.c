@@ -82,23 +82,30 @@ static khum_code digest_files(const char *dir, const khum_election *e, int n,
     return rc;
 }
 
+khum_code cli_read_election_dir(const char *dir, khum_election *e, bool *own, khum_err *err)
+{
+    khum_csv *c[4];
+    khum_code rc = open_four(dir, c, err);
+    if (rc)
+        return rc;
+    rc = khum_election_read(e, c[0], c[1], c[2], c[3], err);
+    for (int i = 0; i < 4; i++)
+        khum_csv_close(c[i]);
+    if (!rc)
+        rc = read_own_parties(dir, e, own, err);
+    return rc;
+}
+
 static int election_import(khum_store *s, const char *dir, const char *user)
 {
     khum_err err;
     khum_err_clear(&err);
-    khum_csv *c[4];
-    if (open_four(dir, c, &err))
-        return cli_fail(&err);
     khum_election e;
     khum_election_init(&e);
-    khum_code rc = khum_election_read(&e, c[0], c[1], c[2], c[3], &err);
-    for (int i = 0; i < 4; i++)
-        khum_csv_close(c[i]);
     bool existed = false, own = false;
     khum_import_file files[5];
     char paths[5][4200];
-    if (!rc)
-        rc = read_own_parties(dir, &e, &own, &err);
+    khum_code rc = cli_read_election_dir(dir, &e, &own, &err);
     if (!rc)
         rc = digest_files(dir, &e, own ? 5 : 4, files, paths, &err);
     if (!rc)
