@@ -94,6 +94,11 @@ void cli_print_election_head(FILE *out, const khum_election *e);
 int cmd_init(int argc, char **argv);
 int cmd_election(int argc, char **argv);
 int cmd_synth(int argc, char **argv);
+/* `khum synth --stations N --councils M ...` (cmd_synth_scale.c), and what
+ * it shares with the national generator (cmd_synth.c). */
+int synth_scale_main(int argc, char **argv);
+bool synth_write_file(const char *dir, const char *name, const khum_buf *b);
+bool synth_write_election(const char *dir, const khum_election *e);
 int cmd_entry(int argc, char **argv);
 int cmd_lots(int argc, char **argv);
 int cmd_official(int argc, char **argv);
