@@ -94,13 +94,15 @@ static bool write_gazetteer(const char *dir, const khum_election *e)
     return ok;
 }
 
-static bool write_parties(const char *dir, int n)
+static bool write_parties(const char *dir, const khum_election *e)
 {
     khum_buf b;
     khum_buf_init(&b);
     khum_buf_puts(&b, "id,abbr,name_en\n");
-    for (int k = 1; k <= n; k++)
-        khum_buf_printf(&b, "L%02d,L%02d,SYNTHETIC list %d\n", k, k, k);
+    for (size_t k = 0; k < e->nparties; k++) {
+        const char *row[] = {e->parties[k].id, e->parties[k].abbr, e->parties[k].name_en};
+        khum_csv_put_row(&b, row, 3);
+    }
     bool ok = !b.failed && synth_write_file(dir, "parties.csv", &b);
     khum_buf_free(&b);
     return ok;
@@ -121,7 +123,7 @@ static int write_all(const khum_synth_scale *p, const khum_election *e, const ch
     snprintf(el, sizeof el, "%s/election", out);
     snprintf(res, sizeof res, "%s/results.csv", out);
     if (!make_dir(out) || !make_dir(g) || !make_dir(el) || !write_gazetteer(g, e) ||
-        !synth_write_election(el, e) || !write_parties(el, p->parties))
+        !synth_write_election(el, e) || !write_parties(el, e))
         return EXIT_FAIL;
     sink k = {fopen(res, "wb"), p->parties, {0}};
     if (!k.out) {

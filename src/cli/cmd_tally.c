@@ -76,8 +76,8 @@ static int print_view(const tally_view *v, const char *area, int area_level, int
 static bool has_file(const char *dir, const char *name, char *path, size_t cap)
 {
     struct stat sb;
-    snprintf(path, cap, "%s/%s", dir, name);
-    return stat(path, &sb) == 0;
+    int n = snprintf(path, cap, "%s/%s", dir, name);
+    return n > 0 && (size_t)n < cap && stat(path, &sb) == 0;
 }
 
 /* A publication folder names its newest version in `current`. */
@@ -88,8 +88,9 @@ static void version_folder(const char *dir, char *out, size_t cap)
     FILE *f = has_file(dir, "current", path, sizeof path) ? fopen(path, "r") : NULL;
     if (f && fgets(cur, sizeof cur, f)) {
         cur[strcspn(cur, "\r\n")] = 0;
-        if (*cur && !strchr(cur, '/'))
-            snprintf(out, cap, "%s/%s", dir, cur);
+        int n = *cur && !strchr(cur, '/') ? snprintf(out, cap, "%s/%s", dir, cur) : 0;
+        if (n < 0 || (size_t)n >= cap)  /* too long a path: the folder as given */
+            snprintf(out, cap, "%s", dir);
     }
     if (f)
         fclose(f);

@@ -83,7 +83,13 @@ khum_code khum_synth_scale_election(const khum_synth_scale *p, khum_election *e,
     e->communes = khum_arena_calloc(a, m + 1, sizeof *e->communes);
     e->lists = khum_arena_calloc(a, m * np + 1, sizeof *e->lists);
     e->stations = khum_arena_calloc(a, (size_t)p->stations + 1, sizeof *e->stations);
-    if (!w || !nst || !e->communes || !e->lists || !e->stations) {
+    /* the lists are the election's own (its parties.csv): part of its hash */
+    e->parties = khum_arena_calloc(a, np + 1, sizeof *e->parties);
+    for (size_t k = 0; e->parties && k < np; k++)
+        e->parties[e->nparties++] = (khum_election_party){
+            khum_arena_printf(a, "L%02zu", k + 1), khum_arena_printf(a, "L%02zu", k + 1),
+            khum_arena_printf(a, "SYNTHETIC list %zu", k + 1), "", "", 0};
+    if (!w || !nst || !e->communes || !e->lists || !e->stations || !e->parties) {
         free(w);
         free(nst);
         return khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");

@@ -10,6 +10,7 @@
 S=$T/syn
 run 0 "$KHUM" synth --stations 1500 --councils 120 --parties 9 --seats 3-12 --method sainte-lague --seed 7 --out "$S"
 has out "SYNTHETIC election synthetic-scale-1500-s7: 120 councils"; has out "1500 stations"
+hash=$(sed -n 's/.*hash \([0-9a-f-]*\)$/\1/p' "$T/out")
 head -1 "$S/results.csv" | grep -q "^station,registered,.*,L09,explanation$" || fail "results header"
 eq "$(tail -n +2 "$S/results.csv" | wc -l)" 1500 "forms"
 eq "$(tail -n +2 "$S/gazetteer/provinces.csv" | wc -l)" 2 "provinces (14 regencies of 5 councils each)"
@@ -26,7 +27,7 @@ run 2 "$KHUM" synth --stations 1000 --councils 10 --method nosuch --out "$T/x"; 
 DB=$(newdb scale)
 K() { "$KHUM" "$@" --db "$DB"; }
 run 0 K import gazetteer "$S/gazetteer" -q
-run 0 K election import "$S/election"; has out "120 communes"
+run 0 K election import "$S/election"; has out "120 communes"; has out "hash $hash"
 run 0 K import results "$S/results.csv" -q
 run 0 K official
 run 0 K tally; has out "SYNTHETIC DATA"; has out "stations reported  1,500 of 1,500"
