@@ -46,7 +46,7 @@ static bool keep_row(batch *b, khum_arena *a, const khum_form *f, const char *ex
         b->cap = cap;
     }
     b->f[b->n] = *f;
-    b->expl[b->n] = expl;
+    b->expl[b->n] = *expl ? expl : "";  /* an empty one points into the file, freed after */
     b->line[b->n++] = line;
     return true;
 }

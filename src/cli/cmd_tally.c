@@ -164,6 +164,7 @@ int tally_files_main(const char *dir, const char *forms, const char *votes,
     int st = rc ? cli_fail(&err) : print_view(&v, area, area_level, by, format, outpath);
     if (!rc)
         tally_view_free(&v);
+    free((khum_party *)in.registry);  /* khum_parties_read's array; its strings are in reg */
     khum_arena_free(&reg);
     return st;
 }
