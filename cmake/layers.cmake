@@ -48,8 +48,8 @@ set(KHUM_HEADERS_synth khum/synth.h)
 set(KHUM_HEADERS_rla khum/rla.h khum/rla_draw.h)
 set(KHUM_HEADERS_store khum/store.h khum/store_rla.h)
 set(KHUM_HEADERS_app khum/app.h khum/app_import.h khum/app_rla.h)
-set(KHUM_HEADERS_publish khum/publish.h khum/print.h publish/tally_view.h publish/alloc_print.h
-                         publish/rla_pull.h publish/rla_view.h
+set(KHUM_HEADERS_publish khum/publish.h khum/print.h publish/tally_view.h publish/tally_files.h
+                         publish/alloc_print.h publish/rla_pull.h publish/rla_view.h
                          publish/ledger_export.h publish/results_export.h)
 set(KHUM_HEADERS_server khum/server.h)
 set(KHUM_HEADERS_cli "")

@@ -5,7 +5,7 @@ allocate every commune's seats by D'Hondt (the statutory Cambodian procedure
 gives the same seats), and print the time (first run and best of five, in one
 process, as bench_tabulate times khum) and the national seats.
 
-usage: peer_pandas.py ELECTION_DIR
+usage: peer_pandas.py ELECTION_DIR [sainte-lague]   (divisors 1, 3, 5 ... instead of 1, 2, 3)
 """
 import sys
 import time
@@ -16,7 +16,7 @@ FIELDS = ("station", "registered", "received", "cast", "spoiled", "unused", "val
           "invalid", "explanation")
 
 
-def tabulate(d):
+def tabulate(d, odd=False):
     t0 = time.perf_counter()
     res = pd.read_csv(f"{d}/results.csv", dtype={"station": str, "explanation": str})
     st = pd.read_csv(f"{d}/stations.csv", dtype={"station": str, "commune": str})
@@ -31,7 +31,7 @@ def tabulate(d):
     votes["magnitude"] = votes["commune"].map(co.set_index("commune")["seats"])
     q = votes.loc[votes.index.repeat(votes["magnitude"])].copy()
     q["divisor"] = q.groupby(["commune", "party"]).cumcount() + 1
-    q["quotient"] = q["votes"] / q["divisor"]
+    q["quotient"] = q["votes"] / ((2 * q["divisor"] - 1) if odd else q["divisor"])
     q = q.sort_values(["commune", "quotient", "votes"], ascending=[True, False, False])
     q["rank"] = q.groupby("commune").cumcount() + 1
     seats = q[q["rank"] <= q["magnitude"]].groupby("party").size()
@@ -41,11 +41,12 @@ def tabulate(d):
 
 
 def main():
-    runs = [tabulate(sys.argv[1]) for _ in range(5)]
+    odd = len(sys.argv) > 2 and sys.argv[2] == "sainte-lague"
+    runs = [tabulate(sys.argv[1], odd) for _ in range(int(sys.argv[3]) if len(sys.argv) > 3 else 5)]
     elapsed, national, seats, party_votes = runs[0]
     best = min(r[0] for r in runs)
-    print("pandas: first run %.1f ms, best of 5 %.1f ms (registered %d, cast %d, %d parties)" %
-          (elapsed * 1e3, best * 1e3, national["registered"], national["cast"],
+    print("pandas: first run %.1f ms, best of %d %.1f ms (registered %d, cast %d, %d parties)" %
+          (elapsed * 1e3, len(runs), best * 1e3, national["registered"], national["cast"],
            len(party_votes)))
     print("pandas seats: " + " ".join("%s=%d" % (p, n) for p, n in sorted(seats.items())))
 

@@ -73,6 +73,24 @@ typedef struct khum_results_report {
     size_t votes_rows;        /* its data rows */
 } khum_results_report;
 
+/* The forms of a results file that pass every check, with each one's
+ * explanation ("" none) and line in the file. */
+typedef struct khum_results_forms {
+    khum_form *f;
+    const char **expl;
+    long *line;
+    size_t n, cap;
+} khum_results_forms;
+
+/* Read and check a results file as khum_app_import_results_votes does
+ * (either format, the same rules and messages), storing nothing: the forms
+ * that pass go into out (in arena a), the rows refused into rejected, each
+ * at file:line, and rep->rejected counts them. For readers of published
+ * files (`khum tally --forms`); only a file that cannot be read fails. */
+khum_code khum_app_read_results(const khum_election *e, const char *path,
+                                const char *votes_path, khum_arena *a, khum_results_forms *out,
+                                khum_diags *rejected, khum_results_report *rep, khum_err *err);
+
 /* Import a results file (docs/count.md) in one operation: the header must
  * name only the form's columns, `explanation` and lists of the election
  * (F.106); every row is checked, and rows with an error or a repeated

@@ -102,6 +102,11 @@ void khum_election_free(khum_election *e);
  * registered). Checks every rule (ELE.7xx) and computes the hash. */
 khum_code khum_election_read(khum_election *e, khum_csv *election, khum_csv *communes,
                              khum_csv *lists, khum_csv *stations, khum_err *err);
+/* The same with the folder's optional parties.csv (NULL: none) read at once:
+ * the election is sorted, indexed and hashed once instead of twice. */
+khum_code khum_election_read_folder(khum_election *e, khum_csv *election, khum_csv *communes,
+                                    khum_csv *lists, khum_csv *stations, khum_csv *parties,
+                                    khum_err *err);
 /* Read the optional parties.csv of an election folder (id, abbr, name_en,
  * name_km, colour; checked as the registry's own file, PTY.50x) into e,
  * after khum_election_read, and hash again: the election's own lists are

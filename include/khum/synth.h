@@ -51,4 +51,32 @@ khum_code khum_synth_run(const khum_synth_params *p, const khum_synth_commune *c
                          size_t n, khum_synth_out *out, khum_err *err);
 void khum_synth_free(khum_synth_out *out);
 
+/* ---- a SYNTHETIC election at any size ----------------------------------
+ * N stations, M councils of seats_min..seats_max seats over a generated
+ * gazetteer (about 5 councils a regency, 14 regencies a province), P lists
+ * with national shares falling as 1/rank, any method: from Cambodia's size
+ * to Indonesia's regency councils (820,000 stations, 2,500 councils, 18
+ * parties, Sainte-Laguë). The forms are drawn station by station and handed
+ * to a callback, so no size needs them all in memory. */
+typedef struct khum_synth_scale {
+    int64_t stations, councils;
+    int parties;                  /* 2 to 99; ids L01, L02 ... */
+    int seats_min, seats_max;     /* within 1..12 */
+    khum_method method;
+    uint64_t seed;
+} khum_synth_scale;
+
+/* The definition, synthetic = true: province G01, regency G01R01, council
+ * G01R01D1 (each council's province and district set), stations
+ * G01R01D1-0001 ..., registered voters 200 to 599 a station. TAB.913 for a
+ * size out of range. */
+khum_code khum_synth_scale_election(const khum_synth_scale *p, khum_election *e,
+                                    khum_err *err);
+/* Every station's form of e (made by khum_synth_scale_election with the same
+ * p), in station order, to each(ctx, form, explanation: "" or why its
+ * warnings are expected); a nonzero return stops (TAB.914). */
+typedef int (*khum_synth_form_fn)(void *ctx, const khum_form *f, const char *explanation);
+khum_code khum_synth_scale_forms(const khum_synth_scale *p, const khum_election *e,
+                                 khum_synth_form_fn each, void *ctx, khum_err *err);
+
 #endif

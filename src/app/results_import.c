@@ -23,13 +23,8 @@
 #include "khum/hash.h"
 #include "khum/str.h"
 
-/* The forms kept, with their explanation and line. */
-typedef struct batch {
-    khum_form *f;
-    const char **expl;
-    long *line;
-    size_t n, cap;
-} batch;
+/* The forms kept, with their explanation and line (khum/app.h). */
+typedef khum_results_forms batch;
 
 static bool keep_row(batch *b, khum_arena *a, const khum_form *f, const char *expl, long line)
 {
@@ -51,7 +46,7 @@ static bool keep_row(batch *b, khum_arena *a, const khum_form *f, const char *ex
         b->cap = cap;
     }
     b->f[b->n] = *f;
-    b->expl[b->n] = expl;
+    b->expl[b->n] = *expl ? expl : "";  /* an empty one points into the file, freed after */
     b->line[b->n++] = line;
     return true;
 }
@@ -262,39 +257,48 @@ static khum_code open_file(const char *path, khum_buf *data, char sha[KHUM_SHA25
     return rc;
 }
 
+khum_code khum_app_read_results(const khum_election *e, const char *path,
+                                const char *votes_path, khum_arena *a, khum_results_forms *out,
+                                khum_diags *rejected, khum_results_report *rep, khum_err *err)
+{
+    memset(rep, 0, sizeof *rep);
+    memset(out, 0, sizeof *out);
+    khum_buf data, vdata;
+    khum_buf_init(&data);
+    khum_buf_init(&vdata);
+    khum_csv *csv = NULL, *votes = NULL;
+    khum_form_reader *fr;
+    bool wide = !votes_path;
+    khum_code rc = open_file(path, &data, rep->sha256, &csv, err);
+    if (!rc && !wide)
+        rc = open_file(votes_path, &vdata, rep->votes_sha256, &votes, err);
+    if (!rc && !(rc = khum_form_reader_open(csv, e, a, &fr, err)) &&
+        !(rc = wide ? khum_form_columns_check(csv, e, err)
+                    : khum_form_reader_figures_only(fr, err)) &&
+        !(rc = read_rows(fr, e, path, wide, a, out, rejected, rep, err))) {
+        rep->rejected += drop_repeats(out, path, a, rejected);
+        if (!wide && rep->rows)
+            rc = add_votes(e, path, votes, a, out, rejected, rep, err);
+    }
+    khum_csv_close(csv);
+    khum_csv_close(votes);
+    khum_buf_free(&data);
+    khum_buf_free(&vdata);
+    return rc;
+}
+
 khum_code khum_app_import_results_votes(khum_store *s, const khum_election *e,
                                         const char *path, const char *votes_path,
                                         const char *user, bool accept_valid,
                                         khum_diags *rejected, khum_results_report *rep,
                                         khum_err *err)
 {
-    memset(rep, 0, sizeof *rep);
-    khum_buf data, vdata;
-    khum_buf_init(&data);
-    khum_buf_init(&vdata);
     khum_arena a;
     khum_arena_init(&a, 0);
-    khum_csv *csv = NULL, *votes = NULL;
-    khum_form_reader *fr;
-    batch b = {0};
-    bool wide = !votes_path;
-    khum_code rc = open_file(path, &data, rep->sha256, &csv, err);
-    if (!rc && !wide)
-        rc = open_file(votes_path, &vdata, rep->votes_sha256, &votes, err);
-    if (!rc && !(rc = khum_form_reader_open(csv, e, &a, &fr, err)) &&
-        !(rc = wide ? khum_form_columns_check(csv, e, err)
-                    : khum_form_reader_figures_only(fr, err)) &&
-        !(rc = read_rows(fr, e, path, wide, &a, &b, rejected, rep, err))) {
-        rep->rejected += drop_repeats(&b, path, &a, rejected);
-        if (!wide && rep->rows)
-            rc = add_votes(e, path, votes, &a, &b, rejected, rep, err);
-        if (!rc)
-            rc = store_rows(s, e, path, votes_path, user, accept_valid, &b, rejected, rep, err);
-    }
-    khum_csv_close(csv);
-    khum_csv_close(votes);
+    batch b;
+    khum_code rc = khum_app_read_results(e, path, votes_path, &a, &b, rejected, rep, err);
+    if (!rc)
+        rc = store_rows(s, e, path, votes_path, user, accept_valid, &b, rejected, rep, err);
     khum_arena_free(&a);
-    khum_buf_free(&data);
-    khum_buf_free(&vdata);
     return rc;
 }

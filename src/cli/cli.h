@@ -94,6 +94,11 @@ void cli_print_election_head(FILE *out, const khum_election *e);
 int cmd_init(int argc, char **argv);
 int cmd_election(int argc, char **argv);
 int cmd_synth(int argc, char **argv);
+/* `khum synth --stations N --councils M ...` (cmd_synth_scale.c), and what
+ * it shares with the national generator (cmd_synth.c). */
+int synth_scale_main(int argc, char **argv);
+bool synth_write_file(const char *dir, const char *name, const khum_buf *b);
+bool synth_write_election(const char *dir, const khum_election *e);
 int cmd_entry(int argc, char **argv);
 int cmd_lots(int argc, char **argv);
 int cmd_official(int argc, char **argv);
@@ -127,6 +132,16 @@ int cmd_print(int argc, char **argv);
 
 /* Import steps the demo reuses; each runs in its own transaction. */
 int import_gazetteer_dir(khum_store *s, const char *dir, const char *user, bool quiet);
+/* A gazetteer folder (provinces.csv, optional districts.csv, communes.csv,
+ * optional villages.csv), read and checked. */
+khum_code cli_read_pumi_dir(const char *dir, khum_gazetteer *g, khum_err *err);
+/* An election folder (election.csv, communes.csv, lists.csv, stations.csv,
+ * optional parties.csv: *own says whether it was there), read and checked. */
+khum_code cli_read_election_dir(const char *dir, khum_election *e, bool *own, khum_err *err);
+/* `khum tally --forms FILE [--votes FILE] --election DIR` (cmd_tally_files.c). */
+int tally_files_main(const char *dir, const char *forms, const char *votes,
+                     const char *gazetteer, const char *area, int area_level, int by,
+                     const char *format, const char *outpath);
 int import_population_file(khum_store *s, const char *path, int year, const char *user,
                            bool quiet);
 int import_parties_csv(khum_store *s, const char *name, const char *text, size_t len,

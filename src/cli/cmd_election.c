@@ -48,25 +48,6 @@ static khum_code open_four(const char *dir, khum_csv **c, khum_err *err)
     return KHUM_OK;
 }
 
-/* The optional fifth file: the election's own lists (citizens' groups,
- * coalitions), read into e when the folder has it. */
-static khum_code read_own_parties(const char *dir, khum_election *e, bool *has, khum_err *err)
-{
-    char path[4200];
-    struct stat sb;
-    snprintf(path, sizeof path, "%s/parties.csv", dir);
-    *has = stat(path, &sb) == 0;
-    if (!*has)
-        return KHUM_OK;
-    khum_csv *c;
-    khum_code rc = khum_csv_open_path(path, &c, err);
-    if (rc)
-        return rc;
-    rc = khum_election_read_parties(e, c, err);
-    khum_csv_close(c);
-    return rc;
-}
-
 /* The files as the audit log names them: path, SHA-256, rows. */
 static khum_code digest_files(const char *dir, const khum_election *e, int n,
                               khum_import_file *f, char paths[5][4200], khum_err *err)
@@ -82,23 +63,35 @@ static khum_code digest_files(const char *dir, const khum_election *e, int n,
     return rc;
 }
 
+khum_code cli_read_election_dir(const char *dir, khum_election *e, bool *own, khum_err *err)
+{
+    khum_csv *c[5] = {NULL};
+    char path[4200];
+    struct stat sb;
+    snprintf(path, sizeof path, "%s/parties.csv", dir);
+    *own = stat(path, &sb) == 0;
+    khum_code rc = open_four(dir, c, err);
+    if (!rc && *own && (rc = khum_csv_open_path(path, &c[4], err)))
+        for (int i = 0; i < 4; i++)
+            khum_csv_close(c[i]);
+    if (rc)
+        return rc;
+    rc = khum_election_read_folder(e, c[0], c[1], c[2], c[3], c[4], err);
+    for (int i = 0; i < 5; i++)
+        khum_csv_close(c[i]);
+    return rc;
+}
+
 static int election_import(khum_store *s, const char *dir, const char *user)
 {
     khum_err err;
     khum_err_clear(&err);
-    khum_csv *c[4];
-    if (open_four(dir, c, &err))
-        return cli_fail(&err);
     khum_election e;
     khum_election_init(&e);
-    khum_code rc = khum_election_read(&e, c[0], c[1], c[2], c[3], &err);
-    for (int i = 0; i < 4; i++)
-        khum_csv_close(c[i]);
     bool existed = false, own = false;
     khum_import_file files[5];
     char paths[5][4200];
-    if (!rc)
-        rc = read_own_parties(dir, &e, &own, &err);
+    khum_code rc = cli_read_election_dir(dir, &e, &own, &err);
     if (!rc)
         rc = digest_files(dir, &e, own ? 5 : 4, files, paths, &err);
     if (!rc)

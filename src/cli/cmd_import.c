@@ -103,7 +103,7 @@ static bool pumi_file_present(const char *dir, int l)
     return l == KHUM_PROVINCE || l == KHUM_COMMUNE || access(path, F_OK) == 0;
 }
 
-static khum_code read_pumi_dir(const char *dir, khum_gazetteer *g, khum_err *err)
+khum_code cli_read_pumi_dir(const char *dir, khum_gazetteer *g, khum_err *err)
 {
     for (int l = KHUM_PROVINCE; l <= KHUM_VILLAGE; l++) {
         if (!pumi_file_present(dir, l))
@@ -142,7 +142,7 @@ int import_gazetteer_dir(khum_store *s, const char *dir, const char *user, bool 
     khum_upsert_stats st;
     char paths[4][4096];
     khum_import_file files[4];
-    khum_code rc = read_pumi_dir(dir, &g, &err);
+    khum_code rc = cli_read_pumi_dir(dir, &g, &err);
     size_t nfiles = 0;
     for (int l = KHUM_PROVINCE; l <= KHUM_VILLAGE && !rc; l++) {
         if (!pumi_file_present(dir, l))

@@ -31,7 +31,10 @@ static const char synth_help[] =
     "  --seed N      the random seed (default 1): a seed gives the same election\n"
     "  --out DIR     where to write the folder (default synthetic-YEAR-sN)\n"
     "  --load        also import the election and its results into the database\n"
-    "  --db PATH     database (default $KHUM_DB or khum.db)\n";
+    "  --db PATH     database (default $KHUM_DB or khum.db)\n"
+    "\n"
+    "khum synth --stations N --councils M ... makes an election of any size\n"
+    "over an invented gazetteer (khum synth --stations 1 --help).\n";
 
 typedef struct published {
     khum_synth_party parties[32];
@@ -82,7 +85,7 @@ static int read_published(int year, khum_synth_params *p, published *pub)
     return EXIT_OK;
 }
 
-static bool write_file(const char *dir, const char *name, const khum_buf *b)
+bool synth_write_file(const char *dir, const char *name, const khum_buf *b)
 {
     char path[4200];
     snprintf(path, sizeof path, "%s/%s", dir, name);
@@ -128,42 +131,49 @@ static bool write_results(const char *dir, const khum_synth_out *o, const publis
         khum_csv_put_field(&b, o->explanation[i], false);
         khum_csv_end_row(&b);
     }
-    bool ok = !b.failed && write_file(dir, "results.csv", &b);
+    bool ok = !b.failed && synth_write_file(dir, "results.csv", &b);
+    khum_buf_free(&b);
+    return ok;
+}
+
+bool synth_write_election(const char *dir, const khum_election *e)
+{
+    khum_buf b;
+    khum_buf_init(&b);
+    khum_buf_puts(&b, "id,name,date,mandate,method,tie_rule,synthetic\n");
+    char m[8], tie[64];
+    snprintf(m, sizeof m, "%d", e->mandate);
+    khum_tie_rule_format(&e->tie_rule, tie, sizeof tie);
+    const char *row[] = {e->id, e->name, e->date, m, khum_method_name(e->method), tie, "1"};
+    khum_csv_put_row(&b, row, 7);
+    bool ok = synth_write_file(dir, "election.csv", &b);
+    khum_buf_reset(&b);
+    khum_buf_puts(&b, "commune,seats\n");
+    for (size_t i = 0; i < e->ncommunes; i++)
+        khum_buf_printf(&b, "%s,%d\n", e->communes[i].code, e->communes[i].seats);
+    ok = ok && synth_write_file(dir, "communes.csv", &b);
+    khum_buf_reset(&b);
+    khum_buf_puts(&b, "commune,party,ballot_no\n");
+    for (size_t i = 0; i < e->nlists; i++)
+        khum_buf_printf(&b, "%s,%s,%d\n", e->lists[i].commune, e->lists[i].party,
+                        e->lists[i].ballot_no);
+    ok = ok && synth_write_file(dir, "lists.csv", &b);
+    khum_buf_reset(&b);
+    khum_buf_puts(&b, "station,commune,registered\n");
+    for (size_t i = 0; i < e->nstations; i++)
+        khum_buf_printf(&b, "%s,%s,%lld\n", e->stations[i].code, e->stations[i].commune,
+                        (long long)e->stations[i].registered);
+    ok = ok && !b.failed && synth_write_file(dir, "stations.csv", &b);
     khum_buf_free(&b);
     return ok;
 }
 
 static bool write_definition(const char *dir, const khum_synth_out *o)
 {
-    const khum_election *e = &o->election;
     khum_buf b;
     khum_buf_init(&b);
-    khum_buf_puts(&b, "id,name,date,mandate,method,tie_rule,synthetic\n");
-    const char *row[] = {e->id, e->name, e->date, "", khum_method_name(e->method), "votes",
-                         "1"};
-    char m[8];
-    snprintf(m, sizeof m, "%d", e->mandate);
-    row[3] = m;
-    khum_csv_put_row(&b, row, 7);
-    bool ok = write_file(dir, "election.csv", &b);
-    khum_buf_reset(&b);
-    khum_buf_puts(&b, "commune,seats\n");
-    for (size_t i = 0; i < e->ncommunes; i++)
-        khum_buf_printf(&b, "%s,%d\n", e->communes[i].code, e->communes[i].seats);
-    ok = ok && write_file(dir, "communes.csv", &b);
-    khum_buf_reset(&b);
-    khum_buf_puts(&b, "commune,party,ballot_no\n");
-    for (size_t i = 0; i < e->nlists; i++)
-        khum_buf_printf(&b, "%s,%s,%d\n", e->lists[i].commune, e->lists[i].party,
-                        e->lists[i].ballot_no);
-    ok = ok && write_file(dir, "lists.csv", &b);
-    khum_buf_reset(&b);
-    khum_buf_puts(&b, "station,commune,registered\n");
-    for (size_t i = 0; i < e->nstations; i++)
-        khum_buf_printf(&b, "%s,%s,%lld\n", e->stations[i].code, e->stations[i].commune,
-                        (long long)e->stations[i].registered);
-    ok = ok && write_file(dir, "stations.csv", &b);
-    khum_buf_reset(&b);
+    const khum_election *e = &o->election;
+    bool ok = synth_write_election(dir, e);
     khum_buf_puts(&b, "commune,party,position,person,name_latin,sex,birth_year\n");
     for (size_t i = 0; i < o->ncandidates; i++) {
         const khum_candidate_row *x = &o->candidates[i];
@@ -173,14 +183,14 @@ static bool write_definition(const char *dir, const khum_synth_out *o)
         const char *cells[] = {x->commune, x->party, pos, x->person, x->name_latin, x->sex, by};
         khum_csv_put_row(&b, cells, 7);
     }
-    ok = ok && !b.failed && write_file(dir, "candidates.csv", &b);
+    ok = ok && !b.failed && synth_write_file(dir, "candidates.csv", &b);
     khum_buf_reset(&b);
     khum_buf_printf(&b, "SYNTHETIC DATA - NOT A REAL ELECTION\n\n%s\n\nGenerated by khum "
                     "synth. The communes, their codes and the national totals of seats,\n"
                     "stations and registered voters follow the real %s election; every "
                     "station\nresult is invented. Do not cite these numbers as results.\n",
                     e->name, e->date);
-    ok = ok && !b.failed && write_file(dir, "README.txt", &b);
+    ok = ok && !b.failed && synth_write_file(dir, "README.txt", &b);
     khum_buf_free(&b);
     return ok;
 }
@@ -302,6 +312,9 @@ int cmd_synth(int argc, char **argv)
     const char *db = NULL, *outdir = NULL, *user = NULL;
     bool load = false;
     int ch;
+    for (int i = 1; i < argc; i++)  /* an election of any size: its own options */
+        if (!strncmp(argv[i], "--stations", 10))
+            return synth_scale_main(argc, argv);
     optind = 1;
     while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
         switch (ch) {

@@ -12,6 +12,7 @@
 
 #include "khum/array.h"
 #include "khum/count.h"
+#include "tally_impl.h"
 #include "khum/hash.h"
 #include "khum/str.h"
 
@@ -289,6 +290,13 @@ static khum_code read_stations(khum_election *e, khum_csv *csv, khum_err *err)
 khum_code khum_election_read(khum_election *e, khum_csv *election, khum_csv *communes,
                              khum_csv *lists, khum_csv *stations, khum_err *err)
 {
+    return khum_election_read_folder(e, election, communes, lists, stations, NULL, err);
+}
+
+khum_code khum_election_read_folder(khum_election *e, khum_csv *election, khum_csv *communes,
+                                    khum_csv *lists, khum_csv *stations, khum_csv *parties,
+                                    khum_err *err)
+{
     khum_code rc;
     e->src[0] = khum_arena_strdup(&e->arena, khum_csv_name(communes));
     e->src[1] = khum_arena_strdup(&e->arena, khum_csv_name(lists));
@@ -298,9 +306,10 @@ khum_code khum_election_read(khum_election *e, khum_csv *election, khum_csv *com
     /* Communes are sorted now, so lists and stations can look them up. */
     if ((rc = sort_communes(e, err)))
         return rc;
-    if ((rc = read_lists(e, lists, err)) || (rc = read_stations(e, stations, err)))
+    if ((rc = read_lists(e, lists, err)) || (rc = read_stations(e, stations, err)) ||
+        (parties && (rc = election_take_parties(e, parties, err))))
         return rc;
-    return khum_election_finish(e, err);
+    return khum_election_finish(e, err);  /* once: sorting and hashing 800,000 stations shows */
 }
 
 static int list_cmp(const void *pa, const void *pb)

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "khum/count.h"
+#include "tally_impl.h"
 #include "khum/geo.h"
 #include "khum/str.h"
 
@@ -110,6 +111,12 @@ static int party_cmp(const void *a, const void *b)
 
 khum_code khum_election_read_parties(khum_election *e, khum_csv *csv, khum_err *err)
 {
+    khum_code rc = election_take_parties(e, csv, err);
+    return rc ? rc : khum_election_finish(e, err);
+}
+
+khum_code election_take_parties(khum_election *e, khum_csv *csv, khum_err *err)
+{
     khum_party *rows;
     size_t n;
     e->src[3] = khum_arena_strdup(&e->arena, khum_csv_name(csv));
@@ -127,5 +134,5 @@ khum_code khum_election_read_parties(khum_election *e, khum_csv *csv, khum_err *
     free(rows);
     e->nparties = n;
     khum_sort(e->parties, n, sizeof *e->parties, party_cmp);
-    return khum_election_finish(e, err);
+    return KHUM_OK;
 }

@@ -2,7 +2,9 @@
  * tally_impl.h: the two halves of khum_tally_begin, for tally_csv.c, which
  * lets the pieces of a file start reading as soon as the parties are known
  * (all a piece needs) while the communes' tables are still being made; and
- * the pieces of tally.c that tally_live.c reuses to replace one form.
+ * the pieces of tally.c that tally_live.c reuses to replace one form; and
+ * one piece of reading an election folder shared by election.c and
+ * election_rules.c.
  */
 #ifndef KHUM_TALLY_IMPL_H
 #define KHUM_TALLY_IMPL_H
@@ -26,5 +28,8 @@ int tally_area_code_cmp(const void *key, const void *a);
 
 /* Remember station i's counted form (khum_tally_track). */
 void tally_keep(khum_tally *t, size_t i, const khum_form *f);
+/* parties.csv read into e->parties and sorted, without finishing e (the
+ * caller sorts, indexes and hashes the election once, at the end). */
+khum_code election_take_parties(khum_election *e, khum_csv *csv, khum_err *err);
 
 #endif

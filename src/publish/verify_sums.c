@@ -416,6 +416,11 @@ static void recompute_seats(ver_ctx *v, const ver_pub *pub)
                          v->method);
             continue;
         }
+        int given = 0;
+        for (int k = 0; k < vc->nlists; k++)
+            given += bundle[k];
+        if (lots && !given)  /* its seats wait for lots not yet drawn: none to compare */
+            continue;
         a->seated = true;
         v->st->communes_seated++;
         ver_area *chain[4];

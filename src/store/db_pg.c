@@ -344,12 +344,19 @@ static int pg_col_count(db_stmt *s) { return PS(s)->res ? PQnfields(PS(s)->res) 
 static const char *pg_col_name(db_stmt *s, int i) { return PS(s)->res ? PQfname(PS(s)->res, i) : ""; }
 static int64_t pg_changes(db_conn *c) { return PC(c)->changes; }
 
-/* The schema version lives in a one-row table (SQLite keeps it in a pragma). */
+/* The schema version lives in a one-row table (SQLite keeps it in a pragma),
+ * created only where missing: a hot-standby replica refuses any DDL, even
+ * CREATE TABLE IF NOT EXISTS, and a read-only server must open it. */
 static int pg_user_version(db_conn *c, khum_err *err)
 {
-    if (pg_exec(c, "CREATE TABLE IF NOT EXISTS khum_schema (version INTEGER NOT NULL)", err))
+    PGresult *r = PQexec(PC(c)->h, "SELECT to_regclass('khum_schema') IS NOT NULL");
+    bool exists = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 &&
+                  PQgetvalue(r, 0, 0)[0] == 't';
+    PQclear(r);
+    if (!exists &&
+        pg_exec(c, "CREATE TABLE IF NOT EXISTS khum_schema (version INTEGER NOT NULL)", err))
         return -1;
-    PGresult *r = PQexec(PC(c)->h, "SELECT coalesce(max(version), 0) FROM khum_schema");
+    r = PQexec(PC(c)->h, "SELECT coalesce(max(version), 0) FROM khum_schema");
     int v = -1;
     if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1)
         v = atoi(PQgetvalue(r, 0, 0));

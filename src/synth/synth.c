@@ -22,14 +22,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "khum/synth.h"
 #include "khum/str.h"
+#include "synth_impl.h"
 
-typedef struct rng {
-    uint64_t s;
-} rng;
-
-static uint64_t next(rng *r)
+uint64_t synth_next(rng *r)
 {
     r->s ^= r->s >> 12;
     r->s ^= r->s << 25;
@@ -37,16 +33,16 @@ static uint64_t next(rng *r)
     return r->s * 2685821657736338717ull;
 }
 
-static double uniform(rng *r) { return (double)(next(r) >> 11) / 9007199254740992.0; }
+double synth_uniform(rng *r) { return (double)(synth_next(r) >> 11) / 9007199254740992.0; }
 
-static double normal(rng *r)
+double synth_normal(rng *r)
 {
-    double u = uniform(r), v = uniform(r);
+    double u = synth_uniform(r), v = synth_uniform(r);
     return sqrt(-2.0 * log(u + 1e-300)) * cos(6.283185307179586 * v);
 }
 
 /* Share `total` out in proportion to w (largest remainders), at least `min` each. */
-static void apportion(int64_t total, const double *w, size_t n, int64_t min, int64_t *out)
+void synth_apportion(int64_t total, const double *w, size_t n, int64_t min, int64_t *out)
 {
     double sum = 0;
     for (size_t i = 0; i < n; i++)
@@ -135,7 +131,7 @@ static khum_code take_communes(work *w, const khum_synth_commune *in, size_t n, 
     w->n = n;
     size_t drop = n > (size_t)w->p->communes ? n - (size_t)w->p->communes : 0;
     while (drop > 0) {  /* leave out communes without census data, chosen by the seed */
-        size_t i = (size_t)(next(&w->r) % w->n);
+        size_t i = (size_t)(synth_next(&w->r) % w->n);
         if (w->c[i].population > 0)
             continue;
         memmove(&w->c[i], &w->c[i + 1], (w->n - i - 1) * sizeof *w->c);
@@ -206,7 +202,7 @@ static size_t contesting(work *w, const double *share, size_t np, bool *in)
     size_t k = 0;
     for (size_t p = 0; p < np; p++) {
         double f = p < 2 ? 1.0 : fmin(1.0, fmax(0.02, share[p] * 25));
-        in[p] = uniform(&w->r) < f;
+        in[p] = synth_uniform(&w->r) < f;
         k += in[p];
     }
     return k;
@@ -224,12 +220,12 @@ static int by_votes_desc(const void *a, const void *b)
 }
 
 /* Draw one station's numbers; the party votes share out `valid` exactly. */
-static void station_form(work *w, khum_arena *a, const char *code, int64_t registered,
-                         double turnout, double invalid_rate, const double *strength,
-                         const bool *in, const char *const *ids, size_t np, khum_form *f)
+void synth_station_form(rng *r, khum_arena *a, const char *code, int64_t registered,
+                        double turnout, double invalid_rate, const double *strength,
+                        const bool *in, const char *const *ids, size_t np, khum_form *f)
 {
-    double t = fmin(0.97, fmax(0.45, turnout + 0.02 * normal(&w->r)));
-    double rho = fmin(0.045, fmax(0.003, invalid_rate * exp(0.3 * normal(&w->r))));
+    double t = fmin(0.97, fmax(0.45, turnout + 0.02 * synth_normal(r)));
+    double rho = fmin(0.045, fmax(0.003, invalid_rate * exp(0.3 * synth_normal(r))));
     memset(f, 0, sizeof *f);
     f->station = code;
     f->registered = registered;
@@ -237,7 +233,7 @@ static void station_form(work *w, khum_arena *a, const char *code, int64_t regis
     f->invalid = (int64_t)llround((double)f->cast * rho);
     f->valid = f->cast - f->invalid;
     f->received = registered + (registered * 2 / 100 > 5 ? registered * 2 / 100 : 5);
-    f->spoiled = (int64_t)(next(&w->r) % 4);
+    f->spoiled = (int64_t)(synth_next(r) % 4);
     f->unused = f->received - f->cast - f->spoiled;
     double *ws = khum_arena_alloc(a, np * sizeof *ws);
     int64_t *v = khum_arena_alloc(a, np * sizeof *v);
@@ -246,8 +242,8 @@ static void station_form(work *w, khum_arena *a, const char *code, int64_t regis
     size_t k = 0;
     for (size_t p = 0; p < np; p++)
         if (in[p])
-            ws[k++] = strength[p] * exp(0.05 * normal(&w->r));
-    apportion(f->valid, ws, k, 0, v);
+            ws[k++] = strength[p] * exp(0.05 * synth_normal(r));
+    synth_apportion(f->valid, ws, k, 0, v);
     k = 0;
     for (size_t p = 0; p < np; p++)
         if (in[p]) {
@@ -286,16 +282,16 @@ static khum_code build(work *w, const int *seats, khum_synth_out *out, khum_err 
         share[i] = (double)po[i].votes / (double)(total_votes ? total_votes : 1);
     }
     for (int pr = 0; pr < 100; pr++) {
-        prov_t[pr] = 0.04 * normal(&w->r);
+        prov_t[pr] = 0.04 * synth_normal(&w->r);
         for (size_t i = 0; i < np; i++)
-            prov[pr * (int)np + (int)i] = 0.3 * normal(&w->r);
+            prov[pr * (int)np + (int)i] = 0.3 * synth_normal(&w->r);
     }
     for (size_t i = 0; i < w->n; i++)
         wreg[i] = (double)w->c[i].adults;
-    apportion(p->registered, wreg, w->n, 0, reg);
+    synth_apportion(p->registered, wreg, w->n, 0, reg);
     for (size_t i = 0; i < w->n; i++)
         wreg[i] = (double)reg[i];
-    apportion(p->stations, wreg, w->n, 1, nst);
+    synth_apportion(p->stations, wreg, w->n, 1, nst);
 
     e->communes = khum_arena_calloc(a, w->n + 1, sizeof *e->communes);
     e->lists = khum_arena_calloc(a, w->n * np + 1, sizeof *e->lists);
@@ -320,15 +316,15 @@ static khum_code build(work *w, const int *seats, khum_synth_out *out, khum_err 
             if (!in[q])
                 continue;
             double f = q < 2 ? 1.0 : fmin(1.0, fmax(0.02, share[q] * 25));
-            strength[q] = share[q] / f * exp(prov[pr * (int)np + (int)q] + 0.15 * normal(&w->r));
+            strength[q] = share[q] / f * exp(prov[pr * (int)np + (int)q] + 0.15 * synth_normal(&w->r));
             e->lists[e->nlists++] = (khum_contest_list){code, ids[q], ballot++, 0};
         }
-        double turnout = t0 + prov_t[pr] + 0.03 * normal(&w->r);
+        double turnout = t0 + prov_t[pr] + 0.03 * synth_normal(&w->r);
         for (int64_t s = 0; s < nst[i]; s++) {
             int64_t r = reg[i] / nst[i] + (s < reg[i] % nst[i]);
             const char *sc = khum_arena_printf(a, "%s-%02lld", code, (long long)(s + 1));
             e->stations[e->nstations] = (khum_station){sc, code, r, 0, 0};
-            station_form(w, a, sc, r, turnout, rho0, strength, in, ids, np,
+            synth_station_form(&w->r, a, sc, r, turnout, rho0, strength, in, ids, np,
                          &out->forms[e->nstations]);
             out->explanation[e->nstations++] = "";
         }
@@ -366,8 +362,8 @@ static khum_code make_candidates(khum_synth_out *out, uint64_t seed, khum_err *e
                 x->name_latin = khum_arena_printf(a, "Synthetic candidate %d of %s in %s",
                                                   pos, party, c->code);
                 x->name_km = "";
-                x->sex = next(&r) % 3 == 0 ? "F" : "M";
-                x->birth_year = year - 25 - (int)(next(&r) % 40);
+                x->sex = synth_next(&r) % 3 == 0 ? "F" : "M";
+                x->birth_year = year - 25 - (int)(synth_next(&r) % 40);
                 x->line = 0;
                 if (!x->person || !x->name_latin)
                     return khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");

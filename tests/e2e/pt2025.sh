@@ -62,8 +62,19 @@ run 0 "$KHUM" verify "$T/pub" --key "$T/cne.pub"
 has out "3,259 forms summed"
 has out "308 communes' seats recomputed: no difference"
 
-# A published bundle's two files import back unchanged into a fresh database.
 V=$T/pub/$(cat "$T/pub/current")
+# Without a database: the bundle's files tallied give the database's tables.
+for fmt in csv json; do
+    run 0 K tally --by commune --format $fmt; mv "$T/out" "$T/db.$fmt"
+    run 0 "$KHUM" tally --forms "$V/forms.csv" --votes "$V/form_votes.csv" --election "$T/pub" \
+        --by commune --format $fmt
+    cmp -s "$T/out" "$T/db.$fmt" || fail "tally of the bundle's files differs ($fmt)"
+done
+# (text tables label the lists by id: a bundle does not carry the election's own abbreviations)
+run 0 "$KHUM" tally --forms "$V/forms.csv" --votes "$V/form_votes.csv" --election "$V" --province 13
+has out "Porto"; has out "official"
+
+# A published bundle's two files import back unchanged into a fresh database.
 DB2=$(newdb pt2)
 adduser "$DB2" chair admin   # another administrator explains what admin imported (CNT.807)
 run 0 "$KHUM" import gazetteer "$T/pt/gazetteer" -q --db "$DB2"
