@@ -79,7 +79,8 @@ const char *prn_area_name(prn_doc *d, const prn_data *p, const char *code)
 {
     const khum_area_name *n = tally_view_names(&p->v, code);
     if (!n)
-        return code && *code ? code : prn_t(d, "ព្រះរាជាណាចក្រកម្ពុជា", "Cambodia");
+        return code && *code ? code
+                             : prn_t(d, tally_view_nation(&p->v, true), tally_view_nation(&p->v, false));
     const char *km = n->name_km && *n->name_km ? n->name_km : n->name_latin;
     const char *name = d->lang == KHUM_PRINT_KM ? km
                        : d->lang == KHUM_PRINT_EN ? n->name_latin

@@ -9,6 +9,7 @@
  * gazetteer or the bundle's results tables, official communes from the
  * forms' state column, explanations and lots from the bundle's files.
  */
+#include <ctype.h>
 #include <fcntl.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -156,6 +157,39 @@ static int by_name_code(const void *x, const void *y)
 }
 
 /* Names of the areas: the gazetteer's, else those a bundle's tables print. */
+/* The country the provinces' ISO 3166-2 codes share, or "" (none, or
+ * several): the rule khum_store_country applies to a stored gazetteer. */
+static void gazetteer_country(const khum_gazetteer *g, char out[3])
+{
+    out[0] = 0;
+    for (size_t i = 0; i < g->n; i++) {
+        const char *iso = g->units[i].level == KHUM_PROVINCE ? g->units[i].iso3166_2 : NULL;
+        if (!iso || strlen(iso) < 4 || iso[2] != '-')
+            continue;
+        char cc[3] = {(char)toupper((unsigned char)iso[0]), (char)toupper((unsigned char)iso[1]), 0};
+        if (out[0] && strcmp(out, cc)) {
+            out[0] = 0;
+            return;
+        }
+        memcpy(out, cc, 3);
+    }
+}
+
+/* A bundle names its nation in results_nation.csv (what the publishing
+ * database called it): keep that name. */
+static khum_code load_nation_name(const tally_files *in, tally_view *v, khum_err *err)
+{
+    static const char *const cols[] = {"area", "name"};
+    char path[4200];
+    snprintf(path, sizeof path, "%s/results_nation.csv", in->dir);
+    const char **rows;
+    size_t n;
+    khum_code rc = read_columns(path, cols, 2, &v->arena, &rows, &n, err);
+    if (!rc && n)
+        v->nation_name = rows[1];
+    return rc;
+}
+
 static khum_code load_names(const tally_files *in, tally_view *v, khum_err *err)
 {
     khum_arena *a = &v->arena;
@@ -171,7 +205,11 @@ static khum_code load_names(const tally_files *in, tally_view *v, khum_err *err)
                 khum_arena_strdup(a, u->code), khum_arena_strdup(a, u->name_latin),
                 khum_arena_strdup(a, u->name_km ? u->name_km : ""), "", u->lat, u->lon};
         }
+        gazetteer_country(in->g, v->country);
     } else {
+        khum_code rn = load_nation_name(in, v, err);
+        if (rn)
+            return rn;
         static const char *const files[] = {"results_province.csv", "results_district.csv",
                                             "results_commune.csv"};
         static const char *const cols[] = {"area", "name"};

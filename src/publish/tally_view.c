@@ -30,7 +30,8 @@ khum_code tally_view_load(khum_store *s, const char *election, tally_view *v, kh
         (rc = khum_store_official_communes(s, v->e.id, &v->arena, &v->official,
                                            &v->nofficial, err)) ||
         (rc = khum_store_all_explanations(s, v->e.id, &v->arena, &v->expl, &v->nexpl, err)) ||
-        (rc = khum_store_list_parties(s, &v->arena, &v->parties, &v->nparties, err)))
+        (rc = khum_store_list_parties(s, &v->arena, &v->parties, &v->nparties, err)) ||
+        (rc = khum_store_country(s, v->country, err)))
         tally_view_free(v);
     return rc;
 }
@@ -92,10 +93,26 @@ const khum_area_name *tally_view_names(const tally_view *v, const char *code)
     return NULL;
 }
 
+/* Countries whose names khum prints; any other is named by its ISO code. */
+static const struct { const char *cc, *latin, *km; } countries[] = {
+    {"KH", "Cambodia", "កម្ពុជា"},    {"PT", "Portugal", "ព័រទុយហ្គាល់"},
+    {"ES", "Spain", "អេស្ប៉ាញ"},      {"ID", "Indonesia", "ឥណ្ឌូណេស៊ី"},
+};
+
+const char *tally_view_nation(const tally_view *v, bool km)
+{
+    if (!v->country[0])
+        return v->nation_name && *v->nation_name ? v->nation_name : km ? "ថ្នាក់ជាតិ" : "Nation";
+    for (size_t i = 0; i < sizeof countries / sizeof *countries; i++)
+        if (!strcmp(countries[i].cc, v->country))
+            return km ? countries[i].km : countries[i].latin;
+    return v->country;
+}
+
 const char *tally_view_name(const tally_view *v, const char *code)
 {
     if (!*code)
-        return "Cambodia";
+        return tally_view_nation(v, false);
     const khum_area_name *n = tally_view_names(v, code);
     return n ? n->name_latin : "";
 }

@@ -24,6 +24,8 @@ typedef struct tally_view {
     size_t nparties;
     khum_commune_lots *lots;        /* for the communes the live tally allocates again */
     size_t nlots;
+    char country[3];                /* ISO 3166-1 of the gazetteer's provinces, or "" */
+    const char *nation_name;        /* a bundle's own name for the nation, or NULL */
 } tally_view;
 
 khum_code tally_view_load(khum_store *s, const char *election, tally_view *v, khum_err *err);
@@ -39,6 +41,10 @@ const khum_tally_area *tally_view_area(const tally_view *v, const char *code);
 /* True when the commune of this code is in the election and lies in area. */
 bool tally_view_commune_within(const tally_view *v, const char *commune, const char *area);
 const char *tally_view_name(const tally_view *v, const char *code);
+/* The nation's name, Latin or Khmer, from the data: its country when the
+ * gazetteer's ISO 3166-2 codes name one (khum_store_country), else the word
+ * "Nation" (never Cambodia for another country's election). */
+const char *tally_view_nation(const tally_view *v, bool km);
 /* A party as people read it: the registry's abbreviation (FUNCINPEC for the
  * id FCP), the one label the dashboard shows too; the id when unregistered. */
 const char *tally_view_party_label(const tally_view *v, const char *party);

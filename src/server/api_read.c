@@ -151,7 +151,7 @@ static json_t *area_ref(const tally_view *v, const khum_tally_area *a)
     const khum_area_name *n = a->level ? tally_view_names(v, a->code) : NULL;
     json_t *o = json_pack("{s:s,s:i,s:s,s:s,s:I,s:I,s:b}", "code", a->code, "level", a->level,
                           "name", n ? n->name_latin : tally_view_name(v, a->code), "name_km",
-                          n ? n->name_km : "កម្ពុជា", "stations_expected",
+                          n ? n->name_km : tally_view_nation(v, true), "stations_expected",
                           (json_int_t)a->stations_expected, "stations_reported",
                           (json_int_t)a->stations_reported, "complete", a->complete);
     /* the tree as the gazetteer draws it, for breadcrumbs and level names */

@@ -50,6 +50,8 @@ eq "$councils_right" 308 "councils compared"
 # The nation: every list's votes, blank and null ballots summed.
 run 0 K tally --format json
 has out "\"registered\": $(awk -F, 'NR > 1 { s += $2 } END { print s }' "$T/pt/results/forms.csv")"
+# named by the data (its gazetteer has no ISO codes: the nation), not Cambodia
+run 0 K tally; has out "Nation"; hasnt out "Cambodia"
 
 # Lisbon (1106, 17 seats) and Porto (1312, 13 seats) by name in the tally.
 run 0 K tally --commune 1106; has out "Lisboa"
