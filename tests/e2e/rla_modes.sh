@@ -9,6 +9,7 @@
 # polling.)
 . "$(dirname "$0")/lib/assert.sh"
 . "$(dirname "$0")/lib/rla.sh"
+. "$(dirname "$0")/lib/http.sh"
 
 mkfixture() {
     d=$T/fx; mkdir -p "$d"
@@ -89,4 +90,25 @@ run 1 "$KHUM" verify "$T/tampered" --key "$T/ncec.pub"; has err "[RLA.563]"
 cp -r "$T/pub/v000001" "$T/tampered2"
 sed -i 's/"mode": "oneaudit"/"mode": "stations"/' "$T/tampered2/rla_audit.json"
 run 1 "$KHUM" verify "$T/tampered2" --key "$T/ncec.pub"; has err "[RLA.564]"
+
+# The API's draw takes the mode too, under the same rules.
+DBO=$DB
+start_server "$DBO"
+login admin "$PW"
+E=/api/v1/elections/kh-modes/rla
+before=$(dbdump "$DBO")
+as admin POST $E/draw '{"seed":"'$SEED'","ballots":130,"mode":"polling"}'
+status 409 "another mode through the API"; eq "$(json error.code)" RLA.565 "mode rule"
+eq "$(dbdump "$DBO")" "$before" "nothing written"
+as admin GET $E/status; status 200 "status"; eq "$(json mode)" oneaudit "the API says the mode"
+stop_server
+setup api
+start_server "$DB"
+login admin "$PW"
+as admin POST $E/draw '{"seed":"'$SEED'","ballots":110,"mode":"sideways"}'
+status 422 "a mode that is not one"; eq "$(json error.code)" RLA.564 "mode rule"
+eq "$(sql "$DB" "SELECT count(*) FROM rla_audit")" 0 "no audit from a bad mode"
+as admin POST $E/draw '{"seed":"'$SEED'","ballots":110,"mode":"oneaudit","bundle":'$BUNDLE'}'
+status 201 "draw by ONEAudit"; eq "$(sql "$DB" "SELECT mode FROM rla_audit")" oneaudit "recorded"
+stop_server
 finish
