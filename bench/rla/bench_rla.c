@@ -299,7 +299,7 @@ static void measured_risk(commune *cs, size_t n, int communes, int trials)
                 remaining--;
                 readings[j] = c < m->nlists ? (int)c : c == m->nlists ? KHUM_RLA_BLANK : KHUM_RLA_INVALID;
             }
-            khum_rla_status s;
+            khum_rla_status s = KHUM_RLA_CONTINUE;  /* die() does not return; clang cannot tell */
             khum_err err;
             if (m->nas > 512 ||
                 khum_rla_polling(m->as, m->nas, readings, (size_t)cap, &p, pv, &s, &err))

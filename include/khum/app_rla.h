@@ -14,16 +14,21 @@
 #define KHUM_APP_RLA_H
 
 #include "khum/app.h"
+#include "khum/rla.h"
 #include "khum/store_rla.h"
 
 /* A risk limit as given, strictly between 0 and 1 (RLA.544); *alpha gets it. */
 khum_code khum_rla_risk_limit_parse(const char *text, double *alpha, khum_err *err);
 
-/* Record election e's audit: the seed (RLA.540), risk limit (RLA.544) and
- * bundle size (RLA.541), once (RLA.545). */
+/* How an audit of ballots measures, as recorded: "polling" or "oneaudit"
+ * (whole stations are recounted, not drawn ballot by ballot: RLA.564). */
+khum_code khum_rla_audit_mode_parse(const char *text, khum_rla_mode *mode, khum_err *err);
+
+/* Record election e's audit: the seed (RLA.540), risk limit (RLA.544),
+ * mode (NULL: polling; RLA.564) and bundle size (RLA.541), once (RLA.545). */
 khum_code khum_app_rla_open(khum_store *s, const khum_election *e, const char *user,
-                            const char *seed, const char *risk_limit, int bundle,
-                            khum_err *err);
+                            const char *seed, const char *risk_limit, const char *mode,
+                            int bundle, khum_err *err);
 
 /* What one round's draw did for one council. */
 typedef struct khum_rla_drawn {

@@ -17,6 +17,7 @@
 typedef struct khum_rla_audit_row {
     bool exists;
     const char *seed, *risk_limit;    /* risk_limit as given, e.g. "0.05" */
+    const char *mode;                 /* "polling" or "oneaudit" (migration 014) */
     int bundle;
     const char *opened_by, *opened_at;
 } khum_rla_audit_row;
@@ -49,8 +50,8 @@ khum_code khum_store_rla_audit(khum_store *s, const char *election, khum_arena *
                                khum_rla_audit_row *out, khum_err *err);
 /* Recorded once per election (RLA.545 when it is there already). */
 khum_code khum_store_rla_put_audit(khum_store *s, const char *election, const char *seed,
-                                   const char *risk_limit, int bundle, const char *user,
-                                   khum_err *err);
+                                   const char *risk_limit, const char *mode, int bundle,
+                                   const char *user, khum_err *err);
 /* A council's manifest as frozen at its first draw, in station order; none
  * (n = 0) before. */
 khum_code khum_store_rla_manifest(khum_store *s, const char *election, const char *commune,

@@ -27,15 +27,27 @@ khum_code khum_rla_risk_limit_parse(const char *text, double *alpha, khum_err *e
     return KHUM_OK;
 }
 
+khum_code khum_rla_audit_mode_parse(const char *text, khum_rla_mode *mode, khum_err *err)
+{
+    if (text && khum_rla_mode_parse(text, mode) && *mode != KHUM_RLA_MODE_STATIONS)
+        return KHUM_OK;
+    return khum_err_set(err, KHUM_ERR_INPUT, "RLA.564", "an audit of ballots measures by "
+                        "polling or oneaudit, not '%s'", text ? text : "");
+}
+
 khum_code khum_app_rla_open(khum_store *s, const khum_election *e, const char *user,
-                            const char *seed, const char *risk_limit, int bundle,
-                            khum_err *err)
+                            const char *seed, const char *risk_limit, const char *mode,
+                            int bundle, khum_err *err)
 {
     double alpha;
+    khum_rla_mode m;
     khum_rla_manifest probe = {.bundle = bundle};
     khum_code rc;
+    if (!mode)
+        mode = "polling";
     if ((rc = khum_rla_seed_check(seed, err)) ||
         (rc = khum_rla_risk_limit_parse(risk_limit, &alpha, err)) ||
+        (rc = khum_rla_audit_mode_parse(mode, &m, err)) ||
         (rc = khum_rla_manifest_check(&probe, err)))
         return rc;
     khum_arena a;
@@ -50,10 +62,11 @@ khum_code khum_app_rla_open(khum_store *s, const khum_election *e, const char *u
                      au.opened_by, au.opened_at);
         return app_end(s, &a, KHUM_ERR_CONFLICT, err);
     }
-    if (!(rc = khum_store_rla_put_audit(s, e->id, seed, risk_limit, bundle, user, err)))
+    if (!(rc = khum_store_rla_put_audit(s, e->id, seed, risk_limit, mode, bundle, user,
+                                           err)))
         rc = app_audit(s, user, "rla.seed", e->id, "", NULL,
-                       json_pack("{s:s,s:s,s:i}", "seed", seed, "risk_limit", risk_limit,
-                                 "bundle", bundle), err);
+                       json_pack("{s:s,s:s,s:s,s:i}", "seed", seed, "risk_limit", risk_limit,
+                                 "mode", mode, "bundle", bundle), err);
     return app_end(s, &a, rc, err);
 }
 

@@ -28,10 +28,11 @@ static const char rla_help[] =
     "                         full hand count is the plan (a binding margin under K\n"
     "                         ballots, or sampling no cheaper), the national total\n"
     "  draw --seed DIGITS --ballots N [--risk-limit A] [--bundle-size B]\n"
-    "       [--commune C ...] --user NAME\n"
-    "                         record the dice digits (once), then draw a round so\n"
-    "                         that each commune's sample holds N ballots; prints\n"
-    "                         the pull list of the ballots drawn\n"
+    "       [--mode polling|oneaudit] [--commune C ...] --user NAME\n"
+    "                         record the dice digits and how the audit measures\n"
+    "                         (once: polling, or oneaudit against the station\n"
+    "                         forms), then draw a round so that each commune's\n"
+    "                         sample holds N ballots; prints the pull list\n"
     "  pull [--commune C]     the pull lists: station, bundle, position\n"
     "  record --station S --bundle B --position P --reading LIST|blank|invalid\n"
     "         --user NAME     one member's reading of one sampled ballot (each\n"
@@ -195,14 +196,21 @@ static int rla_draw(khum_store *s, const khum_election *e, rla_opts *o)
         st = cli_fail(&err);
     } else if (!au.exists) {
         if (khum_app_rla_open(s, e, user, o->seed, o->risk_limit ? o->risk_limit : "0.05",
-                              (int)(o->bundle_size > 100000 ? 0 : o->bundle_size), &err))
+                              o->mode, (int)(o->bundle_size > 100000 ? 0 : o->bundle_size),
+                              &err))
             st = cli_fail(&err);
         else
-            fprintf(stderr, "seed recorded in the audit log: %s\n", o->seed);
+            fprintf(stderr, "seed recorded in the audit log: %s (mode %s)\n", o->seed,
+                    o->mode ? o->mode : "polling");
     } else if (strcmp(au.seed, o->seed)) {
         khum_err_set(&err, KHUM_ERR_CONFLICT, "RLA.545", "election %s's audit has another "
                      "seed, recorded by %s at %s: every round draws from that one", e->id,
                      au.opened_by, au.opened_at);
+        st = cli_fail(&err);
+    } else if (o->mode && strcmp(au.mode, o->mode)) {
+        khum_err_set(&err, KHUM_ERR_CONFLICT, "RLA.565", "election %s's audit measures by %s, "
+                     "recorded with its seed by %s at %s: a mode is chosen once", e->id,
+                     au.mode, au.opened_by, au.opened_at);
         st = cli_fail(&err);
     }
     const char **communes = o->communes;

@@ -3,7 +3,7 @@
  * replay it offline (verify_rla.c does): rla_assertions.json (every
  * official commune's assertions with exact margins, as `khum rla
  * assertions --format json` prints them) and, once the seed is recorded,
- * rla_audit.json: the seed, risk limit and bundle size, and per commune
+ * rla_audit.json: the seed, risk limit, mode and bundle size, and per commune
  * its frozen manifest, rounds, sample in draw order, every member's
  * reading, and the p-values and stage the audit reached. The bundle is flat
  * (its reader takes no folders), hence rla_ rather than audit/.
@@ -71,9 +71,9 @@ static khum_code put_audit(khum_store *s, const rla_view *v, khum_bundle *b, khu
     }
     khum_arena_free(&a);
     khum_bundle_file *f = rc ? NULL : khum_bundle_add(b, "rla_audit.json");
-    json_t *root = json_pack("{s:s,s:s,s:s,s:i,s:o}", "election", v->tv.e.id, "seed",
-                             v->audit.seed, "risk_limit", v->audit.risk_limit, "bundle",
-                             v->audit.bundle, "communes", communes);
+    json_t *root = json_pack("{s:s,s:s,s:s,s:s,s:i,s:o}", "election", v->tv.e.id, "seed",
+                             v->audit.seed, "risk_limit", v->audit.risk_limit, "mode",
+                             v->audit.mode, "bundle", v->audit.bundle, "communes", communes);
     if (f)
         khum_json_to_buf(root, 1, &f->data);
     else

@@ -41,10 +41,11 @@ static json_t *assertion_json(const rla_commune *c, size_t i, bool with_p)
 
 static json_t *view_head(const rla_view *v)
 {
-    return json_pack("{s:o,s:s,s:b,s:f,s:o}", "election", khum_json_string(v->tv.e.id),
+    return json_pack("{s:o,s:s,s:b,s:f,s:o,s:s}", "election", khum_json_string(v->tv.e.id),
                      "election_hash", v->tv.e.hash, "synthetic", v->tv.e.synthetic,
                      "risk_limit", v->params.alpha, "seed",
-                     v->audit.exists ? khum_json_string(v->audit.seed) : json_null());
+                     v->audit.exists ? khum_json_string(v->audit.seed) : json_null(), "mode",
+                     khum_rla_mode_name(v->mode));
 }
 
 void rla_view_assertions(const rla_view *v, const char *commune, const char *format,
@@ -112,8 +113,9 @@ void rla_view_status(const rla_view *v, const char *commune, const char *format,
     if (csv)
         khum_buf_puts(b, "commune,stage,manifest,rounds,sample,read,different,max_pvalue\n");
     else if (!json)
-        khum_buf_printf(b, "risk-limiting audit of %s at risk limit %g%s%s\n", v->tv.e.id,
-                        v->params.alpha, v->audit.exists ? ", seed " : " (no seed yet)",
+        khum_buf_printf(b, "risk-limiting audit of %s at risk limit %g by %s%s%s\n",
+                        v->tv.e.id, v->params.alpha, khum_rla_mode_name(v->mode),
+                        v->audit.exists ? ", seed " : " (no seed yet)",
                         v->audit.exists ? v->audit.seed : "");
     for (size_t k = 0; k < v->n; k++) {
         const rla_commune *c = &v->c[k];

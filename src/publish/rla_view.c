@@ -3,8 +3,11 @@
  * commune becomes a contest as the tally allocated it (the same lists,
  * votes and rules: khum_tally_alloc_input, the one home of that input) and
  * its assertions; what the board has read is mapped to choices and tested
- * in draw order. Only the settled prefix of the sample counts: a sequential
- * test may not skip a ballot drawn earlier because it is still unread.
+ * in draw order, by ballot polling or, when the audit's mode says so, by
+ * ONEAudit against the official station forms (each settled ballot with the
+ * station it lies in). Only the settled prefix of the sample counts: a
+ * sequential test may not skip a ballot drawn earlier because it is still
+ * unread.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -102,14 +105,27 @@ static int reading_choice(const rla_commune *c, const char *reading)
     return KHUM_RLA_INVALID;
 }
 
+/* The index in c->st of the station a sampled ballot lies in, -1 if none
+ * (the test then refuses it: RLA.504). */
+static int station_index(const rla_view *v, const rla_commune *c, int64_t seq)
+{
+    for (size_t i = 0; i < v->nsample; i++)
+        if (v->sample[i].seq == seq && !strcmp(v->sample[i].commune, c->code))
+            for (size_t g = 0; g < c->nst; g++)
+                if (!strcmp(c->st_code[g], v->sample[i].station))
+                    return (int)g;
+    return -1;
+}
+
 /* The readings of commune c: how many ballots are settled, in draw order
  * from the first (the prefix the test uses), and how many read differently. */
 static khum_code load_readings(rla_view *v, rla_commune *c, khum_err *err)
 {
     khum_arena *a = &v->tv.arena;
     c->readings = khum_arena_calloc(a, (size_t)c->sample + 1, sizeof *c->readings);
+    c->station = khum_arena_calloc(a, (size_t)c->sample + 1, sizeof *c->station);
     const char **values = khum_arena_calloc(a, v->nreadings + 1, sizeof *values);
-    if (!c->readings || !values)
+    if (!c->readings || !c->station || !values)
         return khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
     bool prefix = true;
     for (int64_t seq = 1; seq <= c->sample; seq++) {
@@ -122,10 +138,25 @@ static khum_code load_readings(rla_view *v, rla_commune *c, khum_err *err)
         c->agreed += s == KHUM_RLA_AGREED;
         c->different += s == KHUM_RLA_DIFFERENT;
         prefix = prefix && s == KHUM_RLA_AGREED;
-        if (prefix)
+        if (prefix) {
+            c->station[c->read] = station_index(v, c, seq);
             c->readings[c->read++] = reading_choice(c, settled);
+        }
     }
     return KHUM_OK;
+}
+
+/* ONEAudit: the settled readings against commune c's station forms. */
+static khum_code measure_oneaudit(rla_view *v, rla_commune *c, khum_err *err)
+{
+    khum_rla_reading *sample = khum_arena_calloc(&v->tv.arena, (size_t)c->read + 1,
+                                                 sizeof *sample);
+    if (!sample)
+        return khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
+    for (int64_t j = 0; j < c->read; j++)
+        sample[j] = (khum_rla_reading){c->station[j], c->readings[j]};
+    return khum_rla_oneaudit(c->as, c->nas, c->st, c->nst, sample, (size_t)c->read, &v->params,
+                             c->pvalue, &c->status, err);
 }
 
 /* The p-values and the stage of commune c. */
@@ -142,7 +173,9 @@ static khum_code measure(rla_view *v, rla_commune *c, khum_err *err)
         return KHUM_OK;
     }
     if (c->read > 0) {
-        khum_code rc = khum_rla_polling(c->as, c->nas, c->readings, (size_t)c->read,
+        khum_code rc = v->mode == KHUM_RLA_MODE_ONEAUDIT
+                     ? measure_oneaudit(v, c, err)
+                     : khum_rla_polling(c->as, c->nas, c->readings, (size_t)c->read,
                                         &v->params, c->pvalue, &c->status, err);
         if (rc)
             return rc;
@@ -214,6 +247,9 @@ khum_code rla_view_load(khum_store *s, const char *election, const char *risk_li
         goto fail;
     const char *alpha = risk_limit ? risk_limit : v->audit.exists ? v->audit.risk_limit : NULL;
     if (alpha && (rc = khum_rla_risk_limit_parse(alpha, &v->params.alpha, err)))
+        goto fail;
+    v->mode = KHUM_RLA_MODE_POLLING;
+    if (v->audit.exists && (rc = khum_rla_audit_mode_parse(v->audit.mode, &v->mode, err)))
         goto fail;
     if (!(rc = load_communes(s, v, err)))
         return KHUM_OK;

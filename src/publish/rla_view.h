@@ -3,8 +3,9 @@
  * shared by `khum rla assertions|plan|status`, the server and the bundle.
  * Loaded once: the official tally, each official commune's contest and
  * assertions (khum/rla.h), its station figures, and what the audit has
- * recorded (seed, manifest, sample, readings), with every assertion's
- * p-value from the readings settled so far in draw order.
+ * recorded (seed, mode, manifest, sample, readings), with every assertion's
+ * p-value from the readings settled so far in draw order, measured the way
+ * the audit's mode says (ballot polling, or ONEAudit against the forms).
  */
 #ifndef KHUM_PUBLISH_RLA_VIEW_H
 #define KHUM_PUBLISH_RLA_VIEW_H
@@ -47,6 +48,7 @@ typedef struct rla_commune {
     int rounds;
     int64_t sample, read, agreed, different;  /* read: the settled prefix in draw order */
     int *readings;                    /* the settled prefix as choices */
+    int *station;                     /* ... and each one's station, an index into st */
     double *pvalue;                   /* per assertion (1 before any reading) */
     khum_rla_status status;
     rla_stage stage;
@@ -57,6 +59,8 @@ typedef struct rla_view {
     tally_view tv;
     khum_rla_audit_row audit;
     khum_rla_params params;           /* alpha: the audit's risk limit, else the one asked */
+    khum_rla_mode mode;               /* the audit's: polling (also before it has one) or
+                                         oneaudit, against the station forms */
     rla_commune *c;                   /* the official communes, in election order */
     size_t n;
     khum_rla_sample_row *sample;

@@ -6,14 +6,18 @@
  * manifest it replays the draw (khum/rla_draw.h) and checks every sampled
  * ballot and its place; from the members' readings it settles each ballot
  * by the two-entry rule and recomputes every p-value and the stage the
- * audit claims. The formulas are the rla module's; what is recomputed
+ * audit claims, by ballot polling or, when rla_audit.json's mode says
+ * oneaudit, by ONEAudit against the station figures of the bundle's own
+ * forms (forms.csv, form_votes.csv). The formulas are the rla module's; what is recomputed
  * here is everything the database held: nothing published is taken on
  * trust but the seed and the readings themselves.
  */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "khum/app_rla.h"
+#include "khum/csv.h"
 #include "khum/rla.h"
 #include "khum/rla_draw.h"
 #include "rla_view.h"
@@ -181,10 +185,22 @@ static bool replay_draw(ver_ctx *v, const char *seed, const khum_rla_manifest *m
     return true;
 }
 
-/* The settled prefix of the readings in draw order, as choices. */
-static size_t settled_prefix(ver_ctx *v, const ver_rla_commune *c, json_t *jr, size_t nsample,
-                             int *choices)
+/* The station of the manifest (its box index) that sampled ballot x lies in. */
+static int box_of(const khum_rla_manifest *m, json_t *x)
 {
+    const char *st = json_string_value(json_object_get(x, "station"));
+    for (size_t g = 0; st && g < m->nboxes; g++)
+        if (!strcmp(m->boxes[g].station, st))
+            return (int)g;
+    return -1;
+}
+
+/* The settled prefix of the readings in draw order, as choices, each with
+ * its station (box) in station[]. */
+static size_t settled_prefix(ver_ctx *v, const ver_rla_commune *c, const khum_rla_manifest *m,
+                             json_t *js, json_t *jr, int *choices, int *station)
+{
+    size_t nsample = json_array_size(js);
     const char **values = khum_arena_calloc(&v->arena, json_array_size(jr) + 1, sizeof *values);
     size_t read = 0;
     for (size_t seq = 1; values && seq <= nsample; seq++) {
@@ -201,21 +217,96 @@ static size_t settled_prefix(ver_ctx *v, const ver_rla_commune *c, json_t *jr, s
         for (size_t l = 0; l < c->contest.nlists; l++)
             if (!strcmp(settled, c->lists[l].name))
                 choice = (int)l;
+        station[read] = box_of(m, json_array_get(js, seq - 1));
         choices[read++] = choice;
     }
     return read;
 }
 
-/* The p-values and the stage recomputed from the readings. */
-static void check_measure(ver_ctx *v, const ver_rla_commune *c, json_t *jc, double alpha)
+/* A CSV file of the bundle with its header read; NULL when it has none. */
+static khum_csv *open_csv(khum_bundle *b, const char *name)
+{
+    khum_bundle_file *f = khum_bundle_find(b, name);
+    khum_csv *c = f ? khum_csv_open_mem(name, f->data.data, f->data.len) : NULL;
+    khum_err err;
+    if (c && khum_csv_read_header(c, &err)) {
+        khum_csv_close(c);
+        return NULL;
+    }
+    return c;
+}
+
+/* One station's form figures from forms.csv and form_votes.csv; false
+ * when the bundle has no form for it. */
+static bool station_form(ver_ctx *v, khum_bundle *b, const ver_rla_commune *c,
+                         const char *code, khum_rla_station *out)
+{
+    int64_t *votes = khum_arena_calloc(&v->arena, c->contest.nlists + 1, sizeof *votes);
+    if (!votes)
+        return false;
+    khum_err err;
+    bool found = false;
+    khum_csv *csv = open_csv(b, "forms.csv");
+    int cs = csv ? khum_csv_col(csv, "station") : -1, cc = csv ? khum_csv_col(csv, "cast") : -1,
+        cb = csv ? khum_csv_col(csv, "blank") : -1, ci = csv ? khum_csv_col(csv, "invalid") : -1;
+    while (cs >= 0 && cc >= 0 && ci >= 0 && !found && khum_csv_next(csv, &err) == 1) {
+        if (strcmp(khum_csv_get(csv, (size_t)cs), code))
+            continue;
+        found = true;
+        *out = (khum_rla_station){atoll(khum_csv_get(csv, (size_t)cc)), votes,
+                                  cb >= 0 ? atoll(khum_csv_get(csv, (size_t)cb)) : 0,
+                                  atoll(khum_csv_get(csv, (size_t)ci))};
+    }
+    khum_csv_close(csv);
+    csv = found ? open_csv(b, "form_votes.csv") : NULL;
+    int vs = csv ? khum_csv_col(csv, "station") : -1, vp = csv ? khum_csv_col(csv, "party") : -1,
+        vv = csv ? khum_csv_col(csv, "votes") : -1;
+    while (vs >= 0 && vp >= 0 && vv >= 0 && khum_csv_next(csv, &err) == 1) {
+        if (strcmp(khum_csv_get(csv, (size_t)vs), code))
+            continue;
+        for (size_t l = 0; l < c->contest.nlists; l++)
+            if (!strcmp(khum_csv_get(csv, (size_t)vp), c->lists[l].name))
+                votes[l] = atoll(khum_csv_get(csv, (size_t)vv));
+    }
+    khum_csv_close(csv);
+    return found;
+}
+
+/* ONEAudit's p-values: the readings against the bundle's station forms,
+ * the stations in the manifest's order. */
+static khum_code measure_oneaudit(ver_ctx *v, khum_bundle *b, const ver_rla_commune *c,
+                                  const khum_rla_manifest *m, const int *choices,
+                                  const int *station, size_t read,
+                                  const khum_rla_params *params, double *p,
+                                  khum_rla_status *status, khum_err *err)
+{
+    khum_rla_station *st = khum_arena_calloc(&v->arena, m->nboxes + 1, sizeof *st);
+    khum_rla_reading *sample = khum_arena_calloc(&v->arena, read + 1, sizeof *sample);
+    if (!st || !sample)
+        return khum_err_set(err, KHUM_ERR_NOMEM, "", "out of memory");
+    for (size_t g = 0; g < m->nboxes; g++)
+        if (!station_form(v, b, c, m->boxes[g].station, &st[g]))
+            return khum_err_set(err, KHUM_ERR_INPUT, "RLA.566", "station %s of the manifest "
+                                "has no form in the bundle", m->boxes[g].station);
+    for (size_t j = 0; j < read; j++)
+        sample[j] = (khum_rla_reading){station[j], choices[j]};
+    return khum_rla_oneaudit(c->as, c->nas, st, m->nboxes, sample, read, params, p, status,
+                             err);
+}
+
+/* The p-values and the stage recomputed from the readings, by the mode. */
+static void check_measure(ver_ctx *v, khum_bundle *b, const ver_rla_commune *c,
+                          const khum_rla_manifest *m, json_t *jc, double alpha,
+                          khum_rla_mode mode)
 {
     json_t *js = json_object_get(jc, "sample"), *jr = json_object_get(jc, "readings");
     size_t nsample = json_array_size(js);
     int *choices = khum_arena_calloc(&v->arena, nsample + 1, sizeof *choices);
+    int *station = khum_arena_calloc(&v->arena, nsample + 1, sizeof *station);
     double *p = khum_arena_calloc(&v->arena, c->nas + 1, sizeof *p);
-    if (!choices || !p)
+    if (!choices || !station || !p)
         return;
-    size_t read = settled_prefix(v, c, jr, nsample, choices);
+    size_t read = settled_prefix(v, c, m, js, jr, choices, station);
     khum_rla_params params;
     khum_rla_params_default(&params);
     params.alpha = alpha;
@@ -223,8 +314,12 @@ static void check_measure(ver_ctx *v, const ver_rla_commune *c, json_t *jc, doub
     khum_err err;
     for (size_t i = 0; i < c->nas; i++)
         p[i] = 1;
-    if (read && khum_rla_polling(c->as, c->nas, choices, read, &params, p, &status, &err)) {
-        ver_diff(v, AUDIT_FILE, 0, "RLA.563", "commune %s: %s", c->vc->code, err.msg);
+    if (read && (mode == KHUM_RLA_MODE_ONEAUDIT
+                 ? measure_oneaudit(v, b, c, m, choices, station, read, &params, p, &status,
+                                    &err)
+                 : khum_rla_polling(c->as, c->nas, choices, read, &params, p, &status, &err))) {
+        ver_diff(v, AUDIT_FILE, 0, *err.rule ? err.rule : "RLA.563", "commune %s: %s",
+                 c->vc->code, err.msg);
         return;
     }
     json_t *jp = json_object_get(jc, "pvalues");
@@ -242,7 +337,7 @@ static void check_measure(ver_ctx *v, const ver_rla_commune *c, json_t *jc, doub
                  rla_stage_name(stage));
 }
 
-static void check_audit(ver_ctx *v, json_t *root)
+static void check_audit(ver_ctx *v, khum_bundle *b, json_t *root)
 {
     const char *seed = json_string_value(json_object_get(root, "seed"));
     const char *risk = json_string_value(json_object_get(root, "risk_limit"));
@@ -252,6 +347,13 @@ static void check_audit(ver_ctx *v, json_t *root)
     if (!seed || khum_rla_seed_check(seed, &err) ||
         khum_rla_risk_limit_parse(risk, &alpha, &err)) {
         ver_diff(v, AUDIT_FILE, 0, "RLA.561", "the audit's seed or risk limit is not one");
+        return;
+    }
+    /* bundles made before migration 014 name no mode: they polled */
+    json_t *jmode = json_object_get(root, "mode");
+    khum_rla_mode mode = KHUM_RLA_MODE_POLLING;
+    if (jmode && khum_rla_audit_mode_parse(json_string_value(jmode), &mode, &err)) {
+        ver_diff(v, AUDIT_FILE, 0, err.rule, "%s", err.msg);
         return;
     }
     size_t i;
@@ -273,7 +375,7 @@ static void check_audit(ver_ctx *v, json_t *root)
             ver_diff(v, AUDIT_FILE, 0, "RLA.560", "commune %s: no assertions recomputed",
                      code);
         else
-            check_measure(v, &c, jc, alpha);
+            check_measure(v, b, &c, &m, jc, alpha, mode);
     }
 }
 
@@ -287,7 +389,7 @@ void ver_rla(ver_ctx *v, khum_bundle *b)
     if (as)
         check_assertions(v, as);
     if (audit)
-        check_audit(v, audit);
+        check_audit(v, b, audit);
     json_decref(as);
     json_decref(audit);
 }

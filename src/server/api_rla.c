@@ -2,7 +2,7 @@
  * api_rla.c: the risk-limiting audit in the API, /api/v1/elections/ID/rla/:
  * GET assertions, plan, pull and status (?commune=C; plan also
  * ?risk_limit=&mode=&runs=; pull ?format=csv), POST draw ({seed, ballots,
- * risk_limit?, bundle?, communes?}: the seed recorded once, then a round)
+ * risk_limit?, mode?, bundle?, communes?}: the seed recorded once, then a round)
  * and POST readings ({readings: [{station, bundle, position, reading}]}:
  * one member's sheet, all or nothing). The same views and operations as
  * `khum rla` (publish/rla_view.h, khum/app_rla.h); reads are computed per
@@ -74,6 +74,7 @@ static void rla_draw(srv_req *r, const khum_election *e, json_t *b)
     bool bad = false;
     const char *seed = srv_str_field(r, b, "seed", true, &bad);
     const char *risk = bad ? NULL : srv_str_field(r, b, "risk_limit", false, &bad);
+    const char *mode = bad ? NULL : srv_str_field(r, b, "mode", false, &bad);
     json_t *jn = json_object_get(b, "ballots"), *jb = json_object_get(b, "bundle");
     json_t *jc = json_object_get(b, "communes");
     if (!bad && (!json_is_integer(jn) || json_integer_value(jn) < 1)) {
@@ -88,7 +89,7 @@ static void rla_draw(srv_req *r, const khum_election *e, json_t *b)
         return;
     if (khum_store_rla_audit(r->store, e->id, &r->arena, &au, &err) ||
         (!au.exists &&
-         khum_app_rla_open(r->store, e, r->sess.user, seed, risk ? risk : "0.05",
+         khum_app_rla_open(r->store, e, r->sess.user, seed, risk ? risk : "0.05", mode,
                            jb ? (int)json_integer_value(jb) : 50, &err))) {
         srv_fail(r, 0, &err);
         return;
@@ -96,6 +97,12 @@ static void rla_draw(srv_req *r, const khum_election *e, json_t *b)
     if (au.exists && strcmp(au.seed, seed)) {
         srv_failf(r, 409, "RLA.545", "seed", "the audit has another seed, recorded by %s at "
                   "%s: every round draws from that one", au.opened_by, au.opened_at);
+        return;
+    }
+    if (au.exists && mode && strcmp(au.mode, mode)) {
+        srv_failf(r, 409, "RLA.565", "mode", "the audit measures by %s, recorded with its "
+                  "seed by %s at %s: a mode is chosen once", au.mode, au.opened_by,
+                  au.opened_at);
         return;
     }
     size_t n = json_array_size(jc);

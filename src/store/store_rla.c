@@ -49,7 +49,8 @@ khum_code khum_store_rla_audit(khum_store *s, const char *election, khum_arena *
 {
     memset(out, 0, sizeof *out);
     db_stmt *st;
-    khum_code rc = db_prepare(s->db, "SELECT seed, risk_limit, bundle, opened_by, opened_at"
+    khum_code rc = db_prepare(s->db, "SELECT seed, risk_limit, bundle, opened_by, opened_at,"
+                                     " mode"
                                      " FROM rla_audit WHERE election = ?", &st, err);
     if (rc)
         return rc;
@@ -63,17 +64,18 @@ khum_code khum_store_rla_audit(khum_store *s, const char *election, khum_arena *
         out->bundle = (int)db_col_int(st, 2);
         out->opened_by = store_dup(st, 3, a, &ok);
         out->opened_at = store_dup(st, 4, a, &ok);
+        out->mode = store_dup(st, 5, a, &ok);
     }
     return store_list_end(st, r, ok, err);
 }
 
 khum_code khum_store_rla_put_audit(khum_store *s, const char *election, const char *seed,
-                                   const char *risk_limit, int bundle, const char *user,
-                                   khum_err *err)
+                                   const char *risk_limit, const char *mode, int bundle,
+                                   const char *user, khum_err *err)
 {
     db_stmt *st;
     khum_code rc = db_prepare(s->db, "INSERT INTO rla_audit (election, seed, risk_limit,"
-                                     " bundle, opened_by, opened_at) VALUES (?, ?, ?, ?, ?, ?)",
+                                     " bundle, opened_by, opened_at, mode) VALUES (?, ?, ?, ?, ?, ?, ?)",
                               &st, err);
     if (rc)
         return rc;
@@ -85,6 +87,7 @@ khum_code khum_store_rla_put_audit(khum_store *s, const char *election, const ch
     db_bind_int(st, 4, bundle);
     db_bind_text(st, 5, user);
     db_bind_text(st, 6, now);
+    db_bind_text(st, 7, mode);
     rc = store_run(st, err);
     if (rc == KHUM_ERR_CONFLICT)
         khum_err_set(err, KHUM_ERR_CONFLICT, "RLA.545", "election %s has its audit's seed "

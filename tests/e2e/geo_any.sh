@@ -141,8 +141,9 @@ eq "$(cut -d, -f4 "$T/out" | sort -u | tr '\n' ' ')" "1101 11A2 Z20 area " "the 
 # rebuilds the area table with foreign keys off, then on again): run them
 # once more over this one, whose elections, stations and forms refer to the
 # areas, after undoing what the later ones added (009 the election's rules
-# and parties, 010 blank ballots, 011 the audits' tables, 013 login failures:
-# a new migration adds its undo here).
+# and parties, 010 blank ballots, 011 the audits' tables, 013 login failures,
+# 014 the audits' mode, a column of rla_audit, which goes with the table: a
+# new migration adds its undo here).
 case $DB in
 postgres*) ;;
 *)
@@ -156,7 +157,7 @@ postgres*) ;;
         ALTER TABLE app_user DROP COLUMN login_blocked_until;
         PRAGMA user_version = 7"
     run 0 K tally --province 11
-    eq "$(sql "$DB" "PRAGMA user_version")" 12 "migrated again"
+    eq "$(sql "$DB" "PRAGMA user_version")" 13 "migrated again"
     eq "$(sql "$DB" "SELECT count(*) FROM area")" "$rows" "every area kept"
     eq "$(sql "$DB" "PRAGMA foreign_key_check")" "" "no dangling reference"
     eq "$(sql "$DB" "SELECT count(*) FROM sqlite_master WHERE name = 'election_commune'

@@ -6,6 +6,7 @@
 # in a known order (each list's votes in ballot order, then the invalid
 # ones), so the script reads "the paper" of any sampled ballot itself.
 . "$(dirname "$0")/lib/assert.sh"
+. "$(dirname "$0")/lib/rla.sh"
 . "$(dirname "$0")/lib/http.sh"
 
 # The election: 010201 (3 seats) won clearly, 010202 (3 seats) on a knife edge.
@@ -33,19 +34,11 @@ CSV
 mkfixture
 BUNDLE=50
 # truth STATION BUNDLE POSITION: what the ballot there says.
-truth() {
-    awk -F, -v st="$1" -v off=$((($2 - 1) * BUNDLE + $3 - 1)) '
-        NR == 1 { for (i = 9; i <= NF; i++) name[i] = $i; next }
-        $1 == st { for (i = 9; i <= NF; i++) { if ($i == "") continue; if (off < $i) { print name[i]; exit }
-                   off -= $i }; print "invalid"; exit }' "$T/fx/paper.csv"
-}
+truth() { rla_truth "$T/fx/paper.csv" "$@"; }
 # setup NAME [--no-users]: the fixture imported; clerks ann, bob and cat.
 setup() {
     DB=$(newdb "$1")
-    run 0 "$KHUM" import gazetteer "$KHUM_TESTDATA/mini-gazetteer" -q --db "$DB"
-    run 0 "$KHUM" import parties "$KHUM_SRC/data/parties/kh.csv" -q --db "$DB"
-    run 0 "$KHUM" election import "$T/fx" --db "$DB"
-    run 0 "$KHUM" import results "$T/fx/results.csv" -q --db "$DB"
+    rla_import
     [ "${2:-}" = --no-users ] && return
     adduser "$DB" ann clerk 01; adduser "$DB" bob clerk 01; adduser "$DB" cat clerk 01
 }

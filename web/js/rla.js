@@ -17,15 +17,22 @@ function rlaCard(key, label, value) {
 const rlaStage = {
   'not-started': 'not started', reading: 'reading the sample', escalate: 'escalate: draw another round',
   confirmed: 'confirmed', 'full-count': 'full hand count', 'no-audit': 'no audit: full hand count'};
+const rlaModes = {polling: 'ballot polling', oneaudit: 'ONEAudit, against the station forms'};
+
+/* A stage or mode by name, from i18n.js's 'rla:NAME' keys. */
+function rlaName(names, key) {
+  return rlaT('rla:' + key, names[key] || key);
+}
 
 async function viewRlaNation(main) {
   const s = await api(`/elections/${App.id}/rla/status`);
   const rows = s.communes.map(c => ({
-    commune: c.commune, name: c.commune, stage: rlaStage[c.stage] || c.stage, sample: c.sample,
+    commune: c.commune, name: c.commune, stage: rlaName(rlaStage, c.stage), sample: c.sample,
     read: c.read, ballots: c.manifest, max_pvalue: c.max_pvalue}));
   render(main, h('h1', {}, rlaT('rlaTitle', 'Risk-limiting audit')),
     h('p', {'data-rla': 'head'}, `${rlaT('rlaRisk', 'Risk limit')} ${s.risk_limit}` +
-      (s.seed ? `, ${rlaT('rlaSeed', 'seed')} ${s.seed}` : `, ${rlaT('rlaNoSeed', 'no seed recorded yet')}`)),
+      (s.seed ? `, ${rlaT('rlaSeed', 'seed')} ${s.seed}` : `, ${rlaT('rlaNoSeed', 'no seed recorded yet')}`) +
+      `, ${rlaT('rlaMode', 'measured by')} ${rlaName(rlaModes, s.mode || 'polling')}`),
     h('div.cards', {},
       rlaCard('rla-confirmed', rlaT('rlaConfirmed', 'Confirmed'), s.summary.confirmed),
       rlaCard('rla-progress', rlaT('rlaProgress', 'In progress'), s.summary.in_progress),
@@ -49,7 +56,7 @@ async function viewRlaCommune(main, code) {
   const done = c.manifest ? Math.round(100 * c.read / c.manifest) : 0;
   render(main, h('p', {}, h('a', {href: '#/rla'}, rlaT('rlaTitle', 'Risk-limiting audit'))),
     h('h1', {}, placeName(code)),
-    h('p', {'data-rla': 'stage'}, rlaStage[c.stage] || c.stage),
+    h('p', {'data-rla': 'stage'}, rlaName(rlaStage, c.stage)),
     h('p', {'data-rla': 'progress'},
       `${I18N.num(c.read)} ${rlaT('rlaReadOf', 'ballots read of a sample of')} ${I18N.num(c.sample)}` +
       ` (${I18N.num(c.manifest)} ${rlaT('rlaInBox', 'in the boxes')}, ${done} %), ` +
