@@ -366,6 +366,9 @@ khum_code khum_store_get_login(khum_store *s, const char *name, khum_login_state
                                bool *found, khum_err *err);
 khum_code khum_store_put_login(khum_store *s, const char *name, const khum_login_state *l,
                                khum_err *err);
+/* The write a failure costs, for a name that is no user: a login for an
+ * unknown name takes as long as one for a known name (no enumeration). */
+khum_code khum_store_touch_login(khum_store *s, khum_err *err);
 khum_code khum_store_list_users(khum_store *s, khum_arena *a, khum_user **rows, size_t *n,
                                 khum_err *err);
 

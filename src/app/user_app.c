@@ -272,6 +272,8 @@ static khum_code login_reserve(khum_store *s, const khum_login_policy *p, const 
             l.blocked_until = block ? now + block : 0;
             rc = khum_store_put_login(s, name, &l, err);
         }
+    } else if (!rc) {
+        rc = khum_store_touch_login(s, err);  /* an unknown name costs a write too */
     }
     if (!rc)
         rc = khum_store_commit(s, err);

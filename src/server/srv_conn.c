@@ -9,9 +9,12 @@
  * send a request too slowly (slowloris), by shutting their socket down:
  * libmicrohttpd then sees the end and closes it, so nothing lingers.
  */
+#define _GNU_SOURCE   /* POLLRDHUP */
 #include <arpa/inet.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <time.h>
 
@@ -167,6 +170,20 @@ void srv_conn_idle(khum_server *s, struct MHD_Connection *conn)
     set_deadline(s, conn, s->o.idle_timeout);
 }
 
+/* Bytes the client sent that the server has not read yet. A connection
+ * whose worker thread is busy (an Argon2id check, a commit shared with
+ * other writers) keeps its request in the socket's buffer: the client was
+ * quick and the server is slow, so the deadline waits. A slowloris client's
+ * bytes are read as they come (its worker is free), so nothing is left. */
+static bool unread(int fd)
+{
+    int avail = 0;
+    struct pollfd p = {fd, POLLRDHUP, 0};
+    if (poll(&p, 1, 0) == 1 && (p.revents & (POLLRDHUP | POLLHUP | POLLERR)))
+        return false;   /* the client has gone: nothing is waiting for us */
+    return ioctl(fd, FIONREAD, &avail) == 0 && avail > 0;
+}
+
 static void *watch(void *arg)
 {
     khum_server *s = arg;
@@ -176,6 +193,11 @@ static void *watch(void *arg)
         int64_t now = now_ms();
         for (srv_conn *k = c->list; k; k = k->next)
             if (k->deadline_ms && now > k->deadline_ms && k->fd >= 0) {
+                if (!k->over && unread(k->fd)) {
+                    /* The request is late because of us, not the client. */
+                    k->deadline_ms = now + 1000 * (int64_t)s->o.request_timeout;
+                    continue;
+                }
                 shutdown(k->fd, SHUT_RDWR);
                 k->deadline_ms = 0;
             }

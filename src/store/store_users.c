@@ -180,3 +180,13 @@ khum_code khum_store_put_login(khum_store *s, const char *name, const khum_login
     db_bind_text(st, 4, name);
     return store_run(st, err);
 }
+
+khum_code khum_store_touch_login(khum_store *s, khum_err *err)
+{
+    /* Rewrites one row with its own values: a real write (a page in the
+     * journal, a tuple in the WAL, a flush at commit) that changes nothing. */
+    db_stmt *st;
+    khum_code rc = db_prepare(s->db, "UPDATE app_user SET login_last = login_last"
+                                     " WHERE name = (SELECT min(name) FROM app_user)", &st, err);
+    return rc ? rc : store_run(st, err);
+}
