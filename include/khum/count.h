@@ -107,11 +107,6 @@ khum_code khum_election_read(khum_election *e, khum_csv *election, khum_csv *com
 khum_code khum_election_read_folder(khum_election *e, khum_csv *election, khum_csv *communes,
                                     khum_csv *lists, khum_csv *stations, khum_csv *parties,
                                     khum_err *err);
-/* Read the optional parties.csv of an election folder (id, abbr, name_en,
- * name_km, colour; checked as the registry's own file, PTY.50x) into e,
- * after khum_election_read, and hash again: the election's own lists are
- * part of its definition. */
-khum_code khum_election_read_parties(khum_election *e, khum_csv *parties, khum_err *err);
 /* The election's rules as allocation rules (method, tie chain, threshold),
  * with lots drawn from seed (NULL: none). One home for the conversion: the
  * tally, seats.json and every re-allocation use it. */

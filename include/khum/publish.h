@@ -53,14 +53,8 @@ khum_bundle_file *khum_bundle_add(khum_bundle *b, const char *name);
 /* Build every data file of an election's current results and the unsigned
  * manifest.json (version, created, the election hash, the audit head, the
  * SHA-256 and size of each file, and `previous`: the SHA-256 of version-1's
- * manifest.json bytes, previous_sha256; NULL for version 1). */
-khum_code khum_bundle_build(khum_store *s, const char *election, int version,
-                            const char *previous_sha256, const char *created, khum_bundle *b,
-                            khum_err *err);
-/* The same, with every commune's protocol as protocol_<commune>.pdf (the
- * printed protocol of khum/print.h, its footer naming this version) when
- * protocols is true: hashed in the manifest and checked by khum verify like
- * every other file. */
+ * manifest.json bytes, previous_sha256; NULL for version 1). With
+ * protocols, every commune's protocol too, as protocol_<commune>.pdf. */
 khum_code khum_bundle_build_with(khum_store *s, const char *election, int version,
                                  const char *previous_sha256, const char *created,
                                  bool protocols, khum_bundle *b, khum_err *err);

@@ -122,7 +122,6 @@ typedef enum khum_rla_status {
     KHUM_RLA_FULL_COUNT     /* every ballot read (or an assertion cannot hold): hand count */
 } khum_rla_status;
 
-const char *khum_rla_status_name(khum_rla_status s); /* "confirmed", "continue", "full-count" */
 
 /* Ballot polling with ALPHA, without replacement. readings[j]: the choice
  * read on the j-th ballot drawn (distinct ballots, in draw order), n of them

@@ -109,12 +109,6 @@ static int party_cmp(const void *a, const void *b)
     return strcmp(((const khum_election_party *)a)->id, ((const khum_election_party *)b)->id);
 }
 
-khum_code khum_election_read_parties(khum_election *e, khum_csv *csv, khum_err *err)
-{
-    khum_code rc = election_take_parties(e, csv, err);
-    return rc ? rc : khum_election_finish(e, err);
-}
-
 khum_code election_take_parties(khum_election *e, khum_csv *csv, khum_err *err)
 {
     khum_party *rows;

@@ -366,14 +366,6 @@ static khum_code put_protocols(khum_store *s, const char *election, int version,
     return khum_print_protocols(s, election, &o, put_protocol, b, err);
 }
 
-khum_code khum_bundle_build(khum_store *s, const char *election, int version,
-                            const char *previous_sha256, const char *created, khum_bundle *b,
-                            khum_err *err)
-{
-    return khum_bundle_build_with(s, election, version, previous_sha256, created, false, b,
-                                  err);
-}
-
 khum_code khum_bundle_build_with(khum_store *s, const char *election, int version,
                                  const char *previous_sha256, const char *created,
                                  bool protocols, khum_bundle *b, khum_err *err)

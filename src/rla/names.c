@@ -20,16 +20,6 @@ const char *khum_rla_kind_name(khum_rla_kind k)
     return "?";
 }
 
-const char *khum_rla_status_name(khum_rla_status s)
-{
-    switch (s) {
-    case KHUM_RLA_CONFIRMED: return "confirmed";
-    case KHUM_RLA_CONTINUE: return "continue";
-    case KHUM_RLA_FULL_COUNT: return "full-count";
-    }
-    return "?";
-}
-
 static const char *const mode_names[] = {"polling", "oneaudit", "stations"};
 
 const char *khum_rla_mode_name(khum_rla_mode m)

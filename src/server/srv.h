@@ -189,6 +189,11 @@ void srv_writer_counts(khum_server *s, long *ops, long *batches);
 /* api_read.c, api_write.c: true when the route exists (a response is set). */
 bool api_read(srv_req *r);
 bool api_write(srv_req *r);
+/* api_records.c: the audit log (its head only, or events) and the
+ * publication bundles; the whole of f as r's answer (f is closed). */
+void srv_audit_log(srv_req *r, bool head_only);
+void srv_publications(srv_req *r);
+void srv_answer_file(srv_req *r, FILE *f, const char *ctype);
 /* api_print.c: the printed documents (…/protocol.pdf and the like). */
 bool api_print(srv_req *r);
 /* api_rla.c: the risk-limiting audit's routes, /elections/ID/rla/... (any method). */
